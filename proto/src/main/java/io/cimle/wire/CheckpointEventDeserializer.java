@@ -1,0 +1,9 @@
+package io.cimle.wire;
+
+import io.cimle.wire.v1.CheckpointEvent;
+
+public class CheckpointEventDeserializer extends ProtobufDeserializer<CheckpointEvent> {
+    public CheckpointEventDeserializer() {
+        super(CheckpointEvent.parser());
+    }
+}

@@ -1,0 +1,9 @@
+package io.cimle.wire;
+
+import io.cimle.wire.v1.DeadLetter;
+
+public class DeadLetterDeserializer extends ProtobufDeserializer<DeadLetter> {
+    public DeadLetterDeserializer() {
+        super(DeadLetter.parser());
+    }
+}

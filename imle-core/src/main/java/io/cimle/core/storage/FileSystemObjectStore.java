@@ -1,0 +1,105 @@
+package io.cimle.core.storage;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * Objects as files under a root directory. Writes go to a temporary file that is fsynced and then
+ * renamed over the target, so a crash mid-write never leaves a half-written object under its key.
+ */
+public final class FileSystemObjectStore implements ObjectStore {
+    private static final String TMP_SUFFIX = ".tmp-upload";
+    private final Path root;
+
+    public FileSystemObjectStore(Path root) throws IOException {
+        this.root = root.toAbsolutePath().normalize();
+        Files.createDirectories(this.root);
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    private Path path(String key) {
+        ObjectStore.checkKey(key);
+        return root.resolve(key);
+    }
+
+    @Override
+    public void put(String key, InputStream content, long length) throws IOException {
+        Path target = path(key);
+        Files.createDirectories(target.getParent());
+        Path tmp = target.resolveSibling(target.getFileName() + "." + ProcessHandle.current().pid() + "."
+                + Thread.currentThread().getId() + TMP_SUFFIX);
+        try {
+            try (OutputStream out = Files.newOutputStream(tmp)) {
+                long copied = content.transferTo(out);
+                if (length >= 0 && copied != length) {
+                    throw new IOException("expected " + length + " bytes for " + key + ", got " + copied);
+                }
+            }
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                ch.force(true);
+            }
+            try {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    @Override
+    public Optional<InputStream> get(String key) throws IOException {
+        try {
+            return Optional.of(Files.newInputStream(path(key)));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public boolean exists(String key) {
+        return Files.isRegularFile(path(key));
+    }
+
+    @Override
+    public long size(String key) throws IOException {
+        Path p = path(key);
+        return Files.isRegularFile(p) ? Files.size(p) : -1;
+    }
+
+    @Override
+    public List<String> list(String prefix) throws IOException {
+        try (Stream<Path> files = Files.walk(root)) {
+            return files.filter(Files::isRegularFile)
+                    .map(p -> root.relativize(p).toString().replace('\\', '/'))
+                    .filter(k -> k.startsWith(prefix) && !k.endsWith(TMP_SUFFIX))
+                    .sorted()
+                    .toList();
+        }
+    }
+
+    @Override
+    public void delete(String key) throws IOException {
+        Files.deleteIfExists(path(key));
+    }
+
+    @Override
+    public String uri(String key) {
+        return path(key).toUri().toString();
+    }
+}

@@ -1,0 +1,213 @@
+package io.cimle.generator;
+
+import com.google.protobuf.ByteString;
+import io.cimle.core.data.Images;
+import io.cimle.core.data.LabelSet;
+import io.cimle.core.data.RgbImage;
+import io.cimle.core.model.LatentCode;
+import io.cimle.wire.v1.ErrorCode;
+import io.cimle.wire.v1.Interpolation;
+import io.cimle.wire.v1.Layout;
+import io.cimle.wire.v1.LayoutEncoding;
+import io.cimle.wire.v1.LayoutRequest;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+/**
+ * The synchronous HTTP face of the generator (the web page uses it). Requests go through the same
+ * planner, limits and runner as Kafka requests; errors carry the same codes.
+ */
+@Path("/api")
+@Produces(MediaType.APPLICATION_JSON)
+public class GenerateResource {
+
+    @Inject
+    ModelRegistry models;
+    @Inject
+    RequestPlanner planner;
+    @Inject
+    SampleRunner runner;
+    @Inject
+    GeneratorSettings settings;
+    @Inject
+    GeneratorMetrics metrics;
+
+    /** A code as JSON: a seed (with the model's shape implied) or explicit values with their shape. */
+    public record CodeJson(Long seed, int[] shape, float[] values) {
+    }
+
+    public record InterpolationJson(CodeJson from, CodeJson to, int steps, String method) {
+    }
+
+    /**
+     * @param layoutPng base64 PNG; encoding "class_ids" (default), "colors" or "cityscapes_label_ids"
+     */
+    public record GenerateJson(String layoutPng, String encoding, String palette, Integer numSamples, Long seed,
+            List<CodeJson> codes, InterpolationJson interpolation, String modelVersion) {
+    }
+
+    public record SampleJson(int index, String png, CodeJson code, Float t) {
+    }
+
+    public record ResultJson(String requestId, String modelVersion, long modelMs, List<SampleJson> samples) {
+    }
+
+    public record ErrorJson(String code, String message) {
+    }
+
+    public record ClassJson(int id, String name, int[] color) {
+    }
+
+    public record ModelJson(String name, String version, long step, String preset, int width, int height,
+            String noiseMode, String labels, List<ClassJson> classes, int maxSamples) {
+    }
+
+    @GET
+    @Path("/model")
+    @Operation(summary = "The loaded model: version, preset, size, classes and palette")
+    public Response model() {
+        Optional<LoadedModel> current = models.current();
+        if (current.isEmpty()) {
+            return error(Response.Status.SERVICE_UNAVAILABLE, ErrorCode.NO_MODEL_LOADED, "no model is loaded yet");
+        }
+        LoadedModel m = current.get();
+        LabelSet labels = m.labels();
+        List<ClassJson> classes = new ArrayList<>();
+        for (int c = 0; c < labels.numClasses(); c++) {
+            classes.add(new ClassJson(c, labels.classNames().get(c), labels.colours().get(c)));
+        }
+        return Response.ok(new ModelJson(settings.model().name(), m.version(), m.step(), m.config().presetName(),
+                m.config().width(), m.config().height(), m.config().noiseMode().name(), labels.name(), classes,
+                settings.generator().maxSamples())).build();
+    }
+
+    @POST
+    @Path("/generate")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Generate samples for a layout: n from a seed, explicit codes, or an interpolation")
+    public Response generate(GenerateJson body) {
+        long received = System.currentTimeMillis();
+        if (body == null || body.layoutPng() == null) {
+            return error(Response.Status.BAD_REQUEST, ErrorCode.INVALID_REQUEST, "layoutPng (base64 PNG) is required");
+        }
+        LayoutRequest request;
+        try {
+            request = toRequest(body);
+        } catch (IllegalArgumentException e) {
+            return error(Response.Status.BAD_REQUEST, ErrorCode.INVALID_REQUEST, e.getMessage());
+        }
+        LoadedModel model;
+        try {
+            Optional<LoadedModel> m = models.acquire(request.getModelVersion());
+            if (m.isEmpty()) {
+                return error(Response.Status.SERVICE_UNAVAILABLE, ErrorCode.NO_MODEL_LOADED, "no model is loaded yet");
+            }
+            model = m.get();
+        } catch (ModelRegistry.UnknownVersionException e) {
+            return error(Response.Status.NOT_FOUND, ErrorCode.UNKNOWN_MODEL_VERSION, e.getMessage());
+        } catch (Exception e) {
+            return error(Response.Status.INTERNAL_SERVER_ERROR, ErrorCode.INTERNAL, e.getMessage());
+        }
+        try {
+            PlannedRequest planned = planner.plan(request, model, received);
+            SampleRunner.Result result = runner.run(model, List.of(planned));
+            List<RgbImage> images = result.images().get(0);
+            List<SampleJson> samples = new ArrayList<>();
+            for (int i = 0; i < images.size(); i++) {
+                samples.add(new SampleJson(i, Base64.getEncoder().encodeToString(Images.encodePng(images.get(i))),
+                        toJson(planned.codes().get(i)), planned.interpolationTs() == null ? null : planned.interpolationTs()[i]));
+            }
+            metrics.requestOk((System.currentTimeMillis() - received) * 1_000_000L);
+            return Response.ok(new ResultJson(planned.requestId(), model.version(), result.modelMs(), samples)).build();
+        } catch (RequestException e) {
+            metrics.requestFailed(e.code());
+            return error(e.code() == ErrorCode.PAYLOAD_TOO_LARGE ? Response.Status.REQUEST_ENTITY_TOO_LARGE
+                    : Response.Status.BAD_REQUEST, e.code(), e.getMessage());
+        } finally {
+            model.release();
+        }
+    }
+
+    private CodeJson toJson(LatentCode code) {
+        if (code.hasSeed()) {
+            return new CodeJson(code.seed(), code.shape(), null);
+        }
+        return new CodeJson(null, code.shape(),
+                code.size() <= settings.generator().maxInlineCodeValues() ? code.values() : null);
+    }
+
+    private static LayoutRequest toRequest(GenerateJson body) {
+        byte[] png;
+        try {
+            png = Base64.getDecoder().decode(body.layoutPng().replaceFirst("^data:image/png;base64,", ""));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("layoutPng is not valid base64");
+        }
+        LayoutEncoding encoding = switch (body.encoding() == null ? "class_ids" : body.encoding().toLowerCase(Locale.ROOT)) {
+            case "class_ids", "ids" -> LayoutEncoding.CLASS_IDS;
+            case "colors", "colours" -> LayoutEncoding.COLORS;
+            case "cityscapes_label_ids" -> LayoutEncoding.CITYSCAPES_LABEL_IDS;
+            default -> throw new IllegalArgumentException("encoding '" + body.encoding()
+                    + "' is unknown: use class_ids, colors or cityscapes_label_ids");
+        };
+        LayoutRequest.Builder b = LayoutRequest.newBuilder().setRequestId("http-" + UUID.randomUUID())
+                .setLayout(Layout.newBuilder().setPng(ByteString.copyFrom(png)).setEncoding(encoding)
+                        .setPalette(body.palette() == null ? "" : body.palette()))
+                .setNumSamples(body.numSamples() == null ? 1 : body.numSamples())
+                .setModelVersion(body.modelVersion() == null ? "" : body.modelVersion());
+        if (body.seed() != null) {
+            b.setSeed(body.seed()).setHasSeed(true);
+        }
+        if (body.codes() != null) {
+            body.codes().forEach(c -> b.addCodes(toWire(c)));
+        }
+        if (body.interpolation() != null) {
+            InterpolationJson in = body.interpolation();
+            Interpolation.Builder ib = Interpolation.newBuilder().setSteps(in.steps())
+                    .setMethod(in.method() == null ? "" : in.method());
+            if (in.from() != null) {
+                ib.setFrom(toWire(in.from()));
+            }
+            if (in.to() != null) {
+                ib.setTo(toWire(in.to()));
+            }
+            b.setInterpolation(ib);
+        }
+        return b.build();
+    }
+
+    private static io.cimle.wire.v1.LatentCode toWire(CodeJson c) {
+        var w = io.cimle.wire.v1.LatentCode.newBuilder();
+        if (c.shape() != null) {
+            for (int s : c.shape()) {
+                w.addShape(s);
+            }
+        }
+        if (c.seed() != null) {
+            w.setSeed(c.seed()).setHasSeed(true);
+        }
+        if (c.values() != null) {
+            for (float v : c.values()) {
+                w.addValues(v);
+            }
+        }
+        return w.build();
+    }
+
+    private static Response error(Response.Status status, ErrorCode code, String message) {
+        return Response.status(status).entity(new ErrorJson(code.name(), message)).build();
+    }
+}

@@ -1,0 +1,98 @@
+package io.cimle.generator;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.util.Optional;
+
+/** Everything the generator-service reads from configuration (application.properties documents each key). */
+@ConfigMapping(prefix = "cimle")
+public interface GeneratorSettings {
+
+    Model model();
+
+    Storage storage();
+
+    Generator generator();
+
+    interface Model {
+        /** Model name: the key on the checkpoints topic and the folder in object storage. */
+        @WithDefault("toy")
+        String name();
+
+        /** cpu or gpu. */
+        @WithDefault("cpu")
+        String device();
+
+        /** Label set used to decode layouts when the checkpoint does not name one. */
+        @WithDefault("toy-scenes")
+        String labels();
+
+        /** How many model versions stay loaded (the latest plus pinned ones, least recently used dropped). */
+        @WithDefault("3")
+        int cacheSize();
+    }
+
+    interface Storage {
+        /** filesystem or s3. */
+        @WithDefault("filesystem")
+        String kind();
+
+        /** Root folder of the filesystem store. */
+        @WithDefault(".run/store")
+        String root();
+
+        S3 s3();
+
+        interface S3 {
+            Optional<String> endpoint();
+
+            @WithDefault("cimle")
+            String bucket();
+
+            @WithDefault("us-east-1")
+            String region();
+
+            @WithDefault("")
+            String prefix();
+
+            /** Static credentials; leave unset to use the AWS default chain (env, profile, role). */
+            Optional<String> accessKeyId();
+
+            Optional<String> secretAccessKey();
+        }
+    }
+
+    interface Generator {
+        /** Largest num_samples, number of explicit codes, or interpolation steps per request. */
+        @WithDefault("64")
+        int maxSamples();
+
+        /** Samples per forward pass; larger requests and several small ones are split/merged to this. */
+        @WithDefault("16")
+        int maxBatch();
+
+        /** Largest layout PNG accepted, in bytes. */
+        @WithDefault("4194304")
+        int maxLayoutBytes();
+
+        /** Largest layout accepted, in pixels (before resizing to the model's size). */
+        @WithDefault("16777216")
+        long maxLayoutPixels();
+
+        /** Largest layout side, in pixels. */
+        @WithDefault("8192")
+        int maxLayoutSide();
+
+        /** Unknown class ids or colours in a layout: void (map to the void class) or reject. */
+        @WithDefault("reject")
+        String unknownLabels();
+
+        /** Encoded images above this size travel by claim check (object-storage URI) instead of inline. */
+        @WithDefault("786432")
+        int inlineLimitBytes();
+
+        /** Codes with more values than this are replied without values (seed or interpolation position only). */
+        @WithDefault("65536")
+        int maxInlineCodeValues();
+    }
+}

@@ -1,0 +1,188 @@
+package io.cimle.generator;
+
+import ai.djl.Device;
+import io.cimle.core.data.LabelSet;
+import io.cimle.core.data.LabelSets;
+import io.cimle.core.model.Checkpoint;
+import io.cimle.core.model.GeneratorNetwork;
+import io.cimle.core.storage.CheckpointInfo;
+import io.cimle.core.storage.CheckpointStore;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jboss.logging.Logger;
+
+/**
+ * The models this pod serves: the latest version (switched atomically between batches when a new
+ * checkpoint is announced) and a small LRU of pinned versions requests asked for by name.
+ */
+@ApplicationScoped
+public class ModelRegistry {
+    private static final Logger LOG = Logger.getLogger(ModelRegistry.class);
+
+    @Inject
+    GeneratorSettings settings;
+    @Inject
+    CheckpointStore checkpoints;
+    @Inject
+    GeneratorMetrics metrics;
+
+    private final AtomicReference<LoadedModel> latest = new AtomicReference<>();
+    private final Map<String, LoadedModel> pinned = new LinkedHashMap<>(8, 0.75f, true);
+    private final ExecutorService loader = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "model-loader");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /** Thrown when a request pins a version the store does not have. */
+    public static final class UnknownVersionException extends Exception {
+        UnknownVersionException(String message) {
+            super(message);
+        }
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        loader.submit(this::loadLatestQuietly);
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        loader.shutdownNow();
+        LoadedModel m = latest.getAndSet(null);
+        if (m != null) {
+            m.release();
+        }
+        synchronized (pinned) {
+            pinned.values().forEach(LoadedModel::release);
+            pinned.clear();
+        }
+    }
+
+    private void loadLatestQuietly() {
+        try {
+            Optional<CheckpointInfo> info = checkpoints.latest(settings.model().name());
+            if (info.isPresent()) {
+                switchTo(info.get());
+            } else {
+                LOG.infof("no checkpoint yet for model %s: waiting for one on the checkpoints topic", settings.model().name());
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.errorf(e, "loading the latest checkpoint of %s failed; will retry on the next announcement",
+                    settings.model().name());
+        }
+    }
+
+    /** Loads the announced version in the background; the switch happens between batches. */
+    public void announce(String modelName, String version) {
+        if (!settings.model().name().equals(modelName)) {
+            return;
+        }
+        LoadedModel current = latest.get();
+        if (current != null && current.version().compareTo(version) >= 0) {
+            return;
+        }
+        loader.submit(() -> {
+            try {
+                Optional<CheckpointInfo> info = checkpoints.version(modelName, version);
+                if (info.isEmpty()) {
+                    LOG.warnf("announced checkpoint %s/%s is not in the store", modelName, version);
+                    return;
+                }
+                switchTo(info.get());
+            } catch (IOException | RuntimeException e) {
+                LOG.errorf(e, "loading checkpoint %s/%s failed; still serving the previous version", modelName, version);
+            }
+        });
+    }
+
+    /** Loads and installs a version as the latest, if it is newer than what is served. */
+    synchronized void switchTo(CheckpointInfo info) throws IOException {
+        LoadedModel current = latest.get();
+        if (current != null && current.version().compareTo(info.version()) >= 0) {
+            return;
+        }
+        LoadedModel loaded = load(info);
+        LoadedModel old = latest.getAndSet(loaded);
+        if (old != null) {
+            old.release();
+        }
+        metrics.modelLoaded(loaded);
+        LOG.infof("serving model %s version %s (step %d, preset %s %dx%d)", info.modelName(), info.version(),
+                info.step(), loaded.config().presetName(), loaded.config().width(), loaded.config().height());
+    }
+
+    private LoadedModel load(CheckpointInfo info) throws IOException {
+        long t0 = System.nanoTime();
+        byte[] bytes = checkpoints.read(info);
+        Checkpoint checkpoint = Checkpoint.readFrom(new ByteArrayInputStream(bytes));
+        GeneratorNetwork network = GeneratorNetwork.fromCheckpoint(checkpoint, device());
+        LabelSet labels = labelsOf(checkpoint);
+        LOG.debugf("loaded %s in %d ms", info.version(), (System.nanoTime() - t0) / 1_000_000);
+        return new LoadedModel(info.version(), network, labels, info.step());
+    }
+
+    private LabelSet labelsOf(Checkpoint checkpoint) {
+        String json = checkpoint.metadata().get("labelSet");
+        if (json != null && !json.isBlank()) {
+            return LabelSet.fromJson(json);
+        }
+        return LabelSets.byName(settings.model().labels());
+    }
+
+    private Device device() {
+        return "gpu".equalsIgnoreCase(settings.model().device()) ? Device.gpu() : Device.cpu();
+    }
+
+    /**
+     * The model to use for a request, acquired (the caller must {@link LoadedModel#release()} it):
+     * the latest when version is empty, else that version (loaded on demand into the LRU).
+     */
+    public Optional<LoadedModel> acquire(String version) throws UnknownVersionException, IOException {
+        if (version == null || version.isEmpty()) {
+            while (true) {
+                LoadedModel m = latest.get();
+                if (m == null) {
+                    return Optional.empty();
+                }
+                if (m.acquire()) {
+                    return Optional.of(m);
+                }
+            }
+        }
+        LoadedModel current = latest.get();
+        if (current != null && current.version().equals(version) && current.acquire()) {
+            return Optional.of(current);
+        }
+        synchronized (pinned) {
+            LoadedModel m = pinned.get(version);
+            if (m != null && m.acquire()) {
+                return Optional.of(m);
+            }
+            CheckpointInfo info = checkpoints.version(settings.model().name(), version)
+                    .orElseThrow(() -> new UnknownVersionException("model " + settings.model().name() + " has no version '"
+                            + version + "' (latest: " + (current == null ? "none" : current.version()) + ")"));
+            LoadedModel loaded = load(info);
+            pinned.put(version, loaded);
+            while (pinned.size() > Math.max(1, settings.model().cacheSize() - 1)) {
+                String eldest = pinned.keySet().iterator().next();
+                pinned.remove(eldest).release();
+            }
+            loaded.acquire();
+            return Optional.of(loaded);
+        }
+    }
+
+    public Optional<LoadedModel> current() {
+        return Optional.ofNullable(latest.get());
+    }
+}

@@ -1,0 +1,105 @@
+package io.cimle.generator;
+
+import com.google.protobuf.ByteString;
+import io.cimle.core.data.Images;
+import io.cimle.core.data.RgbImage;
+import io.cimle.core.model.LatentCode;
+import io.cimle.core.storage.ObjectStore;
+import io.cimle.wire.v1.DeadLetter;
+import io.cimle.wire.v1.ErrorCode;
+import io.cimle.wire.v1.ErrorReply;
+import io.cimle.wire.v1.GeneratedSample;
+import io.cimle.wire.v1.ImageFormat;
+import io.cimle.wire.v1.SampleReply;
+import io.cimle.wire.v1.Timings;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.OnOverflow;
+
+/**
+ * Publishes what the generator answers: samples and errors on samples.generated (keyed by request id)
+ * and dead letters. Each send returns a future completed when the broker acknowledged the record,
+ * so the consumer commits its input only after its answers are durable.
+ */
+@ApplicationScoped
+public class Replies {
+    @Inject
+    @Channel("samples")
+    @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 8192)
+    MutinyEmitter<SampleReply> samples;
+
+    @Inject
+    @Channel("requests-dlq")
+    @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 1024)
+    MutinyEmitter<DeadLetter> deadLetters;
+
+    @Inject
+    GeneratorSettings settings;
+    @Inject
+    ObjectStore store;
+
+    public CompletableFuture<Void> sample(PlannedRequest request, int index, RgbImage image, LatentCode code,
+            String modelVersion, long modelMs) throws IOException {
+        long e0 = System.nanoTime();
+        byte[] encoded = request.format() == ImageFormat.JPEG
+                ? Images.encodeJpeg(image, request.jpegQuality() / 100f) : Images.encodePng(image);
+        long encodeMs = (System.nanoTime() - e0) / 1_000_000;
+        GeneratedSample.Builder s = GeneratedSample.newBuilder().setRequestId(request.requestId()).setIndex(index)
+                .setTotal(request.size()).setFormat(request.format()).setWidth(image.width()).setHeight(image.height())
+                .setModelVersion(modelVersion).setModelName(settings.model().name());
+        if (encoded.length > settings.generator().inlineLimitBytes()) {
+            // Claim check: the record stays small, the image waits in object storage.
+            String key = "samples/" + safe(request.requestId()) + "/" + index
+                    + (request.format() == ImageFormat.JPEG ? ".jpg" : ".png");
+            store.put(key, encoded);
+            s.setImageUri(store.uri(key));
+        } else {
+            s.setImage(ByteString.copyFrom(encoded));
+        }
+        if (!request.omitCodes()) {
+            s.setCode(WireCodes.toWire(code, settings.generator().maxInlineCodeValues()));
+        }
+        if (request.interpolationTs() != null) {
+            s.setInterpolationT(request.interpolationTs()[index]);
+        }
+        long now = System.currentTimeMillis();
+        s.setTimings(Timings.newBuilder().setModelMs(modelMs).setEncodeMs(encodeMs)
+                .setReceivedAtMs(request.receivedAtMs()).setPublishedAtMs(now));
+        return send(request.requestId(), SampleReply.newBuilder().setSample(s).build());
+    }
+
+    public CompletableFuture<Void> error(String requestId, ErrorCode code, String message, String topic, int partition,
+            long offset, byte[] originalKey, byte[] originalValue) {
+        ErrorReply error = ErrorReply.newBuilder().setRequestId(requestId == null ? "" : requestId).setCode(code)
+                .setMessage(message == null ? code.name() : message).setSourceTopic(topic == null ? "" : topic)
+                .setSourcePartition(partition).setSourceOffset(offset).setAtMs(System.currentTimeMillis()).build();
+        CompletableFuture<Void> reply = send(requestId == null ? "" : requestId, SampleReply.newBuilder().setError(error).build());
+        DeadLetter.Builder dl = DeadLetter.newBuilder().setError(error);
+        if (originalValue != null && originalValue.length <= 512 * 1024) {
+            dl.setOriginalValue(ByteString.copyFrom(originalValue));
+        }
+        if (originalKey != null && originalKey.length <= 4096) {
+            dl.setOriginalKey(ByteString.copyFrom(originalKey));
+        }
+        CompletableFuture<Void> dead = deadLetters.sendMessage(keyed(requestId, dl.build())).subscribeAsCompletionStage();
+        return CompletableFuture.allOf(reply, dead);
+    }
+
+    private CompletableFuture<Void> send(String key, SampleReply reply) {
+        return samples.sendMessage(keyed(key, reply)).subscribeAsCompletionStage();
+    }
+
+    private static <T> Message<T> keyed(String key, T value) {
+        return Message.of(value).addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(key == null ? "" : key).build());
+    }
+
+    private static String safe(String id) {
+        return id.replaceAll("[^A-Za-z0-9._-]", "_");
+    }
+}

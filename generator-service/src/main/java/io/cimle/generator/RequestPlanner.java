@@ -1,0 +1,162 @@
+package io.cimle.generator;
+
+import io.cimle.core.data.ClassMap;
+import io.cimle.core.data.LayoutDecoder;
+import io.cimle.core.data.LayoutException;
+import io.cimle.core.data.LayoutFormat;
+import io.cimle.core.data.LayoutLimits;
+import io.cimle.core.data.UnknownLabelPolicy;
+import io.cimle.core.model.InterpolationMethod;
+import io.cimle.core.model.LatentCode;
+import io.cimle.core.model.LatentCodes;
+import io.cimle.core.model.ModelConfig;
+import io.cimle.wire.v1.ErrorCode;
+import io.cimle.wire.v1.ImageFormat;
+import io.cimle.wire.v1.Interpolation;
+import io.cimle.wire.v1.Layout;
+import io.cimle.wire.v1.LayoutRequest;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Checks a request against the limits and the model, and turns it into codes to run. Every way a
+ * request can be wrong ends here as a {@link RequestException} with its error code and a sentence.
+ */
+@ApplicationScoped
+public class RequestPlanner {
+    private static final SecureRandom SEEDS = new SecureRandom();
+
+    @Inject
+    GeneratorSettings settings;
+
+    public PlannedRequest plan(LayoutRequest request, LoadedModel model, long receivedAtMs) throws RequestException {
+        GeneratorSettings.Generator limits = settings.generator();
+        if (request.getRequestId().isBlank()) {
+            throw new RequestException(ErrorCode.INVALID_REQUEST, "request_id is missing");
+        }
+        if (request.getRequestId().length() > 200) {
+            throw new RequestException(ErrorCode.INVALID_REQUEST, "request_id is longer than 200 characters");
+        }
+        if (!request.hasLayout()) {
+            throw new RequestException(ErrorCode.INVALID_REQUEST, "layout is missing");
+        }
+        ClassMap layout = decodeLayout(request.getLayout(), model);
+        ModelConfig config = model.config();
+        List<LatentCode> codes = new ArrayList<>();
+        float[] ts = null;
+        if (request.hasInterpolation()) {
+            Interpolation in = request.getInterpolation();
+            int steps = in.getSteps();
+            if (steps < 2) {
+                throw new RequestException(ErrorCode.INVALID_REQUEST, "interpolation needs at least 2 steps, got " + steps);
+            }
+            if (steps > limits.maxSamples()) {
+                throw new RequestException(ErrorCode.TOO_MANY_SAMPLES,
+                        "interpolation asks for " + steps + " steps; the limit is " + limits.maxSamples());
+            }
+            if (!in.hasFrom() || !in.hasTo()) {
+                throw new RequestException(ErrorCode.INVALID_REQUEST, "interpolation needs both 'from' and 'to' codes");
+            }
+            InterpolationMethod method = method(in.getMethod());
+            LatentCode a = resolve(in.getFrom(), config, 0);
+            LatentCode b = resolve(in.getTo(), config, 1);
+            ts = new float[steps];
+            for (int i = 0; i < steps; i++) {
+                ts[i] = (float) i / (steps - 1);
+                codes.add(LatentCodes.interpolate(a, b, ts[i], method));
+            }
+        } else if (request.getCodesCount() > 0) {
+            if (request.getCodesCount() > limits.maxSamples()) {
+                throw new RequestException(ErrorCode.TOO_MANY_SAMPLES,
+                        request.getCodesCount() + " codes given; the limit is " + limits.maxSamples());
+            }
+            for (int i = 0; i < request.getCodesCount(); i++) {
+                codes.add(resolve(request.getCodes(i), config, i));
+            }
+        } else {
+            int n = request.getNumSamples();
+            if (n < 1) {
+                throw new RequestException(ErrorCode.INVALID_REQUEST, "num_samples must be at least 1, got " + n);
+            }
+            if (n > limits.maxSamples()) {
+                throw new RequestException(ErrorCode.TOO_MANY_SAMPLES,
+                        "num_samples is " + n + "; the limit is " + limits.maxSamples());
+            }
+            long seed = request.getHasSeed() ? request.getSeed() : SEEDS.nextLong();
+            for (int i = 0; i < n; i++) {
+                codes.add(LatentCodes.sample(config, seed, i));
+            }
+        }
+        ImageFormat format = request.getReply().getFormat() == ImageFormat.JPEG ? ImageFormat.JPEG : ImageFormat.PNG;
+        int quality = request.getReply().getJpegQuality();
+        if (quality < 0 || quality > 100) {
+            throw new RequestException(ErrorCode.INVALID_REQUEST, "jpeg_quality must be 1..100, got " + quality);
+        }
+        return new PlannedRequest(request.getRequestId(), layout, codes, ts, format, quality == 0 ? 90 : quality,
+                request.getReply().getOmitCodes(), receivedAtMs);
+    }
+
+    private ClassMap decodeLayout(Layout layout, LoadedModel model) throws RequestException {
+        GeneratorSettings.Generator limits = settings.generator();
+        if (!layout.getPngUri().isEmpty()) {
+            throw new RequestException(ErrorCode.INVALID_REQUEST,
+                    "layouts by URI are not accepted by this generator; send the PNG inline (it is small)");
+        }
+        if (layout.getPng().isEmpty()) {
+            throw new RequestException(ErrorCode.INVALID_REQUEST, "layout.png is empty");
+        }
+        if (layout.getPng().size() > limits.maxLayoutBytes()) {
+            throw new RequestException(ErrorCode.PAYLOAD_TOO_LARGE, "layout PNG is " + layout.getPng().size()
+                    + " bytes; the limit is " + limits.maxLayoutBytes());
+        }
+        LayoutFormat format = switch (layout.getEncoding()) {
+            case CLASS_IDS, LAYOUT_ENCODING_UNSPECIFIED -> LayoutFormat.CLASS_IDS;
+            case COLORS -> LayoutFormat.COLORS;
+            case CITYSCAPES_LABEL_IDS -> LayoutFormat.CITYSCAPES_LABEL_IDS;
+            case UNRECOGNIZED -> throw new RequestException(ErrorCode.INVALID_REQUEST,
+                    "layout.encoding " + layout.getEncodingValue() + " is not known to this generator");
+        };
+        String palette = layout.getPalette();
+        if (format == LayoutFormat.COLORS && !palette.isEmpty() && !palette.equals(model.labels().name())) {
+            throw new RequestException(ErrorCode.LAYOUT_UNKNOWN_CLASS, "palette '" + palette
+                    + "' is not the model's; this model uses '" + model.labels().name() + "'");
+        }
+        ModelConfig config = model.config();
+        LayoutLimits bounds = new LayoutLimits(limits.maxLayoutBytes(), limits.maxLayoutPixels(), limits.maxLayoutSide(),
+                config.width(), config.height());
+        UnknownLabelPolicy policy = "void".equalsIgnoreCase(settings.generator().unknownLabels())
+                ? UnknownLabelPolicy.VOID : UnknownLabelPolicy.REJECT;
+        try {
+            return new LayoutDecoder(model.labels(), format, policy, bounds).decode(layout.getPng().toByteArray());
+        } catch (LayoutException e) {
+            throw new RequestException(switch (e.reason()) {
+                case UNDECODABLE -> ErrorCode.LAYOUT_UNDECODABLE;
+                case WRONG_SIZE -> ErrorCode.LAYOUT_WRONG_SIZE;
+                case UNKNOWN_CLASS -> ErrorCode.LAYOUT_UNKNOWN_CLASS;
+                case TOO_LARGE -> ErrorCode.PAYLOAD_TOO_LARGE;
+            }, e.getMessage());
+        }
+    }
+
+    private static LatentCode resolve(io.cimle.wire.v1.LatentCode wire, ModelConfig config, int position)
+            throws RequestException {
+        try {
+            return LatentCodes.resolve(WireCodes.fromWire(wire), config, position);
+        } catch (IllegalArgumentException e) {
+            throw new RequestException(ErrorCode.BAD_LATENT_CODE, e.getMessage());
+        }
+    }
+
+    private static InterpolationMethod method(String name) throws RequestException {
+        return switch (name.isEmpty() ? "linear" : name.toLowerCase(Locale.ROOT)) {
+            case "linear" -> InterpolationMethod.LINEAR;
+            case "slerp" -> InterpolationMethod.SLERP;
+            default -> throw new RequestException(ErrorCode.INVALID_REQUEST,
+                    "interpolation method '" + name + "' is unknown: use linear or slerp");
+        };
+    }
+}

@@ -1,0 +1,197 @@
+package io.cimle.generator;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.ByteString;
+import io.cimle.core.data.ClassMap;
+import io.cimle.core.data.LayoutEncoder;
+import io.cimle.core.data.ToyScenes;
+import io.cimle.core.storage.CheckpointInfo;
+import io.cimle.kafka.KafkaBrokerTestResource;
+import io.cimle.wire.v1.CheckpointEvent;
+import io.cimle.wire.v1.DeadLetter;
+import io.cimle.wire.v1.ErrorCode;
+import io.cimle.wire.v1.GeneratedSample;
+import io.cimle.wire.v1.Interpolation;
+import io.cimle.wire.v1.Layout;
+import io.cimle.wire.v1.LayoutEncoding;
+import io.cimle.wire.v1.LayoutRequest;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/** The generator end to end through a real broker, with a checkpoint written by the training code. */
+@QuarkusTest
+@QuarkusTestResource(value = KafkaBrokerTestResource.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(value = TinyModelResource.class, restrictToAnnotatedClass = true)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class GeneratorKafkaTest {
+    static final Duration WAIT = Duration.ofSeconds(60);
+    static KafkaSampleClient client;
+    static ClassMap layout;
+    static ClassMap otherLayout;
+
+    @BeforeAll
+    static void connect() {
+        client = new KafkaSampleClient(KafkaBrokerTestResource.broker().bootstrapServers());
+        ToyScenes toy = new ToyScenes(TinyModelResource.config().width(), TinyModelResource.config().height());
+        layout = toy.sample(7, 0).layout();
+        otherLayout = toy.sample(7, 1).layout();
+    }
+
+    @AfterAll
+    static void disconnect() {
+        client.close();
+    }
+
+    static LayoutRequest.Builder request(String id, ClassMap map) {
+        return LayoutRequest.newBuilder().setRequestId(id).setLayout(Layout.newBuilder()
+                .setEncoding(LayoutEncoding.CLASS_IDS).setPng(ByteString.copyFrom(LayoutEncoder.classIdsPng(map))));
+    }
+
+    static KafkaSampleClient.Answer roundTrip(LayoutRequest r) {
+        client.send(r.getRequestId(), r.toByteArray());
+        return client.await(r.getRequestId(), WAIT);
+    }
+
+    @Test
+    @Order(1)
+    void nDistinctSamplesArriveWithTheirCodes() {
+        KafkaSampleClient.Answer a = roundTrip(request("n-1", layout).setNumSamples(6).setSeed(11).setHasSeed(true).build());
+        assertTrue(a.ok(), () -> "error: " + a.error());
+        assertEquals(6, a.samples().size());
+        Set<ByteString> distinct = new HashSet<>();
+        for (GeneratedSample s : a.samples()) {
+            assertEquals(6, s.getTotal());
+            assertTrue(s.getCode().getHasSeed(), "each sample carries the code (seed) that made it");
+            assertEquals("000001", s.getModelVersion());
+            assertFalse(s.getImage().isEmpty());
+            distinct.add(s.getImage());
+        }
+        assertEquals(6, distinct.size(), "different codes give different images");
+    }
+
+    @Test
+    @Order(2)
+    void theSameSeedGivesIdenticalBytes() {
+        var a = roundTrip(request("seed-a", layout).setNumSamples(3).setSeed(99).setHasSeed(true).build());
+        var b = roundTrip(request("seed-b", layout).setNumSamples(3).setSeed(99).setHasSeed(true).build());
+        for (int i = 0; i < 3; i++) {
+            assertEquals(a.samples().get(i).getImage(), b.samples().get(i).getImage());
+        }
+    }
+
+    @Test
+    @Order(3)
+    void anExplicitCodeReproducesAStyleAndCarriesToAnotherLayout() {
+        var first = roundTrip(request("style-src", layout).setNumSamples(2).setSeed(5).setHasSeed(true).build());
+        GeneratedSample kept = first.samples().get(1);
+        var again = roundTrip(request("style-again", layout).addCodes(kept.getCode()).build());
+        assertEquals(kept.getImage(), again.samples().get(0).getImage(), "same layout + same code = same image");
+        var edited = roundTrip(request("style-edit", otherLayout).addCodes(kept.getCode()).build());
+        assertTrue(edited.ok());
+        assertNotEquals(kept.getImage(), edited.samples().get(0).getImage(), "edited layout, same code: a new image");
+    }
+
+    @Test
+    @Order(4)
+    void interpolationGivesKFramesFromOneEndToTheOther() {
+        var ends = roundTrip(request("ends", layout).setNumSamples(2).setSeed(8).setHasSeed(true).build());
+        var frames = roundTrip(request("interp", layout).setInterpolation(Interpolation.newBuilder()
+                .setFrom(ends.samples().get(0).getCode()).setTo(ends.samples().get(1).getCode()).setSteps(5)).build());
+        assertTrue(frames.ok(), () -> "error: " + frames.error());
+        assertEquals(5, frames.samples().size());
+        assertEquals(0f, frames.samples().get(0).getInterpolationT());
+        assertEquals(1f, frames.samples().get(4).getInterpolationT());
+        assertEquals(ends.samples().get(0).getImage(), frames.samples().get(0).getImage());
+        assertEquals(ends.samples().get(1).getImage(), frames.samples().get(4).getImage());
+    }
+
+    @Test
+    @Order(5)
+    void everyKindOfBadInputGetsItsErrorCodeAndADeadLetter() {
+        byte[] garbagePng = {(byte) 0x89, 'P', 'N', 'G', 1, 2, 3};
+        record Case(String id, byte[] bytes, ErrorCode expected) {
+        }
+        List<Case> cases = List.of(
+                new Case("bad-record", new byte[] {(byte) 0xff, (byte) 0xff, 0x01}, ErrorCode.UNPARSEABLE_RECORD),
+                new Case("bad-missing-layout", LayoutRequest.newBuilder().setRequestId("bad-missing-layout").setNumSamples(1)
+                        .build().toByteArray(), ErrorCode.INVALID_REQUEST),
+                new Case("bad-png", LayoutRequest.newBuilder().setRequestId("bad-png").setNumSamples(1)
+                        .setLayout(Layout.newBuilder().setPng(ByteString.copyFrom(garbagePng))).build().toByteArray(),
+                        ErrorCode.LAYOUT_UNDECODABLE),
+                new Case("bad-too-many", request("bad-too-many", layout).setNumSamples(10_000).build().toByteArray(),
+                        ErrorCode.TOO_MANY_SAMPLES),
+                new Case("bad-zero", request("bad-zero", layout).setNumSamples(0).build().toByteArray(),
+                        ErrorCode.INVALID_REQUEST),
+                new Case("bad-class", request("bad-class", unknownClassLayout()).setNumSamples(1).build().toByteArray(),
+                        ErrorCode.LAYOUT_UNKNOWN_CLASS),
+                new Case("bad-code", request("bad-code", layout).addCodes(io.cimle.wire.v1.LatentCode.newBuilder()
+                        .addValues(1f).addShape(1)).build().toByteArray(), ErrorCode.BAD_LATENT_CODE),
+                new Case("bad-version", request("bad-version", layout).setNumSamples(1).setModelVersion("999999")
+                        .build().toByteArray(), ErrorCode.UNKNOWN_MODEL_VERSION));
+        for (Case c : cases) {
+            client.send(c.id(), c.bytes());
+        }
+        for (Case c : cases) {
+            // The unparseable record's id is its key.
+            var a = client.await(c.id(), WAIT);
+            assertFalse(a.ok(), c.id() + " should fail");
+            assertEquals(c.expected(), a.error().getError().getCode(), c.id() + ": " + a.error().getError().getMessage());
+            assertFalse(a.error().getError().getMessage().isBlank());
+        }
+        List<DeadLetter> dead = KafkaSampleClient.deadLetters(KafkaBrokerTestResource.broker().bootstrapServers(),
+                cases.size(), WAIT);
+        assertTrue(dead.size() >= cases.size(), "every bad request has a dead letter: " + dead.size());
+        // The consumer is still alive after all that.
+        assertTrue(roundTrip(request("after-bad", layout).setNumSamples(1).build()).ok());
+    }
+
+    @Test
+    @Order(6)
+    void aNewCheckpointEventSwitchesTheVersionWithoutLosingRequests() throws Exception {
+        CheckpointInfo v2 = TinyModelResource.publish(2);
+        // Requests in flight while the switch happens must all be answered.
+        for (int i = 0; i < 5; i++) {
+            client.send("switch-" + i, request("switch-" + i, layout).setNumSamples(2).build().toByteArray());
+        }
+        client.announce(null, CheckpointEvent.newBuilder().setModelName(TinyModelResource.MODEL).setVersion(v2.version())
+                .setUri(v2.uri()).setSha256(v2.sha256()).build());
+        for (int i = 0; i < 5; i++) {
+            assertTrue(client.await("switch-" + i, WAIT).ok());
+        }
+        long deadline = System.currentTimeMillis() + 60_000;
+        String version = "";
+        int n = 0;
+        while (!version.equals(v2.version()) && System.currentTimeMillis() < deadline) {
+            var a = roundTrip(request("after-switch-" + n++, layout).setNumSamples(1).build());
+            version = a.samples().get(0).getModelVersion();
+        }
+        assertEquals(v2.version(), version);
+        // The old version can still be pinned by a request.
+        var pinned = roundTrip(request("pinned-old", layout).setNumSamples(1).setModelVersion("000001").build());
+        assertTrue(pinned.ok());
+        assertEquals("000001", pinned.samples().get(0).getModelVersion());
+    }
+
+    static ClassMap unknownClassLayout() {
+        // Class id 40 is not a toy-scenes class: the reject policy names it.
+        int[] ids = layout.ids().clone();
+        ClassMap probe = new ClassMap(layout.width(), layout.height(), 64, ids);
+        ids[3] = 40;
+        return new ClassMap(probe.width(), probe.height(), 64, ids);
+    }
+}

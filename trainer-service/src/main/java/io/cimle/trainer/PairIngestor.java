@@ -1,0 +1,109 @@
+package io.cimle.trainer;
+
+import com.google.protobuf.ByteString;
+import io.cimle.core.data.Example;
+import io.cimle.wire.WireFormat;
+import io.cimle.wire.v1.DeadLetter;
+import io.cimle.wire.v1.ErrorCode;
+import io.cimle.wire.v1.ErrorReply;
+import io.cimle.wire.v1.LayoutImagePair;
+import io.smallrye.common.annotation.Blocking;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.KafkaRecord;
+import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.OnOverflow;
+import org.jboss.logging.Logger;
+
+/**
+ * Consumes layouts.training: each pair is validated and stored durably (keyed by id, so a replay
+ * stores nothing twice) before the poll is acknowledged and its offsets committed. Invalid pairs go
+ * to layouts.training.dlq with the reason; the consumer never stops on bad input. When storage
+ * fails, the poll is not acknowledged: the records are consumed again after a restart.
+ */
+@ApplicationScoped
+public class PairIngestor {
+    private static final Logger LOG = Logger.getLogger(PairIngestor.class);
+
+    @Inject
+    TrainingData data;
+    @Inject
+    TrainerMetrics metrics;
+
+    @Inject
+    @Channel("pairs-dlq")
+    @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 1024)
+    MutinyEmitter<DeadLetter> deadLetters;
+
+    @Incoming("pairs")
+    @Blocking(ordered = true)
+    public CompletionStage<Void> consume(KafkaRecordBatch<String, byte[]> batch) {
+        List<CompletableFuture<Void>> dead = new ArrayList<>();
+        try {
+            for (KafkaRecord<String, byte[]> record : batch.getRecords()) {
+                ingest(record, dead);
+            }
+            CompletableFuture.allOf(dead.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+        } catch (IOException e) {
+            LOG.errorf(e, "storing training pairs failed; the poll is not committed and will be consumed again");
+            return batch.nack(e);
+        } catch (Exception e) {
+            LOG.errorf(e, "dead letters of a poll were not acknowledged");
+            return batch.nack(e);
+        }
+        return batch.ack();
+    }
+
+    private void ingest(KafkaRecord<String, byte[]> record, List<CompletableFuture<Void>> dead) throws IOException {
+        WireFormat.Parsed<LayoutImagePair> parsed = WireFormat.parse(LayoutImagePair.parser(), record.getPayload());
+        if (!parsed.ok()) {
+            dead.add(reject(record, record.getKey(), ErrorCode.UNPARSEABLE_RECORD, "not a LayoutImagePair: " + parsed.error()));
+            return;
+        }
+        LayoutImagePair pair = parsed.message().get();
+        Example example;
+        try {
+            example = data.validator().validate(pair);
+        } catch (PairRejected e) {
+            dead.add(reject(record, pair.getId(), e.code(), e.getMessage()));
+            return;
+        } catch (RuntimeException e) {
+            dead.add(reject(record, pair.getId(), ErrorCode.INTERNAL, "validation failed: " + e));
+            return;
+        }
+        if (data.store().putIfAbsent(example)) {
+            metrics.pairIngested();
+        } else {
+            metrics.pairDuplicate();
+        }
+    }
+
+    private CompletableFuture<Void> reject(KafkaRecord<String, byte[]> record, String id, ErrorCode code, String message) {
+        metrics.pairRejected(code);
+        LOG.debugf("rejected training pair %s: %s", id, message);
+        ErrorReply error = ErrorReply.newBuilder().setRequestId(id == null ? "" : id).setCode(code).setMessage(message)
+                .setSourceTopic(record.getTopic()).setSourcePartition(record.getPartition())
+                .setSourceOffset(record.getOffset()).setAtMs(System.currentTimeMillis()).build();
+        DeadLetter.Builder dl = DeadLetter.newBuilder().setError(error);
+        if (record.getPayload() != null && record.getPayload().length <= 512 * 1024) {
+            dl.setOriginalValue(ByteString.copyFrom(record.getPayload()));
+        }
+        if (record.getKey() != null) {
+            dl.setOriginalKey(ByteString.copyFromUtf8(record.getKey()));
+        }
+        Message<DeadLetter> m = Message.of(dl.build())
+                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(id == null ? "" : id).build());
+        return deadLetters.sendMessage(m).subscribeAsCompletionStage();
+    }
+}

@@ -1,0 +1,166 @@
+package io.cimle.trainer;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.util.Optional;
+
+/** Everything the trainer-service reads from configuration (application.properties documents each key). */
+@ConfigMapping(prefix = "cimle")
+public interface TrainerSettings {
+
+    Model model();
+
+    Storage storage();
+
+    Trainer trainer();
+
+    interface Model {
+        /** Model name: the key on the checkpoints topic and the folder in object storage. */
+        @WithDefault("toy")
+        String name();
+
+        /** cpu or gpu. */
+        @WithDefault("cpu")
+        String device();
+
+        /** Label set of the data set: toy-scenes, cityscapes, or a user palette registered by file. */
+        @WithDefault("toy-scenes")
+        String labels();
+
+        /** Optional path to a user palette JSON ({"name":..,"classes":[{"name":..,"color":[r,g,b]}]}). */
+        Optional<String> labelsFile();
+    }
+
+    interface Storage {
+        @WithDefault("filesystem")
+        String kind();
+
+        @WithDefault(".run/store")
+        String root();
+
+        S3 s3();
+
+        interface S3 {
+            Optional<String> endpoint();
+
+            @WithDefault("cimle")
+            String bucket();
+
+            @WithDefault("us-east-1")
+            String region();
+
+            @WithDefault("")
+            String prefix();
+
+            Optional<String> accessKeyId();
+
+            Optional<String> secretAccessKey();
+
+            /** Objects at least this large are uploaded in parts. */
+            @WithDefault("16777216")
+            long multipartThreshold();
+
+            @WithDefault("8388608")
+            long partSize();
+
+            @WithDefault("5")
+            int maxAttempts();
+        }
+    }
+
+    interface Trainer {
+        /** Model preset: tiny (16x32), small (32x64), medium (64x128) or paper (256x512). */
+        @WithDefault("tiny")
+        String preset();
+
+        /** Training starts once the data set holds this many pairs. */
+        @WithDefault("16")
+        int minDatasetSize();
+
+        /** Start training by itself once the data set is large enough (else wait for POST /start). */
+        @WithDefault("true")
+        boolean autoStart();
+
+        /** A checkpoint is written every this many gradient steps (and at every epoch end). */
+        @WithDefault("500")
+        int checkpointEverySteps();
+
+        /** Retention: how many newest checkpoints to keep (pinned ones are kept too). */
+        @WithDefault("5")
+        int checkpointKeepLast();
+
+        /** Largest encoded layout or photo accepted from layouts.training, in bytes. */
+        @WithDefault("8388608")
+        int maxImageBytes();
+
+        /** Unknown class ids or colours in a training layout: void or reject. */
+        @WithDefault("void")
+        String unknownLabels();
+
+        Imle imle();
+
+        LeaderElection leaderElection();
+    }
+
+    /** Conditional IMLE hyperparameters; defaults are the reference code's except where a CPU needs less. */
+    interface Imle {
+        /** |S|: examples per epoch (capped by the data set size). */
+        @WithDefault("400")
+        int examples();
+
+        /** m: latent codes drawn per example for nearest-sample selection. */
+        @WithDefault("10")
+        int samples();
+
+        /** K: gradient steps per epoch. */
+        @WithDefault("10000")
+        int steps();
+
+        /** |S~|: examples per gradient step. */
+        @WithDefault("1")
+        int subBatch();
+
+        @WithDefault("1e-4")
+        double learningRate();
+
+        /** Epochs in all (0 = until stopped). */
+        @WithDefault("16")
+        int epochs();
+
+        @WithDefault("true")
+        boolean lossRebalancing();
+
+        @WithDefault("true")
+        boolean datasetRebalancing();
+
+        @WithDefault("42")
+        long seed();
+
+        /** Optional VGG-19 weights (.npz) for the perceptual distance; unset = pyramid L1. */
+        Optional<String> vggWeights();
+    }
+
+    interface LeaderElection {
+        /** On in a cluster (several replicas, one trains); off outside one. */
+        @WithDefault("false")
+        boolean enabled();
+
+        @WithDefault("cimle-trainer")
+        String leaseName();
+
+        /** Namespace of the lease; defaults to the pod's (POD_NAMESPACE) or the client's. */
+        Optional<String> namespace();
+
+        /** This candidate's identity; defaults to POD_NAME or the host name. */
+        Optional<String> identity();
+
+        @WithDefault("15")
+        int leaseDurationSeconds();
+
+        @WithDefault("10")
+        int renewDeadlineSeconds();
+
+        @WithDefault("2")
+        int retryPeriodSeconds();
+    }
+}

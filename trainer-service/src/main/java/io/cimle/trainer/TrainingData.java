@@ -1,0 +1,63 @@
+package io.cimle.trainer;
+
+import io.cimle.core.data.LabelSet;
+import io.cimle.core.data.LabelSets;
+import io.cimle.core.data.UnknownLabelPolicy;
+import io.cimle.core.model.ModelConfig;
+import io.cimle.core.model.Presets;
+import io.cimle.core.storage.ObjectStore;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** The model's label set and size, and the data set store and validator derived from them. */
+@ApplicationScoped
+public class TrainingData {
+    @Inject
+    TrainerSettings settings;
+    @Inject
+    ObjectStore objectStore;
+
+    private LabelSet labels;
+    private ModelConfig modelConfig;
+    private DatasetStore store;
+    private PairValidator validator;
+
+    @PostConstruct
+    void init() {
+        labels = settings.model().labelsFile().map(TrainingData::readLabels).orElseGet(() -> LabelSets.byName(settings.model().labels()));
+        modelConfig = Presets.byName(settings.trainer().preset(), labels.channels());
+        store = new DatasetStore(objectStore, settings.model().name(), labels);
+        UnknownLabelPolicy policy = "reject".equalsIgnoreCase(settings.trainer().unknownLabels())
+                ? UnknownLabelPolicy.REJECT : UnknownLabelPolicy.VOID;
+        validator = new PairValidator(labels, modelConfig.width(), modelConfig.height(), settings.trainer().maxImageBytes(), policy);
+    }
+
+    private static LabelSet readLabels(String path) {
+        try {
+            return LabelSets.register(LabelSet.fromJson(Files.readString(Path.of(path))));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the label set file " + path, e);
+        }
+    }
+
+    public LabelSet labels() {
+        return labels;
+    }
+
+    public ModelConfig modelConfig() {
+        return modelConfig;
+    }
+
+    public DatasetStore store() {
+        return store;
+    }
+
+    public PairValidator validator() {
+        return validator;
+    }
+}

@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.util.Collections;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -64,8 +65,10 @@ public final class Checkpoint {
         this.generatorParams = Objects.requireNonNull(generatorParams, "generatorParams").clone();
         TreeMap<String, byte[]> copy = new TreeMap<>();
         extras.forEach((name, bytes) -> {
-            if (!EXTRA_NAME.matcher(name).matches()) {
-                throw new IllegalArgumentException("extra entry name '" + name + "' must match " + EXTRA_NAME);
+            if (!EXTRA_NAME.matcher(name).matches() || List.of(name.split("/")).stream().anyMatch(
+                    part -> part.equals(".") || part.equals(".."))) {
+                throw new IllegalArgumentException("extra entry name '" + name + "' must match " + EXTRA_NAME
+                        + " without '.' or '..' segments");
             }
             copy.put(name, Objects.requireNonNull(bytes, "extra " + name).clone());
         });

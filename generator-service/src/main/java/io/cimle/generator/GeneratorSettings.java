@@ -52,8 +52,8 @@ public interface GeneratorSettings {
             @WithDefault("us-east-1")
             String region();
 
-            @WithDefault("")
-            String prefix();
+            /** Key prefix inside the bucket, e.g. "cimle/"; empty for none. */
+            Optional<String> prefix();
 
             /** Static credentials; leave unset to use the AWS default chain (env, profile, role). */
             Optional<String> accessKeyId();

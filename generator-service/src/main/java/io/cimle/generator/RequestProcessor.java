@@ -4,7 +4,7 @@ import io.cimle.core.data.RgbImage;
 import io.cimle.wire.WireFormat;
 import io.cimle.wire.v1.ErrorCode;
 import io.cimle.wire.v1.LayoutRequest;
-import io.smallrye.common.annotation.Blocking;
+import io.smallrye.reactive.messaging.annotations.Blocking;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -150,7 +150,12 @@ public class RequestProcessor {
         metrics.requestFailed(code);
         LOG.debugf("request %s: %s %s", requestId, code, message);
         byte[] key = record.getKey() == null ? null : record.getKey().getBytes(StandardCharsets.UTF_8);
-        sends.add(replies.error(requestId, code, message, record.getTopic(), record.getPartition(), record.getOffset(), key,
+        sends.add(replies.error(requestId, code, message, record.getTopic(), record.getPartition(), offsetOf(record), key,
                 record.getPayload()));
+    }
+
+    private static long offsetOf(KafkaRecord<String, byte[]> record) {
+        return record.getMetadata(io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata.class)
+                .map(m -> m.getOffset()).orElse(-1L);
     }
 }

@@ -1,13 +1,13 @@
 package io.cimle.generator;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
 import io.cimle.core.data.ClassMap;
+import io.cimle.core.data.Images;
+import io.cimle.core.data.RgbImage;
 import io.cimle.core.data.LayoutEncoder;
 import io.cimle.core.data.ToyScenes;
 import io.cimle.core.storage.CheckpointInfo;
@@ -100,10 +100,10 @@ class GeneratorKafkaTest {
         var first = roundTrip(request("style-src", layout).setNumSamples(2).setSeed(5).setHasSeed(true).build());
         GeneratedSample kept = first.samples().get(1);
         var again = roundTrip(request("style-again", layout).addCodes(kept.getCode()).build());
-        assertEquals(kept.getImage(), again.samples().get(0).getImage(), "same layout + same code = same image");
+        assertSameImage(kept.getImage(), again.samples().get(0).getImage());
         var edited = roundTrip(request("style-edit", otherLayout).addCodes(kept.getCode()).build());
         assertTrue(edited.ok());
-        assertNotEquals(kept.getImage(), edited.samples().get(0).getImage(), "edited layout, same code: a new image");
+        assertTrue(maxDifference(kept.getImage(), edited.samples().get(0).getImage()) > 8, "edited layout, same code: a new image");
     }
 
     @Test
@@ -116,8 +116,9 @@ class GeneratorKafkaTest {
         assertEquals(5, frames.samples().size());
         assertEquals(0f, frames.samples().get(0).getInterpolationT());
         assertEquals(1f, frames.samples().get(4).getInterpolationT());
-        assertEquals(ends.samples().get(0).getImage(), frames.samples().get(0).getImage());
-        assertEquals(ends.samples().get(1).getImage(), frames.samples().get(4).getImage());
+        assertSameImage(ends.samples().get(0).getImage(), frames.samples().get(0).getImage());
+        assertSameImage(ends.samples().get(1).getImage(), frames.samples().get(4).getImage());
+        assertTrue(maxDifference(frames.samples().get(0).getImage(), frames.samples().get(2).getImage()) > 0);
     }
 
     @Test
@@ -185,6 +186,24 @@ class GeneratorKafkaTest {
         var pinned = roundTrip(request("pinned-old", layout).setNumSamples(1).setModelVersion("000001").build());
         assertTrue(pinned.ok());
         assertEquals("000001", pinned.samples().get(0).getModelVersion());
+    }
+
+    /**
+     * Same code, same layout: the same image. Bitwise for the same batch composition (see the test
+     * above); across different batch sizes libtorch's kernels may differ by one 8-bit level.
+     */
+    static void assertSameImage(ByteString a, ByteString b) {
+        assertTrue(maxDifference(a, b) <= 1, "images differ by more than one level");
+    }
+
+    static int maxDifference(ByteString a, ByteString b) {
+        RgbImage x = Images.decode(a.toByteArray());
+        RgbImage y = Images.decode(b.toByteArray());
+        int max = 0;
+        for (int i = 0; i < x.rgb().length; i++) {
+            max = Math.max(max, Math.abs((x.rgb()[i] & 0xff) - (y.rgb()[i] & 0xff)));
+        }
+        return max;
     }
 
     static ClassMap unknownClassLayout() {

@@ -7,7 +7,7 @@ import io.cimle.wire.v1.DeadLetter;
 import io.cimle.wire.v1.ErrorCode;
 import io.cimle.wire.v1.ErrorReply;
 import io.cimle.wire.v1.LayoutImagePair;
-import io.smallrye.common.annotation.Blocking;
+import io.smallrye.reactive.messaging.annotations.Blocking;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
@@ -94,7 +94,7 @@ public class PairIngestor {
         LOG.debugf("rejected training pair %s: %s", id, message);
         ErrorReply error = ErrorReply.newBuilder().setRequestId(id == null ? "" : id).setCode(code).setMessage(message)
                 .setSourceTopic(record.getTopic()).setSourcePartition(record.getPartition())
-                .setSourceOffset(record.getOffset()).setAtMs(System.currentTimeMillis()).build();
+                .setSourceOffset(offsetOf(record)).setAtMs(System.currentTimeMillis()).build();
         DeadLetter.Builder dl = DeadLetter.newBuilder().setError(error);
         if (record.getPayload() != null && record.getPayload().length <= 512 * 1024) {
             dl.setOriginalValue(ByteString.copyFrom(record.getPayload()));
@@ -105,5 +105,10 @@ public class PairIngestor {
         Message<DeadLetter> m = Message.of(dl.build())
                 .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(id == null ? "" : id).build());
         return deadLetters.sendMessage(m).subscribeAsCompletionStage();
+    }
+
+    private static long offsetOf(KafkaRecord<String, byte[]> record) {
+        return record.getMetadata(io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata.class)
+                .map(m -> m.getOffset()).orElse(-1L);
     }
 }

@@ -19,7 +19,7 @@ public class StorageProducer {
     ObjectStore objectStore(TrainerSettings settings) {
         TrainerSettings.Storage s = settings.storage();
         return ObjectStores.create(s.kind(), Path.of(s.root()), () -> new S3Settings(
-                s.s3().endpoint().map(URI::create).orElse(null), s.s3().region(), s.s3().bucket(), s.s3().prefix(),
+                s.s3().endpoint().map(URI::create).orElse(null), s.s3().region(), s.s3().bucket(), s.s3().prefix().orElse(""),
                 s.s3().accessKeyId().orElse(null), s.s3().secretAccessKey().orElse(null), true,
                 s.s3().multipartThreshold(), s.s3().partSize(), s.s3().maxAttempts(), true));
     }

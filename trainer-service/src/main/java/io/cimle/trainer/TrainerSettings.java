@@ -49,8 +49,8 @@ public interface TrainerSettings {
             @WithDefault("us-east-1")
             String region();
 
-            @WithDefault("")
-            String prefix();
+            /** Key prefix inside the bucket, e.g. "cimle/"; empty for none. */
+            Optional<String> prefix();
 
             Optional<String> accessKeyId();
 

@@ -43,6 +43,8 @@ class ToyScenesTest {
             assertTrue(s.layout().histogram()[ToyScenes.CAR] > 0, "every scene has a car");
             assertTrue(s.layout().histogram()[ToyScenes.SKY] > 0, "every scene shows sky");
         }
+        System.out.printf("toy 64x32, 300 scenes: %d/%d regions within %.0f of their prototype, %d/%d modes read back, %d distinct modes%n",
+                within, regions, ModeReader.DEFAULT_THRESHOLD, agree, scenes.size(), modes.size());
         assertTrue(within >= 0.95 * regions, within + " of " + regions + " regions on their prototype");
         assertTrue(agree >= 0.95 * scenes.size(), agree + " of " + scenes.size() + " modes read back");
         assertTrue(modes.size() >= 20, "modes seen: " + modes.size() + " of " + ToyScenes.modeCount());

@@ -42,6 +42,8 @@ public class RequestProcessor {
     Replies replies;
     @Inject
     GeneratorMetrics metrics;
+    @Inject
+    io.smallrye.reactive.messaging.kafka.KafkaClientService kafka;
 
     @Incoming("requests")
     @Blocking(ordered = true)
@@ -72,7 +74,16 @@ public class RequestProcessor {
             return batch.nack(e);
         }
         metrics.inFlight(-records.size());
+        probeLag();
         return batch.ack();
+    }
+
+    private void probeLag() {
+        var consumer = kafka.<String, byte[]>getConsumer("requests");
+        if (consumer != null) {
+            consumer.runOnPollingThread(c -> io.cimle.wire.ConsumerLag.of(c.metrics(), io.cimle.wire.Topics.LAYOUTS_REQUESTS))
+                    .subscribe().with(metrics::consumerLag, e -> LOG.debugf("lag probe failed: %s", e.toString()));
+        }
     }
 
     private record Work(KafkaRecord<String, byte[]> record, PlannedRequest request, LoadedModel model) {

@@ -40,6 +40,8 @@ public class PairIngestor {
     TrainingData data;
     @Inject
     TrainerMetrics metrics;
+    @Inject
+    io.smallrye.reactive.messaging.kafka.KafkaClientService kafka;
 
     @Inject
     @Channel("pairs-dlq")
@@ -61,6 +63,11 @@ public class PairIngestor {
         } catch (Exception e) {
             LOG.errorf(e, "dead letters of a poll were not acknowledged");
             return batch.nack(e);
+        }
+        var consumer = kafka.<String, byte[]>getConsumer("pairs");
+        if (consumer != null) {
+            consumer.runOnPollingThread(c -> io.cimle.wire.ConsumerLag.of(c.metrics(), io.cimle.wire.Topics.LAYOUTS_TRAINING))
+                    .subscribe().with(metrics::consumerLag, e -> LOG.debugf("lag probe failed: %s", e.toString()));
         }
         return batch.ack();
     }

@@ -81,7 +81,7 @@ public class RequestProcessor {
     private void probeLag() {
         var consumer = kafka.<String, byte[]>getConsumer("requests");
         if (consumer != null) {
-            consumer.runOnPollingThread(c -> io.cimle.wire.ConsumerLag.of(c.metrics(), io.cimle.wire.Topics.LAYOUTS_REQUESTS))
+            consumer.runOnPollingThread((java.util.function.Function<org.apache.kafka.clients.consumer.Consumer<String, byte[]>, Long>) c -> io.cimle.wire.ConsumerLag.of(c.metrics(), io.cimle.wire.Topics.LAYOUTS_REQUESTS))
                     .subscribe().with(metrics::consumerLag, e -> LOG.debugf("lag probe failed: %s", e.toString()));
         }
     }

@@ -66,7 +66,7 @@ public class PairIngestor {
         }
         var consumer = kafka.<String, byte[]>getConsumer("pairs");
         if (consumer != null) {
-            consumer.runOnPollingThread(c -> io.cimle.wire.ConsumerLag.of(c.metrics(), io.cimle.wire.Topics.LAYOUTS_TRAINING))
+            consumer.runOnPollingThread((java.util.function.Function<org.apache.kafka.clients.consumer.Consumer<String, byte[]>, Long>) c -> io.cimle.wire.ConsumerLag.of(c.metrics(), io.cimle.wire.Topics.LAYOUTS_TRAINING))
                     .subscribe().with(metrics::consumerLag, e -> LOG.debugf("lag probe failed: %s", e.toString()));
         }
         return batch.ack();

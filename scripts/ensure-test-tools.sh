@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs the real tools some tests drive, when missing: Debian's Chromium (the web page's browser
+# test), Prometheus' promtool (alert rules) and the npm packages that type-check the dashboards.
+# Idempotent; called by `./cimle test` before Maven. Needs root (or sudo) for apt-get.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SUDO=""
+if [ "$(id -u)" != 0 ] && command -v sudo >/dev/null; then SUDO="sudo"; fi
+missing=()
+command -v chromium >/dev/null || [ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v promtool >/dev/null || missing+=(prometheus)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "ensure-test-tools: installing ${missing[*]} from Debian..." >&2
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+fi
+if [ -x deploy/scripts/ensure-tools.sh ]; then
+  deploy/scripts/ensure-tools.sh
+fi

@@ -1,0 +1,76 @@
+package io.cimle.trainer;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+/** Control and status of training. Start/pause/resume act on this replica (only the leader trains). */
+@Path("/api/trainer")
+@Produces(MediaType.APPLICATION_JSON)
+public class TrainerResource {
+    @Inject
+    TrainingLoop loop;
+    @Inject
+    TrainerSettings settings;
+    @Inject
+    TrainingData data;
+
+    @GET
+    @Path("/status")
+    @Operation(summary = "Phase, epoch, step, loss, data set size, latest checkpoint version, leadership")
+    public TrainingLoop.Status status() {
+        return loop.status();
+    }
+
+    @POST
+    @Path("/start")
+    @Operation(summary = "Start training once the data set is large enough (when auto-start is off)")
+    public TrainingLoop.Status start() {
+        loop.start();
+        return loop.status();
+    }
+
+    @POST
+    @Path("/pause")
+    @Operation(summary = "Pause after the current gradient step")
+    public TrainingLoop.Status pause() {
+        loop.pause();
+        return loop.status();
+    }
+
+    @POST
+    @Path("/resume")
+    @Operation(summary = "Resume a paused run")
+    public TrainingLoop.Status resume() {
+        loop.resume();
+        return loop.status();
+    }
+
+    @GET
+    @Path("/config")
+    @Operation(summary = "The effective configuration: model, preset, IMLE hyperparameters, storage, election")
+    public Map<String, Object> config() {
+        TrainerSettings.Imle imle = settings.trainer().imle();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("model", settings.model().name());
+        out.put("device", settings.model().device());
+        out.put("labels", data.labels().name());
+        out.put("modelConfig", data.modelConfig());
+        out.put("imle", Map.of("examples", imle.examples(), "samples", imle.samples(), "steps", imle.steps(),
+                "subBatch", imle.subBatch(), "learningRate", imle.learningRate(), "epochs", imle.epochs(),
+                "lossRebalancing", imle.lossRebalancing(), "datasetRebalancing", imle.datasetRebalancing(),
+                "seed", imle.seed(), "distance", imle.vggWeights().isPresent() ? "vgg19" : "pyramid-l1"));
+        out.put("minDatasetSize", settings.trainer().minDatasetSize());
+        out.put("checkpointEverySteps", settings.trainer().checkpointEverySteps());
+        out.put("checkpointKeepLast", settings.trainer().checkpointKeepLast());
+        out.put("storage", settings.storage().kind());
+        out.put("leaderElection", settings.trainer().leaderElection().enabled());
+        return out;
+    }
+}

@@ -1,0 +1,331 @@
+package io.cimle.trainer;
+
+import ai.djl.Device;
+import io.cimle.core.data.Example;
+import io.cimle.core.model.Checkpoint;
+import io.cimle.core.model.GeneratorNetwork;
+import io.cimle.core.storage.CheckpointInfo;
+import io.cimle.core.storage.CheckpointStore;
+import io.cimle.core.training.CheckpointPolicy;
+import io.cimle.core.training.ImleConfig;
+import io.cimle.core.training.ImleTrainer;
+import io.cimle.core.training.TrainingDivergedException;
+import io.cimle.core.training.TrainingListener;
+import io.cimle.core.training.TrainingProgress;
+import io.cimle.core.training.distance.Distance;
+import io.cimle.core.training.distance.DistanceConfig;
+import io.cimle.core.training.distance.Distances;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import java.io.ByteArrayInputStream;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jboss.logging.Logger;
+
+/**
+ * Runs conditional IMLE in the background while this replica leads: waits for enough pairs, resumes
+ * from the latest complete checkpoint (parameters, optimizer, step, RNG), trains epoch by epoch and
+ * checkpoints through {@link CheckpointPublisher}. Pairs that arrive during an epoch join the next one,
+ * and the rebalancing statistics are refitted then.
+ */
+@ApplicationScoped
+public class TrainingLoop {
+    private static final Logger LOG = Logger.getLogger(TrainingLoop.class);
+
+    /** What the loop is doing, for /api/trainer/status and the logs. */
+    public enum Phase { STANDBY, WAITING_FOR_DATA, TRAINING, PAUSED, DONE, FAILED }
+
+    @Inject
+    TrainerSettings settings;
+    @Inject
+    TrainingData data;
+    @Inject
+    CheckpointStore checkpoints;
+    @Inject
+    CheckpointPublisher publisher;
+    @Inject
+    TrainerMetrics metrics;
+    @Inject
+    Instance<KubernetesClient> kubernetes;
+
+    private final AtomicReference<Phase> phase = new AtomicReference<>(Phase.STANDBY);
+    private volatile boolean paused;
+    private volatile boolean started;
+    private volatile boolean closing;
+    private volatile String failure = "";
+    private volatile double lastLoss = Double.NaN;
+    private volatile TrainingProgress progress;
+    private volatile String version = "";
+    private volatile long datasetSize;
+    private LeaderElection election;
+    private Thread worker;
+    /** A network this loop created (a resumed trainer owns its own); closed with its trainer. */
+    private GeneratorNetwork freshNetwork;
+
+    void onStart(@Observes StartupEvent event) {
+        started = settings.trainer().autoStart();
+        worker = new Thread(this::run, "imle-training");
+        worker.setDaemon(true);
+        worker.start();
+        LeaderElection.Listener listener = new LeaderElection.Listener() {
+            @Override
+            public void started() {
+                metrics.leader(true);
+                synchronized (TrainingLoop.this) {
+                    TrainingLoop.this.notifyAll();
+                }
+            }
+
+            @Override
+            public void stopped() {
+                metrics.leader(false);
+            }
+        };
+        TrainerSettings.LeaderElection le = settings.trainer().leaderElection();
+        if (le.enabled()) {
+            KubernetesClient client = kubernetes.get();
+            String ns = le.namespace().or(() -> Optional.ofNullable(System.getenv("POD_NAMESPACE")))
+                    .orElseGet(client::getNamespace);
+            election = LeaderElection.onKubernetes(client, ns, le.leaseName(), le.identity(),
+                    Duration.ofSeconds(le.leaseDurationSeconds()), Duration.ofSeconds(le.renewDeadlineSeconds()),
+                    Duration.ofSeconds(le.retryPeriodSeconds()), listener);
+        } else {
+            election = LeaderElection.alwaysLeader(listener);
+        }
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        closing = true;
+        wake();
+        if (election != null) {
+            election.close();
+        }
+        if (worker != null) {
+            try {
+                worker.join(30_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private synchronized void wake() {
+        notifyAll();
+    }
+
+    private synchronized void idle(long ms) {
+        try {
+            wait(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            closing = true;
+        }
+    }
+
+    private boolean mayTrain() {
+        return !closing && started && !paused && election != null && election.isLeader();
+    }
+
+    private void run() {
+        ImleTrainer trainer = null;
+        Distance distance = null;
+        try {
+            while (!closing) {
+                if (election == null || !election.isLeader()) {
+                    trainer = closeTrainer(trainer);
+                    phase.set(Phase.STANDBY);
+                    idle(1000);
+                    continue;
+                }
+                if (!started || paused) {
+                    phase.set(Phase.PAUSED);
+                    idle(1000);
+                    continue;
+                }
+                datasetSize = data.store().size();
+                if (datasetSize < settings.trainer().minDatasetSize()) {
+                    phase.set(Phase.WAITING_FOR_DATA);
+                    idle(2000);
+                    continue;
+                }
+                if (distance == null) {
+                    distance = Distances.create(distanceConfig(), device());
+                }
+                if (trainer == null || trainer.progress().stepInEpoch() == 0) {
+                    // Epoch boundary: (re)load the data set so new pairs join, refit the statistics.
+                    trainer = startEpochTrainer(trainer, distance);
+                }
+                if (trainer.progress().epoch() >= trainer.config().epochs()) {
+                    phase.set(Phase.DONE);
+                    idle(5000);
+                    continue;
+                }
+                phase.set(Phase.TRAINING);
+                int epoch = trainer.progress().epoch();
+                trainer.trainUntil(p -> p.epoch() != epoch || !mayTrain());
+            }
+        } catch (TrainingDivergedException e) {
+            metrics.lossNotFinite();
+            fail("training diverged; no checkpoint was written from the poisoned state: " + e.getMessage(), e);
+        } catch (Exception e) {
+            fail("training failed: " + e, e);
+        } finally {
+            closeTrainer(trainer);
+            if (distance != null) {
+                distance.close();
+            }
+        }
+    }
+
+    private void fail(String message, Exception e) {
+        failure = message;
+        phase.set(Phase.FAILED);
+        LOG.error(message, e);
+    }
+
+    /** A trainer for the next epoch: continues {@code previous} (or the latest checkpoint) on the current data. */
+    private ImleTrainer startEpochTrainer(ImleTrainer previous, Distance distance) throws Exception {
+        List<Example> examples = data.store().loadAll();
+        datasetSize = examples.size();
+        ImleConfig config = imleConfig(examples.size());
+        Checkpoint from = null;
+        if (previous != null) {
+            from = previous.checkpoint();
+            closeTrainer(previous);
+        } else {
+            Optional<CheckpointInfo> latest = checkpoints.latest(settings.model().name());
+            if (latest.isPresent()) {
+                from = Checkpoint.readFrom(new ByteArrayInputStream(checkpoints.read(latest.get())));
+                version = latest.get().version();
+                LOG.infof("resuming from checkpoint %s (epoch %d, step %d)", latest.get().version(), from.epoch(), from.step());
+            }
+        }
+        ImleTrainer trainer;
+        if (from != null) {
+            trainer = ImleTrainer.resume(withoutRarity(from), distance, examples, config, device());
+        } else {
+            LOG.infof("starting a new %s model %s on %d pairs", data.modelConfig().presetName(), settings.model().name(),
+                    examples.size());
+            GeneratorNetwork network = GeneratorNetwork.create(data.modelConfig(), device(), config.seed());
+            freshNetwork = network;
+            trainer = new ImleTrainer(network, distance, examples, null, config);
+        }
+        return trainer.addListener(listener()).checkpointTo(this::publish,
+                CheckpointPolicy.everySteps(settings.trainer().checkpointEverySteps()));
+    }
+
+    /** The rarity statistics are refitted on the current data set rather than restored. */
+    private static Checkpoint withoutRarity(Checkpoint c) {
+        Map<String, byte[]> extras = new HashMap<>(c.extras());
+        extras.keySet().removeIf(k -> k.contains("rarity"));
+        return new Checkpoint(c.config(), c.step(), c.epoch(), c.createdAt(), c.metadata(), c.generatorParams(), extras);
+    }
+
+    private String publish(Checkpoint checkpoint, TrainingProgress p) throws Exception {
+        Map<String, String> metadata = new HashMap<>(checkpoint.metadata());
+        metadata.put("labelSet", data.labels().toJson());
+        Checkpoint labelled = new Checkpoint(checkpoint.config(), checkpoint.step(), checkpoint.epoch(),
+                checkpoint.createdAt(), metadata, checkpoint.generatorParams(), checkpoint.extras());
+        CheckpointInfo info = publisher.publish(labelled, Map.of("loss", lastLoss, "epoch", (double) p.epoch(),
+                "dataset_size", (double) datasetSize));
+        version = info.version();
+        return info.uri();
+    }
+
+    private TrainingListener listener() {
+        return new TrainingListener() {
+            private long lastNanos = System.nanoTime();
+
+            @Override
+            public void onStep(TrainingProgress p, long step, double loss, double selectionMs, double updateMs) {
+                long now = System.nanoTime();
+                double perSecond = settings.trainer().imle().subBatch() / Math.max(1e-9, (now - lastNanos) / 1e9);
+                lastNanos = now;
+                lastLoss = loss;
+                progress = p;
+                boolean firstOfEpoch = p.stepInEpoch() == 1;
+                metrics.step(p.epoch(), step, loss, firstOfEpoch ? (long) (selectionMs * 1e6) : 0,
+                        (long) (updateMs * 1e6), perSecond);
+                if (step % 100 == 0) {
+                    LOG.infof("epoch %d step %d/%d loss %.4f (selection %.0f ms/epoch, update %.1f ms/step)", p.epoch(),
+                            p.stepInEpoch(), p.stepsPerEpoch(), loss, selectionMs, updateMs);
+                }
+            }
+        };
+    }
+
+    private ImleConfig imleConfig(int datasetSize) {
+        TrainerSettings.Imle s = settings.trainer().imle();
+        return ImleConfig.DEFAULT.withExamplesPerEpoch(Math.max(1, Math.min(s.examples(), datasetSize)))
+                .withSamplesPerExample(s.samples()).withStepsPerEpoch(s.steps()).withSubBatch(s.subBatch())
+                .withLearningRate(s.learningRate()).withEpochs(s.epochs()).withSeed(s.seed())
+                .withRebalancing(s.lossRebalancing(), s.datasetRebalancing());
+    }
+
+    private DistanceConfig distanceConfig() {
+        return settings.trainer().imle().vggWeights().map(p -> DistanceConfig.vgg19(p, "gta5")).orElseGet(DistanceConfig::defaults);
+    }
+
+    private Device device() {
+        return "gpu".equalsIgnoreCase(settings.model().device()) ? Device.gpu() : Device.cpu();
+    }
+
+    private ImleTrainer closeTrainer(ImleTrainer trainer) {
+        if (trainer != null) {
+            trainer.close();
+        }
+        if (freshNetwork != null) {
+            freshNetwork.close();
+            freshNetwork = null;
+        }
+        return null;
+    }
+
+    // --- control, for the REST resource ---
+
+    public void start() {
+        started = true;
+        paused = false;
+        wake();
+    }
+
+    public void pause() {
+        paused = true;
+    }
+
+    public void resume() {
+        paused = false;
+        started = true;
+        wake();
+    }
+
+    /** A snapshot for /api/trainer/status. */
+    public record Status(String phase, boolean leader, String identity, String leaderIdentity, int epoch, int epochs,
+            int stepInEpoch, int stepsPerEpoch, long globalStep, double loss, long datasetSize, String version,
+            String failure) {
+    }
+
+    public Status status() {
+        TrainingProgress p = progress;
+        long size = datasetSize;
+        try {
+            size = data.store().size();
+        } catch (Exception ignored) {
+            // keep the last known size
+        }
+        return new Status(phase.get().name(), election != null && election.isLeader(),
+                election == null ? "" : election.identity(), election == null ? "" : election.leader(),
+                p == null ? 0 : p.epoch(), p == null ? settings.trainer().imle().epochs() : p.epochs(),
+                p == null ? 0 : p.stepInEpoch(), p == null ? settings.trainer().imle().steps() : p.stepsPerEpoch(),
+                p == null ? 0 : p.globalStep(), lastLoss, size, version, failure);
+    }
+}

@@ -1,0 +1,315 @@
+package io.cimle.core.data;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Appearance rarity (paper section 3.7): per (image, class present) the mean RGB colour; per class a
+ * Gaussian KDE over those colours (Scott's rule, full covariance as scipy's gaussian_kde); the rarity
+ * of (image, class) is 1 / density(mean colour). Scores are kept as logs (-log density) because
+ * densities of RGB means under-/overflow easily. Immutable; JSON round trip for checkpoints.
+ */
+public final class RarityStatistics {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** How {@link #lossMask} scales scores into (0, 1]. */
+    public enum Normalisation {
+        /** Divide by the largest score among the image's classes (the rarest region of the image weighs 1). */
+        IMAGE_MAX,
+        /** Divide by the largest score in the whole fitted data set (common images weigh little overall). */
+        DATASET_MAX
+    }
+
+    /**
+     * @param minImages     classes present in fewer images get no KDE (their pixels weigh {@code voidWeight});
+     *                      default 5, since a KDE over a handful of points says little
+     * @param minBandwidth  standard deviation (RGB units) added to the Scott bandwidth on every axis so a
+     *                      class of (nearly) constant colour still has an invertible kernel; default 1.0
+     * @param voidWeight    mask weight of the void channel and of classes without KDE, in (0, 1]; default 1.0
+     * @param normalisation default IMAGE_MAX (the reference divides each mask by its maximum)
+     */
+    public record Config(int minImages, double minBandwidth, double voidWeight, Normalisation normalisation) {
+        public static final Config DEFAULT = new Config(5, 1.0, 1.0, Normalisation.IMAGE_MAX);
+
+        public Config {
+            if (minImages < 2) {
+                throw new IllegalArgumentException("minImages must be at least 2 (a covariance needs 2 points), got "
+                        + minImages);
+            }
+            if (!(minBandwidth > 0)) {
+                throw new IllegalArgumentException("minBandwidth must be positive, got " + minBandwidth);
+            }
+            if (!(voidWeight > 0 && voidWeight <= 1)) {
+                throw new IllegalArgumentException("voidWeight must be in (0, 1], got " + voidWeight);
+            }
+            Objects.requireNonNull(normalisation, "normalisation");
+        }
+    }
+
+    /** A Gaussian KDE in RGB: kernel centres, inverse bandwidth matrix (row-major 3x3), log normaliser. */
+    public record ClassKde(int classId, double[][] points, double[] inverseBandwidth, double logNorm) {
+        static ClassKde fit(int classId, List<double[]> colours, double minBandwidth) {
+            int n = colours.size();
+            double[] mean = new double[3];
+            for (double[] c : colours) {
+                for (int k = 0; k < 3; k++) {
+                    mean[k] += c[k] / n;
+                }
+            }
+            double[] cov = new double[9];
+            for (double[] c : colours) {
+                for (int i = 0; i < 3; i++) {
+                    for (int j = 0; j < 3; j++) {
+                        cov[i * 3 + j] += (c[i] - mean[i]) * (c[j] - mean[j]) / (n - 1);
+                    }
+                }
+            }
+            double factor2 = Math.pow(n, -2.0 / (3 + 4)); // Scott: n^(-1/(d+4)), squared for a covariance
+            double[] h = new double[9];
+            for (int i = 0; i < 9; i++) {
+                h[i] = cov[i] * factor2;
+            }
+            for (int i = 0; i < 3; i++) {
+                h[i * 3 + i] += minBandwidth * minBandwidth;
+            }
+            double det = det3(h);
+            double[] inv = inverse3(h, det);
+            double logNorm = -1.5 * Math.log(2 * Math.PI) - 0.5 * Math.log(det) - Math.log(n);
+            return new ClassKde(classId, colours.toArray(new double[0][]), inv, logNorm);
+        }
+
+        public double logDensity(double[] x) {
+            double[] q = new double[points.length];
+            double max = Double.NEGATIVE_INFINITY;
+            for (int p = 0; p < points.length; p++) {
+                double d0 = x[0] - points[p][0];
+                double d1 = x[1] - points[p][1];
+                double d2 = x[2] - points[p][2];
+                double[] m = inverseBandwidth;
+                double quad = d0 * (m[0] * d0 + m[1] * d1 + m[2] * d2) + d1 * (m[3] * d0 + m[4] * d1 + m[5] * d2)
+                        + d2 * (m[6] * d0 + m[7] * d1 + m[8] * d2);
+                q[p] = -0.5 * quad;
+                max = Math.max(max, q[p]);
+            }
+            double sum = 0;
+            for (double v : q) {
+                sum += Math.exp(v - max);
+            }
+            return logNorm + max + Math.log(sum);
+        }
+    }
+
+    /** Serialised form. */
+    record State(int channels, Config config, List<ClassKde> kdes, Map<String, double[]> logScores,
+                 Map<String, boolean[]> present) {
+    }
+
+    private final int channels;
+    private final Config config;
+    private final ClassKde[] kdes;
+    /** Per id, per channel: -log density of the image's mean colour, or NaN where absent / no KDE. */
+    private final Map<String, double[]> logScores;
+    /** Per id, per channel: whether the class occurs in the image (for the sampler, even without KDE). */
+    private final Map<String, boolean[]> present;
+    private final double maxLogScore;
+
+    private RarityStatistics(int channels, Config config, ClassKde[] kdes, Map<String, double[]> logScores,
+                             Map<String, boolean[]> present) {
+        this.channels = channels;
+        this.config = config;
+        this.kdes = kdes;
+        this.logScores = logScores;
+        this.present = present;
+        double m = Double.NEGATIVE_INFINITY;
+        for (double[] s : logScores.values()) {
+            for (int c = 0; c < s.length - 1; c++) {
+                if (!Double.isNaN(s[c])) {
+                    m = Math.max(m, s[c]);
+                }
+            }
+        }
+        this.maxLogScore = m;
+    }
+
+    public static RarityStatistics fit(List<Example> examples, Config config) {
+        if (examples.isEmpty()) {
+            throw new IllegalArgumentException("rarity statistics need at least one example");
+        }
+        int channels = examples.get(0).layout().channels();
+        List<List<double[]>> colours = new ArrayList<>();
+        for (int c = 0; c < channels; c++) {
+            colours.add(new ArrayList<>());
+        }
+        Map<String, double[][]> means = new LinkedHashMap<>();
+        for (Example e : examples) {
+            if (e.layout().channels() != channels) {
+                throw new IllegalArgumentException("example '" + e.id() + "' has " + e.layout().channels()
+                        + " channels, the first had " + channels);
+            }
+            double[][] m = ModeReader.meanColours(e.layout(), e.photo());
+            if (means.put(e.id(), m) != null) {
+                throw new IllegalArgumentException("duplicate example id '" + e.id() + "'");
+            }
+            for (int c = 0; c < channels; c++) {
+                if (m[c] != null) {
+                    colours.get(c).add(m[c]);
+                }
+            }
+        }
+        ClassKde[] kdes = new ClassKde[channels];
+        for (int c = 0; c < channels; c++) {
+            if (colours.get(c).size() >= config.minImages()) {
+                kdes[c] = ClassKde.fit(c, colours.get(c), config.minBandwidth());
+            }
+        }
+        Map<String, double[]> scores = new LinkedHashMap<>();
+        Map<String, boolean[]> present = new LinkedHashMap<>();
+        means.forEach((id, m) -> {
+            scores.put(id, logScores(kdes, m));
+            boolean[] p = new boolean[channels];
+            for (int c = 0; c < channels; c++) {
+                p[c] = m[c] != null;
+            }
+            present.put(id, p);
+        });
+        return new RarityStatistics(channels, config, kdes, scores, present);
+    }
+
+    private static double[] logScores(ClassKde[] kdes, double[][] means) {
+        double[] s = new double[kdes.length];
+        for (int c = 0; c < kdes.length; c++) {
+            s[c] = kdes[c] != null && means[c] != null ? -kdes[c].logDensity(means[c]) : Double.NaN;
+        }
+        return s;
+    }
+
+    public int channels() {
+        return channels;
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    /** Ids of the fitted examples, in fit order (the sampler's index space). */
+    public List<String> ids() {
+        return List.copyOf(logScores.keySet());
+    }
+
+    public boolean hasKde(int cls) {
+        return kdes[cls] != null;
+    }
+
+    /** Whether the class occurs in the fitted example. */
+    public boolean present(String id, int cls) {
+        return known(present, id)[cls];
+    }
+
+    /** log(1 / density) of the class's mean colour in a fitted example; NaN if absent or without KDE. */
+    public double logRarity(String id, int cls) {
+        return known(logScores, id)[cls];
+    }
+
+    /** 1 / density of the class's mean colour in any example (fitted or not); NaN if absent or without KDE. */
+    public double rarity(Example e, int cls) {
+        return Math.exp(scoresOf(e)[cls]);
+    }
+
+    /**
+     * Per-pixel weights in (0, 1], row-major: score of the pixel's class divided by the maximum score
+     * (of the image or of the data set, per {@link Config#normalisation()}); void and classes without a
+     * KDE weigh {@link Config#voidWeight()}.
+     */
+    public float[] lossMask(Example e) {
+        if (e.layout().channels() != channels) {
+            throw new IllegalArgumentException("example has " + e.layout().channels() + " channels, statistics "
+                    + channels);
+        }
+        double[] s = scoresOf(e);
+        double max;
+        if (config.normalisation() == Normalisation.DATASET_MAX) {
+            max = maxLogScore;
+        } else {
+            max = Double.NEGATIVE_INFINITY;
+            for (int c = 0; c < channels - 1; c++) {
+                if (!Double.isNaN(s[c])) {
+                    max = Math.max(max, s[c]);
+                }
+            }
+        }
+        float[] weight = new float[channels];
+        for (int c = 0; c < channels; c++) {
+            weight[c] = c == channels - 1 || Double.isNaN(s[c]) ? (float) config.voidWeight()
+                    : (float) Math.max(1e-6, Math.min(1.0, Math.exp(s[c] - max)));
+        }
+        int[] ids = e.layout().ids();
+        float[] mask = new float[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            mask[i] = weight[ids[i]];
+        }
+        return mask;
+    }
+
+    private double[] scoresOf(Example e) {
+        double[] s = logScores.get(e.id());
+        return s != null ? s : logScores(kdes, ModeReader.meanColours(e.layout(), e.photo()));
+    }
+
+    private static <T> T known(Map<String, T> m, String id) {
+        T v = m.get(id);
+        if (v == null) {
+            throw new IllegalArgumentException("example '" + id + "' is not in the fitted statistics");
+        }
+        return v;
+    }
+
+    public String toJson() {
+        List<ClassKde> list = new ArrayList<>(Arrays.asList(kdes));
+        try {
+            return JSON.writeValueAsString(new State(channels, config, list, logScores, present));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static RarityStatistics fromJson(String json) {
+        try {
+            State s = JSON.readValue(json, State.class);
+            if (s.kdes().size() != s.channels()) {
+                throw new IllegalArgumentException("rarity statistics JSON: " + s.kdes().size() + " KDE slots for "
+                        + s.channels() + " channels");
+            }
+            return new RarityStatistics(s.channels(), s.config(), s.kdes().toArray(new ClassKde[0]),
+                    new LinkedHashMap<>(s.logScores()), new LinkedHashMap<>(s.present()));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("rarity statistics JSON cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    private static double det3(double[] m) {
+        return m[0] * (m[4] * m[8] - m[5] * m[7]) - m[1] * (m[3] * m[8] - m[5] * m[6])
+                + m[2] * (m[3] * m[7] - m[4] * m[6]);
+    }
+
+    private static double[] inverse3(double[] m, double det) {
+        double[] r = new double[9];
+        r[0] = (m[4] * m[8] - m[5] * m[7]) / det;
+        r[1] = (m[2] * m[7] - m[1] * m[8]) / det;
+        r[2] = (m[1] * m[5] - m[2] * m[4]) / det;
+        r[3] = (m[5] * m[6] - m[3] * m[8]) / det;
+        r[4] = (m[0] * m[8] - m[2] * m[6]) / det;
+        r[5] = (m[2] * m[3] - m[0] * m[5]) / det;
+        r[6] = (m[3] * m[7] - m[4] * m[6]) / det;
+        r[7] = (m[1] * m[6] - m[0] * m[7]) / det;
+        r[8] = (m[0] * m[4] - m[1] * m[3]) / det;
+        return r;
+    }
+}

@@ -1,0 +1,284 @@
+package io.cimle.core.data;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Synthetic street scenes whose photos are multimodal by construction: one layout admits
+ * {@link #modeCount()} distinct looks (time of day x car colour x building hue), each drawn with
+ * equal probability. The prototypes are exact colours, so {@link ModeReader} can tell which mode
+ * any image (e.g. a generator's sample) shows. Everything is deterministic from a seed.
+ */
+public final class ToyScenes {
+    public static final int SKY = 0;
+    public static final int ROAD = 1;
+    public static final int SIDEWALK = 2;
+    public static final int BUILDING = 3;
+    public static final int VEGETATION = 4;
+    public static final int CAR = 5;
+    public static final int VOID = 6;
+
+    /** Global lighting: sets the sky colour and scales every other class's colour. */
+    public enum TimeOfDay {
+        DAY(new int[] {110, 165, 235}, 1.0), DUSK(new int[] {235, 140, 80}, 0.7), NIGHT(new int[] {20, 24, 55}, 0.35);
+
+        final int[] sky;
+        final double brightness;
+
+        TimeOfDay(int[] sky, double brightness) {
+            this.sky = sky;
+            this.brightness = brightness;
+        }
+    }
+
+    /** Car body colours (red, white, blue) in daylight. */
+    static final int[][] CAR_COLOURS = {{200, 30, 35}, {230, 230, 225}, {35, 70, 200}};
+    /** Building facades (brick, beige, slate) in daylight. */
+    static final int[][] BUILDING_HUES = {{165, 80, 60}, {205, 190, 150}, {85, 100, 135}};
+    static final int[] ROAD_COLOUR = {95, 95, 100};
+    static final int[] SIDEWALK_COLOUR = {175, 170, 160};
+    static final int[] VEGETATION_COLOUR = {70, 135, 55};
+    static final int[] VOID_COLOUR = {40, 40, 40};
+    /** Per-channel texture noise (standard deviation, 0..255 units). */
+    static final double NOISE_SD = 5.0;
+
+    /** The joint appearance mode of one photo. */
+    public record Mode(TimeOfDay timeOfDay, int carColour, int buildingHue) {
+        public Mode {
+            if (timeOfDay == null || carColour < 0 || carColour >= CAR_COLOURS.length || buildingHue < 0
+                    || buildingHue >= BUILDING_HUES.length) {
+                throw new IllegalArgumentException("bad mode " + timeOfDay + "/" + carColour + "/" + buildingHue);
+            }
+        }
+
+        /** Index in [0, modeCount()). */
+        public int index() {
+            return (timeOfDay.ordinal() * CAR_COLOURS.length + carColour) * BUILDING_HUES.length + buildingHue;
+        }
+
+        public static Mode ofIndex(int index) {
+            if (index < 0 || index >= modeCount()) {
+                throw new IllegalArgumentException("mode index " + index + " outside [0, " + modeCount() + ")");
+            }
+            return new Mode(TimeOfDay.values()[index / (CAR_COLOURS.length * BUILDING_HUES.length)],
+                    index / BUILDING_HUES.length % CAR_COLOURS.length, index % BUILDING_HUES.length);
+        }
+    }
+
+    /** A layout, its photo and the mode the photo was drawn in. */
+    public record Scene(String id, ClassMap layout, RgbImage photo, Mode mode) {
+        public Example example() {
+            return new Example(id, layout, photo);
+        }
+    }
+
+    private final int width;
+    private final int height;
+
+    /** Sizes such as 32x64 or 64x128 (height x width); at least 16x16. */
+    public ToyScenes(int width, int height) {
+        if (width < 16 || height < 16 || width > 4096 || height > 4096) {
+            throw new IllegalArgumentException("toy scene size must be 16..4096 per side, got " + width + "x" + height);
+        }
+        this.width = width;
+        this.height = height;
+    }
+
+    public static int modeCount() {
+        return TimeOfDay.values().length * CAR_COLOURS.length * BUILDING_HUES.length;
+    }
+
+    public static LabelSet labelSet() {
+        return LabelSets.TOY_SCENES;
+    }
+
+    /** Scene number {@code index} of the stream defined by {@code seed}. */
+    public Scene sample(long seed, int index) {
+        SplittableRandom rnd = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + index);
+        ClassMap layout = layout(rnd);
+        Mode mode = randomMode(rnd);
+        return new Scene(String.format("toy_%05d", index), layout, render(layout, mode, rnd.nextLong()), mode);
+    }
+
+    public List<Scene> generate(int n, long seed) {
+        List<Scene> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            out.add(sample(seed, i));
+        }
+        return out;
+    }
+
+    public static Mode randomMode(SplittableRandom rnd) {
+        return Mode.ofIndex(rnd.nextInt(modeCount()));
+    }
+
+    /** The exact mean colour of a class's pixels in a mode (noise has zero mean). */
+    public static int[] prototype(int cls, Mode mode) {
+        double b = mode.timeOfDay().brightness;
+        return switch (cls) {
+            case SKY -> mode.timeOfDay().sky.clone();
+            case ROAD -> scale(ROAD_COLOUR, b);
+            case SIDEWALK -> scale(SIDEWALK_COLOUR, b);
+            case BUILDING -> scale(BUILDING_HUES[mode.buildingHue()], b);
+            case VEGETATION -> scale(VEGETATION_COLOUR, b);
+            case CAR -> scale(CAR_COLOURS[mode.carColour()], b);
+            case VOID -> scale(VOID_COLOUR, b);
+            default -> throw new IllegalArgumentException("no toy class " + cls);
+        };
+    }
+
+    static int[] scale(int[] c, double b) {
+        return new int[] {(int) Math.round(c[0] * b), (int) Math.round(c[1] * b), (int) Math.round(c[2] * b)};
+    }
+
+    /** Paints a layout in a mode: prototype colour per class plus Gaussian texture noise. */
+    public static RgbImage render(ClassMap layout, Mode mode, long noiseSeed) {
+        if (layout.channels() != LabelSets.TOY_SCENES.channels()) {
+            throw new IllegalArgumentException("not a toy-scenes layout: " + layout.channels() + " channels");
+        }
+        int[][] protos = new int[layout.channels()][];
+        for (int c = 0; c < protos.length; c++) {
+            protos[c] = prototype(c, mode);
+        }
+        SplittableRandom rnd = new SplittableRandom(noiseSeed);
+        RgbImage out = RgbImage.blank(layout.width(), layout.height());
+        for (int y = 0; y < layout.height(); y++) {
+            for (int x = 0; x < layout.width(); x++) {
+                int[] p = protos[layout.at(x, y)];
+                out.set(x, y, p[0] + noise(rnd), p[1] + noise(rnd), p[2] + noise(rnd));
+            }
+        }
+        return out;
+    }
+
+    private static int noise(SplittableRandom rnd) {
+        return (int) Math.round(rnd.nextGaussian() * NOISE_SD);
+    }
+
+    /** A random street: sky, buildings, a road in perspective with sidewalks, grass, trees, cars, poles. */
+    public ClassMap layout(SplittableRandom rnd) {
+        int w = width;
+        int h = height;
+        int[] ids = new int[w * h];
+        int horizon = (int) Math.round(h * uniform(rnd, 0.35, 0.5));
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                ids[y * w + x] = y < horizon ? SKY : VEGETATION;
+            }
+        }
+        // Buildings stand on the horizon; at least one, never reaching the top row (sky stays visible).
+        boolean any = false;
+        for (int x0 = 0; x0 < w; ) {
+            int bw = Math.max(2, (int) Math.round(w * uniform(rnd, 0.08, 0.2)));
+            if (rnd.nextDouble() < 0.75 || (!any && x0 + bw >= w)) {
+                int top = horizon - Math.max(2, (int) Math.round(horizon * uniform(rnd, 0.3, 0.85)));
+                fill(ids, w, x0, Math.max(1, top), Math.min(w, x0 + bw), Math.min(h, horizon + 1), BUILDING, -1);
+                any = true;
+            }
+            x0 += bw;
+        }
+        // Road and sidewalks as trapezoids towards a vanishing point on the horizon.
+        double cTop = w * uniform(rnd, 0.4, 0.6);
+        double cBottom = w * uniform(rnd, 0.4, 0.6);
+        double halfTop = Math.max(1, w * 0.02);
+        double halfBottom = w * uniform(rnd, 0.25, 0.4);
+        double walk = uniform(rnd, 1.2, 1.45);
+        for (int y = horizon; y < h; y++) {
+            double t = (y - horizon + 0.5) / (h - horizon);
+            double c = cTop + (cBottom - cTop) * t;
+            double half = halfTop + (halfBottom - halfTop) * t;
+            for (int x = 0; x < w; x++) {
+                double d = Math.abs(x + 0.5 - c);
+                if (d < half) {
+                    ids[y * w + x] = ROAD;
+                } else if (d < half * walk) {
+                    ids[y * w + x] = SIDEWALK;
+                }
+            }
+        }
+        // Trees near the horizon, over sky, buildings and grass but not the road.
+        int trees = rnd.nextInt(4);
+        for (int i = 0; i < trees; i++) {
+            double cx = w * rnd.nextDouble();
+            double cy = horizon - h * uniform(rnd, 0.0, 0.1);
+            double rx = w * uniform(rnd, 0.03, 0.07);
+            double ry = h * uniform(rnd, 0.06, 0.12);
+            for (int y = Math.max(1, (int) (cy - ry)); y <= Math.min(h - 1, (int) (cy + ry)); y++) {
+                for (int x = Math.max(0, (int) (cx - rx)); x <= Math.min(w - 1, (int) (cx + rx)); x++) {
+                    double dx = (x + 0.5 - cx) / rx;
+                    double dy = (y + 0.5 - cy) / ry;
+                    int cur = ids[y * w + x];
+                    if (dx * dx + dy * dy <= 1 && cur != ROAD && cur != SIDEWALK) {
+                        ids[y * w + x] = VEGETATION;
+                    }
+                }
+            }
+        }
+        // Cars on the road, larger when nearer; at least one.
+        int cars = 1 + rnd.nextInt(3);
+        for (int i = 0; i < cars; i++) {
+            double t = uniform(rnd, 0.3, 0.95);
+            int yb = Math.min(h, horizon + (int) Math.round(t * (h - horizon)));
+            double c = cTop + (cBottom - cTop) * t;
+            double half = halfTop + (halfBottom - halfTop) * t;
+            int cw = Math.max(2, (int) Math.round(w * (0.04 + 0.12 * t)));
+            int ch = Math.max(2, (int) Math.round(cw * 0.55));
+            double slack = Math.max(0, half - cw / 2.0);
+            int x0 = (int) Math.round(c + uniform(rnd, -slack, slack) - cw / 2.0);
+            fill(ids, w, Math.max(0, x0), Math.max(horizon, yb - ch), Math.min(w, x0 + cw), yb, CAR, -1);
+        }
+        // Now and then a pole: an object the label set does not name.
+        if (rnd.nextDouble() < 0.5) {
+            int px = rnd.nextInt(w);
+            int pw = Math.max(1, w / 64);
+            fill(ids, w, px, (int) (horizon * 0.6), Math.min(w, px + pw), horizon + (h - horizon) / 2, VOID, CAR);
+        }
+        return new ClassMap(w, h, LabelSets.TOY_SCENES.channels(), ids);
+    }
+
+    private static void fill(int[] ids, int w, int x0, int y0, int x1, int y1, int cls, int keep) {
+        for (int y = y0; y < y1; y++) {
+            for (int x = x0; x < x1; x++) {
+                if (ids[y * w + x] != keep) {
+                    ids[y * w + x] = cls;
+                }
+            }
+        }
+    }
+
+    private static double uniform(SplittableRandom rnd, double lo, double hi) {
+        return lo + (hi - lo) * rnd.nextDouble();
+    }
+
+    /**
+     * Writes {@code n} scenes as paired folders: {@code labels/NAME.png} (class ids, void = 255),
+     * {@code images/NAME.png}, {@code classes.json} (the palette) and {@code modes.csv} (ground truth).
+     */
+    public static List<Scene> writeFolders(Path root, int n, long seed, int width, int height) {
+        ToyScenes toy = new ToyScenes(width, height);
+        List<Scene> scenes = toy.generate(n, seed);
+        try {
+            Files.createDirectories(root.resolve("labels"));
+            Files.createDirectories(root.resolve("images"));
+            StringBuilder csv = new StringBuilder("name,time_of_day,car_colour,building_hue,mode_index\n");
+            for (Scene s : scenes) {
+                Files.write(root.resolve("labels").resolve(s.id() + ".png"), LayoutEncoder.classIdsPng(s.layout()));
+                Files.write(root.resolve("images").resolve(s.id() + ".png"), Images.encodePng(s.photo()));
+                Mode m = s.mode();
+                csv.append(s.id()).append(',').append(m.timeOfDay()).append(',').append(m.carColour()).append(',')
+                        .append(m.buildingHue()).append(',').append(m.index()).append('\n');
+            }
+            Files.writeString(root.resolve("classes.json"), LabelSets.TOY_SCENES.toJson(), StandardCharsets.UTF_8);
+            Files.writeString(root.resolve("modes.csv"), csv, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write toy scenes under " + root, e);
+        }
+        return scenes;
+    }
+}

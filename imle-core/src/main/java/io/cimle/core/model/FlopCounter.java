@@ -1,0 +1,53 @@
+package io.cimle.core.model;
+
+/**
+ * Static estimates for a {@link ModelConfig}: parameter count (exact) and forward FLOPs per
+ * sample (convolutions as 2 * multiply-adds, plus ~10 FLOPs per element for each layer norm and
+ * activation; resizes are ignored, they are a small fraction).
+ */
+public final class FlopCounter {
+    private static final long NORM_ACT_FLOPS_PER_ELEMENT = 10;
+
+    private FlopCounter() {
+    }
+
+    public static long parameterCount(ModelConfig c) {
+        long count = 0;
+        if (c.hasEncoder()) {
+            int in = c.channels() + c.noiseInputChannels();
+            int w = c.encoderWidth();
+            count += 9L * in * w + 2L * w;             // conv1 (no bias) + norm1
+            count += 9L * w * w + 2L * w;              // conv2 (no bias) + norm2
+            count += (long) w * c.noiseChannels() + c.noiseChannels(); // 1x1 projection with bias
+        }
+        int previous = 0;
+        for (int i = 0; i < c.moduleCount(); i++) {
+            int in = previous + c.channels() + c.noiseChannels();
+            int out = c.moduleChannels(i);
+            count += 9L * in * out + 2L * out + 9L * out * out + 2L * out;
+            previous = out;
+        }
+        return count + 3L * previous + 3;              // toRgb 1x1 with bias
+    }
+
+    public static long forwardFlops(ModelConfig c) {
+        long flops = 0;
+        long pixels = (long) c.height() * c.width();
+        if (c.hasEncoder()) {
+            int in = c.channels() + c.noiseInputChannels();
+            int w = c.encoderWidth();
+            flops += pixels * (2L * 9 * in * w + 2L * 9 * w * w + 2L * w * c.noiseChannels());
+            flops += pixels * 2L * w * NORM_ACT_FLOPS_PER_ELEMENT;
+        }
+        int previous = 0;
+        for (int i = 0; i < c.moduleCount(); i++) {
+            long p = (long) c.moduleHeight(i) * c.moduleWidth(i);
+            int in = previous + c.channels() + c.noiseChannels();
+            int out = c.moduleChannels(i);
+            flops += p * (2L * 9 * in * out + 2L * 9 * out * out);
+            flops += p * 2L * out * NORM_ACT_FLOPS_PER_ELEMENT;
+            previous = out;
+        }
+        return flops + pixels * 2L * 3 * previous;
+    }
+}

@@ -1,0 +1,152 @@
+package io.cimle.core.model;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.jni.JniUtils;
+import io.cimle.core.data.ClassMap;
+import io.cimle.core.data.RgbImage;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Sampling facade: layouts and codes in, images out. Runs without gradients, in micro-batches of
+ * at most {@link #maxBatch()} samples, each in its own sub-manager, so memory stays bounded
+ * whatever the number of samples asked for.
+ */
+public final class Generator implements AutoCloseable {
+    /** Default micro-batch: small enough for the paper preset on a CPU host. */
+    public static final int DEFAULT_MAX_BATCH = 8;
+
+    private final GeneratorNetwork network;
+    private final int maxBatch;
+    private final boolean ownsNetwork;
+
+    private Generator(GeneratorNetwork network, int maxBatch, boolean ownsNetwork) {
+        if (maxBatch < 1) {
+            throw new IllegalArgumentException("maxBatch must be >= 1, got " + maxBatch);
+        }
+        this.network = Objects.requireNonNull(network, "network");
+        this.maxBatch = maxBatch;
+        this.ownsNetwork = ownsNetwork;
+    }
+
+    /** A freshly initialised generator (untrained: for tests and benchmarks). */
+    public static Generator create(ModelConfig config, Device device, int maxBatch) {
+        return new Generator(GeneratorNetwork.create(config, device), maxBatch, true);
+    }
+
+    public static Generator create(ModelConfig config, Device device) {
+        return create(config, device, DEFAULT_MAX_BATCH);
+    }
+
+    public static Generator fromCheckpoint(Checkpoint checkpoint, Device device, int maxBatch) {
+        return new Generator(GeneratorNetwork.fromCheckpoint(checkpoint, device), maxBatch, true);
+    }
+
+    /** Wraps a network owned by someone else (e.g. the training loop); closing this leaves it open. */
+    public static Generator wrap(GeneratorNetwork network, int maxBatch) {
+        return new Generator(network, maxBatch, false);
+    }
+
+    /** n samples; sample i uses {@code LatentCodes.sample(config, seed, i)} (see {@link LatentCodes#derive}). */
+    public Samples generate(ClassMap layout, int n, long seed) {
+        if (n < 1) {
+            throw new IllegalArgumentException("number of samples must be >= 1, got " + n);
+        }
+        List<LatentCode> codes = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            codes.add(LatentCodes.sample(network.config(), seed, i));
+        }
+        return generate(layout, codes);
+    }
+
+    /** One image per code for one layout (style reuse, scene editing: same code, edited layout). */
+    public Samples generate(ClassMap layout, List<LatentCode> codes) {
+        return run(Collections.nCopies(codes.size(), fit(layout, 0)), codes);
+    }
+
+    /** One code applied to several layouts: the same "style" across scenes. */
+    public Samples applyStyle(List<ClassMap> layouts, LatentCode code) {
+        List<ClassMap> fitted = new ArrayList<>(layouts.size());
+        for (int i = 0; i < layouts.size(); i++) {
+            fitted.add(fit(layouts.get(i), i));
+        }
+        return run(fitted, Collections.nCopies(layouts.size(), code));
+    }
+
+    /** {@code steps} images from code a (t = 0) to code b (t = 1). */
+    public Samples interpolate(ClassMap layout, LatentCode a, LatentCode b, int steps, InterpolationMethod method) {
+        if (steps < 2) {
+            throw new IllegalArgumentException("interpolation needs at least 2 steps, got " + steps);
+        }
+        LatentCode from = LatentCodes.resolve(a, network.config(), 0);
+        LatentCode to = LatentCodes.resolve(b, network.config(), 1);
+        List<LatentCode> codes = new ArrayList<>(steps);
+        for (int k = 0; k < steps; k++) {
+            double t = (double) k / (steps - 1);
+            codes.add(k == 0 ? from : k == steps - 1 ? to : LatentCodes.interpolate(from, to, t, method));
+        }
+        return generate(layout, codes);
+    }
+
+    private Samples run(List<ClassMap> layouts, List<LatentCode> codes) {
+        if (codes.isEmpty()) {
+            throw new IllegalArgumentException("no latent codes given");
+        }
+        List<LatentCode> resolved = new ArrayList<>(codes.size());
+        for (int i = 0; i < codes.size(); i++) {
+            resolved.add(LatentCodes.resolve(codes.get(i), network.config(), i));
+        }
+        List<RgbImage> images = new ArrayList<>(codes.size());
+        boolean gradMode = JniUtils.isGradMode();
+        JniUtils.setGradMode(false); // sampling never needs a graph, even if called inside a collector
+        try {
+            for (int start = 0; start < resolved.size(); start += maxBatch) {
+                int end = Math.min(resolved.size(), start + maxBatch);
+                try (NDManager batch = network.manager().newSubManager()) {
+                    NDArray layout = LayoutTensors.oneHot(batch, layouts.subList(start, end)); // (B, C, H, W)
+                    NDArray noise = network.noiseFor(resolved.subList(start, end), batch);      // (B, Z, H, W) | (B, d)
+                    NDArray out = network.forward(layout, noise, false);                        // (B, 3, H, W)
+                    images.addAll(ImageTensors.toImages(out));
+                }
+            }
+        } finally {
+            JniUtils.setGradMode(gradMode);
+        }
+        return new Samples(images, resolved);
+    }
+
+    /** Layouts of another size are resized (nearest) to the model's; the channel count must match. */
+    private ClassMap fit(ClassMap layout, int position) {
+        ModelConfig config = network.config();
+        Objects.requireNonNull(layout, "layout " + position);
+        if (layout.channels() != config.channels()) {
+            throw new IllegalArgumentException("layout " + position + " has " + layout.channels()
+                    + " channels but the model expects " + config.channels() + " (classes + void)");
+        }
+        return layout.resizeNearest(config.width(), config.height());
+    }
+
+    public GeneratorNetwork network() {
+        return network;
+    }
+
+    public ModelConfig config() {
+        return network.config();
+    }
+
+    public int maxBatch() {
+        return maxBatch;
+    }
+
+    @Override
+    public void close() {
+        if (ownsNetwork) {
+            network.close();
+        }
+    }
+}

@@ -1,0 +1,194 @@
+package io.cimle.core.model;
+
+import ai.djl.Device;
+import ai.djl.MalformedModelException;
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.ParameterList;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+
+/**
+ * The generator as the training code sees it: the DJL {@link Model} that owns the parameters,
+ * the {@link CrnGenerator} block and its config. Native memory of the parameters lives in
+ * {@link #manager()}; per-step arrays belong in sub-managers of it.
+ */
+public final class GeneratorNetwork implements AutoCloseable {
+    private static final String ENGINE = "PyTorch";
+
+    private final ModelConfig config;
+    private final Model model;
+    private final CrnGenerator block;
+
+    private GeneratorNetwork(ModelConfig config, Device device) {
+        this.config = config;
+        this.model = Model.newInstance("crn-" + config.presetName(), device, ENGINE);
+        this.block = new CrnGenerator(config);
+        model.setBlock(block);
+        block.initialize(model.getNDManager(), DataType.FLOAT32, block.layoutShape(1), block.noiseShape(1));
+    }
+
+    /** A freshly initialised network (initialisation uses the engine's current random state). */
+    public static GeneratorNetwork create(ModelConfig config, Device device) {
+        return new GeneratorNetwork(config, device);
+    }
+
+    /** A freshly initialised network; seeds the engine's global random generator first. */
+    public static GeneratorNetwork create(ModelConfig config, Device device, long initSeed) {
+        Engine.getEngine(ENGINE).setRandomSeed((int) (initSeed ^ (initSeed >>> 32)));
+        return new GeneratorNetwork(config, device);
+    }
+
+    /** The network a checkpoint describes, with its parameters. */
+    public static GeneratorNetwork fromCheckpoint(Checkpoint checkpoint, Device device) {
+        GeneratorNetwork network = new GeneratorNetwork(checkpoint.config(), device);
+        try {
+            network.loadParameters(checkpoint);
+            return network;
+        } catch (RuntimeException e) {
+            network.close();
+            throw e;
+        }
+    }
+
+    /**
+     * T(layout, noise). {@code layout} (N, C, H, W) one-hot; {@code noise} as {@link #noiseFor} builds
+     * it. Output (N, 3, H, W) in [-1, 1] space, in the layout's manager. Gradients are recorded only
+     * inside a GradientCollector.
+     */
+    public NDArray forward(NDArray layout, NDArray noise, boolean training) {
+        ParameterStore store = new ParameterStore(model.getNDManager(), false);
+        return block.forward(store, new NDList(layout, noise), training).head();
+    }
+
+    /** The raw noise tensor for these codes: (N, Z, H, W) per-pixel, or (N, d) for VECTOR. */
+    public NDArray noiseFor(List<LatentCode> codes, NDManager manager) {
+        if (codes.isEmpty()) {
+            throw new IllegalArgumentException("no latent codes given");
+        }
+        int[] shape = LatentCodes.shapeFor(config);
+        int size = 1;
+        for (int s : shape) {
+            size *= s;
+        }
+        float[] data = new float[codes.size() * size];
+        for (int i = 0; i < codes.size(); i++) {
+            float[] v = LatentCodes.resolve(codes.get(i), config, i).valuesView();
+            System.arraycopy(v, 0, data, i * size, size);
+        }
+        long[] dims = new long[shape.length + 1];
+        dims[0] = codes.size();
+        for (int i = 0; i < shape.length; i++) {
+            dims[i + 1] = shape[i];
+        }
+        return manager.create(data, new Shape(dims));
+    }
+
+    /** Every trainable parameter, by hierarchical name. */
+    public ParameterList parameters() {
+        return block.getParameters();
+    }
+
+    public long parameterCount() {
+        long count = 0;
+        for (Pair<String, Parameter> p : parameters()) {
+            count += p.getValue().getArray().size();
+        }
+        return count;
+    }
+
+    /**
+     * Re-draws the noise encoder's parameters from the reference initialisation, in place (the
+     * reference code does this after epoch 5). The optimiser state of those parameters should be
+     * reset by the caller. No-op in RAW mode, which has no encoder.
+     */
+    public void reinitialiseNoiseEncoder() {
+        NoiseEncoder encoder = block.encoder();
+        if (encoder == null) {
+            return;
+        }
+        encoder.useReferenceInitialisation();
+        try (NDManager scratch = model.getNDManager().newSubManager()) {
+            for (Pair<String, Parameter> p : encoder.getParameters()) {
+                Parameter parameter = p.getValue();
+                NDArray fresh = parameter.getInitializer().initialize(scratch, parameter.getShape(), DataType.FLOAT32);
+                fresh.copyTo(parameter.getArray());
+            }
+        }
+    }
+
+    /** DJL's parameter file (exact round trip). */
+    public byte[] saveParameters() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            block.saveParameters(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /**
+     * Loads a checkpoint's parameters into this network. Fails with a message naming every
+     * architecture value that differs when the checkpoint was written for another architecture.
+     */
+    public void loadParameters(Checkpoint checkpoint) {
+        List<String> differences = config.architectureDifferences(checkpoint.config());
+        if (!differences.isEmpty()) {
+            throw new IncompatibleCheckpointException("checkpoint (preset " + checkpoint.config().presetName()
+                    + ") does not fit this generator (preset " + config.presetName() + "); differing values "
+                    + "(this generator vs checkpoint): " + String.join(", ", differences));
+        }
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(checkpoint.generatorParams()))) {
+            block.loadParameters(model.getNDManager(), in);
+        } catch (IOException | MalformedModelException e) {
+            throw new IncompatibleCheckpointException("cannot read the generator parameters of the checkpoint: "
+                    + e.getMessage(), e);
+        }
+        for (Pair<String, Parameter> p : parameters()) {
+            NDArray array = p.getValue().getArray();
+            if (!array.hasGradient()) {
+                array.setRequiresGradient(true);
+            }
+        }
+    }
+
+    public ModelConfig config() {
+        return config;
+    }
+
+    public CrnGenerator block() {
+        return block;
+    }
+
+    public Model model() {
+        return model;
+    }
+
+    public NDManager manager() {
+        return model.getNDManager();
+    }
+
+    public Device device() {
+        return model.getNDManager().getDevice();
+    }
+
+    @Override
+    public void close() {
+        model.close();
+    }
+}

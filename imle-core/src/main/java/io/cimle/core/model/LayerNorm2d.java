@@ -1,0 +1,59 @@
+package io.cimle.core.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.Initializer;
+import ai.djl.util.PairList;
+
+/**
+ * Layer norm over C, H and W of each sample with one learned scale and shift per channel
+ * (GroupNorm with one group): what CRN's slim.layer_norm does on NHWC maps. DJL has no such block.
+ */
+public final class LayerNorm2d extends AbstractBlock {
+    private static final float EPSILON = 1e-5f;
+
+    private final int channels;
+    private final Parameter gamma;
+    private final Parameter beta;
+
+    public LayerNorm2d(int channels) {
+        this.channels = channels;
+        gamma = addParameter(Parameter.builder().setName("gamma").setType(Parameter.Type.GAMMA)
+                .optShape(new Shape(channels)).optInitializer(Initializer.ONES).build());
+        beta = addParameter(Parameter.builder().setName("beta").setType(Parameter.Type.BETA)
+                .optShape(new Shape(channels)).optInitializer(Initializer.ZEROS).build());
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training,
+                                     PairList<String, Object> params) {
+        NDArray x = inputs.singletonOrThrow();                           // (N, C, H, W)
+        Shape shape = x.getShape();
+        NDArray flat = x.reshape(shape.get(0), -1);                      // (N, C*H*W)
+        NDArray mean = flat.mean(new int[] {1}, true);                   // (N, 1)
+        NDArray centred = flat.sub(mean);                                // (N, C*H*W)
+        NDArray variance = centred.square().mean(new int[] {1}, true);   // (N, 1)
+        NDArray normalised = centred.div(variance.add(EPSILON).sqrt()).reshape(shape); // (N, C, H, W)
+        // Per-channel affine; reshaped views go to the batch's manager, not the parameters' one.
+        NDArray scale = store.getValue(gamma, x.getDevice(), training).reshape(1, channels, 1, 1);
+        NDArray shift = store.getValue(beta, x.getDevice(), training).reshape(1, channels, 1, 1);
+        scale.attach(x.getManager());
+        shift.attach(x.getManager());
+        return new NDList(normalised.mul(scale).add(shift));             // (N, C, H, W)
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return new Shape[] {inputShapes[0]};
+    }
+
+    @Override
+    protected void initializeChildBlocks(ai.djl.ndarray.NDManager manager, DataType dataType, Shape... inputShapes) {
+        // no children
+    }
+}

@@ -1,0 +1,202 @@
+package io.cimle.core.model;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Architecture of the CRN generator with its noise input. Everything needed to rebuild the
+ * network (and hence saved in every checkpoint).
+ *
+ * @param presetName      label only (e.g. "tiny", "paper"); not part of the architecture
+ * @param height          output height; a power-of-two multiple of {@link #COARSE_HEIGHT}
+ * @param width           output width; the coarse grid is {@code 4 x width/2^k} (paper: 4x8 for 2:1)
+ * @param channels        layout one-hot channels, void included (Cityscapes: 19 + 1 = 20)
+ * @param noiseChannels   channels of the per-pixel noise and of the encoder output. Default 10 (paper)
+ * @param noiseMode       default {@link NoiseMode#ENCODER} (paper)
+ * @param noiseVectorDim  dimension d of the code in {@link NoiseMode#VECTOR} mode. Default 32
+ * @param encoderWidth    hidden width of the noise encoder. Default 100 (paper); small presets use
+ *                        multiples of 16 because oneDNN convolutions misbehave otherwise on AVX-512
+ * @param moduleChannels  output channels of each refinement module, coarsest first; one entry per
+ *                        scale, i.e. {@code log2(height / 4) + 1} entries
+ * @param leakySlope      negative slope of the leaky ReLUs. Default 0.2 (paper)
+ */
+public record ModelConfig(String presetName, int height, int width, int channels, int noiseChannels,
+                          NoiseMode noiseMode, int noiseVectorDim, int encoderWidth, int[] moduleChannels,
+                          double leakySlope) {
+
+    /** Height of the first (coarsest) refinement module, as in CRN. */
+    public static final int COARSE_HEIGHT = 4;
+    public static final int DEFAULT_NOISE_CHANNELS = 10;
+    public static final int DEFAULT_NOISE_VECTOR_DIM = 32;
+    public static final int DEFAULT_ENCODER_WIDTH = 100;
+    public static final double DEFAULT_LEAKY_SLOPE = 0.2;
+
+    public ModelConfig {
+        Objects.requireNonNull(presetName, "presetName");
+        Objects.requireNonNull(noiseMode, "noiseMode");
+        Objects.requireNonNull(moduleChannels, "moduleChannels");
+        moduleChannels = moduleChannels.clone();
+        if (height < COARSE_HEIGHT || !isPowerOfTwo(height / COARSE_HEIGHT) || height % COARSE_HEIGHT != 0) {
+            throw new IllegalArgumentException("height must be " + COARSE_HEIGHT
+                    + " times a power of two (4, 8, 16, ...), got " + height);
+        }
+        int scale = height / COARSE_HEIGHT;
+        if (width <= 0 || width % scale != 0) {
+            throw new IllegalArgumentException("width " + width + " must be a multiple of height/" + COARSE_HEIGHT
+                    + " = " + scale + " so that every module halves both sides (height " + height + ")");
+        }
+        if (channels < 2) {
+            throw new IllegalArgumentException("channels must be >= 2 (at least one class plus void), got " + channels);
+        }
+        if (noiseChannels < 1) {
+            throw new IllegalArgumentException("noiseChannels must be >= 1, got " + noiseChannels);
+        }
+        if (noiseVectorDim < 1) {
+            throw new IllegalArgumentException("noiseVectorDim must be >= 1, got " + noiseVectorDim);
+        }
+        if (encoderWidth < 1) {
+            throw new IllegalArgumentException("encoderWidth must be >= 1, got " + encoderWidth);
+        }
+        int expectedModules = Integer.numberOfTrailingZeros(scale) + 1;
+        if (moduleChannels.length != expectedModules) {
+            throw new IllegalArgumentException("moduleChannels needs " + expectedModules + " entries (one per scale "
+                    + COARSE_HEIGHT + ".." + height + " high), got " + moduleChannels.length);
+        }
+        for (int i = 0; i < moduleChannels.length; i++) {
+            if (moduleChannels[i] < 1) {
+                throw new IllegalArgumentException("moduleChannels[" + i + "] must be >= 1, got " + moduleChannels[i]);
+            }
+        }
+        if (!(leakySlope >= 0 && leakySlope < 1)) {
+            throw new IllegalArgumentException("leakySlope must be in [0, 1), got " + leakySlope);
+        }
+    }
+
+    /** JSON entry point: missing optional fields take their documented defaults. */
+    @JsonCreator
+    static ModelConfig fromJson(@JsonProperty("presetName") String presetName,
+                                @JsonProperty("height") int height,
+                                @JsonProperty("width") int width,
+                                @JsonProperty("channels") int channels,
+                                @JsonProperty("noiseChannels") Integer noiseChannels,
+                                @JsonProperty("noiseMode") NoiseMode noiseMode,
+                                @JsonProperty("noiseVectorDim") Integer noiseVectorDim,
+                                @JsonProperty("encoderWidth") Integer encoderWidth,
+                                @JsonProperty("moduleChannels") int[] moduleChannels,
+                                @JsonProperty("leakySlope") Double leakySlope) {
+        return new ModelConfig(presetName == null ? "custom" : presetName, height, width, channels,
+                noiseChannels == null ? DEFAULT_NOISE_CHANNELS : noiseChannels,
+                noiseMode == null ? NoiseMode.ENCODER : noiseMode,
+                noiseVectorDim == null ? DEFAULT_NOISE_VECTOR_DIM : noiseVectorDim,
+                encoderWidth == null ? DEFAULT_ENCODER_WIDTH : encoderWidth,
+                moduleChannels, leakySlope == null ? DEFAULT_LEAKY_SLOPE : leakySlope);
+    }
+
+    @Override
+    public int[] moduleChannels() {
+        return moduleChannels.clone();
+    }
+
+    public int moduleCount() {
+        return moduleChannels.length;
+    }
+
+    /** Channels of module {@code i}'s output. */
+    public int moduleChannels(int i) {
+        return moduleChannels[i];
+    }
+
+    /** Height of module {@code i} (coarsest = 0). */
+    public int moduleHeight(int i) {
+        return COARSE_HEIGHT << i;
+    }
+
+    /** Width of module {@code i} (coarsest = 0). */
+    public int moduleWidth(int i) {
+        return width >> (moduleChannels.length - 1 - i);
+    }
+
+    /** Channels of the raw noise the caller feeds: noiseChannels per pixel, or d for VECTOR. */
+    public int noiseInputChannels() {
+        return noiseMode == NoiseMode.VECTOR ? noiseVectorDim : noiseChannels;
+    }
+
+    /** Whether the network has a noise encoder (every mode but RAW). */
+    public boolean hasEncoder() {
+        return noiseMode != NoiseMode.RAW;
+    }
+
+    public ModelConfig withNoiseMode(NoiseMode mode) {
+        return new ModelConfig(presetName, height, width, channels, noiseChannels, mode, noiseVectorDim,
+                encoderWidth, moduleChannels, leakySlope);
+    }
+
+    public ModelConfig withChannels(int newChannels) {
+        return new ModelConfig(presetName, height, width, newChannels, noiseChannels, noiseMode, noiseVectorDim,
+                encoderWidth, moduleChannels, leakySlope);
+    }
+
+    public ModelConfig withNoiseVectorDim(int d) {
+        return new ModelConfig(presetName, height, width, channels, noiseChannels, noiseMode, d,
+                encoderWidth, moduleChannels, leakySlope);
+    }
+
+    /**
+     * Architecture values that differ between this config and {@code other}, as
+     * "name: this vs other"; empty when a checkpoint of one loads into the other. The preset name is
+     * a label and never differs architecturally.
+     */
+    public List<String> architectureDifferences(ModelConfig other) {
+        List<String> d = new ArrayList<>();
+        diff(d, "height", height, other.height);
+        diff(d, "width", width, other.width);
+        diff(d, "channels", channels, other.channels);
+        diff(d, "noiseChannels", noiseChannels, other.noiseChannels);
+        diff(d, "noiseMode", noiseMode, other.noiseMode);
+        if (noiseMode == NoiseMode.VECTOR || other.noiseMode == NoiseMode.VECTOR) {
+            diff(d, "noiseVectorDim", noiseVectorDim, other.noiseVectorDim);
+        }
+        if (hasEncoder() || other.hasEncoder()) {
+            diff(d, "encoderWidth", encoderWidth, other.encoderWidth);
+        }
+        diff(d, "moduleChannels", Arrays.toString(moduleChannels), Arrays.toString(other.moduleChannels));
+        return d;
+    }
+
+    private static void diff(List<String> out, String name, Object a, Object b) {
+        if (!a.equals(b)) {
+            out.add(name + ": " + a + " vs " + b);
+        }
+    }
+
+    private static boolean isPowerOfTwo(int v) {
+        return v > 0 && (v & (v - 1)) == 0;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ModelConfig c && presetName.equals(c.presetName) && height == c.height
+                && width == c.width && channels == c.channels && noiseChannels == c.noiseChannels
+                && noiseMode == c.noiseMode && noiseVectorDim == c.noiseVectorDim && encoderWidth == c.encoderWidth
+                && Arrays.equals(moduleChannels, c.moduleChannels)
+                && Double.compare(leakySlope, c.leakySlope) == 0;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(presetName, height, width, channels, noiseChannels, noiseMode, noiseVectorDim,
+                encoderWidth, Arrays.hashCode(moduleChannels), leakySlope);
+    }
+
+    @Override
+    public String toString() {
+        return "ModelConfig[" + presetName + " " + height + "x" + width + ", channels=" + channels + ", noise="
+                + noiseMode + "/" + noiseChannels + (noiseMode == NoiseMode.VECTOR ? " d=" + noiseVectorDim : "")
+                + ", encoderWidth=" + encoderWidth + ", modules=" + Arrays.toString(moduleChannels) + "]";
+    }
+}

@@ -1,0 +1,102 @@
+package io.cimle.core.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Activation;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+
+/**
+ * One CRN scale: [upsampled previous features, layout at this scale, noise at this scale] ->
+ * (conv 3x3 without bias -> layer norm -> leaky ReLU) twice.
+ *
+ * <p>Inputs: {@code (previous, layout, noise)}, or {@code (layout, noise)} for the coarsest module;
+ * layout and noise come at full resolution and are resized here.
+ */
+public final class RefinementModule extends AbstractBlock {
+    private final int height;
+    private final int width;
+    private final int previousChannels;
+    private final int inputChannels;
+    private final int outputChannels;
+    private final float leakySlope;
+
+    private final Conv2d conv1;
+    private final LayerNorm2d norm1;
+    private final Conv2d conv2;
+    private final LayerNorm2d norm2;
+
+    /**
+     * @param previousChannels channels of the previous module's output, 0 for the coarsest module
+     */
+    public RefinementModule(int height, int width, int previousChannels, int layoutChannels, int noiseChannels,
+                            int outputChannels, double leakySlope) {
+        this.height = height;
+        this.width = width;
+        this.previousChannels = previousChannels;
+        this.inputChannels = previousChannels + layoutChannels + noiseChannels;
+        this.outputChannels = outputChannels;
+        this.leakySlope = (float) leakySlope;
+        conv1 = addChildBlock("conv1", conv3x3(outputChannels));
+        norm1 = addChildBlock("norm1", new LayerNorm2d(outputChannels));
+        conv2 = addChildBlock("conv2", conv3x3(outputChannels));
+        norm2 = addChildBlock("norm2", new LayerNorm2d(outputChannels));
+    }
+
+    /** No bias: the layer norm's shift follows. */
+    static Conv2d conv3x3(int filters) {
+        return Conv2d.builder().setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1)).setFilters(filters)
+                .optBias(false).build();
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training,
+                                     PairList<String, Object> params) {
+        boolean first = previousChannels == 0;
+        NDArray layout = inputs.get(first ? 0 : 1);                          // (N, C, H, W) full size
+        NDArray noise = inputs.get(first ? 1 : 2);                           // (N, Z, H, W) full size
+        NDList parts = new NDList();
+        if (!first) {
+            parts.add(Resize.bilinear(inputs.get(0), height, width));        // (N, P, h, w)
+        }
+        parts.add(Resize.area(layout, height, width));                       // (N, C, h, w)
+        parts.add(Resize.bilinear(noise, height, width));                    // (N, Z, h, w)
+        NDArray x = NDArrays.concat(parts, 1);                               // (N, P+C+Z, h, w)
+        x = conv1.forward(store, new NDList(x), training).head();           // (N, out, h, w)
+        x = Activation.leakyRelu(norm1.forward(store, new NDList(x), training).head(), leakySlope);
+        x = conv2.forward(store, new NDList(x), training).head();           // (N, out, h, w)
+        x = Activation.leakyRelu(norm2.forward(store, new NDList(x), training).head(), leakySlope);
+        return new NDList(x);
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        long n = inputShapes[inputShapes.length - 1].get(0);
+        return new Shape[] {new Shape(n, outputChannels, height, width)};
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        long n = inputShapes[inputShapes.length - 1].get(0);
+        Shape in = new Shape(n, inputChannels, height, width);
+        Shape out = new Shape(n, outputChannels, height, width);
+        conv1.initialize(manager, dataType, in);
+        norm1.initialize(manager, dataType, out);
+        conv2.initialize(manager, dataType, out);
+        norm2.initialize(manager, dataType, out);
+    }
+
+    public int inputChannels() {
+        return inputChannels;
+    }
+
+    public int outputChannels() {
+        return outputChannels;
+    }
+}

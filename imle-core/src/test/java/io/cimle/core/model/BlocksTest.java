@@ -1,0 +1,84 @@
+package io.cimle.core.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import io.cimle.core.data.ClassMap;
+import io.cimle.core.data.RgbImage;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class BlocksTest {
+    @Test
+    void layerNormNormalisesEachSampleOverChannelsAndSpace() {
+        try (NDManager m = NDManager.newBaseManager("PyTorch")) {
+            LayerNorm2d norm = new LayerNorm2d(16);
+            norm.initialize(m, DataType.FLOAT32, new Shape(2, 16, 4, 8));
+            NDArray x = m.randomNormal(3, 5, new Shape(2, 16, 4, 8), DataType.FLOAT32);
+            x.set(new ai.djl.ndarray.index.NDIndex("1"), x.get(1).mul(0.1)); // the samples differ in scale
+            NDArray y = norm.forward(new ParameterStore(m, false), new NDList(x), false).head();
+            NDArray flat = y.reshape(2, -1);
+            float[] means = flat.mean(new int[] {1}).toFloatArray();
+            float[] stds = flat.sub(flat.mean(new int[] {1}, true)).square().mean(new int[] {1}).sqrt().toFloatArray();
+            for (int n = 0; n < 2; n++) {
+                assertEquals(0, means[n], 1e-4, "mean of sample " + n);
+                assertEquals(1, stds[n], 1e-3, "std of sample " + n);
+            }
+        }
+    }
+
+    @Test
+    void areaResizeOfAOneHotGivesClassFractions() {
+        try (NDManager m = NDManager.newBaseManager("PyTorch")) {
+            ClassMap layout = TestLayouts.layout(32, 16, 5, 3);
+            NDArray x = LayoutTensors.oneHot(m, List.of(layout)); // (1, 5, 16, 32)
+            NDArray coarse = Resize.area(x, 4, 8);                // (1, 5, 4, 8)
+            assertEquals(new Shape(1, 5, 4, 8), coarse.getShape());
+            float[] sums = coarse.sum(new int[] {1}).toFloatArray();
+            for (float s : sums) {
+                assertEquals(1f, s, 1e-5f);
+            }
+            // top-left cell covers pixels (0..3, 0..3): its fraction of class c is the count / 16
+            int[] counts = new int[5];
+            for (int y = 0; y < 4; y++) {
+                for (int xx = 0; xx < 4; xx++) {
+                    counts[layout.at(xx, y)]++;
+                }
+            }
+            for (int c = 0; c < 5; c++) {
+                assertEquals(counts[c] / 16f, coarse.getFloat(0, c, 0, 0), 1e-6f);
+            }
+            NDArray up = Resize.bilinear(coarse, 16, 32);
+            // align_corners=true: output corners are input corners, and 2x2 -> 3x3 puts 0.5 between 0 and 1
+            assertEquals(coarse.getFloat(0, 2, 3, 7), up.getFloat(0, 2, 15, 31), 1e-6f);
+            assertEquals(coarse.getFloat(0, 2, 0, 0), up.getFloat(0, 2, 0, 0), 1e-6f);
+            NDArray small = m.create(new float[] {0, 1, 2, 3}, new Shape(1, 1, 2, 2));
+            assertArrayEquals(new float[] {0, 0.5f, 1, 1, 1.5f, 2, 2, 2.5f, 3},
+                    Resize.bilinear(small, 3, 3).toFloatArray(), 1e-6f);
+        }
+    }
+
+    @Test
+    void imagesRoundTripThroughTensors() {
+        try (NDManager m = NDManager.newBaseManager("PyTorch")) {
+            RgbImage image = RgbImage.blank(4, 2);
+            image.set(0, 0, 255, 0, 128);
+            image.set(3, 1, 1, 254, 77);
+            NDArray t = ImageTensors.fromImages(m, List.of(image));
+            assertEquals(new Shape(1, 3, 2, 4), t.getShape());
+            assertEquals(1f, t.getFloat(0, 0, 0, 0), 1e-6f);
+            assertEquals(-1f, t.getFloat(0, 1, 0, 0), 1e-6f);
+            assertEquals(image, ImageTensors.toImages(t).get(0));
+            NDArray out = m.create(new float[] {-3f, 3f, Float.NaN}, new Shape(1, 3, 1, 1));
+            assertArrayEquals(new byte[] {0, (byte) 255, 0}, ImageTensors.toImages(out).get(0).rgb());
+        }
+    }
+}

@@ -1,0 +1,488 @@
+package io.cimle.core.training;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import io.cimle.core.data.ClassMap;
+import io.cimle.core.data.DatasetSampler;
+import io.cimle.core.data.Example;
+import io.cimle.core.data.RarityStatistics;
+import io.cimle.core.model.Checkpoint;
+import io.cimle.core.model.GeneratorNetwork;
+import io.cimle.core.model.LatentCode;
+import io.cimle.core.model.LatentCodes;
+import io.cimle.core.model.LayoutTensors;
+import io.cimle.core.training.distance.Distance;
+import io.cimle.core.training.distance.TargetFeatures;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Predicate;
+
+/**
+ * Conditional IMLE (Algorithm 1 of the paper, as the reference code runs it): every epoch pick S
+ * examples, keep for each the nearest of m samples, then take K Adam steps on random sub-batches
+ * of those pairs. REGRESSION mode runs the same loop with zero noise and no selection (the CRN
+ * baseline). Everything random comes from one {@link TrainerRandom}, so a run resumed from a
+ * {@link #checkpoint()} continues exactly as the uninterrupted run would.
+ */
+public final class ImleTrainer implements AutoCloseable {
+    static final String STATE = "training/state.json";
+    static final String MOMENTS = "training/adam-moments.ndlist";
+    static final String CONFIG = "training/imle-config.json";
+    static final String RARITY = "training/rarity.json";
+    private static final long SAMPLER_SALT = 0x5A3C_91E7_0D4B_2F61L;
+
+    private final GeneratorNetwork network;
+    private final boolean ownsNetwork;
+    private final Distance distance;
+    private final List<Example> examples;
+    private final ImleConfig config;
+    private final RarityStatistics rarity; // null when neither rebalancing switch is on
+    private final DatasetSampler sampler;  // null unless dataset rebalancing
+    private final float[][] masks;         // per example, (H*W), or null
+    private final Adam adam;
+    private final List<TrainingListener> listeners = new ArrayList<>();
+    private CheckpointPolicy checkpointPolicy = CheckpointPolicy.never();
+    private CheckpointSink checkpointSink;
+
+    private TrainerRandom rng;
+    private int epoch;
+    private int stepInEpoch;
+    private int[] selected = new int[0];
+    private long[] selectedSeeds = new long[0];
+    private double learningRate;
+    private double selectionMs;
+
+    /**
+     * @param network  the generator to train (the caller keeps ownership)
+     * @param rarity   fitted statistics, or null: fitted from {@code examples} when a rebalancing switch is on
+     */
+    public ImleTrainer(GeneratorNetwork network, Distance distance, List<Example> examples, RarityStatistics rarity,
+                       ImleConfig config) {
+        this(network, false, distance, examples, rarity, config);
+    }
+
+    private ImleTrainer(GeneratorNetwork network, boolean ownsNetwork, Distance distance, List<Example> examples,
+                        RarityStatistics rarity, ImleConfig config) {
+        this.network = Objects.requireNonNull(network, "network");
+        this.ownsNetwork = ownsNetwork;
+        this.distance = Objects.requireNonNull(distance, "distance");
+        this.config = Objects.requireNonNull(config, "config");
+        this.examples = List.copyOf(examples);
+        if (this.examples.isEmpty()) {
+            throw new IllegalArgumentException("no training examples");
+        }
+        checkExamples();
+        boolean rebalance = config.lossRebalancing() || config.datasetRebalancing();
+        this.rarity = !rebalance ? null
+                : rarity != null ? rarity : RarityStatistics.fit(this.examples, RarityStatistics.Config.DEFAULT);
+        this.sampler = config.datasetRebalancing()
+                ? DatasetSampler.rebalanced(this.rarity, config.seed() ^ SAMPLER_SALT) : null;
+        this.masks = config.lossRebalancing() ? this.examples.stream().map(this.rarity::lossMask)
+                .toArray(float[][]::new) : null;
+        this.adam = new Adam(network.parameters(), network.manager(), config.beta1(), config.beta2(),
+                config.adamEpsilon());
+        this.rng = new TrainerRandom(config.seed());
+        this.learningRate = config.learningRateAt(0);
+    }
+
+    /** A trainer that continues the run a checkpoint of {@link #checkpoint()} describes. */
+    public static ImleTrainer resume(Checkpoint checkpoint, Distance distance, List<Example> examples,
+                                     ImleConfig configOrNull, Device device) {
+        byte[] stateJson = checkpoint.extras().get(STATE);
+        byte[] moments = checkpoint.extras().get(MOMENTS);
+        if (stateJson == null || moments == null) {
+            throw new IllegalArgumentException("checkpoint (epoch " + checkpoint.epoch() + ", step "
+                    + checkpoint.step() + ") has no training state: it was not written by ImleTrainer");
+        }
+        ImleConfig config = configOrNull != null ? configOrNull
+                : ImleConfig.fromJson(new String(checkpoint.extras().get(CONFIG), StandardCharsets.UTF_8));
+        byte[] rarityJson = checkpoint.extras().get(RARITY);
+        RarityStatistics rarity = rarityJson == null ? null
+                : RarityStatistics.fromJson(new String(rarityJson, StandardCharsets.UTF_8));
+        GeneratorNetwork network = GeneratorNetwork.fromCheckpoint(checkpoint, device);
+        try {
+            ImleTrainer trainer = new ImleTrainer(network, true, distance, examples, rarity, config);
+            trainer.restore(TrainingState.fromJsonBytes(stateJson), moments);
+            return trainer;
+        } catch (RuntimeException e) {
+            network.close();
+            throw e;
+        }
+    }
+
+    public ImleTrainer addListener(TrainingListener listener) {
+        listeners.add(Objects.requireNonNull(listener));
+        return this;
+    }
+
+    public ImleTrainer checkpointTo(CheckpointSink sink, CheckpointPolicy policy) {
+        this.checkpointSink = Objects.requireNonNull(sink);
+        this.checkpointPolicy = Objects.requireNonNull(policy);
+        return this;
+    }
+
+    /** Trains to the configured number of epochs. */
+    public TrainingProgress train() {
+        return trainUntil(p -> false);
+    }
+
+    /**
+     * Algorithm 1, run until all epochs are done or {@code stop} holds after a step (tested after
+     * every step and after every epoch's end). Returns where it stopped.
+     */
+    public TrainingProgress trainUntil(Predicate<TrainingProgress> stop) {
+        while (epoch < config.epochs()) {
+            if (!hasSelection()) {
+                beginEpoch();
+            }
+            while (stepInEpoch < config.stepsPerEpoch()) {
+                // K gradient steps on random sub-batches of S with the kept codes.
+                long start = System.nanoTime();
+                double loss = gradientStep();
+                stepInEpoch++;
+                double updateMs = (System.nanoTime() - start) / 1e6;
+                long global = progress().globalStep();
+                for (TrainingListener l : listeners) {
+                    l.onStep(progress(), global, loss, selectionMs, updateMs);
+                }
+                boolean endOfEpoch = stepInEpoch == config.stepsPerEpoch();
+                if (endOfEpoch) {
+                    finishEpoch();
+                }
+                if (checkpointSink != null && checkpointPolicy.due(progress(), endOfEpoch)) {
+                    writeCheckpoint();
+                }
+                if (stop.test(progress())) {
+                    return progress();
+                }
+                if (endOfEpoch) {
+                    break;
+                }
+            }
+        }
+        return progress();
+    }
+
+    /** Decay if due, pick S, and (IMLE) keep the nearest of m samples for each. */
+    private void beginEpoch() {
+        if (config.decaysAt(epoch)) {
+            // Seed the engine from our stream so the re-drawn encoder is the same on resume.
+            network.manager().getEngine().setRandomSeed((int) rng.nextLong());
+            network.reinitialiseNoiseEncoder();
+            adam.reset();
+        }
+        learningRate = config.learningRateAt(epoch);
+        long start = System.nanoTime();
+        int[] chosen = pickExamples();
+        selectedSeeds = config.mode() == TrainingMode.IMLE ? selectCodes(chosen) : new long[chosen.length];
+        selected = chosen;
+        selectionMs = (System.nanoTime() - start) / 1e6;
+    }
+
+    private void finishEpoch() {
+        double meanLoss = epochLossSum / config.stepsPerEpoch();
+        int done = epoch;
+        epoch++;
+        stepInEpoch = 0;
+        selected = new int[0];
+        selectedSeeds = new long[0];
+        epochLossSum = 0;
+        for (TrainingListener l : listeners) {
+            l.onEpoch(progress(), done, meanLoss);
+        }
+    }
+
+    private double epochLossSum;
+
+    /** S example indices: by the rebalancing sampler, else uniformly (without replacement while S <= N). */
+    int[] pickExamples() {
+        int s = config.examplesPerEpoch();
+        int[] out = new int[s];
+        if (sampler != null) {
+            for (int i = 0; i < s; i++) {
+                out[i] = sampler.nextIndex();
+            }
+        } else if (s <= examples.size()) {
+            out = rng.sampleWithoutReplacement(examples.size(), s);
+        } else {
+            for (int i = 0; i < s; i++) {
+                out[i] = rng.nextInt(examples.size());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * For each chosen example: m code seeds from the trainer's stream, samples generated under no-grad
+     * in batches of up to selectionBatch candidates (several examples per forward when they fit), the
+     * target's features prepared once, and the seed of the nearest sample kept.
+     */
+    long[] selectCodes(int[] chosen) {
+        int m = config.samplesPerExample();
+        long[] seeds = new long[chosen.length * m];
+        for (int i = 0; i < seeds.length; i++) {
+            seeds[i] = rng.nextLong(); // drawn up front: the batch size must not change the stream
+        }
+        return keepNearest(chosen, seeds);
+    }
+
+    /** The seed of the nearest of each example's m candidate seeds (example-major). */
+    long[] keepNearest(int[] chosen, long[] seeds) {
+        int m = config.samplesPerExample();
+        float[] distances = distancesOfCandidates(chosen, seeds, m);
+        long[] kept = new long[chosen.length];
+        for (int e = 0; e < chosen.length; e++) {
+            int best = e * m;
+            for (int j = e * m + 1; j < (e + 1) * m; j++) {
+                if (distances[j] < distances[best]) {
+                    best = j;
+                }
+            }
+            kept[e] = seeds[best];
+        }
+        return kept;
+    }
+
+    /** L(y_e, T(x_e, z_c)) for every candidate c (m per example, example-major). */
+    float[] distancesOfCandidates(int[] chosen, long[] seeds, int m) {
+        float[] out = new float[seeds.length];
+        int batch = config.selectionBatch();
+        NDManager exampleManager = null;
+        TargetFeatures prepared = null;
+        int preparedFor = -1;
+        try {
+            for (int start = 0; start < seeds.length; start += batch) {
+                int end = Math.min(seeds.length, start + batch);
+                try (NDManager sub = network.manager().newSubManager()) {
+                    List<ClassMap> layouts = new ArrayList<>(end - start);
+                    List<LatentCode> codes = new ArrayList<>(end - start);
+                    for (int c = start; c < end; c++) {
+                        layouts.add(examples.get(chosen[c / m]).layout());
+                        codes.add(code(seeds[c]));
+                    }
+                    NDArray images = to255(network.forward(LayoutTensors.oneHot(sub, layouts),
+                            network.noiseFor(codes, sub), false)); // (B, 3, H, W)
+                    for (int c = start; c < end; ) {
+                        int e = c / m;
+                        int runEnd = Math.min(end, (e + 1) * m);
+                        if (preparedFor != e) {
+                            // The target's features outlive one forward when its m candidates span two.
+                            if (prepared != null) {
+                                prepared.close();
+                                exampleManager.close();
+                            }
+                            exampleManager = network.manager().newSubManager();
+                            int idx = chosen[e];
+                            prepared = distance.prepare(photo255(exampleManager, new int[] {idx}),
+                                    mask(exampleManager, new int[] {idx}));
+                            preparedFor = e;
+                        }
+                        NDArray d = distance.perCandidate(images.get(c - start + ":" + (runEnd - start)), prepared);
+                        System.arraycopy(d.toFloatArray(), 0, out, c, runEnd - c);
+                        c = runEnd;
+                    }
+                }
+            }
+        } finally {
+            if (prepared != null) {
+                prepared.close();
+            }
+            if (exampleManager != null) {
+                exampleManager.close();
+            }
+        }
+        return out;
+    }
+
+    /** One Adam step on a random sub-batch of S; refuses (throws) on a non-finite loss. */
+    private double gradientStep() {
+        int[] positions = rng.sampleWithoutReplacement(selected.length, config.subBatch());
+        int[] idx = new int[positions.length];
+        List<LatentCode> codes = new ArrayList<>(positions.length);
+        for (int i = 0; i < positions.length; i++) {
+            idx[i] = selected[positions[i]];
+            codes.add(code(selectedSeeds[positions[i]]));
+        }
+        double loss;
+        try (NDManager sub = network.manager().newSubManager()) {
+            NDArray layout = LayoutTensors.oneHot(sub, layoutsOf(idx)); // (b, C, H, W)
+            NDArray target = photo255(sub, idx); // (b, 3, H, W)
+            NDArray mask = mask(sub, idx); // (b, 1, H, W) or null
+            NDArray noise = config.mode() == TrainingMode.IMLE ? network.noiseFor(codes, sub)
+                    : zeroNoise(sub, idx.length);
+            try (GradientCollector collector = sub.getEngine().newGradientCollector()) {
+                NDArray generated = to255(network.forward(layout, noise, true));
+                NDArray value = distance.perSample(generated, target, mask).mean();
+                loss = value.getFloat();
+                if (!Double.isFinite(loss)) {
+                    throw new TrainingDivergedException(epoch, progress().globalStep() + 1, loss,
+                            "Try a lower learning rate (now " + learningRate + ") or resume from the last checkpoint.");
+                }
+                collector.backward(value);
+            }
+        }
+        adam.step(learningRate);
+        epochLossSum += loss;
+        return loss;
+    }
+
+    /** The current weights and training state as a checkpoint (resumable with {@link #resume}). */
+    public Checkpoint checkpoint() {
+        Map<String, byte[]> extras = new LinkedHashMap<>();
+        extras.put(STATE, state().toJsonBytes());
+        extras.put(MOMENTS, adam.encodeMoments());
+        extras.put(CONFIG, config.toJson().getBytes(StandardCharsets.UTF_8));
+        if (rarity != null) {
+            extras.put(RARITY, rarity.toJson().getBytes(StandardCharsets.UTF_8));
+        }
+        Map<String, String> metadata = Map.of("trainer", "imle", "mode", config.mode().name(),
+                "distance", distance.describe(), "learningRate", Double.toString(learningRate));
+        return Checkpoint.of(network, progress().globalStep(), epoch, metadata, extras);
+    }
+
+    private void writeCheckpoint() {
+        try {
+            String where = checkpointSink.write(checkpoint(), progress());
+            for (TrainingListener l : listeners) {
+                l.onCheckpoint(progress(), where);
+            }
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot write checkpoint at step " + progress().globalStep() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    public TrainingState state() {
+        return new TrainingState(epoch, stepInEpoch, selected, selectedSeeds, rng.state(),
+                sampler == null ? 0 : sampler.drawn(), adam.stepCount(), learningRate);
+    }
+
+    private void restore(TrainingState s, byte[] moments) {
+        for (int i : s.selectedExamples()) {
+            if (i < 0 || i >= examples.size()) {
+                throw new IllegalArgumentException("checkpoint selects example " + i + " but the data set has "
+                        + examples.size() + ": resume with the data set the run started with");
+            }
+        }
+        epoch = s.epoch();
+        stepInEpoch = s.stepInEpoch();
+        selected = s.selectedExamples();
+        selectedSeeds = s.selectedSeeds();
+        rng = new TrainerRandom(s.rngState());
+        learningRate = s.learningRate();
+        if (sampler != null) {
+            for (long d = sampler.drawn(); d < s.samplerDrawn(); d++) {
+                sampler.nextIndex(); // counter-based sampler: replaying the count restores it
+            }
+        }
+        adam.restore(moments, s.adamSteps());
+    }
+
+    public TrainingProgress progress() {
+        return new TrainingProgress(epoch, config.epochs(), stepInEpoch, config.stepsPerEpoch(), learningRate);
+    }
+
+    public GeneratorNetwork network() {
+        return network;
+    }
+
+    public ImleConfig config() {
+        return config;
+    }
+
+    private boolean hasSelection() {
+        return selected.length > 0;
+    }
+
+    private LatentCode code(long seed) {
+        return LatentCode.fromSeed(seed, LatentCodes.shapeFor(network.config()));
+    }
+
+    private NDArray zeroNoise(NDManager manager, int n) {
+        int[] shape = LatentCodes.shapeFor(network.config());
+        long[] dims = new long[shape.length + 1];
+        dims[0] = n;
+        for (int i = 0; i < shape.length; i++) {
+            dims[i + 1] = shape[i];
+        }
+        return manager.zeros(new Shape(dims));
+    }
+
+    private List<ClassMap> layoutsOf(int[] idx) {
+        List<ClassMap> out = new ArrayList<>(idx.length);
+        for (int i : idx) {
+            out.add(examples.get(i).layout());
+        }
+        return out;
+    }
+
+    /** (n, 3, H, W) photos in 0..255 space, exactly the 8-bit values. */
+    private NDArray photo255(NDManager manager, int[] idx) {
+        Example first = examples.get(idx[0]);
+        int plane = first.photo().width() * first.photo().height();
+        float[] data = new float[idx.length * 3 * plane];
+        for (int n = 0; n < idx.length; n++) {
+            byte[] rgb = examples.get(idx[n]).photo().rgb();
+            for (int p = 0; p < plane; p++) {
+                for (int c = 0; c < 3; c++) {
+                    data[(n * 3 + c) * plane + p] = rgb[3 * p + c] & 0xff;
+                }
+            }
+        }
+        return manager.create(data, new Shape(idx.length, 3, first.photo().height(), first.photo().width()));
+    }
+
+    /** (n, 1, H, W) rarity weights, or null without loss rebalancing. */
+    private NDArray mask(NDManager manager, int[] idx) {
+        if (masks == null) {
+            return null;
+        }
+        Example first = examples.get(idx[0]);
+        int plane = first.photo().width() * first.photo().height();
+        float[] data = new float[idx.length * plane];
+        for (int n = 0; n < idx.length; n++) {
+            System.arraycopy(masks[idx[n]], 0, data, n * plane, plane);
+        }
+        return manager.create(data, new Shape(idx.length, 1, first.photo().height(), first.photo().width()));
+    }
+
+    /** [-1, 1] generator output to the distance's 0..255 space. */
+    private static NDArray to255(NDArray x) {
+        return x.add(1f).muli(127.5f);
+    }
+
+    private void checkExamples() {
+        {
+            int h = network.config().height();
+            int w = network.config().width();
+            int c = network.config().channels();
+            for (int i = 0; i < examples.size(); i++) {
+                ClassMap l = examples.get(i).layout();
+                if (l.width() != w || l.height() != h || l.channels() != c) {
+                    throw new IllegalArgumentException("training example " + i + " ('" + examples.get(i).id()
+                            + "') is " + l.width() + "x" + l.height() + " with " + l.channels()
+                            + " layout channels, but the model (preset " + network.config().presetName() + ") needs "
+                            + w + "x" + h + " with " + c + "; resize the data set to the model's size");
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        adam.close();
+        if (ownsNetwork) {
+            network.close();
+        }
+    }
+}

@@ -1,0 +1,24 @@
+package io.cimle.core.training;
+
+/** Side work of the loop (progress output, metrics, checkpoints) hangs here; all methods optional. */
+public interface TrainingListener {
+
+    /**
+     * After each gradient step.
+     *
+     * @param step        global step, 1-based, over all epochs
+     * @param loss        the step's mean loss
+     * @param selectionMs time this epoch spent selecting codes (constant within an epoch)
+     * @param updateMs    time of this step (forward, backward, Adam)
+     */
+    default void onStep(TrainingProgress progress, long step, double loss, double selectionMs, double updateMs) {
+    }
+
+    /** After an epoch's last step, with its mean loss. */
+    default void onEpoch(TrainingProgress progress, int epoch, double meanLoss) {
+    }
+
+    /** After a checkpoint was written (and published, if the sink publishes). */
+    default void onCheckpoint(TrainingProgress progress, String where) {
+    }
+}

@@ -1,0 +1,195 @@
+package io.cimle.core.training;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
+import io.cimle.core.data.Example;
+import io.cimle.core.model.Checkpoint;
+import io.cimle.core.model.GeneratorNetwork;
+import io.cimle.core.model.ImageTensors;
+import io.cimle.core.model.LatentCode;
+import io.cimle.core.model.LatentCodes;
+import io.cimle.core.model.LayoutTensors;
+import io.cimle.core.training.distance.Distance;
+import io.cimle.core.training.distance.PyramidL1Distance;
+import io.cimle.core.training.distance.TargetFeatures;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ImleTrainerTest {
+
+    @Test
+    void selectionKeepsTheCodeWhoseSampleIsTheTarget() {
+        try (GeneratorNetwork net = TrainingFixtures.tinyNetwork(1); Distance d = PyramidL1Distance.defaults()) {
+            Example base = TrainingFixtures.toyExamples(1, 3).get(0);
+            long wanted = 1234L;
+            // Make the photo the generator's own sample for `wanted`: that code is then nearest.
+            Example example;
+            try (NDManager m = net.manager().newSubManager()) {
+                LatentCode code = LatentCode.fromSeed(wanted, LatentCodes.shapeFor(net.config()));
+                NDArray out = net.forward(LayoutTensors.oneHot(m, List.of(base.layout())),
+                        net.noiseFor(List.of(code), m), false);
+                example = new Example("self", base.layout(), ImageTensors.toImages(out).get(0));
+            }
+            ImleConfig cfg = TrainingFixtures.tinyImle().withExamplesPerEpoch(1).withSamplesPerExample(5);
+            try (ImleTrainer trainer = new ImleTrainer(net, d, List.of(example), null, cfg)) {
+                long[] seeds = {11L, 22L, wanted, 33L, 44L};
+                assertArrayEquals(new long[] {wanted}, trainer.keepNearest(new int[] {0}, seeds));
+                long[] rotated = {wanted, 11L, 22L, 33L, 44L};
+                assertArrayEquals(new long[] {wanted}, trainer.keepNearest(new int[] {0}, rotated));
+            }
+        }
+    }
+
+    @Test
+    void batchedSelectionEqualsOneAtATime() {
+        List<Example> data = TrainingFixtures.toyExamples(5, 11);
+        int[] chosen = {0, 3, 1, 4, 2};
+        long[] seeds = new long[chosen.length * 3];
+        for (int i = 0; i < seeds.length; i++) {
+            seeds[i] = 1000 + 17L * i;
+        }
+        long[][] kept = new long[3][];
+        int[] batchSizes = {1, 4, 15};
+        try (GeneratorNetwork net = TrainingFixtures.tinyNetwork(2); Distance d = PyramidL1Distance.defaults()) {
+            for (int b = 0; b < batchSizes.length; b++) {
+                ImleConfig cfg = TrainingFixtures.tinyImle().withExamplesPerEpoch(5).withSelectionBatch(batchSizes[b]);
+                try (ImleTrainer trainer = new ImleTrainer(net, d, data, null, cfg)) {
+                    kept[b] = trainer.keepNearest(chosen, seeds);
+                }
+            }
+        }
+        assertArrayEquals(kept[0], kept[1]);
+        assertArrayEquals(kept[0], kept[2]);
+    }
+
+    @Test
+    void aStepLowersTheLossOnAFixedExample() {
+        List<Example> data = TrainingFixtures.toyExamples(1, 5);
+        ImleConfig cfg = TrainingFixtures.tinyImle().withExamplesPerEpoch(1).withStepsPerEpoch(2).withEpochs(1);
+        List<Double> losses = new ArrayList<>();
+        try (GeneratorNetwork net = TrainingFixtures.tinyNetwork(3); Distance d = PyramidL1Distance.defaults();
+             ImleTrainer trainer = new ImleTrainer(net, d, data, null, cfg)) {
+            trainer.addListener(new TrainingListener() {
+                @Override
+                public void onStep(TrainingProgress p, long step, double loss, double selMs, double updMs) {
+                    losses.add(loss);
+                }
+            });
+            trainer.train();
+        }
+        assertEquals(2, losses.size());
+        assertTrue(losses.get(1) < losses.get(0), "loss did not drop: " + losses);
+    }
+
+    @Test
+    void nonFiniteLossStopsWithoutTouchingTheWeights() {
+        List<Example> data = TrainingFixtures.toyExamples(4, 5);
+        try (GeneratorNetwork net = TrainingFixtures.tinyNetwork(4); Distance d = new NanDistance();
+             ImleTrainer trainer = new ImleTrainer(net, d, data, null, TrainingFixtures.tinyImle())) {
+            byte[] before = net.saveParameters();
+            List<String> written = new ArrayList<>();
+            trainer.checkpointTo((c, p) -> {
+                written.add("x");
+                return "x";
+            }, (p, end) -> true);
+            TrainingDivergedException e = assertThrows(TrainingDivergedException.class, trainer::train);
+            assertTrue(e.getMessage().contains("NaN"), e.getMessage());
+            assertEquals(1, e.step());
+            assertArrayEquals(before, net.saveParameters());
+            assertTrue(written.isEmpty());
+        }
+    }
+
+    @Test
+    void resumeContinuesExactlyAsAnUninterruptedRun() throws Exception {
+        List<Example> data = TrainingFixtures.toyExamples(6, 9);
+        // Decay at epoch 1 is part of the path: encoder re-init and Adam reset must replay too.
+        ImleConfig cfg = TrainingFixtures.tinyImle().withDecay(1, true).withRebalancing(true, true);
+        byte[] straight;
+        try (GeneratorNetwork net = TrainingFixtures.tinyNetwork(5); Distance d = PyramidL1Distance.defaults();
+             ImleTrainer trainer = new ImleTrainer(net, d, data, null, cfg)) {
+            trainer.train();
+            straight = net.saveParameters();
+        }
+        byte[] saved;
+        try (GeneratorNetwork net = TrainingFixtures.tinyNetwork(5); Distance d = PyramidL1Distance.defaults();
+             ImleTrainer trainer = new ImleTrainer(net, d, data, null, cfg)) {
+            trainer.trainUntil(p -> p.epoch() == 1);
+            saved = trainer.checkpoint().toBytes();
+        }
+        // And a checkpoint in the middle of an epoch.
+        byte[] midEpoch;
+        try (Distance d = PyramidL1Distance.defaults();
+             ImleTrainer resumed = ImleTrainer.resume(Checkpoint.readFrom(new ByteArrayInputStream(saved)), d, data,
+                     null, ai.djl.Device.cpu())) {
+            assertEquals(1, resumed.progress().epoch());
+            resumed.trainUntil(p -> p.stepInEpoch() == 1);
+            midEpoch = resumed.checkpoint().toBytes();
+        }
+        try (Distance d = PyramidL1Distance.defaults();
+             ImleTrainer resumed = ImleTrainer.resume(Checkpoint.readFrom(new ByteArrayInputStream(midEpoch)), d,
+                     data, null, ai.djl.Device.cpu())) {
+            resumed.train();
+            assertEquals(2, resumed.progress().epoch());
+            assertParametersClose(straight, resumed.network());
+        }
+    }
+
+    private static void assertParametersClose(byte[] expectedParams, GeneratorNetwork actual) {
+        try (GeneratorNetwork expected = TrainingFixtures.tinyNetwork(99)) {
+            expected.loadParameters(new Checkpoint(expected.config(), 0, 0, java.time.Instant.EPOCH,
+                    java.util.Map.of(), expectedParams, java.util.Map.of()));
+            var a = expected.parameters();
+            var b = actual.parameters();
+            assertEquals(a.size(), b.size());
+            for (int i = 0; i < a.size(); i++) {
+                Pair<String, Parameter> pa = a.get(i);
+                float[] x = pa.getValue().getArray().toFloatArray();
+                float[] y = b.get(i).getValue().getArray().toFloatArray();
+                for (int j = 0; j < x.length; j++) {
+                    assertEquals(x[j], y[j], 1e-6, pa.getKey() + "[" + j + "]");
+                }
+            }
+        }
+    }
+
+    /** A distance whose loss is NaN. */
+    private static final class NanDistance implements Distance {
+        private final PyramidL1Distance inner = PyramidL1Distance.defaults();
+
+        @Override
+        public String describe() {
+            return "nan";
+        }
+
+        @Override
+        public NDArray perSample(NDArray generated, NDArray target, NDArray mask) {
+            return inner.perSample(generated, target, mask).mul(Float.NaN);
+        }
+
+        @Override
+        public TargetFeatures prepare(NDArray target, NDArray mask) {
+            return inner.prepare(target, mask);
+        }
+
+        @Override
+        public NDArray perCandidate(NDArray candidates, TargetFeatures target) {
+            return inner.perCandidate(candidates, target);
+        }
+
+        @Override
+        public void close() {
+            inner.close();
+        }
+    }
+}

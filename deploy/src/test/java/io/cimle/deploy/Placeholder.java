@@ -1,0 +1,2 @@
+package io.cimle.deploy;
+class Placeholder {}

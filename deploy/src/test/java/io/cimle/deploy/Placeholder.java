@@ -1,2 +1,0 @@
-package io.cimle.deploy;
-class Placeholder {}

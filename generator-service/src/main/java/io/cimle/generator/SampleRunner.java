@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import io.cimle.core.data.ClassMap;
 import io.cimle.core.data.RgbImage;
 import io.cimle.core.model.GeneratorNetwork;
+import io.cimle.core.model.GradMode;
 import io.cimle.core.model.ImageTensors;
 import io.cimle.core.model.LatentCode;
 import io.cimle.core.model.LayoutTensors;
@@ -48,12 +49,17 @@ public class SampleRunner {
             for (int from = 0; from < codes.size(); from += batch) {
                 int to = Math.min(codes.size(), from + batch);
                 long p0 = System.nanoTime();
-                try (NDManager m = net.manager().newSubManager()) {
-                    NDArray layout = LayoutTensors.oneHot(m, layouts.subList(from, to)); // (B, C, H, W)
-                    NDArray noise = net.noiseFor(codes.subList(from, to), m);
-                    NDArray images = net.forward(layout, noise, false); // (B, 3, H, W) in [-1, 1]
-                    all.addAll(ImageTensors.toImages(images));
-                }
+                int a = from;
+                int b = to;
+                // Worker threads record graphs by default: sampling must not (memory, speed).
+                all.addAll(GradMode.withoutGradients(() -> {
+                    try (NDManager m = net.manager().newSubManager()) {
+                        NDArray layout = LayoutTensors.oneHot(m, layouts.subList(a, b)); // (B, C, H, W)
+                        NDArray noise = net.noiseFor(codes.subList(a, b), m);
+                        NDArray images = net.forward(layout, noise, false); // (B, 3, H, W) in [-1, 1]
+                        return ImageTensors.toImages(images);
+                    }
+                }));
                 metrics.forwardPass(to - from, System.nanoTime() - p0);
             }
         }

@@ -85,6 +85,14 @@ class TrainerEndToEndTest {
             assertTrue(metrics.contains(name), "missing metric " + name);
         }
         given().get("/q/health/ready").then().statusCode(200);
+        // Training goes on across the epoch boundary (the data set is reloaded and the trainer continues).
+        long deadline = System.currentTimeMillis() + 120_000;
+        int step = 0;
+        while (step <= 15 && System.currentTimeMillis() < deadline) {
+            step = given().get("/api/trainer/status").then().extract().path("globalStep");
+            Thread.sleep(250);
+        }
+        assertTrue(step > 15, "training continued into epoch 2: step " + step);
         given().get("/api/trainer/config").then().statusCode(200).body("imle.steps", equalTo(10));
     }
 

@@ -153,12 +153,15 @@ public final class GeneratorNetwork implements AutoCloseable {
                     + ") does not fit this generator (preset " + config.presetName() + "); differing values "
                     + "(this generator vs checkpoint): " + String.join(", ", differences));
         }
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(checkpoint.generatorParams()))) {
-            block.loadParameters(model.getNDManager(), in);
-        } catch (IOException | MalformedModelException e) {
-            throw new IncompatibleCheckpointException("cannot read the generator parameters of the checkpoint: "
-                    + e.getMessage(), e);
-        }
+        // In place into parameters that require gradients: only legal with recording off on this thread.
+        GradMode.withoutGradients(() -> {
+            try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(checkpoint.generatorParams()))) {
+                block.loadParameters(model.getNDManager(), in);
+            } catch (IOException | MalformedModelException e) {
+                throw new IncompatibleCheckpointException("cannot read the generator parameters of the checkpoint: "
+                        + e.getMessage(), e);
+            }
+        });
         for (Pair<String, Parameter> p : parameters()) {
             NDArray array = p.getValue().getArray();
             if (!array.hasGradient()) {

@@ -139,6 +139,11 @@ public final class ImleTrainer implements AutoCloseable {
      * every step and after every epoch's end). Returns where it stopped.
      */
     public TrainingProgress trainUntil(Predicate<TrainingProgress> stop) {
+        // Selection must not record a graph, whichever thread trains (the collector records the steps).
+        return io.cimle.core.model.GradMode.withoutGradients(() -> runUntil(stop));
+    }
+
+    private TrainingProgress runUntil(Predicate<TrainingProgress> stop) {
         while (epoch < config.epochs()) {
             if (!hasSelection()) {
                 beginEpoch();

@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code ./cimle} command line. Each sub-command delegates to a method that returns a result. */
 @Command(name = "cimle", mixinStandardHelpOptions = true, version = "cimle 0.1.0",
         description = "Diverse image synthesis from semantic layouts with Conditional IMLE.",
-        subcommands = {CommandLine.HelpCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, io.cimle.cli.demo.DemoCommand.class})
 public final class CimleCli implements Runnable {
 
     public static void main(String[] args) {

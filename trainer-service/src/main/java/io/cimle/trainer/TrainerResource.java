@@ -38,9 +38,13 @@ public class TrainerResource {
 
     @POST
     @Path("/pause")
-    @Operation(summary = "Pause after the current gradient step")
-    public TrainingLoop.Status pause() {
-        loop.pause();
+    @Operation(summary = "Pause after the current gradient step; with checkpoint=true, write a checkpoint of it first")
+    public TrainingLoop.Status pause(@jakarta.ws.rs.QueryParam("checkpoint") boolean checkpoint) throws InterruptedException {
+        if (checkpoint) {
+            loop.pauseWithCheckpoint(java.time.Duration.ofMinutes(2));
+        } else {
+            loop.pause();
+        }
         return loop.status();
     }
 

@@ -59,6 +59,7 @@ public class TrainingLoop {
 
     private final AtomicReference<Phase> phase = new AtomicReference<>(Phase.STANDBY);
     private volatile boolean paused;
+    private final java.util.concurrent.atomic.AtomicBoolean checkpointRequested = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile boolean started;
     private volatile boolean closing;
     private volatile String failure = "";
@@ -219,8 +220,9 @@ public class TrainingLoop {
             freshNetwork = network;
             trainer = new ImleTrainer(network, distance, examples, null, config);
         }
+        CheckpointPolicy regular = CheckpointPolicy.everySteps(settings.trainer().checkpointEverySteps());
         return trainer.addListener(listener()).checkpointTo(this::publish,
-                CheckpointPolicy.everySteps(settings.trainer().checkpointEverySteps()));
+                (p, end) -> regular.due(p, end) | checkpointRequested.getAndSet(false));
     }
 
     /** The rarity statistics are refitted on the current data set rather than restored. */
@@ -300,6 +302,24 @@ public class TrainingLoop {
 
     public void pause() {
         paused = true;
+    }
+
+    /**
+     * Pauses after the current step, first writing a checkpoint of it (if training is running), so a
+     * generator can serve exactly what was trained so far. Returns the version when written in time.
+     */
+    public String pauseWithCheckpoint(Duration timeout) throws InterruptedException {
+        String before = version;
+        boolean running = phase.get() == Phase.TRAINING;
+        if (running) {
+            checkpointRequested.set(true);
+        }
+        paused = true;
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (running && version.equals(before) && System.nanoTime() < deadline && phase.get() == Phase.TRAINING) {
+            Thread.sleep(50);
+        }
+        return version;
     }
 
     public void resume() {

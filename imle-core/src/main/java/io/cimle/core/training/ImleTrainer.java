@@ -51,6 +51,7 @@ public final class ImleTrainer implements AutoCloseable {
     private final List<TrainingListener> listeners = new ArrayList<>();
     private CheckpointPolicy checkpointPolicy = CheckpointPolicy.never();
     private CheckpointSink checkpointSink;
+    private final Map<String, String> extraMetadata = new java.util.TreeMap<>();
 
     private TrainerRandom rng;
     private int epoch;
@@ -118,8 +119,23 @@ public final class ImleTrainer implements AutoCloseable {
         }
     }
 
+    /** The IMLE config a checkpoint of this trainer was trained with. */
+    public static ImleConfig configOf(Checkpoint checkpoint) {
+        byte[] json = checkpoint.extras().get(CONFIG);
+        if (json == null) {
+            throw new IllegalArgumentException("checkpoint has no IMLE config: it was not written by ImleTrainer");
+        }
+        return ImleConfig.fromJson(new String(json, StandardCharsets.UTF_8));
+    }
+
     public ImleTrainer addListener(TrainingListener listener) {
         listeners.add(Objects.requireNonNull(listener));
+        return this;
+    }
+
+    /** Entries added to every checkpoint's metadata (e.g. the label set, so a checkpoint decodes layouts). */
+    public ImleTrainer withMetadata(Map<String, String> metadata) {
+        extraMetadata.putAll(metadata);
         return this;
     }
 
@@ -348,8 +364,9 @@ public final class ImleTrainer implements AutoCloseable {
         if (rarity != null) {
             extras.put(RARITY, rarity.toJson().getBytes(StandardCharsets.UTF_8));
         }
-        Map<String, String> metadata = Map.of("trainer", "imle", "mode", config.mode().name(),
-                "distance", distance.describe(), "learningRate", Double.toString(learningRate));
+        Map<String, String> metadata = new java.util.TreeMap<>(extraMetadata);
+        metadata.putAll(Map.of("trainer", "imle", "mode", config.mode().name(),
+                "distance", distance.describe(), "learningRate", Double.toString(learningRate)));
         return Checkpoint.of(network, progress().globalStep(), epoch, metadata, extras);
     }
 

@@ -1,0 +1,92 @@
+package io.cimle.cli;
+
+import io.cimle.core.data.ClassMap;
+import io.cimle.core.data.DatasetOptions;
+import io.cimle.core.data.Example;
+import io.cimle.core.data.LayoutFormat;
+import io.cimle.core.data.PairedFolderDataset;
+import io.cimle.core.data.ToyScenes;
+import io.cimle.core.eval.EvalReport;
+import io.cimle.core.eval.ModeCoverage;
+import io.cimle.core.eval.PairwiseDiversity;
+import io.cimle.core.eval.ToyEvaluation;
+import io.cimle.core.model.Checkpoint;
+import io.cimle.core.model.Generator;
+import io.cimle.core.training.TrainingMode;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+@Command(name = "eval", mixinStandardHelpOptions = true,
+        description = "Mode coverage, frequency distance, fidelity and pairwise diversity on toy-scene layouts;"
+                + " prints a markdown table.")
+final class EvalCommand implements Callable<Integer> {
+    @Option(names = "--checkpoint", required = true, description = "Checkpoint file, or a train --out directory.")
+    Path checkpoint;
+    @Option(names = "--data", required = true, description = "Held-out toy scenes (as toy-scenes writes them).")
+    Path data;
+    @Option(names = "--samples", defaultValue = "20", description = "Samples per layout (default ${DEFAULT-VALUE}).")
+    int samples;
+    @Option(names = "--layouts", defaultValue = "50", description = "At most this many layouts (default ${DEFAULT-VALUE}).")
+    int layouts;
+    @Option(names = "--lpips", description = "LPIPS weights .npz for diversity (default: pixel fallback).")
+    Path lpips;
+    @Option(names = "--seed", defaultValue = "0", description = "Seed of the codes and pairs (default ${DEFAULT-VALUE}).")
+    long seed;
+    @Option(names = "--device", defaultValue = "cpu", description = "cpu|gpu (default ${DEFAULT-VALUE}).")
+    String device;
+
+    @Override
+    public Integer call() throws Exception {
+        EvalReport r = run();
+        System.out.print(r.markdown());
+        return 0;
+    }
+
+    EvalReport run() throws Exception {
+        if (samples < 2 || layouts < 1) {
+            throw new IllegalArgumentException("--samples must be >= 2 and --layouts >= 1, got " + samples + ", "
+                    + layouts);
+        }
+        Checkpoint cp = CliSupport.readCheckpoint(checkpoint);
+        if (!Files.isDirectory(data)) {
+            throw new IllegalArgumentException("data directory " + data + " does not exist");
+        }
+        List<Example> examples = PairedFolderDataset.open(data, LayoutFormat.CLASS_IDS,
+                DatasetOptions.DEFAULT.withTarget(cp.config().width(), cp.config().height())).readAll().examples();
+        List<ClassMap> maps = examples.stream().limit(layouts).map(Example::layout).toList();
+        if (maps.isEmpty()) {
+            throw new IllegalArgumentException("data set " + data + " has no readable pairs");
+        }
+        boolean zeroNoise = TrainingMode.REGRESSION.name().equals(cp.metadata().get("mode"));
+        String name = cp.config().presetName() + " " + cp.metadata().getOrDefault("mode", "?") + " "
+                + cp.config().noiseMode() + " epoch " + cp.epoch();
+        try (Generator generator = Generator.fromCheckpoint(cp, CliSupport.device(device), 16)) {
+            PairwiseDiversity diversity = PairwiseDiversity.create(lpips, generator.network().device());
+            return ToyEvaluation.evaluate(name, generator, maps, samples, new ModeCoverage(universe(data), 20.0),
+                    diversity, seed, zeroNoise);
+        }
+    }
+
+    /** The modes modes.csv lists (the data's own universe), or all toy modes. */
+    static Set<ToyScenes.Mode> universe(Path data) throws Exception {
+        Path csv = data.resolve("modes.csv");
+        if (!Files.isRegularFile(csv)) {
+            return ModeCoverage.allModes();
+        }
+        Set<ToyScenes.Mode> out = new HashSet<>();
+        for (String line : Files.readAllLines(csv).subList(1, Files.readAllLines(csv).size())) {
+            String[] f = line.split(",");
+            if (f.length >= 5 && f[4].matches("\\d+")) {
+                out.add(ToyScenes.Mode.ofIndex(Integer.parseInt(f[4])));
+            }
+        }
+        return out.isEmpty() ? ModeCoverage.allModes() : out;
+    }
+}

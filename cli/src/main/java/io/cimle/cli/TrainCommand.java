@@ -1,0 +1,180 @@
+package io.cimle.cli;
+
+import ai.djl.Device;
+import io.cimle.core.data.DatasetOptions;
+import io.cimle.core.data.DatasetReader;
+import io.cimle.core.data.Example;
+import io.cimle.core.data.LayoutFormat;
+import io.cimle.core.data.PairedFolderDataset;
+import io.cimle.core.model.Checkpoint;
+import io.cimle.core.model.GeneratorNetwork;
+import io.cimle.core.model.ModelConfig;
+import io.cimle.core.model.NoiseMode;
+import io.cimle.core.model.Presets;
+import io.cimle.core.storage.CheckpointInfo;
+import io.cimle.core.storage.CheckpointStore;
+import io.cimle.core.training.CheckpointPolicy;
+import io.cimle.core.training.ImleConfig;
+import io.cimle.core.training.ImleTrainer;
+import io.cimle.core.training.ProgressReporter;
+import io.cimle.core.training.TrainingMode;
+import io.cimle.core.training.TrainingProgress;
+import io.cimle.core.training.distance.Distance;
+import io.cimle.core.training.distance.DistanceConfig;
+import io.cimle.core.training.distance.Distances;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.ByteArrayInputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = "Trains a generator with Conditional IMLE (or a baseline) on a paired-folders data set,"
+                + " publishing checkpoints under --out.")
+final class TrainCommand implements Callable<Integer> {
+    @Option(names = "--data", required = true, description = "Paired-folders data set (labels/, images/, classes.json).")
+    Path data;
+    @Option(names = "--out", required = true, description = "Directory for checkpoints.")
+    Path out;
+    @Option(names = "--preset", defaultValue = "small", description = "tiny|small|medium|paper (default ${DEFAULT-VALUE}).")
+    String preset;
+    @Option(names = "--epochs", description = "Epochs (default 16).")
+    Integer epochs;
+    @Option(names = "--steps", description = "Gradient steps per epoch K (default 10000).")
+    Integer steps;
+    @Option(names = "--examples", description = "Examples per epoch |S| (default 400).")
+    Integer examples;
+    @Option(names = "--samples", description = "Samples per example m (default 10).")
+    Integer samples;
+    @Option(names = "--batch", description = "Sub-batch |S~| per step (default 1).")
+    Integer batch;
+    @Option(names = "--lr", description = "Learning rate (default 1e-4).")
+    Double lr;
+    @Option(names = "--seed", description = "Seed (default 42).")
+    Long seed;
+    @Option(names = "--mode", description = "imle|regression (default imle).")
+    String mode;
+    @Option(names = "--noise", defaultValue = "encoder", description = "encoder|raw|vector (default ${DEFAULT-VALUE}).")
+    String noise;
+    @Option(names = "--no-loss-rebalancing", description = "Plain distance, no rarity mask.")
+    boolean noLossRebalancing;
+    @Option(names = "--no-dataset-rebalancing", description = "Uniform choice of S.")
+    boolean noDatasetRebalancing;
+    @Option(names = "--vgg-weights", description = "VGG-19 .npz for the perceptual distance (default: pyramid L1).")
+    Path vggWeights;
+    @Option(names = "--device", defaultValue = "cpu", description = "cpu|gpu (default ${DEFAULT-VALUE}).")
+    String device;
+    @Option(names = "--resume", description = "Continue from the newest checkpoint under --out.")
+    boolean resume;
+    @Option(names = "--checkpoint-every", defaultValue = "1000",
+            description = "Checkpoint every N steps and at each epoch end (default ${DEFAULT-VALUE}).")
+    long checkpointEvery;
+    @Option(names = "--log-every", defaultValue = "100", description = "Progress line every N steps (default ${DEFAULT-VALUE}).")
+    int logEvery;
+
+    record Result(TrainingProgress progress, CheckpointInfo lastCheckpoint, int examples) {
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Result r = run();
+        System.out.printf("trained to epoch %d, step %d; last checkpoint %s%n", r.progress().epoch(),
+                r.progress().globalStep(), r.lastCheckpoint() == null ? "none" : r.lastCheckpoint().uri());
+        return 0;
+    }
+
+    Result run() throws Exception {
+        Device dev = CliSupport.device(device);
+        if (!Files.isDirectory(data)) {
+            throw new IllegalArgumentException("data directory " + data + " does not exist");
+        }
+        PairedFolderDataset probe = PairedFolderDataset.open(data, LayoutFormat.CLASS_IDS, DatasetOptions.DEFAULT);
+        ModelConfig model = Presets.byName(preset, probe.labelSet().channels()).withNoiseMode(noiseMode());
+        DatasetReader.Loaded loaded = PairedFolderDataset.open(data, LayoutFormat.CLASS_IDS,
+                DatasetOptions.DEFAULT.withTarget(model.width(), model.height())).readAll();
+        List<Example> train = loaded.examples();
+        if (train.isEmpty()) {
+            throw new IllegalArgumentException("data set " + data + " has no readable pairs");
+        }
+        Files.createDirectories(out);
+        CheckpointStore store = CliSupport.store(out);
+        CheckpointInfo[] last = new CheckpointInfo[1];
+        try (Distance distance = Distances.create(vggWeights == null ? DistanceConfig.defaults()
+                : DistanceConfig.vgg19(vggWeights.toString(), "gta5"), dev)) {
+            Optional<CheckpointInfo> latest = resume ? store.latest(CliSupport.MODEL_NAME) : Optional.empty();
+            if (resume && latest.isEmpty()) {
+                throw new IllegalArgumentException("--resume: no checkpoint under " + out);
+            }
+            GeneratorNetwork network = null;
+            ImleTrainer trainer;
+            if (latest.isPresent()) {
+                Checkpoint cp = Checkpoint.readFrom(new ByteArrayInputStream(store.read(latest.get())));
+                // Flags given now override the run's own config; the rest continues as it was.
+                trainer = ImleTrainer.resume(cp, distance, train, imleConfig(ImleTrainer.configOf(cp)), dev);
+            } else {
+                ImleConfig config = imleConfig(ImleConfig.DEFAULT);
+                network = GeneratorNetwork.create(model, dev, config.seed());
+                trainer = new ImleTrainer(network, distance, train, null, config);
+            }
+            try (GeneratorNetwork ignored = network; ImleTrainer t = trainer) {
+                t.withMetadata(Map.of(CliSupport.LABEL_SET_KEY, probe.labelSet().toJson()));
+                t.addListener(ProgressReporter.forConsole(System.out, logEvery));
+                t.checkpointTo((cp, p) -> {
+                    last[0] = store.publish(new CheckpointStore.Publication(CliSupport.MODEL_NAME, p.globalStep(),
+                            p.epoch(), Map.of(), preset, model.width(), model.height()), cp.toBytes());
+                    return last[0].uri();
+                }, CheckpointPolicy.everySteps(checkpointEvery));
+                return new Result(t.train(), last[0], train.size());
+            }
+        }
+    }
+
+    ImleConfig imleConfig(ImleConfig base) {
+        ImleConfig c = base;
+        if (examples != null) {
+            c = c.withExamplesPerEpoch(examples);
+        }
+        if (samples != null) {
+            c = c.withSamplesPerExample(samples);
+        }
+        if (steps != null) {
+            c = c.withStepsPerEpoch(steps);
+        }
+        if (batch != null) {
+            c = c.withSubBatch(batch);
+        }
+        if (epochs != null) {
+            c = c.withEpochs(epochs);
+        }
+        if (lr != null) {
+            c = c.withLearningRate(lr);
+        }
+        if (seed != null) {
+            c = c.withSeed(seed);
+        }
+        if (mode != null) {
+            c = c.withMode(switch (mode.toLowerCase(Locale.ROOT)) {
+                case "imle" -> TrainingMode.IMLE;
+                case "regression" -> TrainingMode.REGRESSION;
+                default -> throw new IllegalArgumentException("--mode must be imle or regression, got '" + mode + "'");
+            });
+        }
+        return c.withRebalancing(c.lossRebalancing() && !noLossRebalancing,
+                c.datasetRebalancing() && !noDatasetRebalancing);
+    }
+
+    NoiseMode noiseMode() {
+        return switch (noise.toLowerCase(Locale.ROOT)) {
+            case "encoder" -> NoiseMode.ENCODER;
+            case "raw" -> NoiseMode.RAW;
+            case "vector" -> NoiseMode.VECTOR;
+            default -> throw new IllegalArgumentException("--noise must be encoder, raw or vector, got '" + noise + "'");
+        };
+    }
+}

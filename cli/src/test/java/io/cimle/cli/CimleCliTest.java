@@ -1,0 +1,111 @@
+package io.cimle.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class CimleCliTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void toyScenesTrainGenerateInterpolateEval() throws Exception {
+        Path data = dir.resolve("data");
+        Path runs = dir.resolve("run");
+        assertEquals(0, CimleCli.run("toy-scenes", "--out", data.toString(), "-n", "6", "--size", "32x16"));
+        assertTrue(Files.isRegularFile(data.resolve("labels/toy_00000.png")));
+        String[] train = {"train", "--data", data.toString(), "--out", runs.toString(), "--preset", "tiny",
+                "--epochs", "1", "--steps", "3", "--examples", "4", "--samples", "3", "--log-every", "1"};
+        assertEquals(0, CimleCli.run(train));
+        assertTrue(Files.exists(runs.resolve("models/cimle/LATEST")));
+        // Resume to a second epoch from the newest checkpoint.
+        String[] more = {"train", "--data", data.toString(), "--out", runs.toString(), "--epochs", "2", "--resume",
+                "--preset", "tiny"};
+        assertEquals(0, CimleCli.run(more));
+
+        Path samples = dir.resolve("samples");
+        Path layout = data.resolve("labels/toy_00001.png");
+        assertEquals(0, CimleCli.run("generate", "--checkpoint", runs.toString(), "--layout", layout.toString(),
+                "-n", "3", "--seed", "5", "--out", samples.toString()));
+        for (int i = 0; i < 3; i++) {
+            assertTrue(Files.size(samples.resolve(String.format("sample_%03d.png", i))) > 0);
+            assertTrue(Files.readString(samples.resolve(String.format("sample_%03d.code.json", i))).contains("seed"));
+        }
+        Path walk = dir.resolve("walk");
+        assertEquals(0, CimleCli.run("interpolate", "--checkpoint", runs.toString(), "--layout", layout.toString(),
+                "--from", samples.resolve("sample_000.code.json").toString(), "--to", "77", "--steps", "4",
+                "--out", walk.toString()));
+        try (Stream<Path> files = Files.list(walk)) {
+            assertEquals(4, files.filter(p -> p.toString().endsWith(".png")).count());
+        }
+        String out = captureOut(() -> assertEquals(0, CimleCli.run("eval", "--checkpoint", runs.toString(),
+                "--data", data.toString(), "--samples", "3", "--layouts", "2")));
+        assertTrue(out.contains("| mode coverage |"), out);
+    }
+
+    @Test
+    void badArgumentsExitWithTwoAndOneLine() {
+        assertEquals(2, CimleCli.run("train", "--data"));
+        assertEquals(2, CimleCli.run("toy-scenes", "--out", dir.toString(), "-n", "many"));
+        assertEquals(2, CimleCli.run("no-such-command"));
+        String err = captureErr(() -> assertEquals(2, CimleCli.run("toy-scenes", "--out", dir.toString(), "-n", "2",
+                "--size", "big")));
+        assertTrue(err.startsWith("error: --size must be WIDTHxHEIGHT"), err);
+        assertEquals(1, err.lines().count(), err);
+    }
+
+    @Test
+    void badFilesGiveAClearMessage() throws Exception {
+        Path junk = dir.resolve("junk.ckpt");
+        Files.writeString(junk, "not a zip");
+        String err = captureErr(() -> assertEquals(2, CimleCli.run("generate", "--checkpoint", junk.toString(),
+                "--layout", "x.png", "--out", dir.toString())));
+        assertTrue(err.startsWith("error: "), err);
+        assertFalse(err.contains("\tat "), err);
+        err = captureErr(() -> assertEquals(2, CimleCli.run("train", "--data", dir.resolve("nope").toString(),
+                "--out", dir.toString())));
+        assertTrue(err.contains("nope"), err);
+    }
+
+    @Test
+    void everyCommandHasHelp() {
+        for (String c : new String[] {"toy-scenes", "train", "generate", "interpolate", "eval"}) {
+            String out = captureOut(() -> assertEquals(0, CimleCli.run(c, "--help")));
+            assertTrue(out.contains("Usage: cimle " + c), out);
+        }
+    }
+
+    private static String captureOut(Runnable r) {
+        PrintStream old = System.out;
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        try {
+            r.run();
+        } finally {
+            System.setOut(old);
+        }
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    private static String captureErr(Runnable r) {
+        PrintStream old = System.err;
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        try {
+            r.run();
+        } finally {
+            System.setErr(old);
+        }
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+}

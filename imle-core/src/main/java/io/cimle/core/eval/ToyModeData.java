@@ -1,0 +1,43 @@
+package io.cimle.core.eval;
+
+import io.cimle.core.data.ToyScenes;
+import io.cimle.core.data.ToyScenes.Mode;
+import io.cimle.core.data.ToyScenes.Scene;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Toy scenes drawn from a chosen subset of modes (e.g. only the three times of day), for
+ * experiments small enough to run in a test. Deterministic from the seed.
+ */
+public final class ToyModeData {
+    private ToyModeData() {
+    }
+
+    public static List<Scene> scenes(int width, int height, int n, long seed, List<Mode> modes) {
+        if (modes.isEmpty()) {
+            throw new IllegalArgumentException("no modes to draw from");
+        }
+        ToyScenes toy = new ToyScenes(width, height);
+        SplittableRandom rnd = new SplittableRandom(seed);
+        List<Scene> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            var layout = toy.layout(rnd);
+            Mode mode = modes.get(rnd.nextInt(modes.size()));
+            out.add(new Scene(String.format("toy_%05d", i), layout, ToyScenes.render(layout, mode, rnd.nextLong()),
+                    mode));
+        }
+        return out;
+    }
+
+    /** The three times of day with the first car colour and building hue. */
+    public static List<Mode> timesOfDay() {
+        List<Mode> out = new ArrayList<>();
+        for (ToyScenes.TimeOfDay t : ToyScenes.TimeOfDay.values()) {
+            out.add(new Mode(t, 0, 0));
+        }
+        return out;
+    }
+}

@@ -136,6 +136,18 @@ public interface TrainerSettings {
         @WithDefault("42")
         long seed();
 
+        /** The reference's schedule: after this epoch re-initialise the noise encoder, reset Adam, lr / 10. */
+        @WithDefault("5")
+        int decayEpoch();
+
+        /** Whether that decay happens at all (off for short toy runs with many small epochs). */
+        @WithDefault("true")
+        boolean decay();
+
+        /** Candidates per no-grad forward pass during nearest-sample selection (memory vs speed). */
+        @WithDefault("40")
+        int selectionBatch();
+
         /** Optional VGG-19 weights (.npz) for the perceptual distance; unset = pyramid L1. */
         Optional<String> vggWeights();
     }

@@ -220,9 +220,12 @@ public class TrainingLoop {
             freshNetwork = network;
             trainer = new ImleTrainer(network, distance, examples, null, config);
         }
-        CheckpointPolicy regular = CheckpointPolicy.everySteps(settings.trainer().checkpointEverySteps());
-        return trainer.addListener(listener()).checkpointTo(this::publish,
-                (p, end) -> regular.due(p, end) | checkpointRequested.getAndSet(false));
+        // Every N steps, at the very end, and when asked (pause with checkpoint): not at every epoch's
+        // end, since small data sets make epochs of a few seconds.
+        long every = settings.trainer().checkpointEverySteps();
+        CheckpointPolicy policy = (p, end) -> p.globalStep() % every == 0 || (end && p.epoch() >= p.epochs())
+                | checkpointRequested.getAndSet(false);
+        return trainer.addListener(listener()).checkpointTo(this::publish, policy);
     }
 
     /** The rarity statistics are refitted on the current data set rather than restored. */
@@ -270,7 +273,8 @@ public class TrainingLoop {
         return ImleConfig.DEFAULT.withExamplesPerEpoch(Math.max(1, Math.min(s.examples(), datasetSize)))
                 .withSamplesPerExample(s.samples()).withStepsPerEpoch(s.steps()).withSubBatch(s.subBatch())
                 .withLearningRate(s.learningRate()).withEpochs(s.epochs()).withSeed(s.seed())
-                .withRebalancing(s.lossRebalancing(), s.datasetRebalancing());
+                .withRebalancing(s.lossRebalancing(), s.datasetRebalancing())
+                .withDecay(s.decayEpoch(), s.decay()).withSelectionBatch(s.selectionBatch());
     }
 
     private DistanceConfig distanceConfig() {

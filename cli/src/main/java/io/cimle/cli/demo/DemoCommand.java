@@ -83,7 +83,9 @@ public final class DemoCommand implements Callable<Integer> {
     boolean keepRunning;
     @Option(names = "--app-dir", defaultValue = ".", description = "Repository root holding the built services (default ${DEFAULT-VALUE}).")
     Path appDir;
-    @Option(names = "--steps-per-epoch", defaultValue = "100", description = "IMLE K per epoch (default ${DEFAULT-VALUE}).")
+    @Option(names = "--sub-batch", defaultValue = "8", description = "IMLE |S~|: examples per gradient step (default ${DEFAULT-VALUE}).")
+    int subBatch;
+    @Option(names = "--steps-per-epoch", defaultValue = "50", description = "IMLE K per epoch (default ${DEFAULT-VALUE}).")
     int stepsPerEpoch;
     @Option(names = "--examples-per-epoch", defaultValue = "64", description = "IMLE |S| per epoch (default ${DEFAULT-VALUE}).")
     int examplesPerEpoch;
@@ -140,9 +142,9 @@ public final class DemoCommand implements Callable<Integer> {
                     "-Dcimle.storage.root=" + store, "-Dcimle.model.name=" + MODEL, "-Dcimle.trainer.preset=" + preset,
                     "-Dcimle.trainer.min-dataset-size=" + Math.min(pairs, 32),
                     "-Dcimle.trainer.auto-start=false",
-                    "-Dcimle.trainer.checkpoint-every-steps=" + stepsPerEpoch * 5,
+                    "-Dcimle.trainer.checkpoint-every-steps=" + stepsPerEpoch * 10,
                     "-Dcimle.trainer.imle.examples=" + examplesPerEpoch, "-Dcimle.trainer.imle.samples=" + codesPerExample,
-                    "-Dcimle.trainer.imle.steps=" + stepsPerEpoch, "-Dcimle.trainer.imle.epochs=100000",
+                    "-Dcimle.trainer.imle.steps=" + stepsPerEpoch, "-Dcimle.trainer.imle.sub-batch=" + subBatch, "-Dcimle.trainer.imle.epochs=100000",
                     "-Dcimle.trainer.imle.learning-rate=" + learningRate,
                     // Toy scenes are not GTA-5: the reference's epoch-5 decay is tuned for 10000-step epochs.
                     "-Dcimle.trainer.imle.decay=false",

@@ -126,7 +126,7 @@ class ManifestsTest {
         Deployment trainer = get(created, Deployment.class, "trainer-service");
         Container t = trainer.getSpec().getTemplate().getSpec().getContainers().get(0);
         assertEquals("cimle/trainer-service:0.1.0", t.getImage());
-        assertEquals("cpu", env(t, "CIMLE_DEVICE"));
+        assertEquals("cpu", env(t, "CIMLE_MODEL_DEVICE"));
         assertNull(t.getResources().getLimits().get("nvidia.com/gpu"));
         assertNotNull(get(created, HorizontalPodAutoscaler.class, "generator-service"));
         // What the server stores is what we sent.
@@ -146,7 +146,7 @@ class ManifestsTest {
             PodSpec pod = get(created, Deployment.class, name).getSpec().getTemplate().getSpec();
             Container c = pod.getContainers().get(0);
             assertEquals("cimle/" + name + ":0.1.0-cuda", c.getImage());
-            assertEquals("gpu", env(c, "CIMLE_DEVICE"));
+            assertEquals("gpu", env(c, "CIMLE_MODEL_DEVICE"));
             assertEquals(new Quantity("1"), c.getResources().getLimits().get("nvidia.com/gpu"), name);
             assertEquals(new Quantity("1"), c.getResources().getRequests().get("nvidia.com/gpu"), name);
             assertEquals("true", pod.getNodeSelector().get("nvidia.com/gpu.present"));

@@ -67,6 +67,25 @@ public interface GeneratorSettings {
         @WithDefault("64")
         int maxSamples();
 
+        /**
+         * Requests taken per poll of layouts.requests (the consumer's max.poll.records): the bound on
+         * work in flight. The next poll waits until every answer of this one is acknowledged.
+         */
+        @WithDefault("32")
+        int maxInFlight();
+
+        /**
+         * Micro-batching deadline: the broker holds a fetch up to this long to collect
+         * {@link #batchMinBytes()} of requests (fetch.max.wait.ms), so requests arriving together
+         * share forward passes; a lone request waits at most this long.
+         */
+        @WithDefault("20")
+        int batchDeadlineMs();
+
+        /** Bytes of requests a fetch waits for before the deadline (fetch.min.bytes). */
+        @WithDefault("65536")
+        int batchMinBytes();
+
         /** Samples per forward pass; larger requests and several small ones are split/merged to this. */
         @WithDefault("16")
         int maxBatch();

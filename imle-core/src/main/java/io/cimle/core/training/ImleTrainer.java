@@ -307,7 +307,17 @@ public final class ImleTrainer implements AutoCloseable {
                             preparedFor = e;
                         }
                         NDArray d = distance.perCandidate(images.get(c - start + ":" + (runEnd - start)), prepared);
-                        System.arraycopy(d.toFloatArray(), 0, out, c, runEnd - c);
+                        float[] values = d.toFloatArray();
+                        for (float v : values) {
+                            // A NaN distance would make argmin keep an arbitrary code: silent mode collapse.
+                            if (!Float.isFinite(v)) {
+                                throw new TrainingDivergedException(epoch, progress().globalStep(), v,
+                                        "A candidate's distance during selection was not finite (libtorch's oneDNN "
+                                                + "returns NaN from some convolutions on AVX-512 CPUs: run with "
+                                                + "ONEDNN_MAX_CPU_ISA=AVX2, as ./cimle does).");
+                            }
+                        }
+                        System.arraycopy(values, 0, out, c, runEnd - c);
                         c = runEnd;
                     }
                 }

@@ -61,12 +61,14 @@ public final class ClientExample {
             throw new IllegalArgumentException("-n must be >= 1, got " + n);
         }
         byte[] png = Files.readAllBytes(layoutPng);
-        if (png.length < 8 || !Arrays.equals(Arrays.copyOf(png, 8), new byte[] {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10})) {
+        if (png.length < 24 || !Arrays.equals(Arrays.copyOf(png, 8), new byte[] {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10})) {
             throw new IllegalArgumentException("layout " + layoutPng + " is not a PNG");
         }
         LayoutRequest.Builder request = LayoutRequest.newBuilder()
                 .setRequestId("client-" + UUID.randomUUID())
-                .setLayout(Layout.newBuilder().setEncoding(LayoutEncoding.CLASS_IDS).setPng(ByteString.copyFrom(png)))
+                .setLayout(Layout.newBuilder().setEncoding(LayoutEncoding.CLASS_IDS).setPng(ByteString.copyFrom(png))
+                        // Informative (the generator checks them against the decoded PNG): from the IHDR chunk.
+                        .setWidth(java.nio.ByteBuffer.wrap(png, 16, 4).getInt()).setHeight(java.nio.ByteBuffer.wrap(png, 20, 4).getInt()))
                 .setNumSamples(n)
                 .setReply(ReplyOptions.newBuilder().setFormat(ImageFormat.PNG))
                 .setClientSentAtMs(System.currentTimeMillis());

@@ -146,6 +146,7 @@ public final class IngestCommand implements Callable<Integer> {
         AtomicReference<Exception> failure = new AtomicReference<>();
         long bytes = 0;
         int sent = 0;
+        int processed = 0;
         ProgressLine bar = new ProgressLine(System.console() != null);
         try (KafkaProducer<String, byte[]> producer = producer()) {
             for (DatasetReader.Pair pair : pairs) {
@@ -155,6 +156,7 @@ public final class IngestCommand implements Callable<Integer> {
                 if (failure.get() != null) {
                     break;
                 }
+                processed++;
                 Example example;
                 try {
                     example = reader.read(pair);
@@ -187,10 +189,11 @@ public final class IngestCommand implements Callable<Integer> {
                 });
                 sent++;
                 bytes += recordBytes;
-                bar.show(planned == 0 ? 1 : (double) sent / planned, String.format(Locale.ROOT, "%d/%d pairs, %d skipped, %s",
-                        sent, planned, skipped.size(), megabytes(bytes)));
+                bar.show(progress(sent, processed, pairs.size()), String.format(Locale.ROOT, "%d/%d pairs read, %d sent, %d skipped, %s",
+                        processed, pairs.size(), sent, skipped.size(), megabytes(bytes)));
             }
             producer.flush();
+            bar.show(1, String.format(Locale.ROOT, "%d pairs, %d skipped, %s", sent, skipped.size(), megabytes(bytes)));
         } catch (org.apache.kafka.common.KafkaException e) {
             throw new IllegalStateException("producing to " + topic + " at " + bootstrap + " failed: " + e.getMessage(), e);
         } finally {
@@ -230,6 +233,12 @@ public final class IngestCommand implements Callable<Integer> {
         }
         ModelConfig preset = Presets.byName(size.preset == null ? "paper" : size.preset, 20);
         return new int[] {preset.width(), preset.height()};
+    }
+
+    /** Done fraction: pairs looked at, or pairs sent towards --limit, whichever is further. */
+    private double progress(int sent, int processed, int listed) {
+        double f = listed == 0 ? 1 : (double) processed / listed;
+        return limit > 0 ? Math.max(f, (double) sent / limit) : f;
     }
 
     private static Skipped of(DatasetReport.Skipped s) {

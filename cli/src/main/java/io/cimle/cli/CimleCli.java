@@ -12,7 +12,8 @@ import java.io.UncheckedIOException;
 @Command(name = "cimle", mixinStandardHelpOptions = true, version = "cimle 0.1.0",
         description = "Diverse image synthesis from semantic layouts with Conditional IMLE.",
         subcommands = {CommandLine.HelpCommand.class, ToyScenesCommand.class, TrainCommand.class,
-                GenerateCommand.class, InterpolateCommand.class, EvalCommand.class, io.cimle.cli.demo.DemoCommand.class})
+                GenerateCommand.class, InterpolateCommand.class, EvalCommand.class, io.cimle.cli.demo.DemoCommand.class,
+                io.cimle.cli.ingest.IngestCommand.class, RequestCommand.class})
 public final class CimleCli implements Runnable {
     /** Exit code of a failure the user can fix (bad value, missing or bad file), as picocli's parameter errors. */
     public static final int USAGE_ERROR = 2;

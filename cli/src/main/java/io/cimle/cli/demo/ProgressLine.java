@@ -6,16 +6,16 @@ import java.util.Locale;
  * A progress bar on a terminal (one line redrawn with \r), plain lines when output goes to a log
  * (at most one every few seconds, so logs stay readable).
  */
-final class ProgressLine {
+public final class ProgressLine {
     private static final int WIDTH = 30;
     private final boolean terminal;
     private long lastPrinted;
 
-    ProgressLine(boolean terminal) {
+    public ProgressLine(boolean terminal) {
         this.terminal = terminal;
     }
 
-    void show(double fraction, String text) {
+    public void show(double fraction, String text) {
         double f = Math.max(0, Math.min(1, fraction));
         if (terminal) {
             int filled = (int) Math.round(f * WIDTH);
@@ -28,7 +28,7 @@ final class ProgressLine {
         }
     }
 
-    void done() {
+    public void done() {
         if (terminal) {
             System.out.println();
         }

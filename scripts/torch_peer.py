@@ -10,7 +10,8 @@ Prints one JSON line. Runs with Debian's python3-torch (1.13) under /usr/bin/pyt
 
 The network, written out functionally so parameter names map 1:1 onto DJL's:
   encoder: [layout, noise] -> conv3x3 -> LN -> lrelu -> conv3x3 -> LN -> lrelu -> conv1x1 (bias)
-  module i (coarsest first): [bilinear(prev, align_corners), area(layout), bilinear(z)]
+  module i (coarsest first): [bilinear(prev), area(layout), bilinear(z)]; bilinear as cimle runs it
+                             on DJL 0.33: align_corners=False with antialias=True
                              -> (conv3x3 no bias -> LN -> lrelu) x 2
   toRgb: conv1x1 with bias.
 LN normalises over (C, H, W) per sample (biased variance, eps 1e-5), then a per-channel affine.
@@ -48,13 +49,20 @@ def resize(x, h, w, mode):
         return x
     if mode == "area":
         return F.interpolate(x, size=(h, w), mode="area")
-    return F.interpolate(x, size=(h, w), mode="bilinear", align_corners=True)
+    # What cimle's Resize.bilinear actually runs on DJL 0.33 / libtorch 2.5.1, measured against torch:
+    # DJL's JNI always antialiases, and its align-corners probe (2x2 -> 3x3 middle == 0.5) then picks
+    # align_corners=False. So: align_corners=False, antialias=True (not CRN's align_corners=True).
+    return F.interpolate(x, size=(h, w), mode="bilinear", align_corners=False, antialias=True)
+
+
+def encode(p, spec, layout, noise):
+    z = block(p, "encoder_", torch.cat([layout, noise], 1), spec["leaky_slope"])  # (N, E, H, W)
+    return F.conv2d(z, p["encoder_project_weight"], p["encoder_project_bias"])    # (N, Z, H, W)
 
 
 def forward(p, spec, layout, noise):
     slope = spec["leaky_slope"]
-    z = block(p, "encoder_", torch.cat([layout, noise], 1), slope)             # (N, E, H, W)
-    z = F.conv2d(z, p["encoder_project_weight"], p["encoder_project_bias"])     # (N, Z, H, W)
+    z = encode(p, spec, layout, noise)                                          # (N, Z, H, W)
     features = None
     for i, m in enumerate(spec["modules"]):
         parts = [] if features is None else [resize(features, m["height"], m["width"], "bilinear")]
@@ -82,6 +90,7 @@ def main():
 
     with torch.no_grad():
         theirs = forward(p, spec, layout, noise)
+        encoder_diff = float((encode(p, spec, layout, noise) - torch.from_numpy(np.array(npz["encoded"]))).abs().max())
     max_abs_diff = float((theirs - ours).abs().max())
 
     def timed(fn):
@@ -109,7 +118,8 @@ def main():
     forward_ms = timed(fwd)
     step_ms = timed(step)
     print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads(), "batch": spec["batch"],
-                      "preset": spec["preset"], "max_abs_diff": max_abs_diff, "forward_ms": round(forward_ms, 3),
+                      "preset": spec["preset"], "max_abs_diff": max_abs_diff,
+                      "encoder_max_abs_diff": encoder_diff, "forward_ms": round(forward_ms, 3),
                       "step_ms": round(step_ms, 3)}))
 
 

@@ -62,7 +62,7 @@ final class EpochBench {
     static ObjectNode run(String preset, int examples, int k, List<Integer> ms, Device device) {
         ModelConfig model = Workloads.preset(preset);
         List<Example> data = Workloads.examples(model, examples);
-        epoch(model, data, config(Math.min(2, examples), 1, 1), device); // warm-up: first-call kernels
+        epoch(model, data, config(Math.min(2, examples), 2, 3), device); // warm-up: first-call kernels
         ObjectNode n = JsonNodeFactory.instance.objectNode();
         n.put("preset", preset);
         n.put("examples_per_epoch", examples);

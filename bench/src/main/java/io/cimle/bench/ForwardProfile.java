@@ -40,7 +40,7 @@ final class ForwardProfile {
     private ForwardProfile(GeneratorNetwork net) {
         this.c = net.config();
         for (Pair<String, Parameter> p : net.parameters()) {
-            params.put(p.getKey(), p.getValue().getArray());
+            params.put(Workloads.parameterName(p.getKey()), p.getValue().getArray());
         }
         for (String k : List.of("conv", "layer_norm", "leaky_relu", "resize", "concat")) {
             ms.put(k, 0.0);

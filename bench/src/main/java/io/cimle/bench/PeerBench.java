@@ -107,6 +107,8 @@ final class PeerBench {
         n.put("ratio_ours_to_peer", Stats.round(ourMs / peer.path("step_ms").asDouble(), 2));
         n.put("peer_forward_ms", peer.path("forward_ms").asDouble());
         n.put("forward_max_abs_diff", peer.path("max_abs_diff").asDouble());
+        n.put("encoder_max_abs_diff", peer.path("encoder_max_abs_diff").asDouble());
+        n.put("peer_bilinear", "align_corners=False, antialias=True (what Resize.bilinear runs on DJL 0.33)");
         n.put("peer_torch_version", peer.path("torch").asText());
         n.put("peer_threads", peer.path("threads").asInt());
         return n;
@@ -119,13 +121,16 @@ final class PeerBench {
             for (Pair<String, Parameter> p : net.parameters()) {
                 NDArray a = p.getValue().getArray().duplicate();
                 a.attach(m);
-                a.setName("param/" + p.getKey());
+                a.setName("param/" + Workloads.parameterName(p.getKey()));
                 list.add(a);
             }
             NDArray out = net.forward(Workloads.copyInto(x[0], m), Workloads.copyInto(x[1], m), false);
-            String[] names = {"layout", "noise", "target", "output"};
+            // The encoder's output alone: tells a peer mismatch in the encoder from one in the modules.
+            NDArray encoded = net.block().encoder().forward(new ai.djl.training.ParameterStore(m, false),
+                    new NDList(Workloads.copyInto(x[0], m), Workloads.copyInto(x[1], m)), false).head();
+            String[] names = {"layout", "noise", "target", "output", "encoded"};
             NDArray[] arrays = {Workloads.copyInto(x[0], m), Workloads.copyInto(x[1], m),
-                Workloads.copyInto(target, m), out};
+                Workloads.copyInto(target, m), out, encoded};
             for (int i = 0; i < names.length; i++) {
                 arrays[i].setName(names[i]);
                 list.add(arrays[i]);

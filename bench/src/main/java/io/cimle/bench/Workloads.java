@@ -50,6 +50,11 @@ final class Workloads {
                 net.noiseFor(codes, manager)};
     }
 
+    /** DJL's hierarchical parameter name without its ordinal prefixes: 01encoder_03conv2_weight -> encoder_conv2_weight. */
+    static String parameterName(String djlName) {
+        return djlName.replaceAll("(^|_)\\d{2}", "$1");
+    }
+
     static NDArray copyInto(NDArray x, NDManager manager) {
         NDArray copy = x.duplicate();
         copy.attach(manager);
@@ -61,7 +66,9 @@ final class Workloads {
         x.getFloat(new long[x.getShape().dimension()]);
     }
 
+    /** libtorch's intra-op thread count (loads the engine first: the JNI call needs it). */
     static int threads() {
+        ai.djl.engine.Engine.getEngine("PyTorch");
         return JniUtils.getNumThreads();
     }
 

@@ -71,7 +71,8 @@ public final class BenchMain implements Callable<Integer> {
                     "--device must be cpu or gpu, got '" + device + "'");
         };
         if (point != null) { // child JVM of the growth section
-            ObjectNode r = GrowthBench.measure(GrowthBench.Point.parse(point), gpu ? Device.gpu() : Device.cpu());
+            ObjectNode r = GrowthBench.measure(GrowthBench.Point.parse(point), gpu ? Device.gpu() : Device.cpu(),
+                    quick ? 1 : 3);
             System.out.println(GrowthBench.POINT_PREFIX + r);
             return 0;
         }

@@ -80,7 +80,7 @@ final class GrowthBench {
         double[] mem = new double[points.size()];
         for (int i = 0; i < points.size(); i++) {
             Point p = points.get(i);
-            ObjectNode r = o.childJvm() ? inChild(p, o) : measure(p, o.device());
+            ObjectNode r = o.childJvm() ? inChild(p, o) : measure(p, o.device(), o.quick() ? 1 : 3);
             r.put("x", x.applyAsDouble(p));
             rows.add(r);
             xs[i] = x.applyAsDouble(p);
@@ -92,23 +92,35 @@ final class GrowthBench {
         s.put("slope_memory", Stats.round(Stats.logLogSlope(xs, mem), 2));
     }
 
-    /** Runs the point here; peak memory is this JVM's high-water mark. */
-    static ObjectNode measure(Point p, Device device) {
+    /**
+     * Runs the point here, {@code runs} times after a warm-up epoch; time is the median, peak memory
+     * this JVM's high-water mark over the resident set after warm-up.
+     */
+    static ObjectNode measure(Point p, Device device, int runs) {
         ModelConfig model = Workloads.preset(p.preset());
         List<Example> data = Workloads.examples(model, p.examples());
-        EpochBench.epoch(model, data, EpochBench.config(Math.min(2, p.examples()), 1, 1), device); // warm-up
+        EpochBench.epoch(model, data, EpochBench.config(Math.min(2, p.examples()), Math.min(2, p.m()), 2), device);
         double baseline = Workloads.memoryMiB()[1];
-        EpochBench.EpochCost c = EpochBench.epoch(model, data, EpochBench.config(p.examples(), p.m(),
-                Math.max(1, p.k())), device);
+        List<Double> times = new ArrayList<>();
+        List<Double> selection = new ArrayList<>();
+        List<Double> updates = new ArrayList<>();
+        for (int i = 0; i < runs; i++) {
+            EpochBench.EpochCost c = EpochBench.epoch(model, data, EpochBench.config(p.examples(), p.m(),
+                    Math.max(1, p.k())), device);
+            times.add(p.k() == 0 ? c.selectionMs() : c.totalMs());
+            selection.add(c.selectionMs());
+            updates.add(p.k() == 0 ? 0 : c.updateMsTotal());
+        }
         double peak = Workloads.memoryMiB()[0];
         ObjectNode r = JsonNodeFactory.instance.objectNode();
         r.put("preset", p.preset());
         r.put("examples", p.examples());
         r.put("m", p.m());
         r.put("k", p.k());
-        r.put("time_ms", Stats.round(p.k() == 0 ? c.selectionMs() : c.totalMs(), 2));
-        r.put("selection_ms", Stats.round(c.selectionMs(), 2));
-        r.put("update_ms_total", Stats.round(p.k() == 0 ? 0 : c.updateMsTotal(), 2));
+        r.put("runs", runs);
+        r.put("time_ms", Stats.round(Stats.median(times), 2));
+        r.put("selection_ms", Stats.round(Stats.median(selection), 2));
+        r.put("update_ms_total", Stats.round(Stats.median(updates), 2));
         r.put("peak_rss_mib", Stats.round(peak, 1));
         r.put("baseline_rss_mib", Stats.round(baseline, 1));
         r.put("peak_over_baseline_mib", Stats.round(Math.max(0.1, peak - baseline), 1));
@@ -128,6 +140,9 @@ final class GrowthBench {
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(BenchMain.class.getName());
         cmd.add("--point=" + p.arg());
+        if (o.quick()) {
+            cmd.add("--quick");
+        }
         if (o.gpu()) {
             cmd.add("--device=gpu");
         }

@@ -39,7 +39,7 @@ class BenchMainTest {
         positive(selection, "batched_ms", "one_at_a_time_ms", "speedup");
         assertTrue(selection.get("same_codes").asBoolean(), "both selection variants must keep the same codes");
 
-        ObjectNode point = GrowthBench.measure(new GrowthBench.Point("tiny", 2, 2, 1), ai.djl.Device.cpu());
+        ObjectNode point = GrowthBench.measure(new GrowthBench.Point("tiny", 2, 2, 1), ai.djl.Device.cpu(), 1);
         positive(point, "time_ms", "peak_rss_mib", "peak_over_baseline_mib");
 
         // The whole pipeline with Kafka and the peer left out (they need a packaged service / python).

@@ -49,16 +49,21 @@ final class SelectionBench {
              Distance distance = Distances.create(DistanceConfig.defaults(), device)) {
             SelectionBench s = new SelectionBench(net, distance, data, m);
             long[][] kept = new long[2][];
-            List<Double> batched = Stats.repeat(repeats, () -> {
+            // Interleaved (warm-up pair, then pairs): a load change on the shared host hits both variants.
+            List<Double> batched = new ArrayList<>();
+            List<Double> single = new ArrayList<>();
+            for (int i = 0; i < repeats.warmup() + repeats.min(); i++) {
                 long t = System.nanoTime();
                 kept[0] = s.batched(seeds, selectionBatch);
-                return Stats.msSince(t);
-            });
-            List<Double> single = Stats.repeat(repeats, () -> {
-                long t = System.nanoTime();
+                double b = Stats.msSince(t);
+                t = System.nanoTime();
                 kept[1] = s.oneAtATime(seeds);
-                return Stats.msSince(t);
-            });
+                double one = Stats.msSince(t);
+                if (i >= repeats.warmup()) {
+                    batched.add(b);
+                    single.add(one);
+                }
+            }
             int same = 0;
             for (int e = 0; e < examples; e++) {
                 same += kept[0][e] == kept[1][e] ? 1 : 0;

@@ -55,6 +55,10 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--root", defaultValue = ".", description = "Repository root (default ${DEFAULT-VALUE}).")
     Path root;
 
+    @Option(names = "--threads", description = "libtorch intra-op threads for this run, its child JVMs, the "
+            + "service and the peer (default: libtorch's own choice, one per core).")
+    Integer threads;
+
     @Option(names = "--point", hidden = true, description = "Internal: measure one growth point and print it.")
     String point;
 
@@ -70,6 +74,13 @@ public final class BenchMain implements Callable<Integer> {
             default -> throw new CommandLine.ParameterException(new CommandLine(this),
                     "--device must be cpu or gpu, got '" + device + "'");
         };
+        if (threads != null) {
+            if (threads < 1) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "--threads must be >= 1, got " + threads);
+            }
+            ai.djl.engine.Engine.getEngine("PyTorch");
+            ai.djl.pytorch.jni.JniUtils.setNumThreads(threads);
+        }
         if (point != null) { // child JVM of the growth section
             ObjectNode r = GrowthBench.measure(GrowthBench.Point.parse(point), gpu ? Device.gpu() : Device.cpu(),
                     quick ? 1 : 3);

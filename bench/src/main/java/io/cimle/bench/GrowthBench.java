@@ -143,6 +143,7 @@ final class GrowthBench {
         if (o.quick()) {
             cmd.add("--quick");
         }
+        cmd.add("--threads=" + Workloads.threads());
         if (o.gpu()) {
             cmd.add("--device=gpu");
         }

@@ -183,13 +183,15 @@ final class KafkaBench {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Dkafka.bootstrap.servers=" + bootstrap, "-Dcimle.storage.root=" + store,
                 "-Dcimle.model.name=" + MODEL, "-Dquarkus.http.port=" + port, "-Dquarkus.http.host=127.0.0.1",
-                "-Dai.djl.offline=true"));
+                "-Dai.djl.offline=true", "-Dai.djl.pytorch.num_threads=" + Workloads.threads()));
         if (System.getProperty("DJL_CACHE_DIR") != null) {
             cmd.add("-DDJL_CACHE_DIR=" + System.getProperty("DJL_CACHE_DIR"));
         }
         cmd.addAll(List.of("-jar", jar.toString()));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().put("ONEDNN_MAX_CPU_ISA", "AVX2");
+        // The service's libtorch uses as many threads as the in-process comparison (OpenMP reads this).
+        pb.environment().put("OMP_NUM_THREADS", Integer.toString(Workloads.threads()));
         return pb.start();
     }
 

@@ -54,6 +54,7 @@ final class PeerBench {
         int threads = Workloads.threads();
         n.put("threads", threads);
         List<Double> ours;
+        List<Double> adamMs = new ArrayList<>();
         try (GeneratorNetwork net = GeneratorNetwork.create(c, Device.cpu(), 1);
              NDManager fixed = net.manager().newSubManager()) {
             List<Example> data = Workloads.examples(c, batch);
@@ -75,7 +76,9 @@ final class PeerBench {
                             NDArray loss = net.forward(layout, noise, true).sub(y).abs().mean();
                             gc.backward(loss);
                         }
+                        long a = System.nanoTime();
                         adam.step(1e-4);
+                        adamMs.add(Stats.msSince(a));
                         return Stats.msSince(t);
                     }
                 });
@@ -103,7 +106,9 @@ final class PeerBench {
         }
         double ourMs = Stats.median(ours);
         n.put("ours_step_ms", Stats.round(ourMs, 2));
+        n.put("ours_adam_ms", Stats.round(Stats.median(adamMs), 2));
         n.put("peer_step_ms", peer.path("step_ms").asDouble());
+        n.put("peer_adam_ms", peer.path("adam_ms").asDouble());
         n.put("ratio_ours_to_peer", Stats.round(ourMs / peer.path("step_ms").asDouble(), 2));
         n.put("peer_forward_ms", peer.path("forward_ms").asDouble());
         n.put("forward_max_abs_diff", peer.path("max_abs_diff").asDouble());

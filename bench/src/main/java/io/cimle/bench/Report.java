@@ -188,7 +188,9 @@ final class Report {
                     .append(", batch ").append(p.path("batch").asInt()).append(", ").append(p.path("threads").asInt())
                     .append(" threads: ours **").append(fmt(p.path("ours_step_ms").asDouble())).append(" ms**, PyTorch ")
                     .append(p.path("peer_torch_version").asText()).append(" **").append(fmt(p.path("peer_step_ms").asDouble()))
-                    .append(" ms** (ratio ").append(fmt(p.path("ratio_ours_to_peer").asDouble())).append("); peer no-grad forward ")
+                    .append(" ms** (ratio ").append(fmt(p.path("ratio_ours_to_peer").asDouble())).append("); of which Adam: ours ")
+                    .append(fmt(p.path("ours_adam_ms").asDouble())).append(" ms, peer ").append(fmt(p.path("peer_adam_ms").asDouble()))
+                    .append(" ms; peer no-grad forward ")
                     .append(fmt(p.path("peer_forward_ms").asDouble())).append(" ms. Same parameters and input: max |ours - peer| = ")
                     .append(String.format("%.3g", p.path("forward_max_abs_diff").asDouble())).append(".\n");
         } else {

@@ -131,7 +131,9 @@ final class Report {
                     .append(fmt(sel.path("batched_ms").asDouble())).append(" ms** vs one at a time (reference) **")
                     .append(fmt(sel.path("one_at_a_time_ms").asDouble())).append(" ms**: speed-up **")
                     .append(fmt(sel.path("speedup").asDouble())).append("x**; same codes chosen: ")
-                    .append(sel.path("codes_matching").asInt()).append(" of ").append(sel.path("examples").asInt()).append(".\n");
+                    .append(sel.path("codes_matching").asInt()).append(" of ").append(sel.path("examples").asInt())
+                    .append(". Batched ms by candidates per forward: ").append(sel.path("batched_ms_by_selection_batch"))
+                    .append(" (same codes at every size).\n");
         } else {
             md.append("\nSelection: ").append(skip(sel));
         }

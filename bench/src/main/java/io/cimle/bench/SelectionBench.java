@@ -52,10 +52,25 @@ final class SelectionBench {
             // Interleaved (warm-up pair, then pairs): a load change on the shared host hits both variants.
             List<Double> batched = new ArrayList<>();
             List<Double> single = new ArrayList<>();
+            // Smaller selection batches too: on a CPU the forward's per-sample speed peaks at small batches.
+            List<Integer> sweep = List.of(4, 8, 16);
+            java.util.Map<Integer, List<Double>> bySize = new java.util.TreeMap<>();
             for (int i = 0; i < repeats.warmup() + repeats.min(); i++) {
                 long t = System.nanoTime();
                 kept[0] = s.batched(seeds, selectionBatch);
                 double b = Stats.msSince(t);
+                for (int size : sweep) {
+                    long ts = System.nanoTime();
+                    long[] k = s.batched(seeds, size);
+                    double ms = Stats.msSince(ts);
+                    if (i >= repeats.warmup()) {
+                        bySize.computeIfAbsent(size, x -> new ArrayList<>()).add(ms);
+                    }
+                    if (!java.util.Arrays.equals(k, kept[0])) {
+                        throw new IllegalStateException("selection batch " + size + " kept other codes than batch "
+                                + selectionBatch);
+                    }
+                }
                 t = System.nanoTime();
                 kept[1] = s.oneAtATime(seeds);
                 double one = Stats.msSince(t);
@@ -76,6 +91,9 @@ final class SelectionBench {
             n.put("batched_ms", Stats.round(Stats.median(batched), 2));
             n.put("one_at_a_time_ms", Stats.round(Stats.median(single), 2));
             n.put("speedup", Stats.round(Stats.median(single) / Stats.median(batched), 2));
+            ObjectNode sizes = n.putObject("batched_ms_by_selection_batch");
+            sizes.put(Integer.toString(selectionBatch), Stats.round(Stats.median(batched), 2));
+            bySize.forEach((size, ms) -> sizes.put(Integer.toString(size), Stats.round(Stats.median(ms), 2)));
             n.put("same_codes", same == examples);
             n.put("codes_matching", same);
             n.put("repeats", batched.size());

@@ -1,0 +1,63 @@
+package io.cimle.bench;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cimle.core.model.FlopCounter;
+import io.cimle.core.model.GeneratorNetwork;
+import io.cimle.core.model.ModelConfig;
+import java.util.List;
+
+/** Generator forward (no-grad, as sampling runs it) per preset and batch, against the matmul limit. */
+final class ForwardBench {
+    private ForwardBench() {
+    }
+
+    static ArrayNode run(List<String> presets, List<Integer> batches, Device device, Stats.Repeats repeats,
+                         double matmulGflops) {
+        ArrayNode rows = JsonNodeFactory.instance.arrayNode();
+        for (String preset : presets) {
+            ModelConfig c = Workloads.preset(preset);
+            try (GeneratorNetwork net = GeneratorNetwork.create(c, device, 1)) {
+                for (int batch : batches) {
+                    rows.add(point(net, batch, repeats, matmulGflops));
+                    System.err.printf("  forward %-6s batch %2d: %s%n", preset, batch, rows.get(rows.size() - 1));
+                }
+            }
+        }
+        return rows;
+    }
+
+    static ObjectNode point(GeneratorNetwork net, int batch, Stats.Repeats repeats, double matmulGflops) {
+        List<Double> ms;
+        try (NDManager inputs = net.manager().newSubManager()) {
+            NDArray[] x = Workloads.inputs(net, batch, inputs);
+            ms = Stats.repeat(repeats, () -> {
+                try (NDManager sub = net.manager().newSubManager()) {
+                    // Outputs and intermediates land in the inputs' manager: give each repeat its own copy.
+                    NDArray layout = Workloads.copyInto(x[0], sub);
+                    NDArray noise = Workloads.copyInto(x[1], sub);
+                    long t = System.nanoTime();
+                    NDArray out = net.forward(layout, noise, false); // (B, 3, H, W)
+                    Workloads.sync(out);
+                    return Stats.msSince(t);
+                }
+            });
+        }
+        double median = Stats.median(ms);
+        double gflops = (double) FlopCounter.forwardFlops(net.config()) * batch / median / 1e6;
+        ObjectNode n = JsonNodeFactory.instance.objectNode();
+        n.put("preset", net.config().presetName());
+        n.put("batch", batch);
+        n.put("ms_median", Stats.round(median, 3));
+        n.put("samples_per_s", Stats.round(batch * 1000.0 / median, 2));
+        n.put("gflops", Stats.round(gflops, 2));
+        n.put("ratio_to_matmul", matmulGflops > 0 ? Stats.round(gflops / matmulGflops, 3) : Double.NaN);
+        n.put("gflop_per_sample", Stats.round(FlopCounter.forwardFlops(net.config()) / 1e9, 4));
+        n.put("repeats", ms.size());
+        return n;
+    }
+}

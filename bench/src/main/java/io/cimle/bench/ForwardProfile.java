@@ -1,0 +1,166 @@
+package io.cimle.bench;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.util.Pair;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cimle.core.model.GeneratorNetwork;
+import io.cimle.core.model.ModelConfig;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Where a forward's time goes: the CRN forward re-run op by op from the network's own parameters
+ * with a timer per kind of op (conv, layer norm, activation, resize, concat). Checked against the
+ * real forward (max abs diff) so the split describes the same computation. CPU ops are synchronous,
+ * so per-op wall time is the op's cost.
+ */
+final class ForwardProfile {
+    private static final int BILINEAR = 2;
+    private static final int AREA = 5;
+    private static final Shape ONE = new Shape(1, 1);
+    private static final Shape NO_PAD = new Shape(0, 0);
+
+    private final Map<String, NDArray> params = new HashMap<>();
+    private final ModelConfig c;
+    private final Map<String, Double> ms = new LinkedHashMap<>();
+    private final boolean alignFlag;
+
+    private ForwardProfile(GeneratorNetwork net) {
+        this.c = net.config();
+        for (Pair<String, Parameter> p : net.parameters()) {
+            params.put(Workloads.parameterName(p.getKey()), p.getValue().getArray());
+        }
+        for (String k : List.of("conv", "layer_norm", "leaky_relu", "resize", "concat")) {
+            ms.put(k, 0.0);
+        }
+        try (NDManager m = net.manager().newSubManager()) {
+            // DJL 0.33 inverts align_corners on some builds: probe it as io.cimle.core.model.Resize does.
+            NDArray x = m.create(new float[] {0, 1, 2, 3}, new Shape(1, 1, 2, 2));
+            float middle = JniUtils.interpolate((PtNDArray) x, new long[] {3, 3}, BILINEAR, true).getFloat(0, 0, 0, 1);
+            alignFlag = Math.abs(middle - 0.5f) < 1e-6f;
+        }
+    }
+
+    static ObjectNode run(GeneratorNetwork net, int batch, Stats.Repeats repeats) {
+        ForwardProfile profile = new ForwardProfile(net);
+        double maxDiff;
+        List<Double> totals;
+        try (NDManager inputs = net.manager().newSubManager()) {
+            NDArray[] x = Workloads.inputs(net, batch, inputs);
+            try (NDManager check = net.manager().newSubManager()) {
+                NDArray mine = profile.forward(Workloads.copyInto(x[0], check), Workloads.copyInto(x[1], check));
+                NDArray real = net.forward(Workloads.copyInto(x[0], check), Workloads.copyInto(x[1], check), false);
+                maxDiff = mine.sub(real).abs().max().getFloat();
+            }
+            profile.ms.replaceAll((k, v) -> 0.0);
+            totals = Stats.repeat(repeats, () -> {
+                try (NDManager sub = net.manager().newSubManager()) {
+                    NDArray layout = Workloads.copyInto(x[0], sub);
+                    NDArray noise = Workloads.copyInto(x[1], sub);
+                    long t = System.nanoTime();
+                    profile.forward(layout, noise);
+                    return Stats.msSince(t);
+                }
+            });
+        }
+        int runs = totals.size() + repeats.warmup();
+        double total = totals.stream().mapToDouble(Double::doubleValue).sum() / totals.size();
+        ObjectNode n = JsonNodeFactory.instance.objectNode();
+        n.put("preset", net.config().presetName());
+        n.put("batch", batch);
+        n.put("total_ms_mean", Stats.round(total, 3));
+        ObjectNode split = n.putObject("share");
+        double accounted = 0;
+        for (Map.Entry<String, Double> e : profile.ms.entrySet()) {
+            double perRun = e.getValue() / runs;
+            accounted += perRun;
+            split.put(e.getKey(), Stats.round(perRun / total, 3));
+        }
+        split.put("other", Stats.round(Math.max(0, 1 - accounted / total), 3));
+        n.put("max_abs_diff_vs_forward", maxDiff);
+        return n;
+    }
+
+    /** The CRN forward of {@code CrnGenerator}, op by op. */
+    private NDArray forward(NDArray layout, NDArray noise) {
+        NDArray z = timed("concat", () -> NDArrays.concat(new NDList(layout, noise), 1)); // (N, C+Z, H, W)
+        z = block("encoder_", z, true);
+        z = timed("conv", z, x -> Conv2d.conv2d(x, params.get("encoder_project_weight"),
+                params.get("encoder_project_bias"), ONE, NO_PAD, ONE, 1).head()); // (N, Z, H, W)
+        NDArray features = null;
+        for (int i = 0; i < c.moduleCount(); i++) {
+            int h = c.moduleHeight(i);
+            int w = c.moduleWidth(i);
+            NDList parts = new NDList();
+            if (features != null) {
+                parts.add(resize(features, h, w, BILINEAR)); // (N, P, h, w)
+            }
+            parts.add(resize(layout, h, w, AREA));           // (N, C, h, w)
+            parts.add(resize(z, h, w, BILINEAR));            // (N, Z, h, w)
+            NDArray x = timed("concat", () -> NDArrays.concat(parts, 1));
+            features = block("module" + i + "_", x, false);
+        }
+        return timed("conv", features, x -> Conv2d.conv2d(x, params.get("toRgb_weight"), params.get("toRgb_bias"),
+                ONE, NO_PAD, ONE, 1).head()); // (N, 3, H, W)
+    }
+
+    /** conv3x3 -> LN -> lrelu, twice. */
+    private NDArray block(String prefix, NDArray x, boolean encoder) {
+        for (String k : List.of("1", "2")) {
+            NDArray weight = params.get(prefix + "conv" + k + "_weight");
+            x = timed("conv", x, in -> Conv2d.conv2d(in, weight, null, ONE, ONE, ONE, 1).head());
+            NDArray gamma = params.get(prefix + "norm" + k + "_gamma");
+            NDArray beta = params.get(prefix + "norm" + k + "_beta");
+            x = timed("layer_norm", x, in -> layerNorm(in, gamma, beta));
+            x = timed("leaky_relu", x, in -> Activation.leakyRelu(in, (float) c.leakySlope()));
+        }
+        return x;
+    }
+
+    private static NDArray layerNorm(NDArray x, NDArray gamma, NDArray beta) {
+        Shape shape = x.getShape();
+        NDArray flat = x.reshape(shape.get(0), -1);
+        NDArray mean = flat.mean(new int[] {1}, true);
+        NDArray centred = flat.sub(mean);
+        NDArray variance = centred.square().mean(new int[] {1}, true);
+        NDArray normalised = centred.div(variance.add(1e-5f).sqrt()).reshape(shape);
+        long ch = shape.get(1);
+        NDArray scale = gamma.reshape(1, ch, 1, 1);
+        NDArray shift = beta.reshape(1, ch, 1, 1);
+        scale.attach(x.getManager()); // else the views pile up in the parameters' manager
+        shift.attach(x.getManager());
+        return normalised.mul(scale).add(shift);
+    }
+
+    private NDArray resize(NDArray x, int h, int w, int mode) {
+        long[] s = x.getShape().getShape();
+        if (s[2] == h && s[3] == w) {
+            return x;
+        }
+        return timed("resize", x, in -> JniUtils.interpolate((PtNDArray) in, new long[] {h, w}, mode,
+                mode == BILINEAR && alignFlag));
+    }
+
+    private NDArray timed(String kind, NDArray x, java.util.function.UnaryOperator<NDArray> op) {
+        return timed(kind, () -> op.apply(x));
+    }
+
+    private NDArray timed(String kind, java.util.function.Supplier<NDArray> op) {
+        long t = System.nanoTime();
+        NDArray out = op.get();
+        ms.merge(kind, Stats.msSince(t), Double::sum);
+        return out;
+    }
+}

@@ -1,0 +1,200 @@
+package io.cimle.bench;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cimle.core.data.ClassMap;
+import io.cimle.core.data.Example;
+import io.cimle.core.model.GeneratorNetwork;
+import io.cimle.core.model.LatentCode;
+import io.cimle.core.model.LatentCodes;
+import io.cimle.core.model.LayoutTensors;
+import io.cimle.core.model.ModelConfig;
+import io.cimle.core.training.distance.Distance;
+import io.cimle.core.training.distance.DistanceConfig;
+import io.cimle.core.training.distance.Distances;
+import io.cimle.core.training.distance.TargetFeatures;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * IMLE's selection phase two ways, on the same seeds: batched (several examples' candidates per
+ * no-grad forward, each target's features prepared once: what {@code ImleTrainer} does, re-done here
+ * because the trainer keeps it package-private) and one at a time (one candidate forward and one
+ * full distance per sample, target features recomputed each time: what the reference code does).
+ */
+final class SelectionBench {
+    private final GeneratorNetwork net;
+    private final Distance distance;
+    private final List<Example> data;
+    private final int m;
+
+    SelectionBench(GeneratorNetwork net, Distance distance, List<Example> data, int m) {
+        this.net = net;
+        this.distance = distance;
+        this.data = data;
+        this.m = m;
+    }
+
+    static ObjectNode run(String preset, int examples, int m, int selectionBatch, Device device,
+                          Stats.Repeats repeats) {
+        ModelConfig model = Workloads.preset(preset);
+        List<Example> data = Workloads.examples(model, examples);
+        long[] seeds = new SplittableRandom(7).longs((long) examples * m).toArray();
+        try (GeneratorNetwork net = GeneratorNetwork.create(model, device, 1);
+             Distance distance = Distances.create(DistanceConfig.defaults(), device)) {
+            SelectionBench s = new SelectionBench(net, distance, data, m);
+            long[][] kept = new long[2][];
+            // Interleaved (warm-up pair, then pairs): a load change on the shared host hits both variants.
+            List<Double> batched = new ArrayList<>();
+            List<Double> single = new ArrayList<>();
+            // Smaller selection batches too: on a CPU the forward's per-sample speed peaks at small batches.
+            List<Integer> sweep = List.of(4, 8, 16);
+            java.util.Map<Integer, List<Double>> bySize = new java.util.TreeMap<>();
+            for (int i = 0; i < repeats.warmup() + repeats.min(); i++) {
+                long t = System.nanoTime();
+                kept[0] = s.batched(seeds, selectionBatch);
+                double b = Stats.msSince(t);
+                for (int size : sweep) {
+                    long ts = System.nanoTime();
+                    long[] k = s.batched(seeds, size);
+                    double ms = Stats.msSince(ts);
+                    if (i >= repeats.warmup()) {
+                        bySize.computeIfAbsent(size, x -> new ArrayList<>()).add(ms);
+                    }
+                    if (!java.util.Arrays.equals(k, kept[0])) {
+                        throw new IllegalStateException("selection batch " + size + " kept other codes than batch "
+                                + selectionBatch);
+                    }
+                }
+                t = System.nanoTime();
+                kept[1] = s.oneAtATime(seeds);
+                double one = Stats.msSince(t);
+                if (i >= repeats.warmup()) {
+                    batched.add(b);
+                    single.add(one);
+                }
+            }
+            int same = 0;
+            for (int e = 0; e < examples; e++) {
+                same += kept[0][e] == kept[1][e] ? 1 : 0;
+            }
+            ObjectNode n = JsonNodeFactory.instance.objectNode();
+            n.put("preset", preset);
+            n.put("examples", examples);
+            n.put("m", m);
+            n.put("selection_batch", selectionBatch);
+            n.put("batched_ms", Stats.round(Stats.median(batched), 2));
+            n.put("one_at_a_time_ms", Stats.round(Stats.median(single), 2));
+            n.put("speedup", Stats.round(Stats.median(single) / Stats.median(batched), 2));
+            ObjectNode sizes = n.putObject("batched_ms_by_selection_batch");
+            sizes.put(Integer.toString(selectionBatch), Stats.round(Stats.median(batched), 2));
+            bySize.forEach((size, ms) -> sizes.put(Integer.toString(size), Stats.round(Stats.median(ms), 2)));
+            n.put("same_codes", same == examples);
+            n.put("codes_matching", same);
+            n.put("repeats", batched.size());
+            return n;
+        }
+    }
+
+    /** The trainer's way: candidates in batches of {@code batch}, each target prepared once. */
+    long[] batched(long[] seeds, int batch) {
+        float[] d = new float[seeds.length];
+        NDManager exampleManager = null;
+        TargetFeatures prepared = null;
+        int preparedFor = -1;
+        try {
+            for (int start = 0; start < seeds.length; start += batch) {
+                int end = Math.min(seeds.length, start + batch);
+                try (NDManager sub = net.manager().newSubManager()) {
+                    List<ClassMap> layouts = new ArrayList<>(end - start);
+                    List<LatentCode> codes = new ArrayList<>(end - start);
+                    for (int c = start; c < end; c++) {
+                        layouts.add(data.get(c / m).layout());
+                        codes.add(code(seeds[c]));
+                    }
+                    NDArray images = to255(net.forward(LayoutTensors.oneHot(sub, layouts),
+                            net.noiseFor(codes, sub), false)); // (B, 3, H, W)
+                    for (int c = start; c < end; ) {
+                        int e = c / m;
+                        int runEnd = Math.min(end, (e + 1) * m);
+                        if (preparedFor != e) {
+                            if (prepared != null) {
+                                prepared.close();
+                                exampleManager.close();
+                            }
+                            exampleManager = net.manager().newSubManager();
+                            prepared = distance.prepare(photo255(exampleManager, data.get(e)), null);
+                            preparedFor = e;
+                        }
+                        NDArray dist = distance.perCandidate(images.get(c - start + ":" + (runEnd - start)), prepared);
+                        System.arraycopy(dist.toFloatArray(), 0, d, c, runEnd - c);
+                        c = runEnd;
+                    }
+                }
+            }
+        } finally {
+            if (prepared != null) {
+                prepared.close();
+            }
+            if (exampleManager != null) {
+                exampleManager.close();
+            }
+        }
+        return nearest(seeds, d);
+    }
+
+    /** The reference's way: per sample one forward of batch 1 and one full distance with the target. */
+    long[] oneAtATime(long[] seeds) {
+        float[] d = new float[seeds.length];
+        for (int c = 0; c < seeds.length; c++) {
+            Example e = data.get(c / m);
+            try (NDManager sub = net.manager().newSubManager()) {
+                NDArray image = to255(net.forward(LayoutTensors.oneHot(sub, List.of(e.layout())),
+                        net.noiseFor(List.of(code(seeds[c])), sub), false)); // (1, 3, H, W)
+                d[c] = distance.perSample(image, photo255(sub, e), null).getFloat(0);
+            }
+        }
+        return nearest(seeds, d);
+    }
+
+    private long[] nearest(long[] seeds, float[] d) {
+        long[] kept = new long[seeds.length / m];
+        for (int e = 0; e < kept.length; e++) {
+            int best = e * m;
+            for (int j = e * m + 1; j < (e + 1) * m; j++) {
+                if (d[j] < d[best]) {
+                    best = j;
+                }
+            }
+            kept[e] = seeds[best];
+        }
+        return kept;
+    }
+
+    private LatentCode code(long seed) {
+        return LatentCode.fromSeed(seed, LatentCodes.shapeFor(net.config()));
+    }
+
+    /** (1, 3, H, W) in 0..255, exactly the 8-bit values. */
+    private static NDArray photo255(NDManager manager, Example e) {
+        int w = e.photo().width();
+        int h = e.photo().height();
+        byte[] rgb = e.photo().rgb();
+        float[] out = new float[3 * w * h];
+        for (int p = 0; p < w * h; p++) {
+            for (int c = 0; c < 3; c++) {
+                out[c * w * h + p] = rgb[3 * p + c] & 0xff;
+            }
+        }
+        return manager.create(out, new Shape(1, 3, h, w));
+    }
+
+    private static NDArray to255(NDArray x) {
+        return x.add(1f).muli(127.5f);
+    }
+}

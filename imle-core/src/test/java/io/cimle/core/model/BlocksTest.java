@@ -57,12 +57,15 @@ class BlocksTest {
                 assertEquals(counts[c] / 16f, coarse.getFloat(0, c, 0, 0), 1e-6f);
             }
             NDArray up = Resize.bilinear(coarse, 16, 32);
-            // align_corners=true: output corners are input corners, and 2x2 -> 3x3 puts 0.5 between 0 and 1
+            // Half-pixel bilinear: edges are clamped (corners keep their values), no shift.
             assertEquals(coarse.getFloat(0, 2, 3, 7), up.getFloat(0, 2, 15, 31), 1e-6f);
             assertEquals(coarse.getFloat(0, 2, 0, 0), up.getFloat(0, 2, 0, 0), 1e-6f);
             NDArray small = m.create(new float[] {0, 1, 2, 3}, new Shape(1, 1, 2, 2));
             assertArrayEquals(new float[] {0, 0.5f, 1, 1, 1.5f, 2, 2, 2.5f, 3},
                     Resize.bilinear(small, 3, 3).toFloatArray(), 1e-6f);
+            // 2 -> 4 tells the conventions apart: half-pixel gives [0, .25, .75, 1], not a shifted [0, 0, 1/3, 2/3].
+            NDArray row = m.create(new float[] {0, 1}, new Shape(1, 1, 1, 2));
+            assertArrayEquals(new float[] {0, 0.25f, 0.75f, 1}, Resize.bilinear(row, 1, 4).toFloatArray(), 1e-6f);
         }
     }
 

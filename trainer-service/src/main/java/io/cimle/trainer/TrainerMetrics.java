@@ -56,6 +56,8 @@ public class TrainerMetrics {
         Gauge.builder("cimle.trainer.leader", leader, AtomicLong::get).description("1 on the replica that trains").register(registry);
         Gauge.builder("cimle.trainer.consumer.lag", consumerLag, AtomicLong::get).register(registry);
         Counter.builder("cimle.trainer.pairs.rejected").tag("reason", ErrorCode.INVALID_REQUEST.name()).register(registry);
+        Counter.builder("cimle.trainer.storage.errors").description("Storage failures the training loop retried")
+                .register(registry);
     }
 
     private Timer histogram(String name, String description) {
@@ -100,6 +102,10 @@ public class TrainerMetrics {
         }
         update.record(updateNanos, TimeUnit.NANOSECONDS);
         samplesPerSecond = perSecond;
+    }
+
+    public void storageError() {
+        registry.counter("cimle.trainer.storage.errors").increment();
     }
 
     public void lossNotFinite() {

@@ -139,40 +139,54 @@ public class TrainingLoop {
     private void run() {
         ImleTrainer trainer = null;
         Distance distance = null;
+        long backoffMs = 1000;
         try {
             while (!closing) {
-                if (election == null || !election.isLeader()) {
+                try {
+                    if (election == null || !election.isLeader()) {
+                        trainer = closeTrainer(trainer);
+                        phase.set(Phase.STANDBY);
+                        idle(1000);
+                        continue;
+                    }
+                    if (!started || paused) {
+                        phase.set(Phase.PAUSED);
+                        idle(1000);
+                        continue;
+                    }
+                    datasetSize = data.store().size();
+                    if (datasetSize < settings.trainer().minDatasetSize()) {
+                        phase.set(Phase.WAITING_FOR_DATA);
+                        idle(2000);
+                        continue;
+                    }
+                    if (distance == null) {
+                        distance = Distances.create(distanceConfig(), device());
+                    }
+                    if (trainer == null || trainer.progress().stepInEpoch() == 0) {
+                        // Epoch boundary: (re)load the data set so new pairs join, refit the statistics.
+                        trainer = startEpochTrainer(trainer, distance);
+                    }
+                    if (trainer.progress().epoch() >= trainer.config().epochs()) {
+                        phase.set(Phase.DONE);
+                        idle(5000);
+                        continue;
+                    }
+                    phase.set(Phase.TRAINING);
+                    int epoch = trainer.progress().epoch();
+                    trainer.trainUntil(p -> p.epoch() != epoch || !mayTrain());
+                    backoffMs = 1000;
+                } catch (java.io.IOException | java.io.UncheckedIOException e) {
+                    // Storage (or a read of it) failed: nothing is lost, the next attempt resumes from the
+                    // latest complete checkpoint. Back off and retry rather than give up.
+                    failure = "storage: " + e.getMessage();
+                    LOG.warnf("training paused by a storage error (%s); retrying in %d ms from the latest checkpoint",
+                            e.getMessage(), backoffMs);
+                    metrics.storageError();
                     trainer = closeTrainer(trainer);
-                    phase.set(Phase.STANDBY);
-                    idle(1000);
-                    continue;
+                    idle(backoffMs);
+                    backoffMs = Math.min(backoffMs * 2, 60_000);
                 }
-                if (!started || paused) {
-                    phase.set(Phase.PAUSED);
-                    idle(1000);
-                    continue;
-                }
-                datasetSize = data.store().size();
-                if (datasetSize < settings.trainer().minDatasetSize()) {
-                    phase.set(Phase.WAITING_FOR_DATA);
-                    idle(2000);
-                    continue;
-                }
-                if (distance == null) {
-                    distance = Distances.create(distanceConfig(), device());
-                }
-                if (trainer == null || trainer.progress().stepInEpoch() == 0) {
-                    // Epoch boundary: (re)load the data set so new pairs join, refit the statistics.
-                    trainer = startEpochTrainer(trainer, distance);
-                }
-                if (trainer.progress().epoch() >= trainer.config().epochs()) {
-                    phase.set(Phase.DONE);
-                    idle(5000);
-                    continue;
-                }
-                phase.set(Phase.TRAINING);
-                int epoch = trainer.progress().epoch();
-                trainer.trainUntil(p -> p.epoch() != epoch || !mayTrain());
             }
         } catch (TrainingDivergedException e) {
             metrics.lossNotFinite();
@@ -240,8 +254,14 @@ public class TrainingLoop {
         metadata.put("labelSet", data.labels().toJson());
         Checkpoint labelled = new Checkpoint(checkpoint.config(), checkpoint.step(), checkpoint.epoch(),
                 checkpoint.createdAt(), metadata, checkpoint.generatorParams(), checkpoint.extras());
-        CheckpointInfo info = publisher.publish(labelled, Map.of("loss", lastLoss, "epoch", (double) p.epoch(),
-                "dataset_size", (double) datasetSize));
+        CheckpointInfo info;
+        try {
+            info = publisher.publish(labelled, Map.of("loss", lastLoss, "epoch", (double) p.epoch(),
+                    "dataset_size", (double) datasetSize));
+        } catch (java.io.IOException e) {
+            // Unchecked so the loop's storage handler (back off, resume from the last complete one) sees it.
+            throw new java.io.UncheckedIOException(e);
+        }
         version = info.version();
         return info.uri();
     }

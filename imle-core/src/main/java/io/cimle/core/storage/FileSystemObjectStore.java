@@ -12,7 +12,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * Objects as files under a root directory. Writes go to a temporary file that is fsynced and then
@@ -84,13 +83,28 @@ public final class FileSystemObjectStore implements ObjectStore {
 
     @Override
     public List<String> list(String prefix) throws IOException {
-        try (Stream<Path> files = Files.walk(root)) {
-            return files.filter(Files::isRegularFile)
-                    .map(p -> root.relativize(p).toString().replace('\\', '/'))
-                    .filter(k -> k.startsWith(prefix) && !k.endsWith(TMP_SUFFIX))
-                    .sorted()
-                    .toList();
-        }
+        List<String> keys = new java.util.ArrayList<>();
+        // Writers rename temporary files while we walk: a file that vanishes mid-walk is skipped, not an error.
+        Files.walkFileTree(root, new java.nio.file.SimpleFileVisitor<>() {
+            @Override
+            public java.nio.file.FileVisitResult visitFile(Path file, java.nio.file.attribute.BasicFileAttributes attrs) {
+                String key = root.relativize(file).toString().replace('\\', '/');
+                if (attrs.isRegularFile() && key.startsWith(prefix) && !key.endsWith(TMP_SUFFIX)) {
+                    keys.add(key);
+                }
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public java.nio.file.FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                if (e instanceof NoSuchFileException) {
+                    return java.nio.file.FileVisitResult.CONTINUE;
+                }
+                throw e;
+            }
+        });
+        keys.sort(null);
+        return keys;
     }
 
     @Override

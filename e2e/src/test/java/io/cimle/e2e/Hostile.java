@@ -137,7 +137,10 @@ final class Hostile {
         while (out.size() < count) {
             int k = out.size();
             switch (rnd.nextInt(3)) {
-                case 0 -> out.add(new Case("png truncated " + k, Arrays.copyOf(good, rnd.nextInt(1, good.length))));
+                case 0 -> {
+                    int n = rnd.nextInt(1, good.length);
+                    out.add(new Case("png truncated " + k + " to " + n + " of " + good.length + " bytes", Arrays.copyOf(good, n)));
+                }
                 case 1 -> {
                     byte[] b = new byte[rnd.nextInt(1, 2048)];
                     rnd.nextBytes(b);

@@ -32,6 +32,7 @@ final class ReplyCollector implements AutoCloseable {
     private final Map<String, ErrorReply> errorsById = new ConcurrentHashMap<>();
     /** "partition/offset" of the offending request record -> its error. */
     private final Map<String, ErrorReply> errorsBySource = new ConcurrentHashMap<>();
+    private final Map<String, Long> completedAt = new ConcurrentHashMap<>();
     private final AtomicLong records = new AtomicLong();
     private final AtomicLong unreadable = new AtomicLong();
     private final KafkaConsumer<String, byte[]> consumer;
@@ -72,6 +73,9 @@ final class ReplyCollector implements AutoCloseable {
                         samples.computeIfAbsent(s.getRequestId(), k -> new ConcurrentHashMap<>()).merge(s.getIndex(), 1, Integer::sum);
                         totals.put(s.getRequestId(), s.getTotal());
                         versions.computeIfAbsent(s.getModelVersion(), k -> ConcurrentHashMap.newKeySet()).add(s.getRequestId());
+                        if (complete(s.getRequestId())) {
+                            completedAt.putIfAbsent(s.getRequestId(), System.currentTimeMillis());
+                        }
                     } else if (reply.hasError()) {
                         ErrorReply e = reply.getError();
                         errorsById.put(e.getRequestId(), e);
@@ -153,6 +157,11 @@ final class ReplyCollector implements AutoCloseable {
             }
         });
         return out;
+    }
+
+    /** Wall-clock ms when the request's last missing sample arrived; null if not complete. */
+    Long completedAt(String id) {
+        return completedAt.get(id);
     }
 
     long records() {

@@ -25,7 +25,9 @@ class SecretScanTest {
     static final Pattern PRIVATE_KEY = Pattern.compile("-----BEGIN (RSA |EC |DSA |OPENSSH |ENCRYPTED )?PRIVATE KEY-----");
     /** A secret key set to a literal (not empty, not a ${...} placeholder or a secretKeyRef) in YAML or properties. */
     static final Pattern LITERAL_SECRET = Pattern.compile(
-            "(?i)(secret[-_.]?access[-_.]?key|aws_secret_access_key|sasl[-_.]jaas[-_.]config)\\s*[:=]\\s*[\"']?([^\\s\"'$#{][^\\s\"']{7,})");
+            "(?i)(secret[-_.]?access[-_.]?key|aws_secret_access_key|sasl[-_.]jaas[-_.]config)[ \\t]*[:=][ \\t]*[\"']?([^\\s\"'$#{<][^\\s\"']{7,})");
+    /** Values that say "put yours here". */
+    static final Pattern PLACEHOLDER = Pattern.compile("(?i)(replace[-_]?me|change[-_]?me|example|your[-_].*|x{4,}|\\.\\.\\.)");
 
     @Test
     void noTrackedFileHoldsACredential() throws Exception {
@@ -72,12 +74,16 @@ class SecretScanTest {
         find(LITERAL_SECRET, "secret-access-key: ${AWS_SECRET_ACCESS_KEY}", "x", none);
         find(LITERAL_SECRET, "secret-access-key:\n  valueFrom:", "x", none);
         find(LITERAL_SECRET, "cimle.storage.s3.secret-access-key=", "x", none);
+        find(LITERAL_SECRET, "secret-access-key: REPLACE_ME", "x", none);
         assertEquals(List.of(), none);
     }
 
     private static void find(Pattern p, String text, String file, List<String> out) {
         Matcher m = p.matcher(text);
         while (m.find()) {
+            if (m.groupCount() >= 2 && m.group(2) != null && PLACEHOLDER.matcher(m.group(2)).matches()) {
+                continue;
+            }
             int line = 1 + (int) text.substring(0, m.start()).chars().filter(c -> c == '\n').count();
             out.add(file + ":" + line + ": " + p.pattern().substring(0, Math.min(24, p.pattern().length())) + "...");
         }

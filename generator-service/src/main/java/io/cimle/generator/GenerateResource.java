@@ -172,7 +172,13 @@ public class GenerateResource {
             b.setSeed(body.seed()).setHasSeed(true);
         }
         if (body.codes() != null) {
-            body.codes().forEach(c -> b.addCodes(toWire(c)));
+            for (int i = 0; i < body.codes().size(); i++) {
+                if (body.codes().get(i) == null) {
+                    // A JSON null in the list: the client's mistake, not a server error.
+                    throw new IllegalArgumentException("codes[" + i + "] is null: give a seed or shape and values");
+                }
+                b.addCodes(toWire(body.codes().get(i)));
+            }
         }
         if (body.interpolation() != null) {
             InterpolationJson in = body.interpolation();

@@ -89,10 +89,29 @@ public class PairIngestor {
             dead.add(reject(record, pair.getId(), ErrorCode.INTERNAL, "validation failed: " + e));
             return;
         }
-        if (data.store().putIfAbsent(example)) {
-            metrics.pairIngested();
-        } else {
-            metrics.pairDuplicate();
+        // Storage down: keep this poll (and so its offsets) until the pair is durable. A nack would be
+        // turned into an acknowledgement by the ignore failure strategy and lose the pair.
+        long backoffMs = 500;
+        while (true) {
+            try {
+                if (data.store().putIfAbsent(example)) {
+                    metrics.pairIngested();
+                } else {
+                    metrics.pairDuplicate();
+                }
+                return;
+            } catch (IOException | java.io.UncheckedIOException e) {
+                metrics.storageError();
+                LOG.warnf("storing pair %s failed (%s); retrying in %d ms, offsets are not committed meanwhile",
+                        pair.getId(), e.getMessage(), backoffMs);
+                try {
+                    Thread.sleep(backoffMs);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while waiting for storage", interrupted);
+                }
+                backoffMs = Math.min(backoffMs * 2, 30_000);
+            }
         }
     }
 

@@ -56,7 +56,7 @@ public class TrainerMetrics {
         Gauge.builder("cimle.trainer.leader", leader, AtomicLong::get).description("1 on the replica that trains").register(registry);
         Gauge.builder("cimle.trainer.consumer.lag", consumerLag, AtomicLong::get).register(registry);
         Counter.builder("cimle.trainer.pairs.rejected").tag("reason", ErrorCode.INVALID_REQUEST.name()).register(registry);
-        Counter.builder("cimle.trainer.storage.errors").description("Storage failures the training loop retried")
+        Counter.builder("cimle.trainer.storage.failures").description("Storage failures the training loop retried")
                 .register(registry);
     }
 
@@ -105,7 +105,7 @@ public class TrainerMetrics {
     }
 
     public void storageError() {
-        registry.counter("cimle.trainer.storage.errors").increment();
+        registry.counter("cimle.trainer.storage.failures").increment();
     }
 
     public void lossNotFinite() {

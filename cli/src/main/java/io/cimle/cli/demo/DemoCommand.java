@@ -59,7 +59,7 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--minutes", defaultValue = "10", description = "Training budget in minutes (default ${DEFAULT-VALUE}).")
     double minutes;
-    @Option(names = "--preset", defaultValue = "small", description = "tiny (16x32), small (32x64) or medium (64x128); default ${DEFAULT-VALUE}.")
+    @Option(names = "--preset", defaultValue = "tiny", description = "tiny (16x32), small (32x64) or medium (64x128); default ${DEFAULT-VALUE}.")
     String preset;
     @Option(names = "--pairs", defaultValue = "240", description = "Training pairs to produce (default ${DEFAULT-VALUE}).")
     int pairs;

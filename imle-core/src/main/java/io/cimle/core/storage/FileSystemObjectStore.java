@@ -10,20 +10,63 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * Objects as files under a root directory. Writes go to a temporary file that is fsynced and then
  * renamed over the target, so a crash mid-write never leaves a half-written object under its key.
+ * A process killed mid-write leaves its temporary file behind; opening the store sweeps those older
+ * than {@link #ORPHAN_AGE} (old enough that no live writer, on this host or another sharing the
+ * volume, can still own them: an upload takes seconds to minutes).
  */
 public final class FileSystemObjectStore implements ObjectStore {
+    private static final System.Logger LOG = System.getLogger(FileSystemObjectStore.class.getName());
     private static final String TMP_SUFFIX = ".tmp-upload";
+    /** Temporary files older than this are orphans of a killed writer. */
+    public static final Duration ORPHAN_AGE = Duration.ofHours(1);
     private final Path root;
 
     public FileSystemObjectStore(Path root) throws IOException {
         this.root = root.toAbsolutePath().normalize();
         Files.createDirectories(this.root);
+        int swept = sweepOrphanedUploads(ORPHAN_AGE);
+        if (swept > 0) {
+            LOG.log(System.Logger.Level.INFO, "removed {0} orphaned temporary upload(s) under {1}", swept, this.root);
+        }
+    }
+
+    /**
+     * Deletes temporary upload files last modified more than {@code olderThan} ago.
+     *
+     * @return how many were deleted
+     */
+    public int sweepOrphanedUploads(Duration olderThan) throws IOException {
+        Instant cutoff = Instant.now().minus(olderThan);
+        int[] deleted = {0};
+        Files.walkFileTree(root, new java.nio.file.SimpleFileVisitor<>() {
+            @Override
+            public java.nio.file.FileVisitResult visitFile(Path file, java.nio.file.attribute.BasicFileAttributes attrs)
+                    throws IOException {
+                if (attrs.isRegularFile() && file.getFileName().toString().endsWith(TMP_SUFFIX)
+                        && attrs.lastModifiedTime().toInstant().isBefore(cutoff) && Files.deleteIfExists(file)) {
+                    deleted[0]++;
+                }
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public java.nio.file.FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                if (e instanceof NoSuchFileException) {
+                    return java.nio.file.FileVisitResult.CONTINUE;
+                }
+                throw e;
+            }
+        });
+        return deleted[0];
     }
 
     public Path root() {
@@ -39,8 +82,7 @@ public final class FileSystemObjectStore implements ObjectStore {
     public void put(String key, InputStream content, long length) throws IOException {
         Path target = path(key);
         Files.createDirectories(target.getParent());
-        Path tmp = target.resolveSibling(target.getFileName() + "." + ProcessHandle.current().pid() + "."
-                + Thread.currentThread().getId() + TMP_SUFFIX);
+        Path tmp = target.resolveSibling(target.getFileName() + "." + UUID.randomUUID() + TMP_SUFFIX);
         try {
             try (OutputStream out = Files.newOutputStream(tmp)) {
                 long copied = content.transferTo(out);

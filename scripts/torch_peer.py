@@ -49,6 +49,10 @@ def resize(x, h, w, mode):
         return x
     if mode == "area":
         return F.interpolate(x, size=(h, w), mode="area")
+    if mode == "sample":
+        # cimle's Resize.sample: the centre pixel of each block, so the noise keeps its variance.
+        fy, fx = x.shape[2] // h, x.shape[3] // w
+        return x[:, :, fy // 2::fy, fx // 2::fx]
     # What cimle's Resize.bilinear actually runs on DJL 0.33 / libtorch 2.5.1, measured against torch:
     # DJL's JNI always antialiases, and its align-corners probe (2x2 -> 3x3 middle == 0.5) then picks
     # align_corners=False. So: align_corners=False, antialias=True (not CRN's align_corners=True).
@@ -66,7 +70,7 @@ def forward(p, spec, layout, noise):
     features = None
     for i, m in enumerate(spec["modules"]):
         parts = [] if features is None else [resize(features, m["height"], m["width"], "bilinear")]
-        parts += [resize(layout, m["height"], m["width"], "area"), resize(z, m["height"], m["width"], "bilinear")]
+        parts += [resize(layout, m["height"], m["width"], "area"), resize(z, m["height"], m["width"], "sample")]
         features = block(p, "module%d_" % i, torch.cat(parts, 1), slope)        # (N, Ci, h, w)
     return F.conv2d(features, p["toRgb_weight"], p["toRgb_bias"])               # (N, 3, H, W)
 

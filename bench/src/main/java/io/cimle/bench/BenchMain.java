@@ -22,9 +22,10 @@ import picocli.CommandLine.Option;
  * as {@code bench.json} and {@code bench.md}. Every figure is a median over repeats after warm-up,
  * and ratios are measured within the same run (the host is shared and noisy).
  */
-@Command(name = "bench", mixinStandardHelpOptions = true,
+@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = ToyBench.class,
         description = "Measures matmul limit, generator forward, IMLE epoch split, selection, cost growth, "
-                + "Kafka overhead and a PyTorch peer; writes <out>/bench.json and <out>/bench.md.")
+                + "Kafka overhead and a PyTorch peer; writes <out>/bench.json and <out>/bench.md. "
+                + "'bench toy' compares IMLE with its baselines on toy scenes.")
 public final class BenchMain implements Callable<Integer> {
     @Option(names = "--quick", description = "Small sizes, few repeats (a smoke run of every section).")
     boolean quick;

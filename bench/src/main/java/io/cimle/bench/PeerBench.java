@@ -113,7 +113,8 @@ final class PeerBench {
         n.put("peer_forward_ms", peer.path("forward_ms").asDouble());
         n.put("forward_max_abs_diff", peer.path("max_abs_diff").asDouble());
         n.put("encoder_max_abs_diff", peer.path("encoder_max_abs_diff").asDouble());
-        n.put("peer_bilinear", "align_corners=False, antialias=True (what Resize.bilinear runs on DJL 0.33)");
+        n.put("peer_resize", "features: bilinear align_corners=False, antialias=True (what Resize.bilinear runs on DJL 0.33); "
+                + "noise: centre-pixel sampling (Resize.sample)");
         n.put("peer_torch_version", peer.path("torch").asText());
         n.put("peer_threads", peer.path("threads").asInt());
         return n;

@@ -3,28 +3,28 @@ package io.cimle.bench;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cimle.core.data.ClassMap;
 import io.cimle.core.data.Example;
+import io.cimle.core.data.RgbImage;
 import io.cimle.core.model.GeneratorNetwork;
 import io.cimle.core.model.LatentCode;
 import io.cimle.core.model.LatentCodes;
 import io.cimle.core.model.LayoutTensors;
 import io.cimle.core.model.ModelConfig;
+import io.cimle.core.training.NearestCodeSelector;
 import io.cimle.core.training.distance.Distance;
 import io.cimle.core.training.distance.DistanceConfig;
 import io.cimle.core.training.distance.Distances;
-import io.cimle.core.training.distance.TargetFeatures;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
 /**
  * IMLE's selection phase two ways, on the same seeds: batched (several examples' candidates per
- * no-grad forward, each target's features prepared once: what {@code ImleTrainer} does, re-done here
- * because the trainer keeps it package-private) and one at a time (one candidate forward and one
+ * no-grad forward, each target's features prepared once: the trainer's {@link NearestCodeSelector}) and
+ * one at a time (one candidate forward and one
  * full distance per sample, target features recomputed each time: what the reference code does).
  */
 final class SelectionBench {
@@ -101,51 +101,30 @@ final class SelectionBench {
         }
     }
 
-    /** The trainer's way: candidates in batches of {@code batch}, each target prepared once. */
+    /** The trainer's way ({@link NearestCodeSelector}): candidates in batches of {@code batch}, each target prepared once. */
     long[] batched(long[] seeds, int batch) {
-        float[] d = new float[seeds.length];
-        NDManager exampleManager = null;
-        TargetFeatures prepared = null;
-        int preparedFor = -1;
-        try {
-            for (int start = 0; start < seeds.length; start += batch) {
-                int end = Math.min(seeds.length, start + batch);
-                try (NDManager sub = net.manager().newSubManager()) {
-                    List<ClassMap> layouts = new ArrayList<>(end - start);
-                    List<LatentCode> codes = new ArrayList<>(end - start);
-                    for (int c = start; c < end; c++) {
-                        layouts.add(data.get(c / m).layout());
-                        codes.add(code(seeds[c]));
-                    }
-                    NDArray images = to255(net.forward(LayoutTensors.oneHot(sub, layouts),
-                            net.noiseFor(codes, sub), false)); // (B, 3, H, W)
-                    for (int c = start; c < end; ) {
-                        int e = c / m;
-                        int runEnd = Math.min(end, (e + 1) * m);
-                        if (preparedFor != e) {
-                            if (prepared != null) {
-                                prepared.close();
-                                exampleManager.close();
-                            }
-                            exampleManager = net.manager().newSubManager();
-                            prepared = distance.prepare(photo255(exampleManager, data.get(e)), null);
-                            preparedFor = e;
-                        }
-                        NDArray dist = distance.perCandidate(images.get(c - start + ":" + (runEnd - start)), prepared);
-                        System.arraycopy(dist.toFloatArray(), 0, d, c, runEnd - c);
-                        c = runEnd;
-                    }
-                }
+        NearestCodeSelector.Targets targets = new NearestCodeSelector.Targets() {
+            @Override
+            public int size() {
+                return seeds.length / m;
             }
-        } finally {
-            if (prepared != null) {
-                prepared.close();
+
+            @Override
+            public ClassMap layout(int target) {
+                return data.get(target).layout();
             }
-            if (exampleManager != null) {
-                exampleManager.close();
+
+            @Override
+            public RgbImage photo(int target) {
+                return data.get(target).photo();
             }
-        }
-        return nearest(seeds, d);
+
+            @Override
+            public NDArray mask(NDManager manager, int target) {
+                return null;
+            }
+        };
+        return new NearestCodeSelector(net, distance, batch).keepNearest(targets, seeds, m);
     }
 
     /** The reference's way: per sample one forward of batch 1 and one full distance with the target. */
@@ -154,47 +133,15 @@ final class SelectionBench {
         for (int c = 0; c < seeds.length; c++) {
             Example e = data.get(c / m);
             try (NDManager sub = net.manager().newSubManager()) {
-                NDArray image = to255(net.forward(LayoutTensors.oneHot(sub, List.of(e.layout())),
+                NDArray image = NearestCodeSelector.to255(net.forward(LayoutTensors.oneHot(sub, List.of(e.layout())),
                         net.noiseFor(List.of(code(seeds[c])), sub), false)); // (1, 3, H, W)
-                d[c] = distance.perSample(image, photo255(sub, e), null).getFloat(0);
+                d[c] = distance.perSample(image, NearestCodeSelector.photos255(sub, List.of(e.photo())), null).getFloat(0);
             }
         }
-        return nearest(seeds, d);
-    }
-
-    private long[] nearest(long[] seeds, float[] d) {
-        long[] kept = new long[seeds.length / m];
-        for (int e = 0; e < kept.length; e++) {
-            int best = e * m;
-            for (int j = e * m + 1; j < (e + 1) * m; j++) {
-                if (d[j] < d[best]) {
-                    best = j;
-                }
-            }
-            kept[e] = seeds[best];
-        }
-        return kept;
+        return NearestCodeSelector.nearest(seeds, d, m);
     }
 
     private LatentCode code(long seed) {
         return LatentCode.fromSeed(seed, LatentCodes.shapeFor(net.config()));
-    }
-
-    /** (1, 3, H, W) in 0..255, exactly the 8-bit values. */
-    private static NDArray photo255(NDManager manager, Example e) {
-        int w = e.photo().width();
-        int h = e.photo().height();
-        byte[] rgb = e.photo().rgb();
-        float[] out = new float[3 * w * h];
-        for (int p = 0; p < w * h; p++) {
-            for (int c = 0; c < 3; c++) {
-                out[c * w * h + p] = rgb[3 * p + c] & 0xff;
-            }
-        }
-        return manager.create(out, new Shape(1, 3, h, w));
-    }
-
-    private static NDArray to255(NDArray x) {
-        return x.add(1f).muli(127.5f);
     }
 }

@@ -14,6 +14,7 @@ import io.cimle.core.model.Checkpoint;
 import io.cimle.core.model.Generator;
 import io.cimle.core.training.TrainingMode;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
@@ -27,8 +28,8 @@ import java.util.concurrent.Callable;
         description = "Mode coverage, frequency distance, fidelity and pairwise diversity on toy-scene layouts;"
                 + " prints a markdown table.")
 final class EvalCommand implements Callable<Integer> {
-    @Option(names = "--checkpoint", required = true, description = "Checkpoint file, or a train --out directory.")
-    Path checkpoint;
+    @Mixin
+    ModelOptions model;
     @Option(names = "--data", required = true, description = "Held-out toy scenes (as toy-scenes writes them).")
     Path data;
     @Option(names = "--samples", defaultValue = "20", description = "Samples per layout (default ${DEFAULT-VALUE}).")
@@ -39,8 +40,6 @@ final class EvalCommand implements Callable<Integer> {
     Path lpips;
     @Option(names = "--seed", defaultValue = "0", description = "Seed of the codes and pairs (default ${DEFAULT-VALUE}).")
     long seed;
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu|gpu (default ${DEFAULT-VALUE}).")
-    String device;
 
     @Override
     public Integer call() throws Exception {
@@ -54,7 +53,7 @@ final class EvalCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--samples must be >= 2 and --layouts >= 1, got " + samples + ", "
                     + layouts);
         }
-        Checkpoint cp = CliSupport.readCheckpoint(checkpoint);
+        Checkpoint cp = model.readCheckpoint();
         if (!Files.isDirectory(data)) {
             throw new IllegalArgumentException("data directory " + data + " does not exist");
         }
@@ -67,7 +66,7 @@ final class EvalCommand implements Callable<Integer> {
         boolean zeroNoise = TrainingMode.REGRESSION.name().equals(cp.metadata().get("mode"));
         String name = cp.config().presetName() + " " + cp.metadata().getOrDefault("mode", "?") + " "
                 + cp.config().noiseMode() + " epoch " + cp.epoch();
-        try (Generator generator = Generator.fromCheckpoint(cp, CliSupport.device(device), 16)) {
+        try (Generator generator = Generator.fromCheckpoint(cp, model.device(), 16)) {
             PairwiseDiversity diversity = PairwiseDiversity.create(lpips, generator.network().device());
             return ToyEvaluation.evaluate(name, generator, maps, samples, new ModeCoverage(universe(data), 20.0),
                     diversity, seed, zeroNoise);

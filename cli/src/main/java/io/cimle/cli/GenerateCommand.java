@@ -9,6 +9,7 @@ import io.cimle.core.model.LatentCode;
 import io.cimle.core.model.LatentCodes;
 import io.cimle.core.model.Samples;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
@@ -21,8 +22,8 @@ import java.util.concurrent.Callable;
 @Command(name = "generate", mixinStandardHelpOptions = true,
         description = "Synthesises n photos for one layout; writes sample_NNN.png and sample_NNN.code.json.")
 final class GenerateCommand implements Callable<Integer> {
-    @Option(names = "--checkpoint", required = true, description = "Checkpoint file, or a train --out directory.")
-    Path checkpoint;
+    @Mixin
+    ModelOptions model;
     @Option(names = "--layout", required = true, description = "Layout PNG of class ids (void = 255).")
     Path layout;
     @Option(names = "-n", defaultValue = "9", description = "Number of samples (default ${DEFAULT-VALUE}).")
@@ -33,8 +34,6 @@ final class GenerateCommand implements Callable<Integer> {
     String code;
     @Option(names = "--out", required = true, description = "Output directory.")
     Path out;
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu|gpu (default ${DEFAULT-VALUE}).")
-    String device;
 
     record Result(List<Path> images, List<Path> codes) {
     }
@@ -50,9 +49,9 @@ final class GenerateCommand implements Callable<Integer> {
         if (n < 1) {
             throw new IllegalArgumentException("-n must be >= 1, got " + n);
         }
-        Checkpoint cp = CliSupport.readCheckpoint(checkpoint);
+        Checkpoint cp = model.readCheckpoint();
         ClassMap map = CliSupport.readLayout(layout, CliSupport.labelSet(cp));
-        Device dev = CliSupport.device(device);
+        Device dev = model.device();
         try (Generator generator = Generator.fromCheckpoint(cp, dev, Generator.DEFAULT_MAX_BATCH)) {
             Samples samples = code == null ? generator.generate(map, n, seed)
                     : generator.generate(map, Collections.nCopies(n,

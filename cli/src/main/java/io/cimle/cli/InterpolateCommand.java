@@ -6,6 +6,7 @@ import io.cimle.core.model.Generator;
 import io.cimle.core.model.InterpolationMethod;
 import io.cimle.core.model.LatentCodes;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -14,8 +15,8 @@ import java.util.concurrent.Callable;
 @Command(name = "interpolate", mixinStandardHelpOptions = true,
         description = "Walks from one code to another on one layout (e.g. day to night); writes step_NNN.png.")
 final class InterpolateCommand implements Callable<Integer> {
-    @Option(names = "--checkpoint", required = true, description = "Checkpoint file, or a train --out directory.")
-    Path checkpoint;
+    @Mixin
+    ModelOptions model;
     @Option(names = "--layout", required = true, description = "Layout PNG of class ids (void = 255).")
     Path layout;
     @Option(names = "--from", required = true, description = "Start code: a code JSON file or a seed.")
@@ -28,8 +29,6 @@ final class InterpolateCommand implements Callable<Integer> {
     InterpolationMethod method;
     @Option(names = "--out", required = true, description = "Output directory.")
     Path out;
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu|gpu (default ${DEFAULT-VALUE}).")
-    String device;
 
     @Override
     public Integer call() throws Exception {
@@ -42,9 +41,9 @@ final class InterpolateCommand implements Callable<Integer> {
         if (steps < 2) {
             throw new IllegalArgumentException("--steps must be >= 2, got " + steps);
         }
-        Checkpoint cp = CliSupport.readCheckpoint(checkpoint);
+        Checkpoint cp = model.readCheckpoint();
         ClassMap map = CliSupport.readLayout(layout, CliSupport.labelSet(cp));
-        try (Generator generator = Generator.fromCheckpoint(cp, CliSupport.device(device), Generator.DEFAULT_MAX_BATCH)) {
+        try (Generator generator = Generator.fromCheckpoint(cp, model.device(), Generator.DEFAULT_MAX_BATCH)) {
             int[] shape = LatentCodes.shapeFor(generator.config());
             return GenerateCommand.write(out, "step", generator.interpolate(map, CliSupport.readCode(from, shape),
                     CliSupport.readCode(to, shape), steps, method));

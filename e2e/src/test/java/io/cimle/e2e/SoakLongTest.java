@@ -37,7 +37,9 @@ class SoakLongTest {
         try (LocalKafkaBroker broker = LocalKafkaBroker.startTemporary(); LocalStack stack = new LocalStack(dir.resolve("logs"))) {
             broker.createSystemTopics(2);
             String bootstrap = broker.bootstrapServers();
-            LocalStack.Service gen = Rig.generator(stack, "generator", bootstrap, store, List.of("-Xmx384m"));
+            // A committed, pre-touched heap: RSS growth is then native (tensors), metaspace or JIT, not the heap expanding.
+            LocalStack.Service gen = Rig.generator(stack, "generator", bootstrap, store,
+                    List.of("-Xmx384m", "-Xms384m", "-XX:+AlwaysPreTouch"));
             Rig.awaitReady(stack, gen);
             List<long[]> samples = Collections.synchronizedList(new ArrayList<>()); // {t ms, rss KiB, lag}
             long start = System.currentTimeMillis();

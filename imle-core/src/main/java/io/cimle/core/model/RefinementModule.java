@@ -66,7 +66,7 @@ public final class RefinementModule extends AbstractBlock {
             parts.add(Resize.bilinear(inputs.get(0), height, width));        // (N, P, h, w)
         }
         parts.add(Resize.area(layout, height, width));                       // (N, C, h, w)
-        parts.add(Resize.bilinear(noise, height, width));                    // (N, Z, h, w)
+        parts.add(Resize.sample(noise, height, width));                      // (N, Z, h, w)
         NDArray x = NDArrays.concat(parts, 1);                               // (N, P+C+Z, h, w)
         x = conv1.forward(store, new NDList(x), training).head();           // (N, out, h, w)
         x = Activation.leakyRelu(norm1.forward(store, new NDList(x), training).head(), leakySlope);

@@ -2,6 +2,7 @@ package io.cimle.core.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
@@ -38,6 +39,28 @@ final class Resize {
             return x;
         }
         return JniUtils.interpolate((PtNDArray) x, new long[] {height, width}, AREA, false);
+    }
+
+    /**
+     * Point sampling for the noise: one full-resolution value per coarse cell (the centre pixel of
+     * each block), so per-pixel noise keeps its variance at every scale. An averaging resize
+     * (libtorch's antialiased bilinear, which is all DJL's JNI offers) would shrink it by the
+     * factor squared: 64x at 32x64's coarsest module, where the global appearance (time of day)
+     * is decided, and the cascade then only varies textures. The reference's TF bilinear resize
+     * does not antialias either. Sizes must divide the input's (the cascade halves each time).
+     */
+    static NDArray sample(NDArray x, int height, int width) {
+        if (sameSize(x, height, width)) {
+            return x;
+        }
+        long[] s = x.getShape().getShape();
+        if (s[2] % height != 0 || s[3] % width != 0) {
+            throw new IllegalArgumentException("cannot point-sample " + s[2] + "x" + s[3] + " to " + height + "x"
+                    + width + ": the sizes must divide");
+        }
+        long fy = s[2] / height;
+        long fx = s[3] / width;
+        return x.get(new NDIndex(":, :, {}::{}, {}::{}", fy / 2, fy, fx / 2, fx));
     }
 
     private static boolean sameSize(NDArray x, int height, int width) {

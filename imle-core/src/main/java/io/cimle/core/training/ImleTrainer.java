@@ -9,13 +9,13 @@ import io.cimle.core.data.ClassMap;
 import io.cimle.core.data.DatasetSampler;
 import io.cimle.core.data.Example;
 import io.cimle.core.data.RarityStatistics;
+import io.cimle.core.data.RgbImage;
 import io.cimle.core.model.Checkpoint;
 import io.cimle.core.model.GeneratorNetwork;
 import io.cimle.core.model.LatentCode;
 import io.cimle.core.model.LatentCodes;
 import io.cimle.core.model.LayoutTensors;
 import io.cimle.core.training.distance.Distance;
-import io.cimle.core.training.distance.TargetFeatures;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -258,79 +258,42 @@ public final class ImleTrainer implements AutoCloseable {
     /** The seed of the nearest of each example's m candidate seeds (example-major). */
     long[] keepNearest(int[] chosen, long[] seeds) {
         int m = config.samplesPerExample();
-        float[] distances = distancesOfCandidates(chosen, seeds, m);
-        long[] kept = new long[chosen.length];
-        for (int e = 0; e < chosen.length; e++) {
-            int best = e * m;
-            for (int j = e * m + 1; j < (e + 1) * m; j++) {
-                if (distances[j] < distances[best]) {
-                    best = j;
-                }
+        float[] distances = new NearestCodeSelector(network, distance, config.selectionBatch())
+                .distances(targets(chosen), seeds, m);
+        for (float v : distances) {
+            // A NaN distance would make argmin keep an arbitrary code: silent mode collapse.
+            if (!Float.isFinite(v)) {
+                throw new TrainingDivergedException(epoch, progress().globalStep(), v,
+                        "A candidate's distance during selection was not finite (libtorch's oneDNN "
+                                + "returns NaN from some convolutions on AVX-512 CPUs: run with "
+                                + "ONEDNN_MAX_CPU_ISA=AVX2, as ./cimle does).");
             }
-            kept[e] = seeds[best];
         }
-        return kept;
+        return NearestCodeSelector.nearest(seeds, distances, m);
     }
 
-    /** L(y_e, T(x_e, z_c)) for every candidate c (m per example, example-major). */
-    float[] distancesOfCandidates(int[] chosen, long[] seeds, int m) {
-        float[] out = new float[seeds.length];
-        int batch = config.selectionBatch();
-        NDManager exampleManager = null;
-        TargetFeatures prepared = null;
-        int preparedFor = -1;
-        try {
-            for (int start = 0; start < seeds.length; start += batch) {
-                int end = Math.min(seeds.length, start + batch);
-                try (NDManager sub = network.manager().newSubManager()) {
-                    List<ClassMap> layouts = new ArrayList<>(end - start);
-                    List<LatentCode> codes = new ArrayList<>(end - start);
-                    for (int c = start; c < end; c++) {
-                        layouts.add(examples.get(chosen[c / m]).layout());
-                        codes.add(code(seeds[c]));
-                    }
-                    NDArray images = to255(network.forward(LayoutTensors.oneHot(sub, layouts),
-                            network.noiseFor(codes, sub), false)); // (B, 3, H, W)
-                    for (int c = start; c < end; ) {
-                        int e = c / m;
-                        int runEnd = Math.min(end, (e + 1) * m);
-                        if (preparedFor != e) {
-                            // The target's features outlive one forward when its m candidates span two.
-                            if (prepared != null) {
-                                prepared.close();
-                                exampleManager.close();
-                            }
-                            exampleManager = network.manager().newSubManager();
-                            int idx = chosen[e];
-                            prepared = distance.prepare(photo255(exampleManager, new int[] {idx}),
-                                    mask(exampleManager, new int[] {idx}));
-                            preparedFor = e;
-                        }
-                        NDArray d = distance.perCandidate(images.get(c - start + ":" + (runEnd - start)), prepared);
-                        float[] values = d.toFloatArray();
-                        for (float v : values) {
-                            // A NaN distance would make argmin keep an arbitrary code: silent mode collapse.
-                            if (!Float.isFinite(v)) {
-                                throw new TrainingDivergedException(epoch, progress().globalStep(), v,
-                                        "A candidate's distance during selection was not finite (libtorch's oneDNN "
-                                                + "returns NaN from some convolutions on AVX-512 CPUs: run with "
-                                                + "ONEDNN_MAX_CPU_ISA=AVX2, as ./cimle does).");
-                            }
-                        }
-                        System.arraycopy(values, 0, out, c, runEnd - c);
-                        c = runEnd;
-                    }
-                }
+    private NearestCodeSelector.Targets targets(int[] chosen) {
+        return new NearestCodeSelector.Targets() {
+            @Override
+            public int size() {
+                return chosen.length;
             }
-        } finally {
-            if (prepared != null) {
-                prepared.close();
+
+            @Override
+            public ClassMap layout(int target) {
+                return examples.get(chosen[target]).layout();
             }
-            if (exampleManager != null) {
-                exampleManager.close();
+
+            @Override
+            public RgbImage photo(int target) {
+                return examples.get(chosen[target]).photo();
             }
-        }
-        return out;
+
+            @Override
+            public NDArray mask(NDManager manager, int target) {
+                return ImleTrainer.this.mask(manager, new int[] {chosen[target]});
+            }
+        };
     }
 
     /** One Adam step on a random sub-batch of S; refuses (throws) on a non-finite loss. */
@@ -350,7 +313,7 @@ public final class ImleTrainer implements AutoCloseable {
             NDArray noise = config.mode() == TrainingMode.IMLE ? network.noiseFor(codes, sub)
                     : zeroNoise(sub, idx.length);
             try (GradientCollector collector = sub.getEngine().newGradientCollector()) {
-                NDArray generated = to255(network.forward(layout, noise, true));
+                NDArray generated = NearestCodeSelector.to255(network.forward(layout, noise, true));
                 NDArray value = distance.perSample(generated, target, mask).mean();
                 loss = value.getFloat();
                 if (!Double.isFinite(loss)) {
@@ -460,18 +423,11 @@ public final class ImleTrainer implements AutoCloseable {
 
     /** (n, 3, H, W) photos in 0..255 space, exactly the 8-bit values. */
     private NDArray photo255(NDManager manager, int[] idx) {
-        Example first = examples.get(idx[0]);
-        int plane = first.photo().width() * first.photo().height();
-        float[] data = new float[idx.length * 3 * plane];
-        for (int n = 0; n < idx.length; n++) {
-            byte[] rgb = examples.get(idx[n]).photo().rgb();
-            for (int p = 0; p < plane; p++) {
-                for (int c = 0; c < 3; c++) {
-                    data[(n * 3 + c) * plane + p] = rgb[3 * p + c] & 0xff;
-                }
-            }
+        List<RgbImage> photos = new ArrayList<>(idx.length);
+        for (int i : idx) {
+            photos.add(examples.get(i).photo());
         }
-        return manager.create(data, new Shape(idx.length, 3, first.photo().height(), first.photo().width()));
+        return NearestCodeSelector.photos255(manager, photos);
     }
 
     /** (n, 1, H, W) rarity weights, or null without loss rebalancing. */
@@ -486,11 +442,6 @@ public final class ImleTrainer implements AutoCloseable {
             System.arraycopy(masks[idx[n]], 0, data, n * plane, plane);
         }
         return manager.create(data, new Shape(idx.length, 1, first.photo().height(), first.photo().width()));
-    }
-
-    /** [-1, 1] generator output to the distance's 0..255 space. */
-    private static NDArray to255(NDArray x) {
-        return x.add(1f).muli(127.5f);
     }
 
     private void checkExamples() {

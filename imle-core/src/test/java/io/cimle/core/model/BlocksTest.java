@@ -69,6 +69,26 @@ class BlocksTest {
         }
     }
 
+    /** Coarse modules decide global appearance: the noise they get must not be averaged away. */
+    @Test
+    void noiseSamplingKeepsVarianceWhereAveragingShrinksIt() {
+        try (NDManager m = NDManager.newBaseManager("PyTorch")) {
+            m.getEngine().setRandomSeed(5);
+            NDArray noise = m.randomNormal(0, 1, new Shape(8, 10, 32, 64), DataType.FLOAT32);
+            NDArray sampled = Resize.sample(noise, 4, 8);
+            assertEquals(new Shape(8, 10, 4, 8), sampled.getShape());
+            // the centre pixel of each 8x8 block
+            assertEquals(noise.getFloat(3, 2, 8 + 4, 16 + 4), sampled.getFloat(3, 2, 1, 2), 0f);
+            double sampledVar = sampled.square().mean().getFloat();
+            double averagedVar = Resize.bilinear(noise, 4, 8).square().mean().getFloat();
+            assertEquals(1.0, sampledVar, 0.15, "point samples of N(0,1) keep unit variance");
+            assertTrue(averagedVar < 0.1, "an averaging resize shrinks it (" + averagedVar + ")");
+            assertEquals(noise, Resize.sample(noise, 32, 64));
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> Resize.sample(noise, 5, 8));
+        }
+    }
+
     @Test
     void imagesRoundTripThroughTensors() {
         try (NDManager m = NDManager.newBaseManager("PyTorch")) {

@@ -10,7 +10,7 @@ cd "$ROOT"
 # libtorch (oneDNN) returns NaN from AVX-512 convolutions on some CPUs: pin AVX2 for every JVM.
 export ONEDNN_MAX_CPU_ISA="${ONEDNN_MAX_CPU_ISA:-AVX2}"
 JAVA_OPTS="${JAVA_OPTS:-} -Dai.djl.offline=true -DDJL_CACHE_DIR=${DJL_CACHE_DIR:-$HOME/.djl.ai}"
-MODULES="proto kafka-local imle-core generator-service bench"
+MODULES="proto kafka-local imle-core service-support generator-service bench"
 
 stale() { # $1 = artifact; true when missing or older than any source of the modules it is built from
   [ ! -f "$1" ] || [ -n "$(find $MODULES -path '*/src/*' -newer "$1" -print -quit 2>/dev/null)" ]

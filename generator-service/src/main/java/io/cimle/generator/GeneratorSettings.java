@@ -2,15 +2,15 @@ package io.cimle.generator;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-import java.util.Optional;
 
-/** Everything the generator-service reads from configuration (application.properties documents each key). */
+/**
+ * Everything the generator-service reads from configuration (application.properties documents each key), except
+ * object storage ({@code cimle.storage.*}): see {@link io.cimle.service.storage.StorageSettings}.
+ */
 @ConfigMapping(prefix = "cimle")
 public interface GeneratorSettings {
 
     Model model();
-
-    Storage storage();
 
     Generator generator();
 
@@ -30,36 +30,6 @@ public interface GeneratorSettings {
         /** How many model versions stay loaded (the latest plus pinned ones, least recently used dropped). */
         @WithDefault("3")
         int cacheSize();
-    }
-
-    interface Storage {
-        /** filesystem or s3. */
-        @WithDefault("filesystem")
-        String kind();
-
-        /** Root folder of the filesystem store. */
-        @WithDefault(".run/store")
-        String root();
-
-        S3 s3();
-
-        interface S3 {
-            Optional<String> endpoint();
-
-            @WithDefault("cimle")
-            String bucket();
-
-            @WithDefault("us-east-1")
-            String region();
-
-            /** Key prefix inside the bucket, e.g. "cimle/"; empty for none. */
-            Optional<String> prefix();
-
-            /** Static credentials; leave unset to use the AWS default chain (env, profile, role). */
-            Optional<String> accessKeyId();
-
-            Optional<String> secretAccessKey();
-        }
     }
 
     interface Generator {

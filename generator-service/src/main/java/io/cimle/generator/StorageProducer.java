@@ -2,36 +2,26 @@ package io.cimle.generator;
 
 import io.cimle.core.storage.CheckpointStore;
 import io.cimle.core.storage.ObjectStore;
-import io.cimle.core.storage.ObjectStores;
-import io.cimle.core.storage.S3Settings;
+import io.cimle.service.storage.BucketPolicy;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.context.Dependent;
 import jakarta.enterprise.inject.Produces;
-import java.net.URI;
-import java.nio.file.Path;
 
-/** Object storage from configuration: filesystem by default, S3 when cimle.storage.kind=s3. */
+/** Checkpoints in the shared object store (io.cimle.service.storage), read-side: nothing is ever pruned here. */
 @ApplicationScoped
 public class StorageProducer {
-
-    @Produces
-    @ApplicationScoped
-    ObjectStore objectStore(GeneratorSettings settings) {
-        GeneratorSettings.Storage s = settings.storage();
-        return ObjectStores.create(s.kind(), Path.of(s.root()), () -> new S3Settings(
-                s.s3().endpoint().map(URI::create).orElse(null), s.s3().region(), s.s3().bucket(), s.s3().prefix().orElse(""),
-                s.s3().accessKeyId().orElse(null), s.s3().secretAccessKey().orElse(null), true,
-                16L << 20, 8L << 20, 5, false));
-    }
-
-    void close(@Disposes ObjectStore store) {
-        store.close();
-    }
 
     @Produces
     @ApplicationScoped
     CheckpointStore checkpoints(ObjectStore store) {
         // The generator only reads: retention is the trainer's job, so keep-last is irrelevant here.
         return new CheckpointStore(store, Integer.MAX_VALUE, true);
+    }
+
+    /** The generator never creates the S3 bucket: the trainer does, and the generator's credentials need not allow it. */
+    @Produces
+    @Dependent
+    BucketPolicy bucketPolicy() {
+        return BucketPolicy.MUST_EXIST;
     }
 }

@@ -80,7 +80,8 @@ class GeneratorHttpTest {
     @Test
     void pageHealthAndOpenApiAreServed() {
         given().get("/").then().statusCode(200).body(containsString("cimle"));
-        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
+                .body("checks.find { it.name == 'object-storage' }.status", equalTo("UP"));
         given().get("/q/openapi").then().statusCode(200).body(containsString("/api/generate"));
     }
 

@@ -1,5 +1,6 @@
 package io.cimle.trainer;
 
+import io.cimle.service.storage.StorageSettings;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -18,6 +19,8 @@ public class TrainerResource {
     TrainingLoop loop;
     @Inject
     TrainerSettings settings;
+    @Inject
+    StorageSettings storage;
     @Inject
     TrainingData data;
 
@@ -73,7 +76,7 @@ public class TrainerResource {
         out.put("minDatasetSize", settings.trainer().minDatasetSize());
         out.put("checkpointEverySteps", settings.trainer().checkpointEverySteps());
         out.put("checkpointKeepLast", settings.trainer().checkpointKeepLast());
-        out.put("storage", settings.storage().kind());
+        out.put("storage", storage.kind());
         out.put("leaderElection", settings.trainer().leaderElection().enabled());
         return out;
     }

@@ -4,13 +4,14 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.util.Optional;
 
-/** Everything the trainer-service reads from configuration (application.properties documents each key). */
+/**
+ * Everything the trainer-service reads from configuration (application.properties documents each key), except
+ * object storage ({@code cimle.storage.*}): see {@link io.cimle.service.storage.StorageSettings}.
+ */
 @ConfigMapping(prefix = "cimle")
 public interface TrainerSettings {
 
     Model model();
-
-    Storage storage();
 
     Trainer trainer();
 
@@ -29,43 +30,6 @@ public interface TrainerSettings {
 
         /** Optional path to a user palette JSON ({"name":..,"classes":[{"name":..,"color":[r,g,b]}]}). */
         Optional<String> labelsFile();
-    }
-
-    interface Storage {
-        @WithDefault("filesystem")
-        String kind();
-
-        @WithDefault(".run/store")
-        String root();
-
-        S3 s3();
-
-        interface S3 {
-            Optional<String> endpoint();
-
-            @WithDefault("cimle")
-            String bucket();
-
-            @WithDefault("us-east-1")
-            String region();
-
-            /** Key prefix inside the bucket, e.g. "cimle/"; empty for none. */
-            Optional<String> prefix();
-
-            Optional<String> accessKeyId();
-
-            Optional<String> secretAccessKey();
-
-            /** Objects at least this large are uploaded in parts. */
-            @WithDefault("16777216")
-            long multipartThreshold();
-
-            @WithDefault("8388608")
-            long partSize();
-
-            @WithDefault("5")
-            int maxAttempts();
-        }
     }
 
     interface Trainer {

@@ -2,6 +2,7 @@ package io.cimle.trainer;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -29,6 +30,9 @@ class TrainerResumeOnS3Test {
         assertTrue(next.getEpoch() >= 1, "epoch carried over: " + next.getEpoch());
         assertTrue(next.getUri().startsWith("s3://" + S3WithCheckpointResource.BUCKET + "/"), next.getUri());
         given().get("/api/trainer/status").then().statusCode(200).body("datasetSize", equalTo(10));
-        given().get("/q/health/ready").then().statusCode(200);
+        given().get("/q/health/ready").then().statusCode(200)
+                .body("checks.find { it.name == 'object-storage' }.status", equalTo("UP"))
+                .body("checks.find { it.name == 'object-storage' }.data.uri", startsWith("s3://" + S3WithCheckpointResource.BUCKET + "/"));
+        given().get("/api/trainer/config").then().statusCode(200).body("storage", equalTo("s3"));
     }
 }

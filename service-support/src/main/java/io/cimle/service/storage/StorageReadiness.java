@@ -1,4 +1,4 @@
-package io.cimle.generator;
+package io.cimle.service.storage;
 
 import io.cimle.core.storage.ObjectStore;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -7,7 +7,10 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Ready only while object storage answers: checkpoints and claim-checked images live there. */
+/**
+ * Ready only while object storage answers: without it the trainer can store no pair and write no checkpoint,
+ * and the generator can load no checkpoint and hand out no claim-checked image.
+ */
 @Readiness
 @ApplicationScoped
 public class StorageReadiness implements HealthCheck {

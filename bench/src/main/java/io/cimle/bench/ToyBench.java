@@ -59,7 +59,7 @@ final class ToyBench implements Callable<Integer> {
                     + "(a tiled low-dimensional vector through the encoder) (default ${DEFAULT-VALUE}).")
     String noise;
 
-    @Option(names = "--epochs", defaultValue = "8", description = "Epochs (default ${DEFAULT-VALUE}).")
+    @Option(names = "--epochs", defaultValue = "20", description = "Epochs (default ${DEFAULT-VALUE}).")
     int epochs;
 
     @Option(names = "--steps", defaultValue = "150", description = "K, gradient steps per epoch (default ${DEFAULT-VALUE}).")
@@ -75,7 +75,7 @@ final class ToyBench implements Callable<Integer> {
     @Option(names = "--sub-batch", defaultValue = "8", description = "|S~|, examples per step (default ${DEFAULT-VALUE}).")
     int subBatch;
 
-    @Option(names = "--lr", defaultValue = "1e-3", description = "Adam learning rate (default ${DEFAULT-VALUE}).")
+    @Option(names = "--lr", defaultValue = "4e-4", description = "Adam learning rate (default ${DEFAULT-VALUE}).")
     double learningRate;
 
     @Option(names = "--decay-epoch", defaultValue = "0", description = "Epoch after which the reference re-initialises "
@@ -92,7 +92,7 @@ final class ToyBench implements Callable<Integer> {
             + "(default ${DEFAULT-VALUE}).")
     int perLayout;
 
-    @Option(names = "--minutes-per-model", defaultValue = "5", description = "Wall-clock cap on each model's "
+    @Option(names = "--minutes-per-model", defaultValue = "5.5", description = "Wall-clock cap on each model's "
             + "training (default ${DEFAULT-VALUE}).")
     double minutesPerModel;
 
@@ -144,13 +144,35 @@ final class ToyBench implements Callable<Integer> {
                  ImleTrainer trainer = new ImleTrainer(net, d, train, null, b.apply(budget))) {
                 if (curve) {
                     trainer.addListener(new TrainingListener() {
+                        float[] previous = weights(net);
+                        double selectionMs;
+                        double updateMs;
+
+                        @Override
+                        public void onStep(TrainingProgress progress, long step, double loss, double selection,
+                                           double update) {
+                            selectionMs = selection;
+                            updateMs += update;
+                        }
+
                         @Override
                         public void onEpoch(TrainingProgress progress, int epoch, double meanLoss) {
                             EvalReport r = evaluate(b, net, held, coverage);
+                            float[] now = weights(net);
+                            double moved = 0;
+                            double norm = 0;
+                            for (int i = 0; i < now.length; i++) {
+                                moved += Math.abs(now[i] - previous[i]);
+                                norm += now[i] * (double) now[i];
+                            }
+                            previous = now;
                             System.out.printf(Locale.ROOT, "  %s epoch %d (%.0f s): loss %.2f, coverage %.3f, TV %.3f, "
-                                            + "fidelity %.3f, diversity %.4f%n", b, epoch + 1,
+                                            + "fidelity %.3f, diversity %.4f; selection %.1f s, steps %.1f s; |w| %.1f, "
+                                            + "mean |dw| %.2e%n", b, epoch + 1,
                                     (System.nanoTime() - start) / 1e9, meanLoss, r.coverage(), r.frequencyDistance(),
-                                    r.fidelity(), r.diversity());
+                                    r.fidelity(), r.diversity(), selectionMs / 1e3, updateMs / 1e3, Math.sqrt(norm),
+                                    moved / now.length);
+                            updateMs = 0;
                         }
                     });
                 }
@@ -169,6 +191,24 @@ final class ToyBench implements Callable<Integer> {
         Files.writeString(out.resolve("toy.md"), setup + "\n\n" + table + note);
         System.err.println("bench toy: wrote " + out.resolve("toy.md"));
         return 0;
+    }
+
+    /** All weights, flattened: the curve prints how far an epoch moved them. */
+    private static float[] weights(GeneratorNetwork net) {
+        List<float[]> parts = new ArrayList<>();
+        int total = 0;
+        for (var p : net.parameters()) {
+            float[] f = p.getValue().getArray().toFloatArray();
+            parts.add(f);
+            total += f.length;
+        }
+        float[] out = new float[total];
+        int at = 0;
+        for (float[] f : parts) {
+            System.arraycopy(f, 0, out, at, f.length);
+            at += f.length;
+        }
+        return out;
     }
 
     private EvalReport evaluate(Baseline b, GeneratorNetwork net, List<ClassMap> held, ModeCoverage coverage) {

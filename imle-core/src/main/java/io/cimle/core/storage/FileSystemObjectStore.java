@@ -5,11 +5,14 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -47,23 +50,10 @@ public final class FileSystemObjectStore implements ObjectStore {
     public int sweepOrphanedUploads(Duration olderThan) throws IOException {
         Instant cutoff = Instant.now().minus(olderThan);
         int[] deleted = {0};
-        Files.walkFileTree(root, new java.nio.file.SimpleFileVisitor<>() {
-            @Override
-            public java.nio.file.FileVisitResult visitFile(Path file, java.nio.file.attribute.BasicFileAttributes attrs)
-                    throws IOException {
-                if (attrs.isRegularFile() && file.getFileName().toString().endsWith(TMP_SUFFIX)
-                        && attrs.lastModifiedTime().toInstant().isBefore(cutoff) && Files.deleteIfExists(file)) {
-                    deleted[0]++;
-                }
-                return java.nio.file.FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public java.nio.file.FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
-                if (e instanceof NoSuchFileException) {
-                    return java.nio.file.FileVisitResult.CONTINUE;
-                }
-                throw e;
+        walkFiles((file, attrs) -> {
+            if (file.getFileName().toString().endsWith(TMP_SUFFIX)
+                    && attrs.lastModifiedTime().toInstant().isBefore(cutoff) && Files.deleteIfExists(file)) {
+                deleted[0]++;
             }
         });
         return deleted[0];
@@ -126,27 +116,39 @@ public final class FileSystemObjectStore implements ObjectStore {
     @Override
     public List<String> list(String prefix) throws IOException {
         List<String> keys = new java.util.ArrayList<>();
-        // Writers rename temporary files while we walk: a file that vanishes mid-walk is skipped, not an error.
-        Files.walkFileTree(root, new java.nio.file.SimpleFileVisitor<>() {
-            @Override
-            public java.nio.file.FileVisitResult visitFile(Path file, java.nio.file.attribute.BasicFileAttributes attrs) {
-                String key = root.relativize(file).toString().replace('\\', '/');
-                if (attrs.isRegularFile() && key.startsWith(prefix) && !key.endsWith(TMP_SUFFIX)) {
-                    keys.add(key);
-                }
-                return java.nio.file.FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public java.nio.file.FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
-                if (e instanceof NoSuchFileException) {
-                    return java.nio.file.FileVisitResult.CONTINUE;
-                }
-                throw e;
+        walkFiles((file, attrs) -> {
+            String key = root.relativize(file).toString().replace('\\', '/');
+            if (key.startsWith(prefix) && !key.endsWith(TMP_SUFFIX)) {
+                keys.add(key);
             }
         });
         keys.sort(null);
         return keys;
+    }
+
+    private interface FileVisitor {
+        void visit(Path file, BasicFileAttributes attrs) throws IOException;
+    }
+
+    /** Every regular file under the root. Writers rename temporary files meanwhile: one that vanishes is skipped. */
+    private void walkFiles(FileVisitor visitor) throws IOException {
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                if (attrs.isRegularFile()) {
+                    visitor.visit(file, attrs);
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                if (e instanceof NoSuchFileException) {
+                    return FileVisitResult.CONTINUE;
+                }
+                throw e;
+            }
+        });
     }
 
     @Override

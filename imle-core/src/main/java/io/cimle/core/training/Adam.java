@@ -61,23 +61,46 @@ public final class Adam implements AutoCloseable {
         t = 0;
     }
 
-    /** Applies one update from the accumulated gradients, then zeroes them. Call outside a collector. */
-    public void step(double learningRate) {
+    /**
+     * Applies one update from the accumulated gradients, then zeroes them. Call outside a collector.
+     *
+     * @return the L1 norm of all gradients of this step (0 means no gradient reached any parameter)
+     */
+    public double step(double learningRate) {
         t++;
         double c1 = 1 - Math.pow(beta1, t);
         double c2 = 1 - Math.pow(beta2, t);
         // Temporaries of the update die with the scope; m, v and the weights change in place.
         try (NDScope ignored = new NDScope()) {
+            NDArray gradientL1 = null;
             for (int i = 0; i < parameters.size(); i++) {
                 NDArray w = parameters.get(i).getArray();
                 NDArray g = w.getGradient();
+                NDArray l1 = g.abs().sum();
+                gradientL1 = gradientL1 == null ? l1 : gradientL1.addi(l1);
                 m[i].muli(beta1).addi(g.mul(1 - beta1));
                 v[i].muli(beta2).addi(g.square().muli(1 - beta2));
                 NDArray denominator = v[i].div(c2).sqrt().addi(epsilon);
                 w.subi(m[i].mul(learningRate / c1).divi(denominator));
                 g.subi(g);
             }
+            return gradientL1 == null ? 0 : gradientL1.getFloat();
         }
+    }
+
+    /** How many parameters have no gradient tensor at all (libtorch's grad undefined): for diagnostics. */
+    public int parametersWithoutGradient() {
+        int missing = 0;
+        for (Parameter p : parameters) {
+            if (ai.djl.pytorch.jni.JniUtils.getGradient((ai.djl.pytorch.engine.PtNDArray) p.getArray()) == null) {
+                missing++;
+            }
+        }
+        return missing;
+    }
+
+    public int parameterCount() {
+        return parameters.size();
     }
 
     /** Zeroes the gradients without updating (after a step that was refused). */

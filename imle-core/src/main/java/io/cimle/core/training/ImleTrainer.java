@@ -323,7 +323,15 @@ public final class ImleTrainer implements AutoCloseable {
                 collector.backward(value);
             }
         }
-        adam.step(learningRate);
+        double gradientL1 = adam.step(learningRate);
+        if (!(gradientL1 > 0)) {
+            // An L1-type loss always has a gradient: none at all means the update did nothing and
+            // training would go on silently without learning. Stop loudly instead.
+            throw new IllegalStateException("no gradient reached the generator at epoch " + epoch + ", global step "
+                    + (progress().globalStep() + 1) + " (gradient L1 " + gradientL1 + ", loss " + loss + "; "
+                    + adam.parametersWithoutGradient() + " of " + adam.parameterCount()
+                    + " parameters have no gradient tensor); the parameters are unchanged since the last step");
+        }
         epochLossSum += loss;
         return loss;
     }

@@ -108,6 +108,11 @@ public class TrainerMetrics {
         registry.counter("cimle.trainer.storage.failures").increment();
     }
 
+    /** A gradient step reached no parameter (see NoGradientException); the loop resumed from a checkpoint. */
+    public void noGradient() {
+        registry.counter("cimle.trainer.no.gradient").increment();
+    }
+
     public void lossNotFinite() {
         lossFinite.set(0);
     }

@@ -9,6 +9,7 @@ import io.cimle.core.storage.CheckpointStore;
 import io.cimle.core.training.CheckpointPolicy;
 import io.cimle.core.training.ImleConfig;
 import io.cimle.core.training.ImleTrainer;
+import io.cimle.core.training.NoGradientException;
 import io.cimle.core.training.TrainingDivergedException;
 import io.cimle.core.training.TrainingListener;
 import io.cimle.core.training.TrainingProgress;
@@ -140,6 +141,7 @@ public class TrainingLoop {
         ImleTrainer trainer = null;
         Distance distance = null;
         long backoffMs = 1000;
+        int stalls = 0;
         try {
             while (!closing) {
                 try {
@@ -176,6 +178,16 @@ public class TrainingLoop {
                     int epoch = trainer.progress().epoch();
                     trainer.trainUntil(p -> p.epoch() != epoch || !mayTrain());
                     backoffMs = 1000;
+                    stalls = 0;
+                } catch (NoGradientException e) {
+                    // The update reached no parameter: a fresh trainer from the latest checkpoint recovers.
+                    // The same stall three times in a row is not transient: give up loudly.
+                    metrics.noGradient();
+                    if (++stalls >= 3) {
+                        throw e;
+                    }
+                    LOG.warnf("training stalled (%s); resuming from the latest checkpoint", e.getMessage());
+                    trainer = closeTrainer(trainer);
                 } catch (java.io.IOException | java.io.UncheckedIOException e) {
                     // Storage (or a read of it) failed: nothing is lost, the next attempt resumes from the
                     // latest complete checkpoint. Back off and retry rather than give up.

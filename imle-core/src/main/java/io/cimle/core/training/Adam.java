@@ -61,31 +61,52 @@ public final class Adam implements AutoCloseable {
         t = 0;
     }
 
+    /** What one step saw: the gradient's L1 norm and squared L2 norm, and whether the update was skipped. */
+    public record StepResult(double gradientL1, double gradientSquaredNorm, boolean skipped) {
+    }
+
     /**
      * Applies one update from the accumulated gradients, then zeroes them. Call outside a collector.
-     *
-     * @return the L1 norm of all gradients of this step (0 means no gradient reached any parameter)
+     * A step whose squared gradient norm is not finite is skipped (gradients zeroed, moments and
+     * weights untouched): its g^2 would make the second moment infinite, and every later update of
+     * that parameter m / sqrt(inf) = 0, so training would stop learning without a word.
      */
-    public double step(double learningRate) {
+    public StepResult step(double learningRate) {
+        double l1;
+        double squared;
+        try (NDScope ignored = new NDScope()) {
+            NDArray l1Sum = null;
+            NDArray squaredSum = null;
+            for (Parameter p : parameters) {
+                NDArray g = p.getArray().getGradient();
+                NDArray a = g.abs().sum();
+                NDArray q = g.square().sum();
+                l1Sum = l1Sum == null ? a : l1Sum.addi(a);
+                squaredSum = squaredSum == null ? q : squaredSum.addi(q);
+            }
+            l1 = l1Sum == null ? 0 : l1Sum.getFloat();
+            squared = squaredSum == null ? 0 : squaredSum.getFloat();
+        }
+        if (!Double.isFinite(squared) || !Double.isFinite(l1)) {
+            zeroGradients();
+            return new StepResult(l1, squared, true);
+        }
         t++;
         double c1 = 1 - Math.pow(beta1, t);
         double c2 = 1 - Math.pow(beta2, t);
         // Temporaries of the update die with the scope; m, v and the weights change in place.
         try (NDScope ignored = new NDScope()) {
-            NDArray gradientL1 = null;
             for (int i = 0; i < parameters.size(); i++) {
                 NDArray w = parameters.get(i).getArray();
                 NDArray g = w.getGradient();
-                NDArray l1 = g.abs().sum();
-                gradientL1 = gradientL1 == null ? l1 : gradientL1.addi(l1);
                 m[i].muli(beta1).addi(g.mul(1 - beta1));
                 v[i].muli(beta2).addi(g.square().muli(1 - beta2));
                 NDArray denominator = v[i].div(c2).sqrt().addi(epsilon);
                 w.subi(m[i].mul(learningRate / c1).divi(denominator));
                 g.subi(g);
             }
-            return gradientL1 == null ? 0 : gradientL1.getFloat();
         }
+        return new StepResult(l1, squared, false);
     }
 
     /** How many parameters have no gradient tensor at all (libtorch's grad undefined): for diagnostics. */

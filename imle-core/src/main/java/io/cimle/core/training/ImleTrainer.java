@@ -222,6 +222,8 @@ public final class ImleTrainer implements AutoCloseable {
     }
 
     private double epochLossSum;
+    private static final System.Logger LOG = System.getLogger(ImleTrainer.class.getName());
+    private long skippedSteps;
 
     /** S example indices: by the rebalancing sampler, else uniformly (without replacement while S <= N). */
     int[] pickExamples() {
@@ -323,14 +325,17 @@ public final class ImleTrainer implements AutoCloseable {
                 collector.backward(value);
             }
         }
-        double gradientL1 = adam.step(learningRate);
-        if (!(gradientL1 > 0)) {
-            // An L1-type loss always has a gradient: none at all means the update did nothing and
-            // training would go on silently without learning. Stop loudly instead.
-            throw new IllegalStateException("no gradient reached the generator at epoch " + epoch + ", global step "
-                    + (progress().globalStep() + 1) + " (gradient L1 " + gradientL1 + ", loss " + loss + "; "
-                    + adam.parametersWithoutGradient() + " of " + adam.parameterCount()
-                    + " parameters have no gradient tensor); the parameters are unchanged since the last step");
+        Adam.StepResult step = adam.step(learningRate);
+        if (step.skipped()) {
+            skippedSteps++;
+            LOG.log(System.Logger.Level.WARNING, "epoch {0}, step {1}: gradient norm not finite (squared L2 {2}); update "
+                    + "skipped ({3} so far)", epoch, progress().globalStep() + 1, step.gradientSquaredNorm(), skippedSteps);
+        } else if (!(step.gradientL1() > 0)) {
+            // A pixel-wise loss always has a gradient: none at all means training would go on without
+            // learning and without saying so.
+            throw new NoGradientException(epoch, progress().globalStep() + 1, "gradient L1 " + step.gradientL1()
+                    + ", loss " + loss + ", " + adam.parametersWithoutGradient() + " of " + adam.parameterCount()
+                    + " parameters without a gradient tensor");
         }
         epochLossSum += loss;
         return loss;
@@ -397,6 +402,11 @@ public final class ImleTrainer implements AutoCloseable {
 
     public GeneratorNetwork network() {
         return network;
+    }
+
+    /** Steps of this trainer whose update was skipped because the gradient overflowed. */
+    public long skippedSteps() {
+        return skippedSteps;
     }
 
     public ImleConfig config() {

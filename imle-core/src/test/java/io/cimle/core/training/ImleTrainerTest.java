@@ -164,8 +164,30 @@ class ImleTrainerTest {
     }
 
     /** A distance whose loss is NaN. */
+    /** A loss that ignores the generated image has no gradient: the trainer must say so, not go on. */
+    @Test
+    void aStepWithoutAnyGradientStopsLoudly() {
+        List<Example> data = TrainingFixtures.toyExamples(4, 5);
+        try (GeneratorNetwork net = TrainingFixtures.tinyNetwork(4); Distance d = new NanDistance(0f);
+             ImleTrainer trainer = new ImleTrainer(net, d, data, null, TrainingFixtures.tinyImle())) {
+            NoGradientException e = assertThrows(NoGradientException.class, trainer::train);
+            assertEquals(1, e.step());
+            assertTrue(e.getMessage().contains("no gradient reached the generator"), e.getMessage());
+        }
+    }
+
+    /** The pyramid L1 distance times a constant: NaN poisons the loss, 0 removes every gradient. */
     private static final class NanDistance implements Distance {
         private final PyramidL1Distance inner = PyramidL1Distance.defaults();
+        private final float factor;
+
+        NanDistance() {
+            this(Float.NaN);
+        }
+
+        NanDistance(float factor) {
+            this.factor = factor;
+        }
 
         @Override
         public String describe() {
@@ -174,7 +196,7 @@ class ImleTrainerTest {
 
         @Override
         public NDArray perSample(NDArray generated, NDArray target, NDArray mask) {
-            return inner.perSample(generated, target, mask).mul(Float.NaN);
+            return inner.perSample(generated, target, mask).mul(factor);
         }
 
         @Override

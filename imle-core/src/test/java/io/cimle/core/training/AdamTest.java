@@ -1,0 +1,51 @@
+package io.cimle.core.training;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.ParameterList;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class AdamTest {
+    /** Makes {@code gradient} the gradient of w: d(sum(w * g))/dw = g. */
+    private static void backward(NDManager m, NDArray w, float[] gradient) {
+        try (ai.djl.training.GradientCollector c = m.getEngine().newGradientCollector()) {
+            c.backward(w.mul(m.create(gradient)).sum());
+        }
+    }
+
+    /** One overflowing gradient would make the second moment infinite and freeze the weight for good. */
+    @Test
+    void anOverflowingGradientIsSkippedAndLaterStepsStillLearn() {
+        try (NDManager m = NDManager.newBaseManager("PyTorch")) {
+            Parameter p = Parameter.builder().setName("w").setType(Parameter.Type.WEIGHT).build();
+            p.setShape(new Shape(3));
+            p.setInitializer(ai.djl.training.initializer.Initializer.ONES);
+            p.initialize(m, DataType.FLOAT32);
+            ParameterList list = new ParameterList();
+            list.add("w", p);
+            try (Adam adam = new Adam(list, m, 0.9, 0.999, 1e-8)) {
+                NDArray w = p.getArray();
+                backward(m, w, new float[] {1e20f, 1f, -1f}); // (1e20)^2 overflows float32
+                Adam.StepResult skipped = adam.step(0.1);
+                assertTrue(skipped.skipped(), "step with a non-finite squared norm is skipped");
+                assertArrayEquals(new float[] {1, 1, 1}, w.toFloatArray(), 0f);
+                assertEquals(0, adam.stepCount());
+                assertArrayEquals(new float[] {0, 0, 0}, w.getGradient().toFloatArray(), 0f, "gradients zeroed");
+
+                backward(m, w, new float[] {1f, 1f, -1f});
+                Adam.StepResult normal = adam.step(0.1);
+                assertFalse(normal.skipped());
+                assertEquals(3.0, normal.gradientL1(), 1e-6);
+                assertArrayEquals(new float[] {0.9f, 0.9f, 1.1f}, w.toFloatArray(), 1e-5f);
+            }
+        }
+    }
+}

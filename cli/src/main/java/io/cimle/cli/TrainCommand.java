@@ -56,6 +56,11 @@ final class TrainCommand implements Callable<Integer> {
     Integer batch;
     @Option(names = "--lr", description = "Learning rate (default 1e-4).")
     Double lr;
+    @Option(names = "--decay-epoch", description = "After this epoch lr / 10, a re-drawn noise encoder and a fresh Adam "
+            + "(the reference schedule); 0 = never (default 5).")
+    Integer decayEpoch;
+    @Option(names = "--decay-keeps-encoder", description = "Make that decay a plain lr / 10 (no re-drawn encoder, no Adam reset).")
+    boolean decayKeepsEncoder;
     @Option(names = "--seed", description = "Seed (default 42).")
     Long seed;
     @Option(names = "--mode", description = "imle|regression (default imle).")
@@ -91,6 +96,9 @@ final class TrainCommand implements Callable<Integer> {
 
     Result run() throws Exception {
         Device dev = CliSupport.device(device);
+        if (decayEpoch != null && decayEpoch < 0) {
+            throw new IllegalArgumentException("--decay-epoch must be >= 0, got " + decayEpoch);
+        }
         if (!Files.isDirectory(data)) {
             throw new IllegalArgumentException("data directory " + data + " does not exist");
         }
@@ -158,6 +166,10 @@ final class TrainCommand implements Callable<Integer> {
         if (seed != null) {
             c = c.withSeed(seed);
         }
+        if (decayEpoch != null) {
+            c = c.withDecay(decayEpoch, decayEpoch > 0);
+        }
+        c = c.withDecayResetsEncoder(!decayKeepsEncoder);
         if (mode != null) {
             c = c.withMode(switch (mode.toLowerCase(Locale.ROOT)) {
                 case "imle" -> TrainingMode.IMLE;
@@ -170,11 +182,10 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     NoiseMode noiseMode() {
-        return switch (noise.toLowerCase(Locale.ROOT)) {
-            case "encoder" -> NoiseMode.ENCODER;
-            case "raw" -> NoiseMode.RAW;
-            case "vector" -> NoiseMode.VECTOR;
-            default -> throw new IllegalArgumentException("--noise must be encoder, raw or vector, got '" + noise + "'");
-        };
+        try {
+            return NoiseMode.byName(noise);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--noise must be encoder, raw or vector, got '" + noise + "'", e);
+        }
     }
 }

@@ -65,6 +65,18 @@ class CimleCliTest {
     }
 
     @Test
+    void badTrainingOptionsNameTheOption() {
+        Path data = dir.resolve("few");
+        assertEquals(0, CimleCli.run("toy-scenes", "--out", data.toString(), "-n", "2", "--size", "32x16"));
+        String err = captureErr(() -> assertEquals(2, CimleCli.run("train", "--data", data.toString(), "--out",
+                dir.resolve("r1").toString(), "--preset", "tiny", "--noise", "pixels")));
+        assertTrue(err.startsWith("error: --noise must be encoder, raw or vector, got 'pixels'"), err);
+        err = captureErr(() -> assertEquals(2, CimleCli.run("train", "--data", data.toString(), "--out",
+                dir.resolve("r2").toString(), "--preset", "tiny", "--decay-epoch", "-1")));
+        assertTrue(err.startsWith("error: --decay-epoch must be >= 0"), err);
+    }
+
+    @Test
     void badFilesGiveAClearMessage() throws Exception {
         Path junk = dir.resolve("junk.ckpt");
         Files.writeString(junk, "not a zip");

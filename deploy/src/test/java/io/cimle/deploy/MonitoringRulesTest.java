@@ -33,7 +33,7 @@ class MonitoringRulesTest {
                 .map(r -> (String) r.get("alert")).collect(Collectors.toSet());
         for (String required : List.of("CimleGeneratorConsumerLagGrowing", "CimleGeneratorErrorRateHigh",
                 "CimleGeneratorLatencyP99High", "CimleTrainerCheckpointStale", "CimleTrainerNoLeader",
-                "CimleTrainerLossNotFinite")) {
+                "CimleTrainerLossNotFinite", "CimleTrainerStorageFailing", "CimleTrainerNoGradient")) {
             assertTrue(alerts.contains(required), "missing alert " + required);
         }
         String test = DeployFiles.read(DeployFiles.monitoring().resolve("rules/cimle-rules.test.yaml"));

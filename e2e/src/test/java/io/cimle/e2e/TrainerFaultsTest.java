@@ -92,7 +92,7 @@ class TrainerFaultsTest {
             LocalStack.Service second = Rig.trainer(stack, "trainer-restarted", bootstrap, store, 2, List.of());
             Rig.awaitReady(stack, second);
             stack.awaitLog(second, "resuming from checkpoint", Duration.ofMinutes(2));
-            Matcher m = Pattern.compile("resuming from checkpoint (\\d+) \\(epoch \\d+, step (\\d+)\\)")
+            Matcher m = Pattern.compile("resuming from checkpoint (\\d+) \\(epoch \\d+, step (\\d+)[,)]")
                     .matcher(Files.readString(second.log()));
             assertTrue(m.find(), "resume line");
             assertEquals(last.version(), m.group(1), "resumed from the last complete checkpoint");

@@ -58,6 +58,9 @@ public class TrainerMetrics {
         Counter.builder("cimle.trainer.pairs.rejected").tag("reason", ErrorCode.INVALID_REQUEST.name()).register(registry);
         Counter.builder("cimle.trainer.storage.failures").description("Storage failures the training loop retried")
                 .register(registry);
+        Counter.builder("cimle.trainer.no.gradient")
+                .description("Steps that reached no parameter; the loop resumed from the latest checkpoint")
+                .register(registry);
     }
 
     private Timer histogram(String name, String description) {

@@ -37,6 +37,15 @@ public interface TrainerSettings {
         @WithDefault("tiny")
         String preset();
 
+        /**
+         * How the latent code reaches the modules: encoder (per-pixel noise through the noise encoder, the
+         * reference code), vector (a low-dimensional code tiled over the image, then the encoder: the paper's
+         * text, and the better mode coverage on toy scenes at small) or raw (no encoder, the paper's ablation).
+         * A resumed checkpoint keeps its own.
+         */
+        @WithDefault("encoder")
+        String noise();
+
         /** Training starts once the data set holds this many pairs. */
         @WithDefault("16")
         int minDatasetSize();
@@ -107,6 +116,10 @@ public interface TrainerSettings {
         /** Whether that decay happens at all (off for short toy runs with many small epochs). */
         @WithDefault("true")
         boolean decay();
+
+        /** Whether the decay also re-initialises the noise encoder and resets Adam (the reference); false = lr / 10 only. */
+        @WithDefault("true")
+        boolean decayResetsEncoder();
 
         /** Candidates per no-grad forward pass during nearest-sample selection (memory vs speed). */
         @WithDefault("40")

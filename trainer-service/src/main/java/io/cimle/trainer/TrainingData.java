@@ -4,6 +4,7 @@ import io.cimle.core.data.LabelSet;
 import io.cimle.core.data.LabelSets;
 import io.cimle.core.data.UnknownLabelPolicy;
 import io.cimle.core.model.ModelConfig;
+import io.cimle.core.model.NoiseMode;
 import io.cimle.core.model.Presets;
 import io.cimle.core.storage.ObjectStore;
 import jakarta.annotation.PostConstruct;
@@ -30,7 +31,8 @@ public class TrainingData {
     @PostConstruct
     void init() {
         labels = settings.model().labelsFile().map(TrainingData::readLabels).orElseGet(() -> LabelSets.byName(settings.model().labels()));
-        modelConfig = Presets.byName(settings.trainer().preset(), labels.channels());
+        modelConfig = Presets.byName(settings.trainer().preset(), labels.channels())
+                .withNoiseMode(NoiseMode.byName(settings.trainer().noise()));
         store = new DatasetStore(objectStore, settings.model().name(), labels);
         UnknownLabelPolicy policy = "reject".equalsIgnoreCase(settings.trainer().unknownLabels())
                 ? UnknownLabelPolicy.REJECT : UnknownLabelPolicy.VOID;

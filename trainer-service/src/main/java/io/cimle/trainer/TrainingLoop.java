@@ -233,15 +233,16 @@ public class TrainingLoop {
             if (latest.isPresent()) {
                 from = Checkpoint.readFrom(new ByteArrayInputStream(checkpoints.read(latest.get())));
                 version = latest.get().version();
-                LOG.infof("resuming from checkpoint %s (epoch %d, step %d)", latest.get().version(), from.epoch(), from.step());
+                LOG.infof("resuming from checkpoint %s (epoch %d, step %d, noise %s)", latest.get().version(),
+                        from.epoch(), from.step(), from.config().noiseMode().optionName());
             }
         }
         ImleTrainer trainer;
         if (from != null) {
             trainer = ImleTrainer.resume(withoutRarity(from), distance, examples, config, device());
         } else {
-            LOG.infof("starting a new %s model %s on %d pairs", data.modelConfig().presetName(), settings.model().name(),
-                    examples.size());
+            LOG.infof("starting a new %s model %s (noise %s) on %d pairs", data.modelConfig().presetName(),
+                    settings.model().name(), data.modelConfig().noiseMode().optionName(), examples.size());
             GeneratorNetwork network = GeneratorNetwork.create(data.modelConfig(), device(), config.seed());
             freshNetwork = network;
             trainer = new ImleTrainer(network, distance, examples, null, config);
@@ -306,7 +307,8 @@ public class TrainingLoop {
                 .withSamplesPerExample(s.samples()).withStepsPerEpoch(s.steps()).withSubBatch(s.subBatch())
                 .withLearningRate(s.learningRate()).withEpochs(s.epochs()).withSeed(s.seed())
                 .withRebalancing(s.lossRebalancing(), s.datasetRebalancing())
-                .withDecay(s.decayEpoch(), s.decay()).withSelectionBatch(s.selectionBatch());
+                .withDecay(s.decayEpoch(), s.decay()).withDecayResetsEncoder(s.decayResetsEncoder())
+                .withSelectionBatch(s.selectionBatch());
     }
 
     private DistanceConfig distanceConfig() {

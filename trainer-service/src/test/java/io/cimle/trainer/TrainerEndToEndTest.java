@@ -81,7 +81,8 @@ class TrainerEndToEndTest {
                 "cimle_trainer_loss_finite", "cimle_trainer_selection_seconds_bucket", "cimle_trainer_update_seconds_bucket",
                 "cimle_trainer_samples_per_second", "cimle_trainer_checkpoint_age_seconds",
                 "cimle_trainer_checkpoint_size_bytes", "cimle_trainer_checkpoint_duration_seconds_bucket",
-                "cimle_trainer_leader", "cimle_trainer_consumer_lag")) {
+                "cimle_trainer_leader", "cimle_trainer_consumer_lag",
+                "cimle_trainer_storage_failures_total", "cimle_trainer_no_gradient_total")) {
             assertTrue(metrics.contains(name), "missing metric " + name);
         }
         given().get("/q/health/ready").then().statusCode(200);

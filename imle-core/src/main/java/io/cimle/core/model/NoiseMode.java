@@ -1,11 +1,31 @@
 package io.cimle.core.model;
 
+import java.util.Locale;
+
 /** How the latent code reaches the refinement modules. */
 public enum NoiseMode {
-    /** The paper's method: per-pixel Gaussian noise, concatenated with the layout, through the noise encoder. */
+    /** The reference code's method: per-pixel Gaussian noise, concatenated with the layout, through the noise encoder. */
     ENCODER,
     /** Ablation ("no noise encoder"): the per-pixel Gaussian noise goes straight to every module. */
     RAW,
-    /** A low-dimensional Gaussian vector, tiled over the image, then through the noise encoder. */
-    VECTOR
+    /**
+     * The paper's text: a low-dimensional Gaussian vector, tiled over the image, then through the noise
+     * encoder. One global code steers global appearance (time of day) far more directly than per-pixel noise.
+     */
+    VECTOR;
+
+    /** {@code encoder}, {@code raw} or {@code vector}, any case; the name users write in options and config. */
+    public static NoiseMode byName(String name) {
+        for (NoiseMode m : values()) {
+            if (m.name().equalsIgnoreCase(name == null ? "" : name.trim())) {
+                return m;
+            }
+        }
+        throw new IllegalArgumentException("noise mode must be encoder, raw or vector, got '" + name + "'");
+    }
+
+    /** The lower-case name {@link #byName} reads. */
+    public String optionName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
 }

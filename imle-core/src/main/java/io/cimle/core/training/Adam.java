@@ -91,6 +91,11 @@ public final class Adam implements AutoCloseable {
             zeroGradients();
             return new StepResult(l1, squared, true);
         }
+        if (l1 == 0) {
+            // Nothing reached the parameters: leave weights and moments as they are (momentum alone would
+            // still move them), so the caller can stop on an unchanged state.
+            return new StepResult(0, squared, false);
+        }
         t++;
         double c1 = 1 - Math.pow(beta1, t);
         double c2 = 1 - Math.pow(beta2, t);

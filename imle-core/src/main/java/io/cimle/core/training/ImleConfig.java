@@ -30,14 +30,16 @@ import java.util.Objects;
  * @param beta1             Adam's first-moment decay. Default 0.9
  * @param beta2             Adam's second-moment decay. Default 0.999
  * @param adamEpsilon       Adam's epsilon. Default 1e-8
+ * @param decayResetsEncoder whether the decay also re-initialises the noise encoder and resets Adam (the
+ *                          reference); false makes it a plain lr/10 that lets a trained model settle. Default true
  */
 public record ImleConfig(int examplesPerEpoch, int samplesPerExample, int stepsPerEpoch, int subBatch,
                          double learningRate, int epochs, int decayEpoch, boolean decayEnabled, int selectionBatch,
                          long seed, boolean lossRebalancing, boolean datasetRebalancing, TrainingMode mode,
-                         double beta1, double beta2, double adamEpsilon) {
+                         double beta1, double beta2, double adamEpsilon, boolean decayResetsEncoder) {
 
     public static final ImleConfig DEFAULT = new ImleConfig(400, 10, 10_000, 1, 1e-4, 16, 5, true, 40, 42L,
-            true, true, TrainingMode.IMLE, 0.9, 0.999, 1e-8);
+            true, true, TrainingMode.IMLE, 0.9, 0.999, 1e-8, true);
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -84,14 +86,16 @@ public record ImleConfig(int examplesPerEpoch, int samplesPerExample, int stepsP
                                @JsonProperty("mode") TrainingMode mode,
                                @JsonProperty("beta1") Double beta1,
                                @JsonProperty("beta2") Double beta2,
-                               @JsonProperty("adamEpsilon") Double adamEpsilon) {
+                               @JsonProperty("adamEpsilon") Double adamEpsilon,
+                               @JsonProperty("decayResetsEncoder") Boolean decayResetsEncoder) {
         ImleConfig d = DEFAULT;
         return new ImleConfig(or(examplesPerEpoch, d.examplesPerEpoch), or(samplesPerExample, d.samplesPerExample),
                 or(stepsPerEpoch, d.stepsPerEpoch), or(subBatch, d.subBatch), or(learningRate, d.learningRate),
                 or(epochs, d.epochs), or(decayEpoch, d.decayEpoch), or(decayEnabled, d.decayEnabled),
                 or(selectionBatch, d.selectionBatch), or(seed, d.seed), or(lossRebalancing, d.lossRebalancing),
                 or(datasetRebalancing, d.datasetRebalancing), or(mode, d.mode), or(beta1, d.beta1),
-                or(beta2, d.beta2), or(adamEpsilon, d.adamEpsilon));
+                or(beta2, d.beta2), or(adamEpsilon, d.adamEpsilon),
+                or(decayResetsEncoder, d.decayResetsEncoder));
     }
 
     public String toJson() {
@@ -116,6 +120,11 @@ public record ImleConfig(int examplesPerEpoch, int samplesPerExample, int stepsP
         return decayEnabled && decayEpoch > 0 && epoch == decayEpoch;
     }
 
+    /** Whether the encoder re-init and Adam reset happen at the start of 0-based epoch {@code e}. */
+    public boolean resetsEncoderAt(int epoch) {
+        return decaysAt(epoch) && decayResetsEncoder;
+    }
+
     /** The learning rate in force during 0-based epoch {@code e}. */
     public double learningRateAt(int epoch) {
         return decayEnabled && decayEpoch > 0 && epoch >= decayEpoch ? learningRate / 10 : learningRate;
@@ -124,66 +133,73 @@ public record ImleConfig(int examplesPerEpoch, int samplesPerExample, int stepsP
     public ImleConfig withExamplesPerEpoch(int v) {
         return new ImleConfig(v, samplesPerExample, stepsPerEpoch, Math.min(subBatch, v), learningRate, epochs,
                 decayEpoch, decayEnabled, selectionBatch, seed, lossRebalancing, datasetRebalancing, mode, beta1,
-                beta2, adamEpsilon);
+                beta2, adamEpsilon, decayResetsEncoder);
     }
 
     public ImleConfig withSamplesPerExample(int v) {
         return new ImleConfig(examplesPerEpoch, v, stepsPerEpoch, subBatch, learningRate, epochs, decayEpoch,
                 decayEnabled, selectionBatch, seed, lossRebalancing, datasetRebalancing, mode, beta1, beta2,
-                adamEpsilon);
+                adamEpsilon, decayResetsEncoder);
     }
 
     public ImleConfig withStepsPerEpoch(int v) {
         return new ImleConfig(examplesPerEpoch, samplesPerExample, v, subBatch, learningRate, epochs, decayEpoch,
                 decayEnabled, selectionBatch, seed, lossRebalancing, datasetRebalancing, mode, beta1, beta2,
-                adamEpsilon);
+                adamEpsilon, decayResetsEncoder);
     }
 
     public ImleConfig withSubBatch(int v) {
         return new ImleConfig(examplesPerEpoch, samplesPerExample, stepsPerEpoch, v, learningRate, epochs, decayEpoch,
                 decayEnabled, selectionBatch, seed, lossRebalancing, datasetRebalancing, mode, beta1, beta2,
-                adamEpsilon);
+                adamEpsilon, decayResetsEncoder);
     }
 
     public ImleConfig withLearningRate(double v) {
         return new ImleConfig(examplesPerEpoch, samplesPerExample, stepsPerEpoch, subBatch, v, epochs, decayEpoch,
                 decayEnabled, selectionBatch, seed, lossRebalancing, datasetRebalancing, mode, beta1, beta2,
-                adamEpsilon);
+                adamEpsilon, decayResetsEncoder);
     }
 
     public ImleConfig withEpochs(int v) {
         return new ImleConfig(examplesPerEpoch, samplesPerExample, stepsPerEpoch, subBatch, learningRate, v,
                 decayEpoch, decayEnabled, selectionBatch, seed, lossRebalancing, datasetRebalancing, mode, beta1,
-                beta2, adamEpsilon);
+                beta2, adamEpsilon, decayResetsEncoder);
     }
 
     public ImleConfig withDecay(int epoch, boolean enabled) {
         return new ImleConfig(examplesPerEpoch, samplesPerExample, stepsPerEpoch, subBatch, learningRate, epochs,
                 epoch, enabled, selectionBatch, seed, lossRebalancing, datasetRebalancing, mode, beta1, beta2,
-                adamEpsilon);
+                adamEpsilon, decayResetsEncoder);
+    }
+
+    public ImleConfig withDecayResetsEncoder(boolean v) {
+        return new ImleConfig(examplesPerEpoch, samplesPerExample, stepsPerEpoch, subBatch, learningRate, epochs,
+                decayEpoch, decayEnabled, selectionBatch, seed, lossRebalancing, datasetRebalancing, mode, beta1, beta2,
+                adamEpsilon, v);
     }
 
     public ImleConfig withSelectionBatch(int v) {
         return new ImleConfig(examplesPerEpoch, samplesPerExample, stepsPerEpoch, subBatch, learningRate, epochs,
                 decayEpoch, decayEnabled, v, seed, lossRebalancing, datasetRebalancing, mode, beta1, beta2,
-                adamEpsilon);
+                adamEpsilon, decayResetsEncoder);
     }
 
     public ImleConfig withSeed(long v) {
         return new ImleConfig(examplesPerEpoch, samplesPerExample, stepsPerEpoch, subBatch, learningRate, epochs,
                 decayEpoch, decayEnabled, selectionBatch, v, lossRebalancing, datasetRebalancing, mode, beta1, beta2,
-                adamEpsilon);
+                adamEpsilon, decayResetsEncoder);
     }
 
     public ImleConfig withRebalancing(boolean loss, boolean dataset) {
         return new ImleConfig(examplesPerEpoch, samplesPerExample, stepsPerEpoch, subBatch, learningRate, epochs,
-                decayEpoch, decayEnabled, selectionBatch, seed, loss, dataset, mode, beta1, beta2, adamEpsilon);
+                decayEpoch, decayEnabled, selectionBatch, seed, loss, dataset, mode, beta1, beta2, adamEpsilon,
+                decayResetsEncoder);
     }
 
     public ImleConfig withMode(TrainingMode v) {
         return new ImleConfig(examplesPerEpoch, samplesPerExample, stepsPerEpoch, subBatch, learningRate, epochs,
                 decayEpoch, decayEnabled, selectionBatch, seed, lossRebalancing, datasetRebalancing, v, beta1, beta2,
-                adamEpsilon);
+                adamEpsilon, decayResetsEncoder);
     }
 
     private static <T> T or(T value, T fallback) {

@@ -194,7 +194,7 @@ public final class ImleTrainer implements AutoCloseable {
 
     /** Decay if due, pick S, and (IMLE) keep the nearest of m samples for each. */
     private void beginEpoch() {
-        if (config.decaysAt(epoch)) {
+        if (config.resetsEncoderAt(epoch)) {
             // Seed the engine from our stream so the re-drawn encoder is the same on resume.
             network.manager().getEngine().setRandomSeed((int) rng.nextLong());
             network.reinitialiseNoiseEncoder();
@@ -307,6 +307,34 @@ public final class ImleTrainer implements AutoCloseable {
             idx[i] = selected[positions[i]];
             codes.add(code(selectedSeeds[positions[i]]));
         }
+        double loss = forwardBackward(idx, codes);
+        Adam.StepResult step = adam.step(learningRate);
+        if (!step.skipped() && !(step.gradientL1() > 0)) {
+            // Seen now and then on CPU libtorch (cause unknown): the backward pass reached no parameter
+            // while the loss was finite. Nothing changed, so the same step once more is safe; a second
+            // miss stops below.
+            LOG.log(System.Logger.Level.WARNING, "epoch {0}, step {1}: no gradient reached the generator (loss {2});"
+                    + " repeating the step once", epoch, progress().globalStep() + 1, loss);
+            loss = forwardBackward(idx, codes);
+            step = adam.step(learningRate);
+        }
+        if (step.skipped()) {
+            skippedSteps++;
+            LOG.log(System.Logger.Level.WARNING, "epoch {0}, step {1}: gradient norm not finite (squared L2 {2}); update "
+                    + "skipped ({3} so far)", epoch, progress().globalStep() + 1, step.gradientSquaredNorm(), skippedSteps);
+        } else if (!(step.gradientL1() > 0)) {
+            // A pixel-wise loss always has a gradient: none at all means training would go on without
+            // learning and without saying so.
+            throw new NoGradientException(epoch, progress().globalStep() + 1, "gradient L1 " + step.gradientL1()
+                    + ", loss " + loss + ", " + adam.parametersWithoutGradient() + " of " + adam.parameterCount()
+                    + " parameters without a gradient tensor");
+        }
+        epochLossSum += loss;
+        return loss;
+    }
+
+    /** Forward and backward of one sub-batch (gradients accumulate on the parameters); the mean loss. */
+    private double forwardBackward(int[] idx, List<LatentCode> codes) {
         double loss;
         try (NDManager sub = network.manager().newSubManager()) {
             NDArray layout = LayoutTensors.oneHot(sub, layoutsOf(idx)); // (b, C, H, W)
@@ -325,19 +353,6 @@ public final class ImleTrainer implements AutoCloseable {
                 collector.backward(value);
             }
         }
-        Adam.StepResult step = adam.step(learningRate);
-        if (step.skipped()) {
-            skippedSteps++;
-            LOG.log(System.Logger.Level.WARNING, "epoch {0}, step {1}: gradient norm not finite (squared L2 {2}); update "
-                    + "skipped ({3} so far)", epoch, progress().globalStep() + 1, step.gradientSquaredNorm(), skippedSteps);
-        } else if (!(step.gradientL1() > 0)) {
-            // A pixel-wise loss always has a gradient: none at all means training would go on without
-            // learning and without saying so.
-            throw new NoGradientException(epoch, progress().globalStep() + 1, "gradient L1 " + step.gradientL1()
-                    + ", loss " + loss + ", " + adam.parametersWithoutGradient() + " of " + adam.parameterCount()
-                    + " parameters without a gradient tensor");
-        }
-        epochLossSum += loss;
         return loss;
     }
 

@@ -3,6 +3,7 @@ package io.cimle.core.training;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -37,6 +38,12 @@ class ImleConfigTest {
         assertEquals(1e-5, c.learningRateAt(5), 1e-12);
         assertTrue(c.decaysAt(5));
         assertEquals(1e-4, c.withDecay(5, false).learningRateAt(10));
+        assertTrue(c.resetsEncoderAt(5));
+        assertFalse(c.resetsEncoderAt(6));
+        ImleConfig plain = c.withDecayResetsEncoder(false);
+        assertFalse(plain.resetsEncoderAt(5));
+        assertEquals(1e-5, plain.learningRateAt(5), 1e-12);
+        assertFalse(plain.withDecay(5, false).resetsEncoderAt(5));
     }
 
     @Test

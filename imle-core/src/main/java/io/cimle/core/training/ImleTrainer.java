@@ -38,6 +38,7 @@ public final class ImleTrainer implements AutoCloseable {
     static final String CONFIG = "training/imle-config.json";
     static final String RARITY = "training/rarity.json";
     private static final long SAMPLER_SALT = 0x5A3C_91E7_0D4B_2F61L;
+    private static final System.Logger LOG = System.getLogger(ImleTrainer.class.getName());
 
     private final GeneratorNetwork network;
     private final boolean ownsNetwork;
@@ -222,7 +223,6 @@ public final class ImleTrainer implements AutoCloseable {
     }
 
     private double epochLossSum;
-    private static final System.Logger LOG = System.getLogger(ImleTrainer.class.getName());
     private long skippedSteps;
 
     /** S example indices: by the rebalancing sampler, else uniformly (without replacement while S <= N). */

@@ -38,7 +38,7 @@ public final class LayerNorm2d extends AbstractBlock {
         NDArray mean = flat.mean(new int[] {1}, true);                   // (N, 1)
         NDArray centred = flat.sub(mean);                                // (N, C*H*W)
         NDArray variance = centred.square().mean(new int[] {1}, true);   // (N, 1)
-        NDArray normalised = centred.div(variance.add(EPSILON).sqrt()).reshape(shape); // (N, C, H, W)
+        NDArray normalised = centred.div(Scalars.plus(variance, EPSILON).sqrt()).reshape(shape); // (N, C, H, W)
         // Per-channel affine; reshaped views go to the batch's manager, not the parameters' one.
         NDArray scale = store.getValue(gamma, x.getDevice(), training).reshape(1, channels, 1, 1);
         NDArray shift = store.getValue(beta, x.getDevice(), training).reshape(1, channels, 1, 1);

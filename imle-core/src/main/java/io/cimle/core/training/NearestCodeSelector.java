@@ -9,6 +9,7 @@ import io.cimle.core.model.GeneratorNetwork;
 import io.cimle.core.model.LatentCode;
 import io.cimle.core.model.LatentCodes;
 import io.cimle.core.model.LayoutTensors;
+import io.cimle.core.model.Scalars;
 import io.cimle.core.training.distance.Distance;
 import io.cimle.core.training.distance.TargetFeatures;
 
@@ -142,6 +143,6 @@ public final class NearestCodeSelector {
 
     /** [-1, 1] generator output to the distance's 0..255 space. */
     public static NDArray to255(NDArray x) {
-        return x.add(1f).muli(127.5f);
+        return Scalars.times(Scalars.plus(x, 1), 127.5);
     }
 }

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.pooling.Pool;
+import io.cimle.core.model.Scalars;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -110,7 +111,7 @@ abstract class FeatureTermDistance implements Distance {
             if (masks != null) {
                 diff = diff.mul(crop(masks.get(gk.scale()), diff.getShape())); // mask (N|1, 1, h, w)
             }
-            NDArray term = meanPerSample(diff).mul(gk.weight()); // (N,)
+            NDArray term = Scalars.times(meanPerSample(diff), gk.weight()); // (N,)
             total = total == null ? term : total.add(term);
         }
         return total;

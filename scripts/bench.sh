@@ -9,6 +9,8 @@ cd "$ROOT"
 
 # libtorch (oneDNN) returns NaN from AVX-512 convolutions on some CPUs: pin AVX2 for every JVM.
 export ONEDNN_MAX_CPU_ISA="${ONEDNN_MAX_CPU_ISA:-AVX2}"
+# OpenMP threads sleep when idle: a spinning team ran 20x slower beside another busy process.
+export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
 JAVA_OPTS="${JAVA_OPTS:-} -Dai.djl.offline=true -DDJL_CACHE_DIR=${DJL_CACHE_DIR:-$HOME/.djl.ai}"
 MODULES="proto kafka-local imle-core service-support generator-service bench"
 

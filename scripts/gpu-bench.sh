@@ -34,6 +34,8 @@ if ! ls "$LIB"/pytorch-native-cu124-*.jar >/dev/null 2>&1 || [ ! -f "$LIB/bench.
 fi
 
 export ONEDNN_MAX_CPU_ISA="${ONEDNN_MAX_CPU_ISA:-AVX2}"
+# OpenMP threads sleep when idle: a spinning team ran 20x slower beside another busy process.
+export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
 # A separate DJL cache: the CUDA libtorch extracts beside, not over, the CPU one.
 JAVA_OPTS="${JAVA_OPTS:-} -Dai.djl.offline=true -DDJL_CACHE_DIR=${DJL_CACHE_DIR:-$HOME/.djl.ai-cuda}"
 set +e

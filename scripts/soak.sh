@@ -9,6 +9,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export ONEDNN_MAX_CPU_ISA="${ONEDNN_MAX_CPU_ISA:-AVX2}"
+# OpenMP threads sleep when idle: a spinning team ran 20x slower beside another busy process.
+export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
 ./mvnw -q -B install -DskipTests
 mkdir -p target/soak
 ./mvnw -B verify -pl e2e -Plong \

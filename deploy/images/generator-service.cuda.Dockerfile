@@ -21,7 +21,10 @@ WORKDIR /deployments
 EXPOSE 8080
 USER 185
 
+# libtorch's OpenMP threads sleep when idle instead of spinning: beside other busy processes a
+# spinning team ran 20x slower (README, "Reproducible training").
 ENV ONEDNN_MAX_CPU_ISA=AVX2 \
+    OMP_WAIT_POLICY=PASSIVE \
     DJL_CACHE_DIR=/var/cache/djl \
     JAVA_OPTS_APPEND="-Dai.djl.offline=true"
 

@@ -17,7 +17,10 @@ USER 185
 
 # libtorch/oneDNN returns NaN from AVX-512 convolutions on some CPUs; libtorch ships inside the jar
 # (no download at run time); DJL extracts it to DJL_CACHE_DIR (an emptyDir under a read-only root).
+# libtorch's OpenMP threads sleep when idle instead of spinning: beside other busy processes a
+# spinning team ran 20x slower (README, "Reproducible training").
 ENV ONEDNN_MAX_CPU_ISA=AVX2 \
+    OMP_WAIT_POLICY=PASSIVE \
     DJL_CACHE_DIR=/var/cache/djl \
     JAVA_OPTS_APPEND="-Dai.djl.offline=true -Dquarkus.http.host=0.0.0.0 -Djava.util.logging.manager=org.jboss.logmanager.LogManager" \
     JAVA_APP_JAR="/deployments/quarkus-run.jar"

@@ -190,6 +190,7 @@ final class KafkaBench {
         cmd.addAll(List.of("-jar", jar.toString()));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().put("ONEDNN_MAX_CPU_ISA", "AVX2");
+        pb.environment().put("OMP_WAIT_POLICY", "PASSIVE");
         // The service's libtorch uses as many threads as the in-process comparison (OpenMP reads this).
         pb.environment().put("OMP_NUM_THREADS", Integer.toString(Workloads.threads()));
         return pb.start();

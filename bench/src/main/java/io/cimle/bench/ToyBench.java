@@ -14,7 +14,6 @@ import io.cimle.core.eval.PairwiseDiversity;
 import io.cimle.core.eval.ToyEvaluation;
 import io.cimle.core.eval.ToyModeData;
 import io.cimle.core.model.Generator;
-import io.cimle.core.model.Checkpoint;
 import io.cimle.core.model.GeneratorNetwork;
 import io.cimle.core.model.ModelConfig;
 import io.cimle.core.model.NoiseMode;
@@ -22,7 +21,6 @@ import io.cimle.core.model.Presets;
 import io.cimle.core.training.Baseline;
 import io.cimle.core.training.ImleConfig;
 import io.cimle.core.training.ImleTrainer;
-import io.cimle.core.training.NoGradientException;
 import io.cimle.core.training.TrainingListener;
 import io.cimle.core.training.TrainingProgress;
 import io.cimle.core.training.distance.Distance;
@@ -161,57 +159,23 @@ final class ToyBench implements Callable<Integer> {
         return 0;
     }
 
-    /**
-     * Trains one row under the budget and evaluates it. A step that reaches no parameter (a stall seen
-     * now and then on CPU libtorch, cause unknown: see NoGradientException) continues in a fresh trainer
-     * from the current state, as trainer-service does; the row says how often.
-     */
+    /** Trains one row under the budget (stopping loudly on an unhealthy model) and evaluates it. */
     private String train(Baseline b, ModelConfig model, ImleConfig config, List<Example> train, List<ClassMap> held,
                          ModeCoverage coverage) {
         long start = System.nanoTime();
         long deadline = start + (long) (minutesPerModel * 60e9);
-        int recoveries = 0;
-        try (Distance d = PyramidL1Distance.defaults()) {
-            GeneratorNetwork owned = GeneratorNetwork.create(model, Device.cpu(), 11);
-            ImleTrainer trainer = new ImleTrainer(owned, d, train, null, config);
-            try {
-                TrainingProgress done;
-                while (true) {
-                    if (curve) {
-                        trainer.addListener(curveListener(b, trainer.network(), held, coverage, start));
-                    }
-                    try {
-                        done = trainer.trainUntil(p -> System.nanoTime() > deadline);
-                        break;
-                    } catch (NoGradientException e) {
-                        if (++recoveries > 3) {
-                            throw e;
-                        }
-                        System.out.println("  " + b + ": " + e.getMessage() + " Continuing in a fresh trainer.");
-                        Checkpoint here = trainer.checkpoint();
-                        trainer.close();
-                        trainer = null;
-                        if (owned != null) {
-                            owned.close();
-                            owned = null;
-                        }
-                        trainer = ImleTrainer.resume(here, d, train, config, Device.cpu());
-                    }
-                }
-                double seconds = (System.nanoTime() - start) / 1e9;
-                EvalReport r = evaluate(b, trainer.network(), held, coverage);
-                return r.markdownRow().replaceFirst("\\| " + b.name() + " \\|", String.format(Locale.ROOT,
-                        "| %s | %.0f (%d steps%s) |", b.name(), seconds, done.globalStep(),
-                        recoveries == 0 ? "" : ", " + recoveries + " stall" + (recoveries > 1 ? "s" : "")
-                                + " resumed"));
-            } finally {
-                if (trainer != null) {
-                    trainer.close();
-                }
-                if (owned != null) {
-                    owned.close();
-                }
+        try (Distance d = PyramidL1Distance.defaults();
+             GeneratorNetwork network = GeneratorNetwork.create(model, Device.cpu(), 11);
+             ImleTrainer trainer = new ImleTrainer(network, d, train, null, config)) {
+            trainer.addListener(TrainingListener.stopWhenUnhealthy());
+            if (curve) {
+                trainer.addListener(curveListener(b, network, held, coverage, start));
             }
+            TrainingProgress done = trainer.trainUntil(p -> System.nanoTime() > deadline);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            EvalReport r = evaluate(b, network, held, coverage);
+            return r.markdownRow().replaceFirst("\\| " + b.name() + " \\|", String.format(Locale.ROOT,
+                    "| %s | %.0f (%d steps) |", b.name(), seconds, done.globalStep()));
         }
     }
 

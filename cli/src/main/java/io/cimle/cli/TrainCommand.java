@@ -23,6 +23,7 @@ import io.cimle.core.training.distance.Distance;
 import io.cimle.core.training.distance.DistanceConfig;
 import io.cimle.core.training.distance.Distances;
 import picocli.CommandLine.Command;
+import io.cimle.core.training.TrainingListener;
 import picocli.CommandLine.Option;
 
 import java.io.ByteArrayInputStream;
@@ -80,6 +81,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--checkpoint-every", defaultValue = "1000",
             description = "Checkpoint every N steps and at each epoch end (default ${DEFAULT-VALUE}).")
     long checkpointEvery;
+    @Option(names = "--min-code-spread", defaultValue = "0.01", description = "Stop (exit 1) once an IMLE model's "
+            + "samples of one layout differ by less than this fraction of the pixel range, or its loss stays above the "
+            + "first epoch's (0 turns the spread check off; default ${DEFAULT-VALUE}).")
+    double minCodeSpread;
     @Option(names = "--log-every", defaultValue = "100", description = "Progress line every N steps (default ${DEFAULT-VALUE}).")
     int logEvery;
 
@@ -133,6 +138,7 @@ final class TrainCommand implements Callable<Integer> {
             try (GeneratorNetwork ignored = network; ImleTrainer t = trainer) {
                 t.withMetadata(Map.of(CliSupport.LABEL_SET_KEY, probe.labelSet().toJson()));
                 t.addListener(ProgressReporter.forConsole(System.out, logEvery));
+                t.withMinCodeSpread(minCodeSpread).addListener(TrainingListener.stopWhenUnhealthy());
                 t.checkpointTo((cp, p) -> {
                     last[0] = store.publish(new CheckpointStore.Publication(CliSupport.MODEL_NAME, p.globalStep(),
                             p.epoch(), Map.of(), preset, model.width(), model.height()), cp.toBytes());

@@ -154,6 +154,7 @@ class ManifestsTest {
                     && "NoSchedule".equals(tol.getEffect())), name + " tolerates GPU taints");
             // The merge kept the base: probes, env, the read-only root and its writable mounts.
             assertEquals("AVX2", env(c, "ONEDNN_MAX_CPU_ISA"));
+            assertEquals("PASSIVE", env(c, "OMP_WAIT_POLICY"));
             assertNotNull(c.getReadinessProbe());
             assertEquals(2, pod.getVolumes().size(), name + " volumes");
             assertEquals("8Gi", pod.getVolumes().stream().filter(v -> v.getName().equals("djl-cache"))
@@ -230,6 +231,7 @@ class ManifestsTest {
             }
             assertEquals("-Dai.djl.offline=true", env(c, "JAVA_OPTS_APPEND"));
             assertEquals("AVX2", env(c, "ONEDNN_MAX_CPU_ISA"));
+            assertEquals("PASSIVE", env(c, "OMP_WAIT_POLICY"));
         }
 
         ConfigMap dashboards = get(created, ConfigMap.class, "cimle-grafana-dashboards");

@@ -1,5 +1,6 @@
 package io.cimle.trainer;
 
+import io.cimle.core.training.ModelHealth;
 import io.cimle.wire.v1.ErrorCode;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -30,6 +31,8 @@ public class TrainerMetrics {
     private final AtomicLong consumerLag = new AtomicLong();
     private volatile double loss = Double.NaN;
     private volatile double samplesPerSecond;
+    private volatile double codeSpread = Double.NaN;
+    private final AtomicLong modelHealthy = new AtomicLong(1);
     private Counter ingested;
     private Counter duplicates;
     private Timer selection;
@@ -59,8 +62,13 @@ public class TrainerMetrics {
         Counter.builder("cimle.trainer.storage.failures").description("Storage failures the training loop retried")
                 .register(registry);
         Counter.builder("cimle.trainer.no.gradient")
-                .description("Steps that reached no parameter; the loop resumed from the latest checkpoint")
+                .description("Steps that reached no parameter; the loop stopped (FAILED)")
                 .register(registry);
+        Gauge.builder("cimle.trainer.code.spread", this, m -> m.codeSpread)
+                .description("Mean pixel difference between samples of one probe layout under different codes, "
+                        + "in [0, 1], at the last epoch's end").register(registry);
+        Gauge.builder("cimle.trainer.model.healthy", modelHealthy, AtomicLong::get)
+                .description("1 while the model responds to its code and its loss falls, 0 otherwise").register(registry);
     }
 
     private Timer histogram(String name, String description) {
@@ -111,9 +119,15 @@ public class TrainerMetrics {
         registry.counter("cimle.trainer.storage.failures").increment();
     }
 
-    /** A gradient step reached no parameter (see NoGradientException); the loop resumed from a checkpoint. */
+    /** A gradient step reached no parameter (see NoGradientException); the loop stopped (FAILED). */
     public void noGradient() {
         registry.counter("cimle.trainer.no.gradient").increment();
+    }
+
+    /** The health check at an epoch's end. */
+    public void health(ModelHealth health) {
+        codeSpread = health.codeSpread();
+        modelHealthy.set(health.healthy() ? 1 : 0);
     }
 
     public void lossNotFinite() {

@@ -77,6 +77,13 @@ public interface TrainerSettings {
 
     /** Conditional IMLE hyperparameters; defaults are the reference code's except where a CPU needs less. */
     interface Imle {
+        /**
+         * Below this code spread (mean pixel difference between samples of one probe layout, in [0, 1]) an
+         * IMLE model counts as collapsed at an epoch's end: a warning, cimle_trainer_model_healthy 0 and the
+         * CimleTrainerModelUnhealthy alert. Default: ModelHealth.DEFAULT_MIN_CODE_SPREAD (0.01).
+         */
+        Optional<Double> minCodeSpread();
+
         /** |S|: examples per epoch (capped by the data set size). */
         @WithDefault("400")
         int examples();

@@ -9,6 +9,7 @@ import io.cimle.core.storage.CheckpointStore;
 import io.cimle.core.training.CheckpointPolicy;
 import io.cimle.core.training.ImleConfig;
 import io.cimle.core.training.ImleTrainer;
+import io.cimle.core.training.ModelHealth;
 import io.cimle.core.training.NoGradientException;
 import io.cimle.core.training.TrainingDivergedException;
 import io.cimle.core.training.TrainingListener;
@@ -141,7 +142,6 @@ public class TrainingLoop {
         ImleTrainer trainer = null;
         Distance distance = null;
         long backoffMs = 1000;
-        int stalls = 0;
         try {
             while (!closing) {
                 try {
@@ -178,16 +178,6 @@ public class TrainingLoop {
                     int epoch = trainer.progress().epoch();
                     trainer.trainUntil(p -> p.epoch() != epoch || !mayTrain());
                     backoffMs = 1000;
-                    stalls = 0;
-                } catch (NoGradientException e) {
-                    // The update reached no parameter: a fresh trainer from the latest checkpoint recovers.
-                    // The same stall three times in a row is not transient: give up loudly.
-                    metrics.noGradient();
-                    if (++stalls >= 3) {
-                        throw e;
-                    }
-                    LOG.warnf("training stalled (%s); resuming from the latest checkpoint", e.getMessage());
-                    trainer = closeTrainer(trainer);
                 } catch (java.io.IOException | java.io.UncheckedIOException e) {
                     // Storage (or a read of it) failed: nothing is lost, the next attempt resumes from the
                     // latest complete checkpoint. Back off and retry rather than give up.
@@ -200,6 +190,10 @@ public class TrainingLoop {
                     backoffMs = Math.min(backoffMs * 2, 60_000);
                 }
             }
+        } catch (NoGradientException e) {
+            // A step whose backward pass reached no parameter is a fault, not weather: say so and stop.
+            metrics.noGradient();
+            fail("training stopped: " + e.getMessage(), e);
         } catch (TrainingDivergedException e) {
             metrics.lossNotFinite();
             fail("training diverged; no checkpoint was written from the poisoned state: " + e.getMessage(), e);
@@ -252,7 +246,8 @@ public class TrainingLoop {
         long every = settings.trainer().checkpointEverySteps();
         CheckpointPolicy policy = (p, end) -> p.globalStep() % every == 0 || (end && p.epoch() >= p.epochs())
                 | checkpointRequested.getAndSet(false);
-        return trainer.addListener(listener()).checkpointTo(this::publish, policy);
+        return trainer.withMinCodeSpread(settings.trainer().imle().minCodeSpread().orElse(ModelHealth.DEFAULT_MIN_CODE_SPREAD))
+                .addListener(listener()).checkpointTo(this::publish, policy);
     }
 
     /** The rarity statistics are refitted on the current data set rather than restored. */
@@ -297,6 +292,12 @@ public class TrainingLoop {
                     LOG.infof("epoch %d step %d/%d loss %.4f (selection %.0f ms/epoch, update %.1f ms/step)", p.epoch(),
                             p.stepInEpoch(), p.stepsPerEpoch(), loss, selectionMs, updateMs);
                 }
+            }
+
+            @Override
+            public void onHealth(TrainingProgress p, ModelHealth health) {
+                // The core logs an unhealthy verdict; the service keeps training and lets the alert speak.
+                metrics.health(health);
             }
         };
     }

@@ -69,15 +69,6 @@ public final class Generator implements AutoCloseable {
         return run(Collections.nCopies(codes.size(), fit(layout, 0)), codes);
     }
 
-    /** One code applied to several layouts: the same "style" across scenes. */
-    public Samples applyStyle(List<ClassMap> layouts, LatentCode code) {
-        List<ClassMap> fitted = new ArrayList<>(layouts.size());
-        for (int i = 0; i < layouts.size(); i++) {
-            fitted.add(fit(layouts.get(i), i));
-        }
-        return run(fitted, Collections.nCopies(layouts.size(), code));
-    }
-
     /** {@code steps} images from code a (t = 0) to code b (t = 1). */
     public Samples interpolate(ClassMap layout, LatentCode a, LatentCode b, int steps, InterpolationMethod method) {
         if (steps < 2) {
@@ -91,6 +82,24 @@ public final class Generator implements AutoCloseable {
             codes.add(k == 0 ? from : k == steps - 1 ? to : LatentCodes.interpolate(from, to, t, method));
         }
         return generate(layout, codes);
+    }
+
+    /**
+     * Sample i is layout i under code i: many layouts with many codes in batched no-grad forwards
+     * (selection, health probes, serving). Layouts of another size are resized to the model's.
+     */
+    public Samples sample(List<ClassMap> layouts, List<LatentCode> codes) {
+        if (codes.isEmpty()) {
+            throw new IllegalArgumentException("no latent codes given");
+        }
+        if (layouts.size() != codes.size()) {
+            throw new IllegalArgumentException(layouts.size() + " layouts for " + codes.size() + " codes: give one per code");
+        }
+        List<ClassMap> fitted = new ArrayList<>(layouts.size());
+        for (int i = 0; i < layouts.size(); i++) {
+            fitted.add(fit(layouts.get(i), i));
+        }
+        return run(fitted, codes);
     }
 
     private Samples run(List<ClassMap> layouts, List<LatentCode> codes) {

@@ -53,6 +53,8 @@ public final class ImleTrainer implements AutoCloseable {
     private CheckpointPolicy checkpointPolicy = CheckpointPolicy.never();
     private CheckpointSink checkpointSink;
     private final Map<String, String> extraMetadata = new java.util.TreeMap<>();
+    private final HealthProbe healthProbe;
+    private double minCodeSpread = ModelHealth.DEFAULT_MIN_CODE_SPREAD;
 
     private TrainerRandom rng;
     private int epoch;
@@ -61,6 +63,8 @@ public final class ImleTrainer implements AutoCloseable {
     private long[] selectedSeeds = new long[0];
     private double learningRate;
     private double selectionMs;
+    private double epochLossSum;
+    private double firstEpochLoss = Double.NaN; // the health check's reference
 
     /**
      * @param network  the generator to train (the caller keeps ownership)
@@ -93,6 +97,7 @@ public final class ImleTrainer implements AutoCloseable {
                 config.adamEpsilon());
         this.rng = new TrainerRandom(config.seed());
         this.learningRate = config.learningRateAt(0);
+        this.healthProbe = new HealthProbe(this.examples.stream().map(Example::layout).toList(), network, config.seed());
     }
 
     /** A trainer that continues the run a checkpoint of {@link #checkpoint()} describes. */
@@ -137,6 +142,18 @@ public final class ImleTrainer implements AutoCloseable {
     /** Entries added to every checkpoint's metadata (e.g. the label set, so a checkpoint decodes layouts). */
     public ImleTrainer withMetadata(Map<String, String> metadata) {
         extraMetadata.putAll(metadata);
+        return this;
+    }
+
+    /**
+     * The code spread below which an IMLE model counts as dead at an epoch's end (see {@link ModelHealth});
+     * default {@link ModelHealth#DEFAULT_MIN_CODE_SPREAD}, 0 turns the verdict off (the spread is still measured).
+     */
+    public ImleTrainer withMinCodeSpread(double spread) {
+        if (!(spread >= 0) || spread > 1) {
+            throw new IllegalArgumentException("minimum code spread must lie in [0, 1], got " + spread);
+        }
+        this.minCodeSpread = spread;
         return this;
     }
 
@@ -211,6 +228,14 @@ public final class ImleTrainer implements AutoCloseable {
 
     private void finishEpoch() {
         double meanLoss = epochLossSum / config.stepsPerEpoch();
+        if (!(firstEpochLoss > 0)) {
+            firstEpochLoss = meanLoss;
+        }
+        ModelHealth health = new ModelHealth(epoch, healthProbe.codeSpread(network), meanLoss, firstEpochLoss,
+                config.mode() == TrainingMode.IMLE ? minCodeSpread : 0);
+        if (!health.healthy()) {
+            LOG.log(System.Logger.Level.WARNING, "model health: {0}", health.describe());
+        }
         int done = epoch;
         epoch++;
         stepInEpoch = 0;
@@ -219,11 +244,9 @@ public final class ImleTrainer implements AutoCloseable {
         epochLossSum = 0;
         for (TrainingListener l : listeners) {
             l.onEpoch(progress(), done, meanLoss);
+            l.onHealth(progress(), health);
         }
     }
-
-    private double epochLossSum;
-    private long skippedSteps;
 
     /** S example indices: by the rebalancing sampler, else uniformly (without replacement while S <= N). */
     int[] pickExamples() {
@@ -309,20 +332,14 @@ public final class ImleTrainer implements AutoCloseable {
         }
         double loss = forwardBackward(idx, codes);
         Adam.StepResult step = adam.step(learningRate);
-        if (!step.skipped() && !(step.gradientL1() > 0)) {
-            // Seen now and then on CPU libtorch (cause unknown): the backward pass reached no parameter
-            // while the loss was finite. Nothing changed, so the same step once more is safe; a second
-            // miss stops below.
-            LOG.log(System.Logger.Level.WARNING, "epoch {0}, step {1}: no gradient reached the generator (loss {2});"
-                    + " repeating the step once", epoch, progress().globalStep() + 1, loss);
-            loss = forwardBackward(idx, codes);
-            step = adam.step(learningRate);
-        }
+        // Both used to appear now and then: a constant freed by the JVM before the backward pass read it
+        // (see Scalars). Either now means a real fault, so the run stops on an unchanged state.
         if (step.skipped()) {
-            skippedSteps++;
-            LOG.log(System.Logger.Level.WARNING, "epoch {0}, step {1}: gradient norm not finite (squared L2 {2}); update "
-                    + "skipped ({3} so far)", epoch, progress().globalStep() + 1, step.gradientSquaredNorm(), skippedSteps);
-        } else if (!(step.gradientL1() > 0)) {
+            throw new TrainingDivergedException(epoch, progress().globalStep() + 1, step.gradientSquaredNorm(),
+                    "The gradient's squared norm was not finite (loss " + loss + "); the weights were left as they "
+                            + "were. Try a lower learning rate (now " + learningRate + ").");
+        }
+        if (!(step.gradientL1() > 0)) {
             // A pixel-wise loss always has a gradient: none at all means training would go on without
             // learning and without saying so.
             throw new NoGradientException(epoch, progress().globalStep() + 1, "gradient L1 " + step.gradientL1()
@@ -387,7 +404,7 @@ public final class ImleTrainer implements AutoCloseable {
 
     public TrainingState state() {
         return new TrainingState(epoch, stepInEpoch, selected, selectedSeeds, rng.state(),
-                sampler == null ? 0 : sampler.drawn(), adam.stepCount(), learningRate);
+                sampler == null ? 0 : sampler.drawn(), adam.stepCount(), learningRate, firstEpochLoss);
     }
 
     private void restore(TrainingState s, byte[] moments) {
@@ -403,6 +420,7 @@ public final class ImleTrainer implements AutoCloseable {
         selectedSeeds = s.selectedSeeds();
         rng = new TrainerRandom(s.rngState());
         learningRate = s.learningRate();
+        firstEpochLoss = s.firstEpochLoss();
         if (sampler != null) {
             for (long d = sampler.drawn(); d < s.samplerDrawn(); d++) {
                 sampler.nextIndex(); // counter-based sampler: replaying the count restores it
@@ -417,11 +435,6 @@ public final class ImleTrainer implements AutoCloseable {
 
     public GeneratorNetwork network() {
         return network;
-    }
-
-    /** Steps of this trainer whose update was skipped because the gradient overflowed. */
-    public long skippedSteps() {
-        return skippedSteps;
     }
 
     public ImleConfig config() {

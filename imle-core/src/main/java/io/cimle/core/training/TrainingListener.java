@@ -18,6 +18,25 @@ public interface TrainingListener {
     default void onEpoch(TrainingProgress progress, int epoch, double meanLoss) {
     }
 
+    /** After each epoch's end, once its health was measured (a listener may stop the run by throwing). */
+    default void onHealth(TrainingProgress progress, ModelHealth health) {
+    }
+
+    /**
+     * Stops training with a {@link DeadModelException} once the model no longer responds to its code or
+     * its loss no longer falls (the CLI's and the bench's choice; the service warns and sets a metric).
+     */
+    static TrainingListener stopWhenUnhealthy() {
+        return new TrainingListener() {
+            @Override
+            public void onHealth(TrainingProgress progress, ModelHealth health) {
+                if (!health.healthy()) {
+                    throw new DeadModelException(health);
+                }
+            }
+        };
+    }
+
     /** After a checkpoint was written (and published, if the sink publishes). */
     default void onCheckpoint(TrainingProgress progress, String where) {
     }

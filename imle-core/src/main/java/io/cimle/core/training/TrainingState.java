@@ -20,9 +20,11 @@ import java.util.Objects;
  * @param samplerDrawn     examples drawn so far from the rebalancing sampler
  * @param adamSteps        Adam's bias-correction step count
  * @param learningRate     rate in force
+ * @param firstEpochLoss   epoch 0's mean loss, the health check's reference (NaN, or 0 in checkpoints
+ *                         written before it existed, until an epoch has finished)
  */
 public record TrainingState(int epoch, int stepInEpoch, int[] selectedExamples, long[] selectedSeeds, long rngState,
-                            long samplerDrawn, long adamSteps, double learningRate) {
+                            long samplerDrawn, long adamSteps, double learningRate, double firstEpochLoss) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public TrainingState {

@@ -11,6 +11,7 @@ import io.cimle.core.model.ImageTensors;
 import io.cimle.core.model.LatentCode;
 import io.cimle.core.model.LatentCodes;
 import io.cimle.core.model.LayoutTensors;
+import io.cimle.core.model.Scalars;
 import io.cimle.core.training.distance.Distance;
 import io.cimle.core.training.distance.PyramidL1Distance;
 import io.cimle.core.training.distance.TargetFeatures;
@@ -163,6 +164,36 @@ class ImleTrainerTest {
         }
     }
 
+    /** Health is measured at every epoch's end, and the run it measures is the same as without it. */
+    @Test
+    void healthIsReportedEveryEpochAndAnUnresponsiveModelStopsTheRun() {
+        List<Example> data = TrainingFixtures.toyExamples(4, 5);
+        List<ModelHealth> seen = new java.util.ArrayList<>();
+        try (GeneratorNetwork net = TrainingFixtures.tinyNetwork(4); Distance d = PyramidL1Distance.defaults();
+             ImleTrainer trainer = new ImleTrainer(net, d, data, null, TrainingFixtures.tinyImle())) {
+            trainer.addListener(new TrainingListener() {
+                @Override
+                public void onHealth(TrainingProgress progress, ModelHealth health) {
+                    seen.add(health);
+                }
+            });
+            trainer.train();
+        }
+        assertEquals(2, seen.size());
+        assertEquals(0, seen.get(0).epoch());
+        assertTrue(seen.get(1).codeSpread() > 0, seen.toString());
+        assertEquals(seen.get(0).meanLoss(), seen.get(1).firstEpochLoss());
+
+        // A floor no model can reach: the run stops loudly at the end of epoch 1 (epoch 0 is exempt).
+        try (GeneratorNetwork net = TrainingFixtures.tinyNetwork(4); Distance d = PyramidL1Distance.defaults();
+             ImleTrainer trainer = new ImleTrainer(net, d, data, null, TrainingFixtures.tinyImle())) {
+            trainer.withMinCodeSpread(1.0).addListener(TrainingListener.stopWhenUnhealthy());
+            DeadModelException e = assertThrows(DeadModelException.class, trainer::train);
+            assertEquals(1, e.health().epoch());
+            assertTrue(e.getMessage().contains("no longer responds to its code"), e.getMessage());
+        }
+    }
+
     /** A distance whose loss is NaN. */
     /** A loss that ignores the generated image has no gradient: the trainer must say so, not go on. */
     @Test
@@ -196,7 +227,7 @@ class ImleTrainerTest {
 
         @Override
         public NDArray perSample(NDArray generated, NDArray target, NDArray mask) {
-            return inner.perSample(generated, target, mask).mul(factor);
+            return Scalars.times(inner.perSample(generated, target, mask), factor);
         }
 
         @Override

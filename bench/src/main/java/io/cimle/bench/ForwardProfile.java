@@ -8,13 +8,12 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.convolutional.Conv2d;
-import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.util.Pair;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cimle.core.model.GeneratorNetwork;
 import io.cimle.core.model.ModelConfig;
+import io.cimle.core.model.Resize;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,15 +26,12 @@ import java.util.Map;
  * so per-op wall time is the op's cost.
  */
 final class ForwardProfile {
-    private static final int BILINEAR = 2;
-    private static final int AREA = 5;
     private static final Shape ONE = new Shape(1, 1);
     private static final Shape NO_PAD = new Shape(0, 0);
 
     private final Map<String, NDArray> params = new HashMap<>();
     private final ModelConfig c;
     private final Map<String, Double> ms = new LinkedHashMap<>();
-    private final boolean alignFlag;
 
     private ForwardProfile(GeneratorNetwork net) {
         this.c = net.config();
@@ -44,12 +40,6 @@ final class ForwardProfile {
         }
         for (String k : List.of("conv", "layer_norm", "leaky_relu", "resize", "concat")) {
             ms.put(k, 0.0);
-        }
-        try (NDManager m = net.manager().newSubManager()) {
-            // DJL 0.33 inverts align_corners on some builds: probe it as io.cimle.core.model.Resize does.
-            NDArray x = m.create(new float[] {0, 1, 2, 3}, new Shape(1, 1, 2, 2));
-            float middle = JniUtils.interpolate((PtNDArray) x, new long[] {3, 3}, BILINEAR, true).getFloat(0, 0, 0, 1);
-            alignFlag = Math.abs(middle - 0.5f) < 1e-6f;
         }
     }
 
@@ -105,10 +95,10 @@ final class ForwardProfile {
             int w = c.moduleWidth(i);
             NDList parts = new NDList();
             if (features != null) {
-                parts.add(resize(features, h, w, BILINEAR)); // (N, P, h, w)
+                parts.add(resize(features, h, w, Resize::bilinear)); // (N, P, h, w)
             }
-            parts.add(resize(layout, h, w, AREA));           // (N, C, h, w)
-            parts.add(resize(z, h, w, BILINEAR));            // (N, Z, h, w)
+            parts.add(resize(layout, h, w, Resize::area));           // (N, C, h, w)
+            parts.add(resize(z, h, w, Resize::sample));              // (N, Z, h, w), point-sampled as the model does
             NDArray x = timed("concat", () -> NDArrays.concat(parts, 1));
             features = block("module" + i + "_", x, false);
         }
@@ -144,13 +134,13 @@ final class ForwardProfile {
         return normalised.mul(scale).add(shift);
     }
 
-    private NDArray resize(NDArray x, int h, int w, int mode) {
-        long[] s = x.getShape().getShape();
-        if (s[2] == h && s[3] == w) {
-            return x;
-        }
-        return timed("resize", x, in -> JniUtils.interpolate((PtNDArray) in, new long[] {h, w}, mode,
-                mode == BILINEAR && alignFlag));
+    /** The model's own resize (io.cimle.core.model.Resize), timed; a no-op at the same size, as there. */
+    private NDArray resize(NDArray x, int h, int w, ResizeOp op) {
+        return timed("resize", x, in -> op.apply(in, h, w));
+    }
+
+    private interface ResizeOp {
+        NDArray apply(NDArray x, int height, int width);
     }
 
     private NDArray timed(String kind, NDArray x, java.util.function.UnaryOperator<NDArray> op) {

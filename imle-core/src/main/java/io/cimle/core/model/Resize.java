@@ -8,7 +8,7 @@ import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 
 /** Spatial resizing of (N, C, H, W) tensors through libtorch's interpolate (DJL's NDArray API lacks it). */
-final class Resize {
+public final class Resize {
     // Mode numbers of DJL's JNI torchNNInterpolate (djl_pytorch_utils.h GetInterpolationMode).
     private static final int BILINEAR = 2;
     private static final int AREA = 5;
@@ -26,7 +26,7 @@ final class Resize {
     }
 
     /** Bilinear, half-pixel centres (see ALIGN_CORNERS_FLAG for why not CRN's align_corners=true). */
-    static NDArray bilinear(NDArray x, int height, int width) {
+    public static NDArray bilinear(NDArray x, int height, int width) {
         if (sameSize(x, height, width)) {
             return x;
         }
@@ -34,7 +34,7 @@ final class Resize {
     }
 
     /** Area averaging: a one-hot layout becomes per-class coverage fractions at the coarser scale. */
-    static NDArray area(NDArray x, int height, int width) {
+    public static NDArray area(NDArray x, int height, int width) {
         if (sameSize(x, height, width)) {
             return x;
         }
@@ -49,7 +49,7 @@ final class Resize {
      * is decided, and the cascade then only varies textures. The reference's TF bilinear resize
      * does not antialias either. Sizes must divide the input's (the cascade halves each time).
      */
-    static NDArray sample(NDArray x, int height, int width) {
+    public static NDArray sample(NDArray x, int height, int width) {
         if (sameSize(x, height, width)) {
             return x;
         }

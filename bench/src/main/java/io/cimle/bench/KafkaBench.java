@@ -170,7 +170,7 @@ final class KafkaBench {
     /** Publishes a freshly initialised checkpoint as the trainer would (see TinyModelResource). */
     private static Checkpoint publish(Path root, ModelConfig config) throws IOException {
         try (GeneratorNetwork net = GeneratorNetwork.create(config, Device.cpu(), 1)) {
-            Checkpoint c = Checkpoint.of(net, 100, 1, Map.of("labelSet", ToyScenes.labelSet().toJson()), Map.of());
+            Checkpoint c = Checkpoint.of(net, 100, 1, Map.of(Checkpoint.LABEL_SET_KEY, ToyScenes.labelSet().toJson()), Map.of());
             CheckpointStore store = new CheckpointStore(new FileSystemObjectStore(root), 10, true);
             store.publish(new CheckpointStore.Publication(MODEL, c.step(), c.epoch(), Map.of("loss", 1.0),
                     config.presetName(), config.width(), config.height()), c.toBytes());

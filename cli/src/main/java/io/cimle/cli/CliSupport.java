@@ -25,7 +25,6 @@ import java.util.Optional;
 /** Shared plumbing of the commands: checkpoints, layouts, codes as JSON, devices. */
 final class CliSupport {
     static final String MODEL_NAME = "cimle";
-    static final String LABEL_SET_KEY = "labelSet";
     static final ObjectMapper JSON = new ObjectMapper();
 
     private CliSupport() {
@@ -54,8 +53,7 @@ final class CliSupport {
     }
 
     static LabelSet labelSet(Checkpoint checkpoint) {
-        String json = checkpoint.metadata().get(LABEL_SET_KEY);
-        return json == null ? LabelSets.TOY_SCENES : LabelSet.fromJson(json);
+        return checkpoint.labelSetJson().map(LabelSet::fromJson).orElse(LabelSets.TOY_SCENES);
     }
 
     static ClassMap readLayout(Path png, LabelSet labels) throws IOException {

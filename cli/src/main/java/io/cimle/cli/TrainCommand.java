@@ -124,19 +124,15 @@ final class TrainCommand implements Callable<Integer> {
             if (resume && latest.isEmpty()) {
                 throw new IllegalArgumentException("--resume: no checkpoint under " + out);
             }
-            GeneratorNetwork network = null;
-            ImleTrainer trainer;
-            if (latest.isPresent()) {
-                Checkpoint cp = Checkpoint.readFrom(new ByteArrayInputStream(store.read(latest.get())));
-                // Flags given now override the run's own config; the rest continues as it was.
-                trainer = ImleTrainer.resume(cp, distance, train, imleConfig(ImleTrainer.configOf(cp)), dev);
-            } else {
-                ImleConfig config = imleConfig(ImleConfig.DEFAULT);
-                network = GeneratorNetwork.create(model, dev, config.seed());
-                trainer = new ImleTrainer(network, distance, train, null, config);
-            }
-            try (GeneratorNetwork ignored = network; ImleTrainer t = trainer) {
-                t.withMetadata(Map.of(CliSupport.LABEL_SET_KEY, probe.labelSet().toJson()));
+            Checkpoint from = latest.isPresent()
+                    ? Checkpoint.readFrom(new ByteArrayInputStream(store.read(latest.get()))) : null;
+            ImleConfig config = imleConfig(from == null ? ImleConfig.DEFAULT : ImleTrainer.configOf(from));
+            try (GeneratorNetwork network = from == null ? GeneratorNetwork.create(model, dev, config.seed())
+                         : GeneratorNetwork.create(from.config(), dev);
+                 // Flags given now override a resumed run's own config; the rest continues as it was.
+                 ImleTrainer t = from == null ? new ImleTrainer(network, distance, train, null, config)
+                         : ImleTrainer.resume(from, network, distance, train, config)) {
+                t.withMetadata(Map.of(Checkpoint.LABEL_SET_KEY, probe.labelSet().toJson()));
                 t.addListener(ProgressReporter.forConsole(System.out, logEvery));
                 t.withMinCodeSpread(minCodeSpread).addListener(TrainingListener.stopWhenUnhealthy());
                 t.checkpointTo((cp, p) -> {

@@ -132,11 +132,7 @@ public class ModelRegistry {
     }
 
     private LabelSet labelsOf(Checkpoint checkpoint) {
-        String json = checkpoint.metadata().get("labelSet");
-        if (json != null && !json.isBlank()) {
-            return LabelSet.fromJson(json);
-        }
-        return LabelSets.byName(settings.model().labels());
+        return checkpoint.labelSetJson().map(LabelSet::fromJson).orElseGet(() -> LabelSets.byName(settings.model().labels()));
     }
 
     private Device device() {

@@ -26,7 +26,6 @@ import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.io.ByteArrayInputStream;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -71,8 +70,8 @@ public class TrainingLoop {
     private volatile long datasetSize;
     private LeaderElection election;
     private Thread worker;
-    /** A network this loop created (a resumed trainer owns its own); closed with its trainer. */
-    private GeneratorNetwork freshNetwork;
+    /** The network the trainer trains: this loop creates it and closes it after the trainer. */
+    private GeneratorNetwork network;
 
     void onStart(@Observes StartupEvent event) {
         started = settings.trainer().autoStart();
@@ -165,14 +164,19 @@ public class TrainingLoop {
                     if (distance == null) {
                         distance = Distances.create(distanceConfig(), device());
                     }
-                    if (trainer == null || trainer.progress().stepInEpoch() == 0) {
-                        // Epoch boundary: (re)load the data set so new pairs join, refit the statistics.
-                        trainer = startEpochTrainer(trainer, distance);
+                    if (trainer == null) {
+                        trainer = startTrainer(distance);
                     }
                     if (trainer.progress().epoch() >= trainer.config().epochs()) {
                         phase.set(Phase.DONE);
                         idle(5000);
                         continue;
+                    }
+                    if (trainer.progress().stepInEpoch() == 0) {
+                        // Epoch boundary: new pairs join, the rarity statistics are refitted on them.
+                        List<Example> examples = data.store().loadAll();
+                        datasetSize = examples.size();
+                        trainer.continueWith(examples, imleConfig(examples.size()));
                     }
                     phase.set(Phase.TRAINING);
                     int epoch = trainer.progress().epoch();
@@ -213,58 +217,36 @@ public class TrainingLoop {
         LOG.error(message, e);
     }
 
-    /** A trainer for the next epoch: continues {@code previous} (or the latest checkpoint) on the current data. */
-    private ImleTrainer startEpochTrainer(ImleTrainer previous, Distance distance) throws Exception {
+    /** A trainer on the current data: continues the latest checkpoint (statistics refitted) or starts afresh. */
+    private ImleTrainer startTrainer(Distance distance) throws Exception {
         List<Example> examples = data.store().loadAll();
         datasetSize = examples.size();
         ImleConfig config = imleConfig(examples.size());
-        Checkpoint from = null;
-        if (previous != null) {
-            from = previous.checkpoint();
-            closeTrainer(previous);
-        } else {
-            Optional<CheckpointInfo> latest = checkpoints.latest(settings.model().name());
-            if (latest.isPresent()) {
-                from = Checkpoint.readFrom(new ByteArrayInputStream(checkpoints.read(latest.get())));
-                version = latest.get().version();
-                LOG.infof("resuming from checkpoint %s (epoch %d, step %d, noise %s)", latest.get().version(),
-                        from.epoch(), from.step(), from.config().noiseMode().optionName());
-            }
-        }
+        Optional<CheckpointInfo> latest = checkpoints.latest(settings.model().name());
         ImleTrainer trainer;
-        if (from != null) {
-            trainer = ImleTrainer.resume(withoutRarity(from), distance, examples, config, device());
+        if (latest.isPresent()) {
+            Checkpoint from = Checkpoint.readFrom(new ByteArrayInputStream(checkpoints.read(latest.get())));
+            version = latest.get().version();
+            LOG.infof("resuming from checkpoint %s (epoch %d, step %d, noise %s)", latest.get().version(),
+                    from.epoch(), from.step(), from.config().noiseMode().optionName());
+            network = GeneratorNetwork.create(from.config(), device());
+            trainer = ImleTrainer.resume(from, network, distance, examples, config, true);
         } else {
             LOG.infof("starting a new %s model %s (noise %s) on %d pairs", data.modelConfig().presetName(),
                     settings.model().name(), data.modelConfig().noiseMode().optionName(), examples.size());
-            GeneratorNetwork network = GeneratorNetwork.create(data.modelConfig(), device(), config.seed());
-            freshNetwork = network;
+            network = GeneratorNetwork.create(data.modelConfig(), device(), config.seed());
             trainer = new ImleTrainer(network, distance, examples, null, config);
         }
-        // Every N steps, at the very end, and when asked (pause with checkpoint): not at every epoch's
-        // end, since small data sets make epochs of a few seconds.
-        long every = settings.trainer().checkpointEverySteps();
-        CheckpointPolicy policy = (p, end) -> p.globalStep() % every == 0 || (end && p.epoch() >= p.epochs())
-                | checkpointRequested.getAndSet(false);
+        CheckpointPolicy policy = new StepCheckpointPolicy(settings.trainer().checkpointEverySteps(), checkpointRequested);
         return trainer.withMinCodeSpread(settings.trainer().imle().minCodeSpread().orElse(ModelHealth.DEFAULT_MIN_CODE_SPREAD))
+                .withMetadata(Map.of(Checkpoint.LABEL_SET_KEY, data.labels().toJson()))
                 .addListener(listener()).checkpointTo(this::publish, policy);
     }
 
-    /** The rarity statistics are refitted on the current data set rather than restored. */
-    private static Checkpoint withoutRarity(Checkpoint c) {
-        Map<String, byte[]> extras = new HashMap<>(c.extras());
-        extras.keySet().removeIf(k -> k.contains("rarity"));
-        return new Checkpoint(c.config(), c.step(), c.epoch(), c.createdAt(), c.metadata(), c.generatorParams(), extras);
-    }
-
     private String publish(Checkpoint checkpoint, TrainingProgress p) throws Exception {
-        Map<String, String> metadata = new HashMap<>(checkpoint.metadata());
-        metadata.put("labelSet", data.labels().toJson());
-        Checkpoint labelled = new Checkpoint(checkpoint.config(), checkpoint.step(), checkpoint.epoch(),
-                checkpoint.createdAt(), metadata, checkpoint.generatorParams(), checkpoint.extras());
         CheckpointInfo info;
         try {
-            info = publisher.publish(labelled, Map.of("loss", lastLoss, "epoch", (double) p.epoch(),
+            info = publisher.publish(checkpoint, Map.of("loss", lastLoss, "epoch", (double) p.epoch(),
                     "dataset_size", (double) datasetSize));
         } catch (java.io.IOException e) {
             // Unchecked so the loop's storage handler (back off, resume from the last complete one) sees it.
@@ -324,9 +306,9 @@ public class TrainingLoop {
         if (trainer != null) {
             trainer.close();
         }
-        if (freshNetwork != null) {
-            freshNetwork.close();
-            freshNetwork = null;
+        if (network != null) {
+            network.close();
+            network = null;
         }
         return null;
     }

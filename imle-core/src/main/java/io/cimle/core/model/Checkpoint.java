@@ -20,6 +20,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
@@ -35,6 +36,8 @@ import java.util.zip.ZipOutputStream;
  */
 public final class Checkpoint {
     public static final int FORMAT_VERSION = 1;
+    /** Metadata key of the label set (LabelSet JSON) the model was trained on, so a checkpoint decodes layouts. */
+    public static final String LABEL_SET_KEY = "labelSet";
     static final String MANIFEST = "manifest.json";
     static final String PARAMS = "generator.params";
     static final String EXTRAS_PREFIX = "extras/";
@@ -191,6 +194,12 @@ public final class Checkpoint {
 
     public Map<String, String> metadata() {
         return metadata;
+    }
+
+    /** The label set's JSON ({@link #LABEL_SET_KEY}), absent in checkpoints written without one. */
+    public Optional<String> labelSetJson() {
+        String json = metadata.get(LABEL_SET_KEY);
+        return json == null || json.isBlank() ? Optional.empty() : Optional.of(json);
     }
 
     /** DJL's parameter bytes (a copy). */

@@ -1,6 +1,5 @@
 package io.cimle.core.training;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -40,20 +39,20 @@ public final class ImleTrainer implements AutoCloseable {
     private static final long SAMPLER_SALT = 0x5A3C_91E7_0D4B_2F61L;
     private static final System.Logger LOG = System.getLogger(ImleTrainer.class.getName());
 
-    private final GeneratorNetwork network;
-    private final boolean ownsNetwork;
+    private final GeneratorNetwork network; // the caller's: a trainer never closes it
     private final Distance distance;
-    private final List<Example> examples;
-    private final ImleConfig config;
-    private final RarityStatistics rarity; // null when neither rebalancing switch is on
-    private final DatasetSampler sampler;  // null unless dataset rebalancing
-    private final float[][] masks;         // per example, (H*W), or null
     private final Adam adam;
+    // What continueWith replaces at an epoch boundary:
+    private List<Example> examples;
+    private ImleConfig config;
+    private RarityStatistics rarity; // null when neither rebalancing switch is on
+    private DatasetSampler sampler;  // null unless dataset rebalancing
+    private float[][] masks;         // per example, (H*W), or null
+    private HealthProbe healthProbe;
     private final List<TrainingListener> listeners = new ArrayList<>();
     private CheckpointPolicy checkpointPolicy = CheckpointPolicy.never();
     private CheckpointSink checkpointSink;
     private final Map<String, String> extraMetadata = new java.util.TreeMap<>();
-    private final HealthProbe healthProbe;
     private double minCodeSpread = ModelHealth.DEFAULT_MIN_CODE_SPREAD;
 
     private TrainerRandom rng;
@@ -67,42 +66,77 @@ public final class ImleTrainer implements AutoCloseable {
     private double firstEpochLoss = Double.NaN; // the health check's reference
 
     /**
-     * @param network  the generator to train (the caller keeps ownership)
+     * Ownership: the caller creates the network and closes it after the trainer; a trainer never does.
+     *
+     * @param network  the generator to train
      * @param rarity   fitted statistics, or null: fitted from {@code examples} when a rebalancing switch is on
      */
     public ImleTrainer(GeneratorNetwork network, Distance distance, List<Example> examples, RarityStatistics rarity,
                        ImleConfig config) {
-        this(network, false, distance, examples, rarity, config);
-    }
-
-    private ImleTrainer(GeneratorNetwork network, boolean ownsNetwork, Distance distance, List<Example> examples,
-                        RarityStatistics rarity, ImleConfig config) {
         this.network = Objects.requireNonNull(network, "network");
-        this.ownsNetwork = ownsNetwork;
         this.distance = Objects.requireNonNull(distance, "distance");
-        this.config = Objects.requireNonNull(config, "config");
-        this.examples = List.copyOf(examples);
-        if (this.examples.isEmpty()) {
-            throw new IllegalArgumentException("no training examples");
-        }
-        checkExamples();
-        boolean rebalance = config.lossRebalancing() || config.datasetRebalancing();
-        this.rarity = !rebalance ? null
-                : rarity != null ? rarity : RarityStatistics.fit(this.examples, RarityStatistics.Config.DEFAULT);
-        this.sampler = config.datasetRebalancing()
-                ? DatasetSampler.rebalanced(this.rarity, config.seed() ^ SAMPLER_SALT) : null;
-        this.masks = config.lossRebalancing() ? this.examples.stream().map(this.rarity::lossMask)
-                .toArray(float[][]::new) : null;
+        useData(examples, rarity, config);
         this.adam = new Adam(network.parameters(), network.manager(), config.beta1(), config.beta2(),
                 config.adamEpsilon());
         this.rng = new TrainerRandom(config.seed());
         this.learningRate = config.learningRateAt(0);
-        this.healthProbe = new HealthProbe(this.examples.stream().map(Example::layout).toList(), network, config.seed());
     }
 
-    /** A trainer that continues the run a checkpoint of {@link #checkpoint()} describes. */
-    public static ImleTrainer resume(Checkpoint checkpoint, Distance distance, List<Example> examples,
-                                     ImleConfig configOrNull, Device device) {
+    /** Examples, statistics and config, with everything derived from them (sampler, masks, probes). */
+    private void useData(List<Example> newExamples, RarityStatistics fitted, ImleConfig newConfig) {
+        List<Example> copy = List.copyOf(newExamples);
+        if (copy.isEmpty()) {
+            throw new IllegalArgumentException("no training examples");
+        }
+        checkExamples(copy);
+        ImleConfig c = Objects.requireNonNull(newConfig, "config");
+        boolean rebalance = c.lossRebalancing() || c.datasetRebalancing();
+        RarityStatistics r = !rebalance ? null
+                : fitted != null ? fitted : RarityStatistics.fit(copy, RarityStatistics.Config.DEFAULT);
+        this.examples = copy;
+        this.config = c;
+        this.rarity = r;
+        this.sampler = c.datasetRebalancing() ? DatasetSampler.rebalanced(r, c.seed() ^ SAMPLER_SALT) : null;
+        this.masks = c.lossRebalancing() ? copy.stream().map(r::lossMask).toArray(float[][]::new) : null;
+        this.healthProbe = new HealthProbe(copy.stream().map(Example::layout).toList(), network, c.seed());
+    }
+
+    /**
+     * Continues with new examples (pairs that arrived since) and a config that may differ in the data
+     * set's share (|S|, |S~|), from the next epoch on; the rarity statistics are refitted on them. Only at
+     * an epoch boundary, so an epoch's selection always refers to the examples it was made on. The run
+     * goes on exactly as a resume of this trainer's checkpoint on the new examples with refitted statistics.
+     */
+    public void continueWith(List<Example> newExamples, ImleConfig newConfig) {
+        if (hasSelection() || stepInEpoch != 0) {
+            throw new IllegalStateException("new examples join at an epoch boundary; epoch " + epoch + " is at step "
+                    + stepInEpoch);
+        }
+        if (newConfig.mode() != config.mode() || newConfig.seed() != config.seed()) {
+            throw new IllegalArgumentException("a running trainer keeps its mode and seed (" + config.mode() + ", "
+                    + config.seed() + "), got " + newConfig.mode() + ", " + newConfig.seed());
+        }
+        long drawn = sampler == null ? 0 : sampler.drawn();
+        useData(newExamples, null, newConfig);
+        replaySampler(drawn);
+    }
+
+    /** A trainer that continues the run a checkpoint of {@link #checkpoint()} describes, its statistics restored. */
+    public static ImleTrainer resume(Checkpoint checkpoint, GeneratorNetwork network, Distance distance,
+                                     List<Example> examples, ImleConfig configOrNull) {
+        return resume(checkpoint, network, distance, examples, configOrNull, false);
+    }
+
+    /**
+     * A trainer that continues the run a checkpoint of {@link #checkpoint()} describes, on the caller's
+     * {@code network} (any network of the checkpoint's architecture: its parameters are loaded here).
+     *
+     * @param configOrNull the config to continue with, or null for the checkpoint's own
+     * @param refitRarity  fit the rarity statistics on {@code examples} instead of restoring the checkpoint's
+     *                     (the data set grew since)
+     */
+    public static ImleTrainer resume(Checkpoint checkpoint, GeneratorNetwork network, Distance distance,
+                                     List<Example> examples, ImleConfig configOrNull, boolean refitRarity) {
         byte[] stateJson = checkpoint.extras().get(STATE);
         byte[] moments = checkpoint.extras().get(MOMENTS);
         if (stateJson == null || moments == null) {
@@ -111,16 +145,16 @@ public final class ImleTrainer implements AutoCloseable {
         }
         ImleConfig config = configOrNull != null ? configOrNull
                 : ImleConfig.fromJson(new String(checkpoint.extras().get(CONFIG), StandardCharsets.UTF_8));
-        byte[] rarityJson = checkpoint.extras().get(RARITY);
+        byte[] rarityJson = refitRarity ? null : checkpoint.extras().get(RARITY);
         RarityStatistics rarity = rarityJson == null ? null
                 : RarityStatistics.fromJson(new String(rarityJson, StandardCharsets.UTF_8));
-        GeneratorNetwork network = GeneratorNetwork.fromCheckpoint(checkpoint, device);
+        network.loadParameters(checkpoint);
+        ImleTrainer trainer = new ImleTrainer(network, distance, examples, rarity, config);
         try {
-            ImleTrainer trainer = new ImleTrainer(network, true, distance, examples, rarity, config);
             trainer.restore(TrainingState.fromJsonBytes(stateJson), moments);
             return trainer;
         } catch (RuntimeException e) {
-            network.close();
+            trainer.close();
             throw e;
         }
     }
@@ -421,12 +455,17 @@ public final class ImleTrainer implements AutoCloseable {
         rng = new TrainerRandom(s.rngState());
         learningRate = s.learningRate();
         firstEpochLoss = s.firstEpochLoss();
+        replaySampler(s.samplerDrawn());
+        adam.restore(moments, s.adamSteps());
+    }
+
+    /** The counter-based sampler restored by replaying its count. */
+    private void replaySampler(long drawn) {
         if (sampler != null) {
-            for (long d = sampler.drawn(); d < s.samplerDrawn(); d++) {
-                sampler.nextIndex(); // counter-based sampler: replaying the count restores it
+            for (long d = sampler.drawn(); d < drawn; d++) {
+                sampler.nextIndex();
             }
         }
-        adam.restore(moments, s.adamSteps());
     }
 
     public TrainingProgress progress() {
@@ -490,28 +529,24 @@ public final class ImleTrainer implements AutoCloseable {
         return manager.create(data, new Shape(idx.length, 1, first.photo().height(), first.photo().width()));
     }
 
-    private void checkExamples() {
-        {
-            int h = network.config().height();
-            int w = network.config().width();
-            int c = network.config().channels();
-            for (int i = 0; i < examples.size(); i++) {
-                ClassMap l = examples.get(i).layout();
-                if (l.width() != w || l.height() != h || l.channels() != c) {
-                    throw new IllegalArgumentException("training example " + i + " ('" + examples.get(i).id()
-                            + "') is " + l.width() + "x" + l.height() + " with " + l.channels()
-                            + " layout channels, but the model (preset " + network.config().presetName() + ") needs "
-                            + w + "x" + h + " with " + c + "; resize the data set to the model's size");
-                }
+    private void checkExamples(List<Example> candidates) {
+        int h = network.config().height();
+        int w = network.config().width();
+        int c = network.config().channels();
+        for (int i = 0; i < candidates.size(); i++) {
+            ClassMap l = candidates.get(i).layout();
+            if (l.width() != w || l.height() != h || l.channels() != c) {
+                throw new IllegalArgumentException("training example " + i + " ('" + candidates.get(i).id()
+                        + "') is " + l.width() + "x" + l.height() + " with " + l.channels()
+                        + " layout channels, but the model (preset " + network.config().presetName() + ") needs "
+                        + w + "x" + h + " with " + c + "; resize the data set to the model's size");
             }
         }
     }
 
+    /** Frees the optimiser's state; the network stays open (its creator closes it). */
     @Override
     public void close() {
         adam.close();
-        if (ownsNetwork) {
-            network.close();
-        }
     }
 }

@@ -130,16 +130,16 @@ class ImleTrainerTest {
         }
         // And a checkpoint in the middle of an epoch.
         byte[] midEpoch;
-        try (Distance d = PyramidL1Distance.defaults();
-             ImleTrainer resumed = ImleTrainer.resume(Checkpoint.readFrom(new ByteArrayInputStream(saved)), d, data,
-                     null, ai.djl.Device.cpu())) {
+        try (Distance d = PyramidL1Distance.defaults(); GeneratorNetwork net = TrainingFixtures.tinyNetwork(77);
+             ImleTrainer resumed = ImleTrainer.resume(Checkpoint.readFrom(new ByteArrayInputStream(saved)), net, d,
+                     data, null)) {
             assertEquals(1, resumed.progress().epoch());
             resumed.trainUntil(p -> p.stepInEpoch() == 1);
             midEpoch = resumed.checkpoint().toBytes();
         }
-        try (Distance d = PyramidL1Distance.defaults();
-             ImleTrainer resumed = ImleTrainer.resume(Checkpoint.readFrom(new ByteArrayInputStream(midEpoch)), d,
-                     data, null, ai.djl.Device.cpu())) {
+        try (Distance d = PyramidL1Distance.defaults(); GeneratorNetwork net = TrainingFixtures.tinyNetwork(78);
+             ImleTrainer resumed = ImleTrainer.resume(Checkpoint.readFrom(new ByteArrayInputStream(midEpoch)), net, d,
+                     data, null)) {
             resumed.train();
             assertEquals(2, resumed.progress().epoch());
             assertParametersClose(straight, resumed.network());
@@ -161,6 +161,42 @@ class ImleTrainerTest {
                     assertEquals(x[j], y[j], 1e-6, pa.getKey() + "[" + j + "]");
                 }
             }
+        }
+    }
+
+    /** New examples at an epoch boundary continue the run exactly as a resume on them with refitted statistics. */
+    @Test
+    void newExamplesAtAnEpochBoundaryContinueAsAResumeOnThemWould() throws Exception {
+        List<Example> grown = TrainingFixtures.toyExamples(10, 5);
+        List<Example> first = grown.subList(0, 6);
+        ImleConfig cfg = TrainingFixtures.tinyImle().withRebalancing(true, true).withEpochs(3);
+        byte[] afterEpoch0;
+        String continued;
+        try (GeneratorNetwork net = TrainingFixtures.tinyNetwork(5); Distance d = PyramidL1Distance.defaults();
+             ImleTrainer trainer = new ImleTrainer(net, d, first, null, cfg)) {
+            trainer.trainUntil(p -> p.epoch() == 1);
+            afterEpoch0 = trainer.checkpoint().toBytes();
+            trainer.continueWith(grown, cfg.withExamplesPerEpoch(6));
+            trainer.train();
+            continued = SeededRun.weightHash(net);
+        }
+        String resumed;
+        try (GeneratorNetwork net = TrainingFixtures.tinyNetwork(77); Distance d = PyramidL1Distance.defaults();
+             ImleTrainer trainer = ImleTrainer.resume(Checkpoint.readFrom(new ByteArrayInputStream(afterEpoch0)), net, d,
+                     grown, cfg.withExamplesPerEpoch(6), true)) {
+            trainer.train();
+            resumed = SeededRun.weightHash(net);
+        }
+        assertEquals(resumed, continued);
+    }
+
+    @Test
+    void newExamplesMidEpochAreRefused() {
+        List<Example> data = TrainingFixtures.toyExamples(4, 5);
+        try (GeneratorNetwork net = TrainingFixtures.tinyNetwork(4); Distance d = PyramidL1Distance.defaults();
+             ImleTrainer trainer = new ImleTrainer(net, d, data, null, TrainingFixtures.tinyImle())) {
+            trainer.trainUntil(p -> p.stepInEpoch() == 1);
+            assertThrows(IllegalStateException.class, () -> trainer.continueWith(data, TrainingFixtures.tinyImle()));
         }
     }
 

@@ -8,7 +8,7 @@ import io.cimle.core.data.ClassMap;
 import io.cimle.core.data.LayoutEncoder;
 import io.cimle.core.data.ToyScenes;
 import io.cimle.core.model.Checkpoint;
-import io.cimle.core.model.Generator;
+import io.cimle.core.model.Sampler;
 import io.cimle.core.model.GeneratorNetwork;
 import io.cimle.core.model.ModelConfig;
 import io.cimle.core.storage.CheckpointStore;
@@ -75,7 +75,7 @@ final class KafkaBench {
         int directRequests = o.quick() ? 8 : 40;
         List<Double> direct = new ArrayList<>();
         double[] directWallMs = {0};
-        Generator g = Generator.fromCheckpoint(checkpoint, Device.cpu(), 16);
+        Sampler g = Sampler.fromCheckpoint(checkpoint, Device.cpu(), 16);
         Runnable directHalf = () -> {
             long start = System.nanoTime();
             for (int i = 0; i < directRequests / 2; i++) {

@@ -11,6 +11,7 @@ import io.cimle.core.data.RgbImage;
 import io.cimle.core.model.GeneratorNetwork;
 import io.cimle.core.model.LatentCode;
 import io.cimle.core.model.LatentCodes;
+import io.cimle.core.model.ImageTensors;
 import io.cimle.core.model.LayoutTensors;
 import io.cimle.core.model.ModelConfig;
 import io.cimle.core.training.NearestCodeSelector;
@@ -133,9 +134,9 @@ final class SelectionBench {
         for (int c = 0; c < seeds.length; c++) {
             Example e = data.get(c / m);
             try (NDManager sub = net.manager().newSubManager()) {
-                NDArray image = NearestCodeSelector.to255(net.forward(LayoutTensors.oneHot(sub, List.of(e.layout())),
+                NDArray image = ImageTensors.to255(net.forward(LayoutTensors.oneHot(sub, List.of(e.layout())),
                         net.noiseFor(List.of(code(seeds[c])), sub), false)); // (1, 3, H, W)
-                d[c] = distance.perSample(image, NearestCodeSelector.photos255(sub, List.of(e.photo())), null).getFloat(0);
+                d[c] = distance.perSample(image, ImageTensors.pixels255(sub, List.of(e.photo())), null).getFloat(0);
             }
         }
         return NearestCodeSelector.nearest(seeds, d, m);

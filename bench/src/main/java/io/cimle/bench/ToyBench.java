@@ -13,7 +13,7 @@ import io.cimle.core.eval.ModeCoverage;
 import io.cimle.core.eval.PairwiseDiversity;
 import io.cimle.core.eval.ToyEvaluation;
 import io.cimle.core.eval.ToyModeData;
-import io.cimle.core.model.Generator;
+import io.cimle.core.model.Sampler;
 import io.cimle.core.model.GeneratorNetwork;
 import io.cimle.core.model.ModelConfig;
 import io.cimle.core.model.NoiseMode;
@@ -233,7 +233,7 @@ final class ToyBench implements Callable<Integer> {
     }
 
     private EvalReport evaluate(Baseline b, GeneratorNetwork net, List<ClassMap> held, ModeCoverage coverage) {
-        return ToyEvaluation.evaluate(b.name(), Generator.wrap(net, 20), held, perLayout, coverage,
+        return ToyEvaluation.evaluate(b.name(), Sampler.wrap(net, 20), held, perLayout, coverage,
                 new PairwiseDiversity(new MeanAbsPixelMetric(), PairwiseDiversity.DEFAULT_PAIRS), 5,
                 b == Baseline.REGRESSION);
     }

@@ -11,7 +11,7 @@ import io.cimle.core.eval.ModeCoverage;
 import io.cimle.core.eval.PairwiseDiversity;
 import io.cimle.core.eval.ToyEvaluation;
 import io.cimle.core.model.Checkpoint;
-import io.cimle.core.model.Generator;
+import io.cimle.core.model.Sampler;
 import io.cimle.core.training.TrainingMode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -66,9 +66,9 @@ final class EvalCommand implements Callable<Integer> {
         boolean zeroNoise = TrainingMode.REGRESSION.name().equals(cp.metadata().get("mode"));
         String name = cp.config().presetName() + " " + cp.metadata().getOrDefault("mode", "?") + " "
                 + cp.config().noiseMode() + " epoch " + cp.epoch();
-        try (Generator generator = Generator.fromCheckpoint(cp, model.device(), 16)) {
-            PairwiseDiversity diversity = PairwiseDiversity.create(lpips, generator.network().device());
-            return ToyEvaluation.evaluate(name, generator, maps, samples, new ModeCoverage(universe(data), 20.0),
+        try (Sampler sampler = Sampler.fromCheckpoint(cp, model.device(), 16)) {
+            PairwiseDiversity diversity = PairwiseDiversity.create(lpips, sampler.network().device());
+            return ToyEvaluation.evaluate(name, sampler, maps, samples, new ModeCoverage(universe(data), 20.0),
                     diversity, seed, zeroNoise);
         }
     }

@@ -4,7 +4,7 @@ import ai.djl.Device;
 import io.cimle.core.data.ClassMap;
 import io.cimle.core.data.Images;
 import io.cimle.core.model.Checkpoint;
-import io.cimle.core.model.Generator;
+import io.cimle.core.model.Sampler;
 import io.cimle.core.model.LatentCode;
 import io.cimle.core.model.LatentCodes;
 import io.cimle.core.model.Samples;
@@ -52,10 +52,10 @@ final class GenerateCommand implements Callable<Integer> {
         Checkpoint cp = model.readCheckpoint();
         ClassMap map = CliSupport.readLayout(layout, CliSupport.labelSet(cp));
         Device dev = model.device();
-        try (Generator generator = Generator.fromCheckpoint(cp, dev, Generator.DEFAULT_MAX_BATCH)) {
-            Samples samples = code == null ? generator.generate(map, n, seed)
-                    : generator.generate(map, Collections.nCopies(n,
-                    CliSupport.readCode(code, LatentCodes.shapeFor(generator.config()))));
+        try (Sampler sampler = Sampler.fromCheckpoint(cp, dev, Sampler.DEFAULT_MAX_BATCH)) {
+            Samples samples = code == null ? sampler.generate(map, n, seed)
+                    : sampler.generate(map, Collections.nCopies(n,
+                    CliSupport.readCode(code, LatentCodes.shapeFor(sampler.config()))));
             return write(out, "sample", samples);
         }
     }

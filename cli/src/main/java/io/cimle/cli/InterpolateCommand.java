@@ -2,7 +2,7 @@ package io.cimle.cli;
 
 import io.cimle.core.data.ClassMap;
 import io.cimle.core.model.Checkpoint;
-import io.cimle.core.model.Generator;
+import io.cimle.core.model.Sampler;
 import io.cimle.core.model.InterpolationMethod;
 import io.cimle.core.model.LatentCodes;
 import picocli.CommandLine.Command;
@@ -43,9 +43,9 @@ final class InterpolateCommand implements Callable<Integer> {
         }
         Checkpoint cp = model.readCheckpoint();
         ClassMap map = CliSupport.readLayout(layout, CliSupport.labelSet(cp));
-        try (Generator generator = Generator.fromCheckpoint(cp, model.device(), Generator.DEFAULT_MAX_BATCH)) {
-            int[] shape = LatentCodes.shapeFor(generator.config());
-            return GenerateCommand.write(out, "step", generator.interpolate(map, CliSupport.readCode(from, shape),
+        try (Sampler sampler = Sampler.fromCheckpoint(cp, model.device(), Sampler.DEFAULT_MAX_BATCH)) {
+            int[] shape = LatentCodes.shapeFor(sampler.config());
+            return GenerateCommand.write(out, "step", sampler.interpolate(map, CliSupport.readCode(from, shape),
                     CliSupport.readCode(to, shape), steps, method));
         }
     }

@@ -1,14 +1,11 @@
 package io.cimle.generator;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import io.cimle.core.data.ClassMap;
 import io.cimle.core.data.RgbImage;
 import io.cimle.core.model.GeneratorNetwork;
-import io.cimle.core.model.GradMode;
 import io.cimle.core.model.ImageTensors;
 import io.cimle.core.model.LatentCode;
-import io.cimle.core.model.LayoutTensors;
+import io.cimle.core.model.Sampler;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
@@ -41,27 +38,16 @@ public class SampleRunner {
             }
         }
         List<RgbImage> all = new ArrayList<>(codes.size());
-        int batch = Math.max(1, settings.generator().maxBatch());
         long t0 = System.nanoTime();
         GeneratorNetwork net = model.network();
         // One pass at a time per model: bounded memory, and libtorch's threads already use all cores.
         synchronized (net) {
-            for (int from = 0; from < codes.size(); from += batch) {
-                int to = Math.min(codes.size(), from + batch);
-                long p0 = System.nanoTime();
-                int a = from;
-                int b = to;
-                // Worker threads record graphs by default: sampling must not (memory, speed).
-                all.addAll(GradMode.withoutGradients(() -> {
-                    try (NDManager m = net.manager().newSubManager()) {
-                        NDArray layout = LayoutTensors.oneHot(m, layouts.subList(a, b)); // (B, C, H, W)
-                        NDArray noise = net.noiseFor(codes.subList(a, b), m);
-                        NDArray images = net.forward(layout, noise, false); // (B, 3, H, W) in [-1, 1]
-                        return ImageTensors.toImages(images);
-                    }
-                }));
-                metrics.forwardPass(to - from, System.nanoTime() - p0);
-            }
+            Sampler.wrap(net, Math.max(1, settings.generator().maxBatch())).forEachBatch(layouts, codes,
+                    (start, images, nanos) -> {
+                        long c0 = System.nanoTime();
+                        all.addAll(ImageTensors.toImages(images));
+                        metrics.forwardPass((int) images.getShape().get(0), nanos + System.nanoTime() - c0);
+                    });
         }
         long modelMs = (System.nanoTime() - t0) / 1_000_000;
         List<List<RgbImage>> perRequest = new ArrayList<>();

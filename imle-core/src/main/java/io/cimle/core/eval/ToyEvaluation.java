@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.cimle.core.data.ClassMap;
 import io.cimle.core.data.RgbImage;
-import io.cimle.core.model.Generator;
+import io.cimle.core.model.Sampler;
 import io.cimle.core.model.ImageTensors;
 import io.cimle.core.model.LatentCode;
 import io.cimle.core.model.LatentCodes;
@@ -21,7 +21,7 @@ public final class ToyEvaluation {
      * @param samplesPerLayout n samples per layout (>= 2 for diversity), codes from {@code seed}
      * @param zeroNoise        feed zero codes, as a REGRESSION-trained model saw in training
      */
-    public static EvalReport evaluate(String name, Generator generator, List<ClassMap> layouts, int samplesPerLayout,
+    public static EvalReport evaluate(String name, Sampler sampler, List<ClassMap> layouts, int samplesPerLayout,
                                       ModeCoverage coverage, PairwiseDiversity diversity, long seed,
                                       boolean zeroNoise) {
         if (samplesPerLayout < 2) {
@@ -31,8 +31,8 @@ public final class ToyEvaluation {
         List<List<RgbImage>> samples = new ArrayList<>(layouts.size());
         for (int i = 0; i < layouts.size(); i++) {
             samples.add(zeroNoise
-                    ? generator.generate(layouts.get(i), zeroCodes(generator, samplesPerLayout)).images()
-                    : generator.generate(layouts.get(i), samplesPerLayout, seed + i).images());
+                    ? sampler.generate(layouts.get(i), zeroCodes(sampler, samplesPerLayout)).images()
+                    : sampler.generate(layouts.get(i), samplesPerLayout, seed + i).images());
         }
         ModeCoverage.Result modes = coverage.measure(layouts, samples);
         DiversityResult div;
@@ -47,8 +47,8 @@ public final class ToyEvaluation {
                 modes.fidelity(), div.mean(), div.metric());
     }
 
-    private static List<LatentCode> zeroCodes(Generator generator, int n) {
-        int[] shape = LatentCodes.shapeFor(generator.config());
+    private static List<LatentCode> zeroCodes(Sampler sampler, int n) {
+        int[] shape = LatentCodes.shapeFor(sampler.config());
         LatentCode zero = LatentCode.ofValues(new float[LatentCode.fromSeed(0, shape).size()], shape);
         return java.util.Collections.nCopies(n, zero);
     }

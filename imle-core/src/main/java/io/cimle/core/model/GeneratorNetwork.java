@@ -90,12 +90,23 @@ public final class GeneratorNetwork implements AutoCloseable {
             float[] v = LatentCodes.resolve(codes.get(i), config, i).valuesView();
             System.arraycopy(v, 0, data, i * size, size);
         }
+        return manager.create(data, noiseShape(codes.size()));
+    }
+
+    /** (n, ...code shape): the raw noise input's shape. */
+    private Shape noiseShape(int n) {
+        int[] shape = LatentCodes.shapeFor(config);
         long[] dims = new long[shape.length + 1];
-        dims[0] = codes.size();
+        dims[0] = n;
         for (int i = 0; i < shape.length; i++) {
             dims[i + 1] = shape[i];
         }
-        return manager.create(data, new Shape(dims));
+        return new Shape(dims);
+    }
+
+    /** Zero codes for n samples, in the raw noise's shape (the regression baseline's input). */
+    public NDArray zeroNoise(NDManager manager, int n) {
+        return manager.zeros(noiseShape(n));
     }
 
     /** Every trainable parameter, by hierarchical name. */

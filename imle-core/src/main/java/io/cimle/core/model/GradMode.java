@@ -28,9 +28,4 @@ public final class GradMode {
             return null;
         });
     }
-
-    /** Turns recording off for the calling thread (GradientCollector turns it on inside its scope). */
-    public static void disableForThisThread() {
-        JniUtils.setGradMode(false);
-    }
 }

@@ -66,4 +66,30 @@ public final class ImageTensors {
         }
         return manager.create(data, new Shape(images.size(), 3, h, w));
     }
+
+    /** (n, 3, H, W) photos in the distance's 0..255 space, exactly the 8-bit values; all of one size. */
+    public static NDArray pixels255(NDManager manager, List<RgbImage> photos) {
+        RgbImage first = photos.get(0);
+        int plane = first.width() * first.height();
+        float[] data = new float[photos.size() * 3 * plane];
+        for (int n = 0; n < photos.size(); n++) {
+            RgbImage photo = photos.get(n);
+            if (photo.width() != first.width() || photo.height() != first.height()) {
+                throw new IllegalArgumentException("photo " + n + " is " + photo.width() + "x" + photo.height()
+                        + " but photo 0 is " + first.width() + "x" + first.height());
+            }
+            byte[] rgb = photo.rgb();
+            for (int p = 0; p < plane; p++) {
+                for (int c = 0; c < 3; c++) {
+                    data[(n * 3 + c) * plane + p] = rgb[3 * p + c] & 0xff;
+                }
+            }
+        }
+        return manager.create(data, new Shape(photos.size(), 3, first.height(), first.width()));
+    }
+
+    /** Generator output in [-1, 1] to the distance's 0..255 space (unclamped, so gradients pass). */
+    public static NDArray to255(NDArray x) {
+        return Scalars.times(Scalars.plus(x, 1), 127.5);
+    }
 }

@@ -2,7 +2,7 @@ package io.cimle.core.training;
 
 import io.cimle.core.data.ClassMap;
 import io.cimle.core.data.RgbImage;
-import io.cimle.core.model.Generator;
+import io.cimle.core.model.Sampler;
 import io.cimle.core.model.GeneratorNetwork;
 import io.cimle.core.model.LatentCode;
 import io.cimle.core.model.LatentCodes;
@@ -38,8 +38,8 @@ final class HealthProbe {
     /** Mean over probe layouts and pairs of codes of the mean absolute pixel difference, in [0, 1]. */
     double codeSpread(GeneratorNetwork network) {
         List<RgbImage> images;
-        try (Generator generator = Generator.wrap(network, layouts.size())) {
-            images = generator.sample(layouts, codes).images();
+        try (Sampler sampler = Sampler.wrap(network, layouts.size())) {
+            images = sampler.sample(layouts, codes).images();
         }
         double sum = 0;
         int pairs = 0;

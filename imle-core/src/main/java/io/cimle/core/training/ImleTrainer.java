@@ -11,6 +11,8 @@ import io.cimle.core.data.RarityStatistics;
 import io.cimle.core.data.RgbImage;
 import io.cimle.core.model.Checkpoint;
 import io.cimle.core.model.GeneratorNetwork;
+import io.cimle.core.model.GradMode;
+import io.cimle.core.model.ImageTensors;
 import io.cimle.core.model.LatentCode;
 import io.cimle.core.model.LatentCodes;
 import io.cimle.core.model.LayoutTensors;
@@ -208,7 +210,7 @@ public final class ImleTrainer implements AutoCloseable {
      */
     public TrainingProgress trainUntil(Predicate<TrainingProgress> stop) {
         // Selection must not record a graph, whichever thread trains (the collector records the steps).
-        return io.cimle.core.model.GradMode.withoutGradients(() -> runUntil(stop));
+        return GradMode.withoutGradients(() -> runUntil(stop));
     }
 
     private TrainingProgress runUntil(Predicate<TrainingProgress> stop) {
@@ -392,9 +394,9 @@ public final class ImleTrainer implements AutoCloseable {
             NDArray target = photo255(sub, idx); // (b, 3, H, W)
             NDArray mask = mask(sub, idx); // (b, 1, H, W) or null
             NDArray noise = config.mode() == TrainingMode.IMLE ? network.noiseFor(codes, sub)
-                    : zeroNoise(sub, idx.length);
+                    : network.zeroNoise(sub, idx.length);
             try (GradientCollector collector = sub.getEngine().newGradientCollector()) {
-                NDArray generated = NearestCodeSelector.to255(network.forward(layout, noise, true));
+                NDArray generated = ImageTensors.to255(network.forward(layout, noise, true));
                 NDArray value = distance.perSample(generated, target, mask).mean();
                 loss = value.getFloat();
                 if (!Double.isFinite(loss)) {
@@ -488,16 +490,6 @@ public final class ImleTrainer implements AutoCloseable {
         return LatentCode.fromSeed(seed, LatentCodes.shapeFor(network.config()));
     }
 
-    private NDArray zeroNoise(NDManager manager, int n) {
-        int[] shape = LatentCodes.shapeFor(network.config());
-        long[] dims = new long[shape.length + 1];
-        dims[0] = n;
-        for (int i = 0; i < shape.length; i++) {
-            dims[i + 1] = shape[i];
-        }
-        return manager.zeros(new Shape(dims));
-    }
-
     private List<ClassMap> layoutsOf(int[] idx) {
         List<ClassMap> out = new ArrayList<>(idx.length);
         for (int i : idx) {
@@ -512,7 +504,7 @@ public final class ImleTrainer implements AutoCloseable {
         for (int i : idx) {
             photos.add(examples.get(i).photo());
         }
-        return NearestCodeSelector.photos255(manager, photos);
+        return ImageTensors.pixels255(manager, photos);
     }
 
     /** (n, 1, H, W) rarity weights, or null without loss rebalancing. */

@@ -2,14 +2,13 @@ package io.cimle.core.training;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import io.cimle.core.data.ClassMap;
 import io.cimle.core.data.RgbImage;
 import io.cimle.core.model.GeneratorNetwork;
 import io.cimle.core.model.LatentCode;
 import io.cimle.core.model.LatentCodes;
-import io.cimle.core.model.LayoutTensors;
-import io.cimle.core.model.Scalars;
+import io.cimle.core.model.ImageTensors;
+import io.cimle.core.model.Sampler;
 import io.cimle.core.training.distance.Distance;
 import io.cimle.core.training.distance.TargetFeatures;
 
@@ -59,51 +58,63 @@ public final class NearestCodeSelector {
         if (seeds.length != targets.size() * m) {
             throw new IllegalArgumentException(seeds.length + " seeds for " + targets.size() + " targets x m=" + m);
         }
+        List<ClassMap> layouts = new ArrayList<>(seeds.length);
+        List<LatentCode> codes = new ArrayList<>(seeds.length);
+        int[] shape = LatentCodes.shapeFor(network.config());
+        for (int c = 0; c < seeds.length; c++) {
+            layouts.add(targets.layout(c / m));
+            codes.add(LatentCode.seedOnly(seeds[c], shape)); // drawn batch by batch, not all at once
+        }
         float[] out = new float[seeds.length];
-        NDManager targetManager = null;
-        TargetFeatures prepared = null;
-        int preparedFor = -1;
-        try {
-            for (int start = 0; start < seeds.length; start += batch) {
-                int end = Math.min(seeds.length, start + batch);
-                try (NDManager sub = network.manager().newSubManager()) {
-                    List<ClassMap> layouts = new ArrayList<>(end - start);
-                    List<LatentCode> codes = new ArrayList<>(end - start);
-                    for (int c = start; c < end; c++) {
-                        layouts.add(targets.layout(c / m));
-                        codes.add(code(seeds[c]));
-                    }
-                    NDArray images = to255(network.forward(LayoutTensors.oneHot(sub, layouts),
-                            network.noiseFor(codes, sub), false)); // (B, 3, H, W)
-                    for (int c = start; c < end; ) {
-                        int t = c / m;
-                        int runEnd = Math.min(end, (t + 1) * m);
-                        if (preparedFor != t) {
-                            // The target's features outlive one forward when its m candidates span two.
-                            if (prepared != null) {
-                                prepared.close();
-                                targetManager.close();
-                            }
-                            targetManager = network.manager().newSubManager();
-                            prepared = distance.prepare(photos255(targetManager, List.of(targets.photo(t))),
-                                    targets.mask(targetManager, t));
-                            preparedFor = t;
-                        }
-                        NDArray d = distance.perCandidate(images.get(c - start + ":" + (runEnd - start)), prepared);
-                        System.arraycopy(d.toFloatArray(), 0, out, c, runEnd - c);
-                        c = runEnd;
-                    }
+        try (PreparedTarget target = new PreparedTarget(targets)) {
+            Sampler.wrap(network, batch).forEachBatch(layouts, codes, (start, images, nanos) -> {
+                NDArray scaled = ImageTensors.to255(images); // (B, 3, H, W)
+                int end = start + (int) images.getShape().get(0);
+                for (int c = start; c < end; ) {
+                    int t = c / m;
+                    int runEnd = Math.min(end, (t + 1) * m);
+                    NDArray d = distance.perCandidate(scaled.get(c - start + ":" + (runEnd - start)), target.of(t));
+                    System.arraycopy(d.toFloatArray(), 0, out, c, runEnd - c);
+                    c = runEnd;
                 }
-            }
-        } finally {
-            if (prepared != null) {
-                prepared.close();
-            }
-            if (targetManager != null) {
-                targetManager.close();
-            }
+            });
         }
         return out;
+    }
+
+    /** The features of one target at a time, kept while its m candidates span several forwards. */
+    private final class PreparedTarget implements AutoCloseable {
+        private final Targets targets;
+        private NDManager manager;
+        private TargetFeatures features;
+        private int preparedFor = -1;
+
+        PreparedTarget(Targets targets) {
+            this.targets = targets;
+        }
+
+        TargetFeatures of(int t) {
+            if (preparedFor != t) {
+                close();
+                manager = network.manager().newSubManager();
+                features = distance.prepare(ImageTensors.pixels255(manager, List.of(targets.photo(t))),
+                        targets.mask(manager, t));
+                preparedFor = t;
+            }
+            return features;
+        }
+
+        @Override
+        public void close() {
+            if (features != null) {
+                features.close();
+                features = null;
+            }
+            if (manager != null) {
+                manager.close();
+                manager = null;
+            }
+        }
     }
 
     /** Per target, the seed whose distance is smallest (the first on ties). */
@@ -121,28 +132,4 @@ public final class NearestCodeSelector {
         return kept;
     }
 
-    private LatentCode code(long seed) {
-        return LatentCode.fromSeed(seed, LatentCodes.shapeFor(network.config()));
-    }
-
-    /** (n, 3, H, W) photos in 0..255 space, exactly the 8-bit values. */
-    public static NDArray photos255(NDManager manager, List<RgbImage> photos) {
-        RgbImage first = photos.get(0);
-        int plane = first.width() * first.height();
-        float[] data = new float[photos.size() * 3 * plane];
-        for (int n = 0; n < photos.size(); n++) {
-            byte[] rgb = photos.get(n).rgb();
-            for (int p = 0; p < plane; p++) {
-                for (int c = 0; c < 3; c++) {
-                    data[(n * 3 + c) * plane + p] = rgb[3 * p + c] & 0xff;
-                }
-            }
-        }
-        return manager.create(data, new Shape(photos.size(), 3, first.height(), first.width()));
-    }
-
-    /** [-1, 1] generator output to the distance's 0..255 space. */
-    public static NDArray to255(NDArray x) {
-        return Scalars.times(Scalars.plus(x, 1), 127.5);
-    }
 }

@@ -5,7 +5,7 @@ import io.cimle.core.data.ClassMap;
 import io.cimle.core.data.Example;
 import io.cimle.core.data.LabelSets;
 import io.cimle.core.data.ToyScenes.Scene;
-import io.cimle.core.model.Generator;
+import io.cimle.core.model.Sampler;
 import io.cimle.core.model.GeneratorNetwork;
 import io.cimle.core.model.ModelConfig;
 import io.cimle.core.model.Presets;
@@ -49,8 +49,8 @@ class ModeCoverageAcceptanceTest {
              Distance d = PyramidL1Distance.defaults();
              ImleTrainer trainer = new ImleTrainer(net, d, train, null, baseline.apply(budget))) {
             trainer.train();
-            Generator generator = Generator.wrap(net, 16);
-            return ToyEvaluation.evaluate(baseline.name(), generator, heldOut, SAMPLES, coverage,
+            Sampler sampler = Sampler.wrap(net, 16);
+            return ToyEvaluation.evaluate(baseline.name(), sampler, heldOut, SAMPLES, coverage,
                     new PairwiseDiversity(new MeanAbsPixelMetric(), 20), 5, baseline == Baseline.REGRESSION);
         }
     }

@@ -54,7 +54,7 @@ class CheckpointTest {
             assertArrayEquals(expected, rawOutput(loaded, layout, codes));
         }
         // Same micro-batch size: libtorch kernels may differ by one 8-bit level across batch sizes (GeneratorTest covers that).
-        try (Generator a = Generator.fromCheckpoint(read, CPU, 4); Generator b = Generator.fromCheckpoint(read, CPU, 4)) {
+        try (Sampler a = Sampler.fromCheckpoint(read, CPU, 4); Sampler b = Sampler.fromCheckpoint(read, CPU, 4)) {
             assertEquals(a.generate(layout, codes).images(), b.generate(layout, codes).images());
         }
     }

@@ -3,7 +3,6 @@ package io.cimle.core.model;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.pytorch.jni.JniUtils;
 import io.cimle.core.data.ClassMap;
 import io.cimle.core.data.RgbImage;
 
@@ -13,11 +12,13 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Sampling facade: layouts and codes in, images out. Runs without gradients, in micro-batches of
- * at most {@link #maxBatch()} samples, each in its own sub-manager, so memory stays bounded
- * whatever the number of samples asked for.
+ * The one way to sample: (layouts, codes) in, images out, for the generator service, selection,
+ * health probes, the CLI and the bench. Runs without gradients (whatever the calling thread's grad
+ * mode), in micro-batches of at most {@link #maxBatch()} samples, each in its own sub-manager, so
+ * memory stays bounded whatever the number of samples asked for. {@link #forEachBatch} hands out the
+ * output tensors for callers that score them (selection) rather than keep images.
  */
-public final class Generator implements AutoCloseable {
+public final class Sampler implements AutoCloseable {
     /** Default micro-batch: small enough for the paper preset on a CPU host. */
     public static final int DEFAULT_MAX_BATCH = 8;
 
@@ -25,7 +26,7 @@ public final class Generator implements AutoCloseable {
     private final int maxBatch;
     private final boolean ownsNetwork;
 
-    private Generator(GeneratorNetwork network, int maxBatch, boolean ownsNetwork) {
+    private Sampler(GeneratorNetwork network, int maxBatch, boolean ownsNetwork) {
         if (maxBatch < 1) {
             throw new IllegalArgumentException("maxBatch must be >= 1, got " + maxBatch);
         }
@@ -35,21 +36,21 @@ public final class Generator implements AutoCloseable {
     }
 
     /** A freshly initialised generator (untrained: for tests and benchmarks). */
-    public static Generator create(ModelConfig config, Device device, int maxBatch) {
-        return new Generator(GeneratorNetwork.create(config, device), maxBatch, true);
+    public static Sampler create(ModelConfig config, Device device, int maxBatch) {
+        return new Sampler(GeneratorNetwork.create(config, device), maxBatch, true);
     }
 
-    public static Generator create(ModelConfig config, Device device) {
+    public static Sampler create(ModelConfig config, Device device) {
         return create(config, device, DEFAULT_MAX_BATCH);
     }
 
-    public static Generator fromCheckpoint(Checkpoint checkpoint, Device device, int maxBatch) {
-        return new Generator(GeneratorNetwork.fromCheckpoint(checkpoint, device), maxBatch, true);
+    public static Sampler fromCheckpoint(Checkpoint checkpoint, Device device, int maxBatch) {
+        return new Sampler(GeneratorNetwork.fromCheckpoint(checkpoint, device), maxBatch, true);
     }
 
     /** Wraps a network owned by someone else (e.g. the training loop); closing this leaves it open. */
-    public static Generator wrap(GeneratorNetwork network, int maxBatch) {
-        return new Generator(network, maxBatch, false);
+    public static Sampler wrap(GeneratorNetwork network, int maxBatch) {
+        return new Sampler(network, maxBatch, false);
     }
 
     /** n samples; sample i uses {@code LatentCodes.sample(config, seed, i)} (see {@link LatentCodes#derive}). */
@@ -103,30 +104,49 @@ public final class Generator implements AutoCloseable {
     }
 
     private Samples run(List<ClassMap> layouts, List<LatentCode> codes) {
-        if (codes.isEmpty()) {
-            throw new IllegalArgumentException("no latent codes given");
-        }
         List<LatentCode> resolved = new ArrayList<>(codes.size());
         for (int i = 0; i < codes.size(); i++) {
             resolved.add(LatentCodes.resolve(codes.get(i), network.config(), i));
         }
         List<RgbImage> images = new ArrayList<>(codes.size());
-        boolean gradMode = JniUtils.isGradMode();
-        JniUtils.setGradMode(false); // sampling never needs a graph, even if called inside a collector
-        try {
-            for (int start = 0; start < resolved.size(); start += maxBatch) {
-                int end = Math.min(resolved.size(), start + maxBatch);
+        forEachBatch(layouts, resolved, (start, out, nanos) -> images.addAll(ImageTensors.toImages(out)));
+        return new Samples(images, resolved);
+    }
+
+    /** What a caller does with one micro-batch's output, while its native memory is alive. */
+    @FunctionalInterface
+    public interface BatchHandler {
+        /**
+         * @param start        index of the batch's first sample in the caller's lists
+         * @param images       (B, 3, H, W) in [-1, 1], valid only during this call
+         * @param forwardNanos time of the batch's forward pass
+         */
+        void handle(int start, NDArray images, long forwardNanos);
+    }
+
+    /**
+     * Sample i = T(layouts[i], codes[i]) for every i, batch by batch, without gradients: layouts must
+     * already have the model's size (see {@link #sample}).
+     */
+    public void forEachBatch(List<ClassMap> layouts, List<LatentCode> codes, BatchHandler handler) {
+        if (codes.isEmpty()) {
+            throw new IllegalArgumentException("no latent codes given");
+        }
+        if (layouts.size() != codes.size()) {
+            throw new IllegalArgumentException(layouts.size() + " layouts for " + codes.size() + " codes");
+        }
+        GradMode.withoutGradients(() -> {
+            for (int start = 0; start < codes.size(); start += maxBatch) {
+                int end = Math.min(codes.size(), start + maxBatch);
                 try (NDManager batch = network.manager().newSubManager()) {
+                    long t0 = System.nanoTime();
                     NDArray layout = LayoutTensors.oneHot(batch, layouts.subList(start, end)); // (B, C, H, W)
-                    NDArray noise = network.noiseFor(resolved.subList(start, end), batch);      // (B, Z, H, W) | (B, d)
+                    NDArray noise = network.noiseFor(codes.subList(start, end), batch);         // (B, Z, H, W) | (B, d)
                     NDArray out = network.forward(layout, noise, false);                        // (B, 3, H, W)
-                    images.addAll(ImageTensors.toImages(out));
+                    handler.handle(start, out, System.nanoTime() - t0);
                 }
             }
-        } finally {
-            JniUtils.setGradMode(gradMode);
-        }
-        return new Samples(images, resolved);
+        });
     }
 
     /** Layouts of another size are resized (nearest) to the model's; the channel count must match. */

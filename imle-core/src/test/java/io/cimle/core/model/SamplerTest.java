@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class GeneratorTest {
+class SamplerTest {
     private static final int CHANNELS = 5;
     private static final Device CPU = Device.cpu();
 
@@ -70,11 +70,11 @@ class GeneratorTest {
     @Test
     void differentCodesGiveDifferentImagesAndTheSameCodeTheSameImage() {
         ModelConfig config = Presets.tiny(CHANNELS);
-        try (Generator generator = Generator.create(config, CPU)) {
+        try (Sampler sampler = Sampler.create(config, CPU)) {
             ClassMap layout = TestLayouts.layout(32, 16, CHANNELS, 4);
             LatentCode a = LatentCodes.sample(config, 10, 0);
             LatentCode b = LatentCodes.sample(config, 10, 1);
-            Samples s = generator.generate(layout, List.of(a, b, a));
+            Samples s = sampler.generate(layout, List.of(a, b, a));
             assertNotEquals(s.images().get(0), s.images().get(1));
             assertEquals(s.images().get(0), s.images().get(2));
             assertTrue(meanAbsDifference(s.images().get(0), s.images().get(1)) > 1.0,
@@ -85,17 +85,17 @@ class GeneratorTest {
     @Test
     void sameSeedGivesIdenticalImagesAndSeedOnlyCodesAreMaterialised() {
         ModelConfig config = Presets.tiny(CHANNELS);
-        try (Generator generator = Generator.create(config, CPU)) {
+        try (Sampler sampler = Sampler.create(config, CPU)) {
             ClassMap layout = TestLayouts.layout(32, 16, CHANNELS, 5);
-            Samples first = generator.generate(layout, 3, 42L);
-            Samples again = generator.generate(layout, 3, 42L);
-            Samples other = generator.generate(layout, 3, 43L);
+            Samples first = sampler.generate(layout, 3, 42L);
+            Samples again = sampler.generate(layout, 3, 42L);
+            Samples other = sampler.generate(layout, 3, 43L);
             assertEquals(first.images(), again.images());
             assertNotEquals(first.images().get(0), other.images().get(0));
             LatentCode code = first.codes().get(1);
             assertTrue(code.hasSeed());
             LatentCode seedOnly = LatentCode.seedOnly(code.seed(), code.shape());
-            Samples fromSeed = generator.generate(layout, List.of(first.codes().get(0), seedOnly, first.codes().get(2)));
+            Samples fromSeed = sampler.generate(layout, List.of(first.codes().get(0), seedOnly, first.codes().get(2)));
             assertEquals(code, fromSeed.codes().get(1));
             assertEquals(first.images().get(1), fromSeed.images().get(1));
         }
@@ -105,8 +105,8 @@ class GeneratorTest {
     void microBatchingGivesTheSameImagesAsOneBatch() {
         ModelConfig config = Presets.tiny(CHANNELS);
         try (GeneratorNetwork net = GeneratorNetwork.create(config, CPU);
-             Generator whole = Generator.wrap(net, 16);
-             Generator pieces = Generator.wrap(net, 3)) {
+             Sampler whole = Sampler.wrap(net, 16);
+             Sampler pieces = Sampler.wrap(net, 3)) {
             ClassMap layout = TestLayouts.layout(32, 16, CHANNELS, 6);
             Samples a = whole.generate(layout, 7, 9L);
             Samples b = pieces.generate(layout, 7, 9L);
@@ -125,8 +125,8 @@ class GeneratorTest {
     void vectorAndRawModesGenerate() {
         for (NoiseMode mode : List.of(NoiseMode.VECTOR, NoiseMode.RAW)) {
             ModelConfig config = Presets.tiny(CHANNELS).withNoiseMode(mode);
-            try (Generator generator = Generator.create(config, CPU, 2)) {
-                Samples s = generator.generate(TestLayouts.layout(32, 16, CHANNELS, 7), 3, 1L);
+            try (Sampler sampler = Sampler.create(config, CPU, 2)) {
+                Samples s = sampler.generate(TestLayouts.layout(32, 16, CHANNELS, 7), 3, 1L);
                 assertEquals(3, s.size());
                 assertArrayEquals(LatentCodes.shapeFor(config), s.codes().get(0).shape());
                 assertEquals(32, s.images().get(0).width());
@@ -139,15 +139,15 @@ class GeneratorTest {
     @Test
     void layoutsOfAnotherSizeAreResizedAndWrongChannelsOrCodesAreRefused() {
         ModelConfig config = Presets.tiny(CHANNELS);
-        try (Generator generator = Generator.create(config, CPU)) {
-            Samples big = generator.generate(TestLayouts.layout(64, 32, CHANNELS, 8), 1, 1L);
+        try (Sampler sampler = Sampler.create(config, CPU)) {
+            Samples big = sampler.generate(TestLayouts.layout(64, 32, CHANNELS, 8), 1, 1L);
             assertEquals(32, big.images().get(0).width());
             assertEquals(16, big.images().get(0).height());
             IllegalArgumentException channels = assertThrows(IllegalArgumentException.class,
-                    () -> generator.generate(TestLayouts.layout(32, 16, CHANNELS + 1, 8), 1, 1L));
+                    () -> sampler.generate(TestLayouts.layout(32, 16, CHANNELS + 1, 8), 1, 1L));
             assertTrue(channels.getMessage().contains("6 channels"), channels.getMessage());
             IllegalArgumentException shape = assertThrows(IllegalArgumentException.class,
-                    () -> generator.generate(TestLayouts.layout(32, 16, CHANNELS, 8),
+                    () -> sampler.generate(TestLayouts.layout(32, 16, CHANNELS, 8),
                             List.of(LatentCodes.sample(config, 1, 0), LatentCode.fromSeed(1, 10, 8, 16))));
             assertTrue(shape.getMessage().contains("latent code 1") && shape.getMessage().contains("[10, 8, 16]"),
                     shape.getMessage());
@@ -157,12 +157,12 @@ class GeneratorTest {
     @Test
     void interpolationStartsAndEndsAtTheGivenCodes() {
         ModelConfig config = Presets.tiny(CHANNELS);
-        try (Generator generator = Generator.create(config, CPU)) {
+        try (Sampler sampler = Sampler.create(config, CPU)) {
             ClassMap layout = TestLayouts.layout(32, 16, CHANNELS, 11);
             LatentCode a = LatentCodes.sample(config, 1, 0);
             LatentCode b = LatentCodes.sample(config, 1, 1);
-            Samples ends = generator.generate(layout, List.of(a, b));
-            Samples walk = generator.interpolate(layout, a, b, 5, InterpolationMethod.SLERP);
+            Samples ends = sampler.generate(layout, List.of(a, b));
+            Samples walk = sampler.interpolate(layout, a, b, 5, InterpolationMethod.SLERP);
             assertEquals(5, walk.size());
             assertEquals(ends.images().get(0), walk.images().get(0));
             assertEquals(ends.images().get(1), walk.images().get(4));
@@ -173,9 +173,9 @@ class GeneratorTest {
     @Test
     void samplingInsideAGradientCollectorRecordsNoGraph() {
         ModelConfig config = Presets.tiny(CHANNELS);
-        try (Generator generator = Generator.create(config, CPU);
+        try (Sampler sampler = Sampler.create(config, CPU);
              GradientCollector ignored = Engine.getInstance().newGradientCollector()) {
-            Samples s = generator.generate(TestLayouts.layout(32, 16, CHANNELS, 12), 2, 1L);
+            Samples s = sampler.generate(TestLayouts.layout(32, 16, CHANNELS, 12), 2, 1L);
             assertEquals(2, s.size());
             assertTrue(ai.djl.pytorch.jni.JniUtils.isGradMode(), "grad mode must be restored");
         }

@@ -1,5 +1,6 @@
 package io.cimle.cli;
 
+import io.cimle.core.model.ComputeDevice;
 import ai.djl.Device;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -64,11 +65,7 @@ final class CliSupport {
     }
 
     static Device device(String name) {
-        return switch (name) {
-            case "cpu" -> Device.cpu();
-            case "gpu" -> Device.gpu();
-            default -> throw new IllegalArgumentException("unknown device '" + name + "'; use cpu or gpu");
-        };
+        return ComputeDevice.byName(name).resolve();
     }
 
     /** {"seed": s, "shape": [...]} for a seeded code, else {"shape": [...], "values": [...]}. */

@@ -1,5 +1,7 @@
 package io.cimle.generator;
 
+import io.cimle.core.data.UnknownLabelPolicy;
+import io.cimle.core.model.ComputeDevice;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -12,16 +14,19 @@ public interface GeneratorSettings {
 
     Model model();
 
-    Generator generator();
+    Serving generator();
 
     interface Model {
         /** Model name: the key on the checkpoints topic and the folder in object storage. */
         @WithDefault("toy")
         String name();
 
-        /** cpu or gpu. */
+        /**
+         * cpu or gpu. gpu fails at start-up when libtorch finds no CUDA device (never a silent fall back
+         * to the CPU); anything else names the valid values.
+         */
         @WithDefault("cpu")
-        String device();
+        ComputeDevice device();
 
         /** Label set used to decode layouts when the checkpoint does not name one. */
         @WithDefault("toy-scenes")
@@ -32,7 +37,8 @@ public interface GeneratorSettings {
         int cacheSize();
     }
 
-    interface Generator {
+    /** How requests are served: limits, batching, replies (cimle.generator.*). */
+    interface Serving {
         /** Largest num_samples, number of explicit codes, or interpolation steps per request. */
         @WithDefault("64")
         int maxSamples();
@@ -72,9 +78,12 @@ public interface GeneratorSettings {
         @WithDefault("8192")
         int maxLayoutSide();
 
-        /** Unknown class ids or colours in a layout: void (map to the void class) or reject. */
+        /**
+         * Unknown class ids or colours in a layout: reject (answer LAYOUT_UNKNOWN_CLASS: a client should
+         * learn its palette is wrong) or void (map them to the void class). A typo fails at start-up.
+         */
         @WithDefault("reject")
-        String unknownLabels();
+        UnknownLabelPolicy unknownLabels();
 
         /** Encoded images above this size travel by claim check (object-storage URI) instead of inline. */
         @WithDefault("786432")

@@ -136,7 +136,7 @@ public class ModelRegistry {
     }
 
     private Device device() {
-        return "gpu".equalsIgnoreCase(settings.model().device()) ? Device.gpu() : Device.cpu();
+        return settings.model().device().resolve();
     }
 
     /**

@@ -5,7 +5,6 @@ import io.cimle.core.data.LayoutDecoder;
 import io.cimle.core.data.LayoutException;
 import io.cimle.core.data.LayoutFormat;
 import io.cimle.core.data.LayoutLimits;
-import io.cimle.core.data.UnknownLabelPolicy;
 import io.cimle.core.model.InterpolationMethod;
 import io.cimle.core.model.LatentCode;
 import io.cimle.core.model.LatentCodes;
@@ -34,7 +33,7 @@ public class RequestPlanner {
     GeneratorSettings settings;
 
     public PlannedRequest plan(LayoutRequest request, LoadedModel model, long receivedAtMs) throws RequestException {
-        GeneratorSettings.Generator limits = settings.generator();
+        GeneratorSettings.Serving limits = settings.generator();
         if (request.getRequestId().isBlank()) {
             throw new RequestException(ErrorCode.INVALID_REQUEST, "request_id is missing");
         }
@@ -101,7 +100,7 @@ public class RequestPlanner {
     }
 
     private ClassMap decodeLayout(Layout layout, LoadedModel model) throws RequestException {
-        GeneratorSettings.Generator limits = settings.generator();
+        GeneratorSettings.Serving limits = settings.generator();
         if (!layout.getPngUri().isEmpty()) {
             throw new RequestException(ErrorCode.INVALID_REQUEST,
                     "layouts by URI are not accepted by this generator; send the PNG inline (it is small)");
@@ -128,10 +127,8 @@ public class RequestPlanner {
         ModelConfig config = model.config();
         LayoutLimits bounds = new LayoutLimits(limits.maxLayoutBytes(), limits.maxLayoutPixels(), limits.maxLayoutSide(),
                 config.width(), config.height());
-        UnknownLabelPolicy policy = "void".equalsIgnoreCase(settings.generator().unknownLabels())
-                ? UnknownLabelPolicy.VOID : UnknownLabelPolicy.REJECT;
         try {
-            return new LayoutDecoder(model.labels(), format, policy, bounds).decode(layout.getPng().toByteArray());
+            return new LayoutDecoder(model.labels(), format, settings.generator().unknownLabels(), bounds).decode(layout.getPng().toByteArray());
         } catch (LayoutException e) {
             throw new RequestException(switch (e.reason()) {
                 case UNDECODABLE -> ErrorCode.LAYOUT_UNDECODABLE;

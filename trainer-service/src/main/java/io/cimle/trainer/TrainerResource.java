@@ -1,5 +1,6 @@
 package io.cimle.trainer;
 
+import io.cimle.core.training.ImleConfig;
 import io.cimle.service.storage.StorageSettings;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -66,13 +67,22 @@ public class TrainerResource {
         TrainerSettings.Imle imle = settings.trainer().imle();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("model", settings.model().name());
-        out.put("device", settings.model().device());
+        out.put("device", settings.model().device().optionName());
         out.put("labels", data.labels().name());
         out.put("modelConfig", data.modelConfig());
-        out.put("imle", Map.of("examples", imle.examples(), "samples", imle.samples(), "steps", imle.steps(),
-                "subBatch", imle.subBatch(), "learningRate", imle.learningRate(), "epochs", imle.epochs(),
-                "lossRebalancing", imle.lossRebalancing(), "datasetRebalancing", imle.datasetRebalancing(),
-                "seed", imle.seed(), "distance", imle.vggWeights().isPresent() ? "vgg19" : "pyramid-l1"));
+        ImleConfig c = ImleSettings.config(imle, Integer.MAX_VALUE); // |S| before the data set caps it
+        Map<String, Object> imleOut = new LinkedHashMap<>();
+        imleOut.put("examples", c.examplesPerEpoch());
+        imleOut.put("samples", c.samplesPerExample());
+        imleOut.put("steps", c.stepsPerEpoch());
+        imleOut.put("subBatch", c.subBatch());
+        imleOut.put("learningRate", c.learningRate());
+        imleOut.put("epochs", c.epochs() == Integer.MAX_VALUE ? 0 : c.epochs());
+        imleOut.put("lossRebalancing", c.lossRebalancing());
+        imleOut.put("datasetRebalancing", c.datasetRebalancing());
+        imleOut.put("seed", c.seed());
+        imleOut.put("distance", imle.vggWeights().isPresent() ? "vgg19" : "pyramid-l1");
+        out.put("imle", imleOut);
         out.put("minDatasetSize", settings.trainer().minDatasetSize());
         out.put("checkpointEverySteps", settings.trainer().checkpointEverySteps());
         out.put("checkpointKeepLast", settings.trainer().checkpointKeepLast());

@@ -1,5 +1,9 @@
 package io.cimle.trainer;
 
+import io.cimle.core.data.UnknownLabelPolicy;
+import io.cimle.core.model.ComputeDevice;
+import io.cimle.core.model.NoiseMode;
+import io.cimle.core.training.ImleConfig;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.util.Optional;
@@ -20,9 +24,12 @@ public interface TrainerSettings {
         @WithDefault("toy")
         String name();
 
-        /** cpu or gpu. */
+        /**
+         * cpu or gpu. gpu fails at start-up when libtorch finds no CUDA device (never a silent fall back
+         * to the CPU); anything else names the valid values.
+         */
         @WithDefault("cpu")
-        String device();
+        ComputeDevice device();
 
         /** Label set of the data set: toy-scenes, cityscapes, or a user palette registered by file. */
         @WithDefault("toy-scenes")
@@ -44,7 +51,7 @@ public interface TrainerSettings {
          * A resumed checkpoint keeps its own.
          */
         @WithDefault("encoder")
-        String noise();
+        NoiseMode noise();
 
         /** Training starts once the data set holds this many pairs. */
         @WithDefault("16")
@@ -54,7 +61,7 @@ public interface TrainerSettings {
         @WithDefault("true")
         boolean autoStart();
 
-        /** A checkpoint is written every this many gradient steps (and at every epoch end). */
+        /** A checkpoint is written every this many gradient steps, after the last step, and when asked (pause). */
         @WithDefault("500")
         int checkpointEverySteps();
 
@@ -66,16 +73,22 @@ public interface TrainerSettings {
         @WithDefault("8388608")
         int maxImageBytes();
 
-        /** Unknown class ids or colours in a training layout: void or reject. */
+        /**
+         * Unknown class ids or colours in a training layout: void (map them to the void class: real label
+         * maps carry stray ids) or reject (dead-letter the pair). A typo fails at start-up.
+         */
         @WithDefault("void")
-        String unknownLabels();
+        UnknownLabelPolicy unknownLabels();
 
         Imle imle();
 
         LeaderElection leaderElection();
     }
 
-    /** Conditional IMLE hyperparameters; defaults are the reference code's except where a CPU needs less. */
+    /**
+     * Conditional IMLE hyperparameters. Every one left unset takes {@link ImleConfig#DEFAULT}'s value (the
+     * reference code's, documented there and in README): the defaults are stated once, in the core.
+     */
     interface Imle {
         /**
          * Below this code spread (mean pixel difference between samples of one probe layout, in [0, 1]) an
@@ -85,52 +98,39 @@ public interface TrainerSettings {
         Optional<Double> minCodeSpread();
 
         /** |S|: examples per epoch (capped by the data set size). */
-        @WithDefault("400")
-        int examples();
+        Optional<Integer> examples();
 
         /** m: latent codes drawn per example for nearest-sample selection. */
-        @WithDefault("10")
-        int samples();
+        Optional<Integer> samples();
 
         /** K: gradient steps per epoch. */
-        @WithDefault("10000")
-        int steps();
+        Optional<Integer> steps();
 
-        /** |S~|: examples per gradient step. */
-        @WithDefault("1")
-        int subBatch();
+        /** |S~|: examples per gradient step (capped by |S|). */
+        Optional<Integer> subBatch();
 
-        @WithDefault("1e-4")
-        double learningRate();
+        Optional<Double> learningRate();
 
-        /** Epochs in all (0 = until stopped). */
-        @WithDefault("16")
-        int epochs();
+        /** Epochs in all; 0 trains until stopped (POST /api/trainer/pause, or the pod goes away). */
+        Optional<Integer> epochs();
 
-        @WithDefault("true")
-        boolean lossRebalancing();
+        Optional<Boolean> lossRebalancing();
 
-        @WithDefault("true")
-        boolean datasetRebalancing();
+        Optional<Boolean> datasetRebalancing();
 
-        @WithDefault("42")
-        long seed();
+        Optional<Long> seed();
 
         /** The reference's schedule: after this epoch re-initialise the noise encoder, reset Adam, lr / 10. */
-        @WithDefault("5")
-        int decayEpoch();
+        Optional<Integer> decayEpoch();
 
         /** Whether that decay happens at all (off for short toy runs with many small epochs). */
-        @WithDefault("true")
-        boolean decay();
+        Optional<Boolean> decay();
 
         /** Whether the decay also re-initialises the noise encoder and resets Adam (the reference); false = lr / 10 only. */
-        @WithDefault("true")
-        boolean decayResetsEncoder();
+        Optional<Boolean> decayResetsEncoder();
 
         /** Candidates per no-grad forward pass during nearest-sample selection (memory vs speed). */
-        @WithDefault("40")
-        int selectionBatch();
+        Optional<Integer> selectionBatch();
 
         /** Optional VGG-19 weights (.npz) for the perceptual distance; unset = pyramid L1. */
         Optional<String> vggWeights();

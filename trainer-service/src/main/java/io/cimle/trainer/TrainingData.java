@@ -2,9 +2,7 @@ package io.cimle.trainer;
 
 import io.cimle.core.data.LabelSet;
 import io.cimle.core.data.LabelSets;
-import io.cimle.core.data.UnknownLabelPolicy;
 import io.cimle.core.model.ModelConfig;
-import io.cimle.core.model.NoiseMode;
 import io.cimle.core.model.Presets;
 import io.cimle.core.storage.ObjectStore;
 import jakarta.annotation.PostConstruct;
@@ -32,11 +30,10 @@ public class TrainingData {
     void init() {
         labels = settings.model().labelsFile().map(TrainingData::readLabels).orElseGet(() -> LabelSets.byName(settings.model().labels()));
         modelConfig = Presets.byName(settings.trainer().preset(), labels.channels())
-                .withNoiseMode(NoiseMode.byName(settings.trainer().noise()));
+                .withNoiseMode(settings.trainer().noise());
         store = new DatasetStore(objectStore, settings.model().name(), labels);
-        UnknownLabelPolicy policy = "reject".equalsIgnoreCase(settings.trainer().unknownLabels())
-                ? UnknownLabelPolicy.REJECT : UnknownLabelPolicy.VOID;
-        validator = new PairValidator(labels, modelConfig.width(), modelConfig.height(), settings.trainer().maxImageBytes(), policy);
+        validator = new PairValidator(labels, modelConfig.width(), modelConfig.height(), settings.trainer().maxImageBytes(),
+                settings.trainer().unknownLabels());
     }
 
     private static LabelSet readLabels(String path) {

@@ -240,7 +240,7 @@ public class TrainingLoop {
         CheckpointPolicy policy = new StepCheckpointPolicy(settings.trainer().checkpointEverySteps(), checkpointRequested);
         return trainer.withMinCodeSpread(settings.trainer().imle().minCodeSpread().orElse(ModelHealth.DEFAULT_MIN_CODE_SPREAD))
                 .withMetadata(Map.of(Checkpoint.LABEL_SET_KEY, data.labels().toJson()))
-                .addListener(listener()).checkpointTo(this::publish, policy);
+                .addListener(listener(config.subBatch())).checkpointTo(this::publish, policy);
     }
 
     private String publish(Checkpoint checkpoint, TrainingProgress p) throws Exception {
@@ -256,14 +256,14 @@ public class TrainingLoop {
         return info.uri();
     }
 
-    private TrainingListener listener() {
+    private TrainingListener listener(int subBatch) {
         return new TrainingListener() {
             private long lastNanos = System.nanoTime();
 
             @Override
             public void onStep(TrainingProgress p, long step, double loss, double selectionMs, double updateMs) {
                 long now = System.nanoTime();
-                double perSecond = settings.trainer().imle().subBatch() / Math.max(1e-9, (now - lastNanos) / 1e9);
+                double perSecond = subBatch / Math.max(1e-9, (now - lastNanos) / 1e9);
                 lastNanos = now;
                 lastLoss = loss;
                 progress = p;
@@ -285,13 +285,7 @@ public class TrainingLoop {
     }
 
     private ImleConfig imleConfig(int datasetSize) {
-        TrainerSettings.Imle s = settings.trainer().imle();
-        return ImleConfig.DEFAULT.withExamplesPerEpoch(Math.max(1, Math.min(s.examples(), datasetSize)))
-                .withSamplesPerExample(s.samples()).withStepsPerEpoch(s.steps()).withSubBatch(s.subBatch())
-                .withLearningRate(s.learningRate()).withEpochs(s.epochs()).withSeed(s.seed())
-                .withRebalancing(s.lossRebalancing(), s.datasetRebalancing())
-                .withDecay(s.decayEpoch(), s.decay()).withDecayResetsEncoder(s.decayResetsEncoder())
-                .withSelectionBatch(s.selectionBatch());
+        return ImleSettings.config(settings.trainer().imle(), datasetSize);
     }
 
     private DistanceConfig distanceConfig() {
@@ -299,7 +293,7 @@ public class TrainingLoop {
     }
 
     private Device device() {
-        return "gpu".equalsIgnoreCase(settings.model().device()) ? Device.gpu() : Device.cpu();
+        return settings.model().device().resolve();
     }
 
     private ImleTrainer closeTrainer(ImleTrainer trainer) {
@@ -357,6 +351,7 @@ public class TrainingLoop {
 
     public Status status() {
         TrainingProgress p = progress;
+        ImleConfig idle = imleConfig(Integer.MAX_VALUE); // what a run would use, before one started
         long size = datasetSize;
         try {
             size = data.store().size();
@@ -365,8 +360,8 @@ public class TrainingLoop {
         }
         return new Status(phase.get().name(), election != null && election.isLeader(),
                 election == null ? "" : election.identity(), election == null ? "" : election.leader(),
-                p == null ? 0 : p.epoch(), p == null ? settings.trainer().imle().epochs() : p.epochs(),
-                p == null ? 0 : p.stepInEpoch(), p == null ? settings.trainer().imle().steps() : p.stepsPerEpoch(),
+                p == null ? 0 : p.epoch(), p == null ? idle.epochs() : p.epochs(),
+                p == null ? 0 : p.stepInEpoch(), p == null ? idle.stepsPerEpoch() : p.stepsPerEpoch(),
                 p == null ? 0 : p.globalStep(), lastLoss, size, version, failure);
     }
 }

@@ -151,7 +151,7 @@ public final class DemoCommand implements Callable<Integer> {
                     "-Dcimle.trainer.auto-start=false",
                     "-Dcimle.trainer.checkpoint-every-steps=" + stepsPerEpoch * 10,
                     "-Dcimle.trainer.imle.examples=" + examplesPerEpoch, "-Dcimle.trainer.imle.samples=" + codesPerExample,
-                    "-Dcimle.trainer.imle.steps=" + stepsPerEpoch, "-Dcimle.trainer.imle.sub-batch=" + subBatch, "-Dcimle.trainer.imle.epochs=100000",
+                    "-Dcimle.trainer.imle.steps=" + stepsPerEpoch, "-Dcimle.trainer.imle.sub-batch=" + subBatch, "-Dcimle.trainer.imle.epochs=0",
                     "-Dcimle.trainer.imle.learning-rate=" + learningRate,
                     // Toy scenes are not GTA-5: the reference's epoch-5 decay is tuned for 10000-step epochs.
                     "-Dcimle.trainer.imle.decay=false",

@@ -1,0 +1,43 @@
+package io.cimle.core.model;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+
+import java.util.Locale;
+
+/**
+ * Where the model runs, as users name it (cpu, gpu). Asking for a GPU that libtorch cannot see
+ * fails here, loudly, instead of training or serving on the CPU without a word: a GPU pod whose
+ * image carries the CPU libtorch, or whose device plugin gave it no GPU, must not look healthy.
+ */
+public enum ComputeDevice {
+    CPU, GPU;
+
+    /** cpu or gpu (any case); anything else names the valid values. */
+    public static ComputeDevice byName(String name) {
+        try {
+            return valueOf(name.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new IllegalArgumentException("unknown device '" + name + "'; use cpu or gpu");
+        }
+    }
+
+    /** The DJL device; for GPU, only when libtorch finds a CUDA device. */
+    public Device resolve() {
+        if (this == CPU) {
+            return Device.cpu();
+        }
+        Engine engine = Engine.getEngine("PyTorch");
+        int gpus = engine.getGpuCount();
+        if (gpus < 1) {
+            throw new IllegalStateException("device gpu was asked for, but libtorch " + engine.getVersion()
+                    + " finds no CUDA device: build with -Pcuda (the CUDA libtorch) and run where a GPU is visible "
+                    + "(nvidia-smi; on Kubernetes the nvidia.com/gpu resource), or set the device to cpu");
+        }
+        return Device.gpu();
+    }
+
+    public String optionName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}

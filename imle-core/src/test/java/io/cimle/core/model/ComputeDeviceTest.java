@@ -1,0 +1,29 @@
+package io.cimle.core.model;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ComputeDeviceTest {
+
+    @Test
+    void namesAreReadInAnyCaseAndATypoNamesTheValidValues() {
+        assertEquals(ComputeDevice.GPU, ComputeDevice.byName(" GPU "));
+        assertEquals(Device.cpu(), ComputeDevice.byName("cpu").resolve());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ComputeDevice.byName("cuda"));
+        assertTrue(e.getMessage().contains("use cpu or gpu"), e.getMessage());
+    }
+
+    /** On a machine without a CUDA device (every CI host here) asking for the GPU fails and says why. */
+    @Test
+    void aGpuThatIsNotThereIsRefusedLoudly() {
+        Assumptions.assumeTrue(Engine.getEngine("PyTorch").getGpuCount() == 0, "this host has a GPU");
+        IllegalStateException e = assertThrows(IllegalStateException.class, ComputeDevice.GPU::resolve);
+        assertTrue(e.getMessage().contains("finds no CUDA device"), e.getMessage());
+    }
+}

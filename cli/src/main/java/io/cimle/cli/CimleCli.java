@@ -4,7 +4,10 @@ import io.cimle.core.data.DatasetException;
 import io.cimle.core.data.ImageException;
 import io.cimle.core.data.LayoutException;
 import picocli.CommandLine;
+import io.cimle.cli.demo.DemoCommand;
+import io.cimle.cli.ingest.IngestCommand;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 import java.io.UncheckedIOException;
 
@@ -12,8 +15,8 @@ import java.io.UncheckedIOException;
 @Command(name = "cimle", mixinStandardHelpOptions = true, version = "cimle 0.1.0",
         description = "Diverse image synthesis from semantic layouts with Conditional IMLE.",
         subcommands = {CommandLine.HelpCommand.class, ToyScenesCommand.class, TrainCommand.class,
-                GenerateCommand.class, InterpolateCommand.class, EvalCommand.class, io.cimle.cli.demo.DemoCommand.class,
-                io.cimle.cli.ingest.IngestCommand.class, RequestCommand.class})
+                GenerateCommand.class, InterpolateCommand.class, EvalCommand.class, DemoCommand.class,
+                IngestCommand.class, RequestCommand.class})
 public final class CimleCli implements Runnable {
     /** Exit code of a failure the user can fix (bad value, missing or bad file), as picocli's parameter errors. */
     public static final int USAGE_ERROR = 2;
@@ -22,6 +25,15 @@ public final class CimleCli implements Runnable {
 
     public static void main(String[] args) {
         System.exit(run(args));
+    }
+
+    /** Read before any sub-command runs, so it takes effect before libtorch loads. */
+    @Option(names = {"-v", "--verbose"}, scope = CommandLine.ScopeType.INHERIT,
+            description = "Also print the engine's start-up lines (platform, threads) and other INFO logs.")
+    void verbose(boolean on) {
+        if (on) {
+            System.setProperty("org.slf4j.simpleLogger.log.ai.djl", "info");
+        }
     }
 
     /** Runs the command line and returns its exit code (2 for bad arguments and bad input files). */

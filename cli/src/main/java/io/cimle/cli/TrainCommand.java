@@ -24,6 +24,7 @@ import io.cimle.core.training.distance.DistanceConfig;
 import io.cimle.core.training.distance.Distances;
 import picocli.CommandLine.Command;
 import io.cimle.core.training.TrainingListener;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.ByteArrayInputStream;
@@ -37,7 +38,9 @@ import java.util.concurrent.Callable;
 
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Trains a generator with Conditional IMLE (or a baseline) on a paired-folders data set,"
-                + " publishing checkpoints under --out.")
+                + " publishing checkpoints under --out.",
+        footer = {"", "IMLE options left out take the reference's budget (|S| 400, m 10, K 10000, |S~| 1, 16 epochs,"
+                + " lr 1e-4, lr / 10 after epoch 5 with the encoder re-drawn and Adam reset); with --resume, the run's own."})
 final class TrainCommand implements Callable<Integer> {
     @Option(names = "--data", required = true, description = "Paired-folders data set (labels/, images/, classes.json).")
     Path data;
@@ -45,33 +48,12 @@ final class TrainCommand implements Callable<Integer> {
     Path out;
     @Option(names = "--preset", defaultValue = "small", description = "tiny|small|medium|paper (default ${DEFAULT-VALUE}).")
     String preset;
-    @Option(names = "--epochs", description = "Epochs (default 16).")
-    Integer epochs;
-    @Option(names = "--steps", description = "Gradient steps per epoch K (default 10000).")
-    Integer steps;
-    @Option(names = "--examples", description = "Examples per epoch |S| (default 400).")
-    Integer examples;
-    @Option(names = "--samples", description = "Samples per example m (default 10).")
-    Integer samples;
-    @Option(names = "--batch", description = "Sub-batch |S~| per step (default 1).")
-    Integer batch;
-    @Option(names = "--lr", description = "Learning rate (default 1e-4).")
-    Double lr;
-    @Option(names = "--decay-epoch", description = "After this epoch lr / 10, a re-drawn noise encoder and a fresh Adam "
-            + "(the reference schedule); 0 = never (default 5).")
-    Integer decayEpoch;
-    @Option(names = "--decay-keeps-encoder", description = "Make that decay a plain lr / 10 (no re-drawn encoder, no Adam reset).")
-    boolean decayKeepsEncoder;
-    @Option(names = "--seed", description = "Seed (default 42).")
-    Long seed;
+    @Mixin
+    ImleOptions imle;
     @Option(names = "--mode", description = "imle|regression (default imle).")
     String mode;
     @Option(names = "--noise", defaultValue = "encoder", description = "encoder|raw|vector (default ${DEFAULT-VALUE}).")
     String noise;
-    @Option(names = "--no-loss-rebalancing", description = "Plain distance, no rarity mask.")
-    boolean noLossRebalancing;
-    @Option(names = "--no-dataset-rebalancing", description = "Uniform choice of S.")
-    boolean noDatasetRebalancing;
     @Option(names = "--vgg-weights", description = "VGG-19 .npz for the perceptual distance (default: pyramid L1).")
     Path vggWeights;
     @Option(names = "--device", defaultValue = "cpu", description = "cpu|gpu (default ${DEFAULT-VALUE}).")
@@ -101,9 +83,7 @@ final class TrainCommand implements Callable<Integer> {
 
     Result run() throws Exception {
         Device dev = CliSupport.device(device);
-        if (decayEpoch != null && decayEpoch < 0) {
-            throw new IllegalArgumentException("--decay-epoch must be >= 0, got " + decayEpoch);
-        }
+        imleConfig(ImleConfig.DEFAULT); // refuses bad IMLE options before any data is read
         if (!Files.isDirectory(data)) {
             throw new IllegalArgumentException("data directory " + data + " does not exist");
         }
@@ -146,32 +126,7 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     ImleConfig imleConfig(ImleConfig base) {
-        ImleConfig c = base;
-        if (examples != null) {
-            c = c.withExamplesPerEpoch(examples);
-        }
-        if (samples != null) {
-            c = c.withSamplesPerExample(samples);
-        }
-        if (steps != null) {
-            c = c.withStepsPerEpoch(steps);
-        }
-        if (batch != null) {
-            c = c.withSubBatch(batch);
-        }
-        if (epochs != null) {
-            c = c.withEpochs(epochs);
-        }
-        if (lr != null) {
-            c = c.withLearningRate(lr);
-        }
-        if (seed != null) {
-            c = c.withSeed(seed);
-        }
-        if (decayEpoch != null) {
-            c = c.withDecay(decayEpoch, decayEpoch > 0);
-        }
-        c = c.withDecayResetsEncoder(!decayKeepsEncoder);
+        ImleConfig c = imle.apply(base);
         if (mode != null) {
             c = c.withMode(switch (mode.toLowerCase(Locale.ROOT)) {
                 case "imle" -> TrainingMode.IMLE;
@@ -179,8 +134,7 @@ final class TrainCommand implements Callable<Integer> {
                 default -> throw new IllegalArgumentException("--mode must be imle or regression, got '" + mode + "'");
             });
         }
-        return c.withRebalancing(c.lossRebalancing() && !noLossRebalancing,
-                c.datasetRebalancing() && !noDatasetRebalancing);
+        return c;
     }
 
     NoiseMode noiseMode() {

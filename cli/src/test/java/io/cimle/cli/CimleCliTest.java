@@ -25,7 +25,7 @@ class CimleCliTest {
         assertEquals(0, CimleCli.run("toy-scenes", "--out", data.toString(), "-n", "6", "--size", "32x16"));
         assertTrue(Files.isRegularFile(data.resolve("labels/toy_00000.png")));
         String[] train = {"train", "--data", data.toString(), "--out", runs.toString(), "--preset", "tiny",
-                "--epochs", "1", "--steps", "3", "--examples", "4", "--samples", "3", "--log-every", "1"};
+                "--epochs", "1", "--steps", "3", "--examples", "4", "--candidates", "3", "--log-every", "1"};
         assertEquals(0, CimleCli.run(train));
         assertTrue(Files.exists(runs.resolve("models/cimle/LATEST")));
         // Resume to a second epoch from the newest checkpoint.

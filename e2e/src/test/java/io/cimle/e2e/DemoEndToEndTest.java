@@ -31,8 +31,8 @@ class DemoEndToEndTest {
         String[] args = {"--preset", "tiny", "--minutes", "0.75", "--pairs", "48", "--layouts", "" + LAYOUTS,
                 "--samples", "" + SAMPLES, "--out", out.toString(), "--work", dir.resolve("work").toString(),
                 "--kafka-port", "" + Ports.free(), "--generator-port", "" + Ports.free(), "--trainer-port",
-                "" + Ports.free(), "--app-dir", Ports.root().toString(), "--steps-per-epoch", "20",
-                "--examples-per-epoch", "24"};
+                "" + Ports.free(), "--app-dir", Ports.root().toString(), "--steps", "20",
+                "--examples", "24"};
         DemoCommand.Result first = run(args).result;
 
         // Rows of samples, the interpolation strip (9), the style row (one per layout), the edit (4).

@@ -1,5 +1,6 @@
 package io.cimle.generator;
 
+import io.cimle.service.model.ModelSettings;
 import com.google.protobuf.ByteString;
 import io.cimle.core.data.Images;
 import io.cimle.core.data.LabelSet;
@@ -42,6 +43,8 @@ public class GenerateResource {
     SampleRunner runner;
     @Inject
     GeneratorSettings settings;
+    @Inject
+    ModelSettings model;
     @Inject
     GeneratorMetrics metrics;
 
@@ -89,7 +92,7 @@ public class GenerateResource {
         for (int c = 0; c < labels.numClasses(); c++) {
             classes.add(new ClassJson(c, labels.classNames().get(c), labels.colours().get(c)));
         }
-        return Response.ok(new ModelJson(settings.model().name(), m.version(), m.step(), m.config().presetName(),
+        return Response.ok(new ModelJson(model.name(), m.version(), m.step(), m.config().presetName(),
                 m.config().width(), m.config().height(), m.config().noiseMode().name(), labels.name(), classes,
                 settings.generator().maxSamples())).build();
     }

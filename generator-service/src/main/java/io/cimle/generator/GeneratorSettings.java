@@ -1,7 +1,6 @@
 package io.cimle.generator;
 
 import io.cimle.core.data.UnknownLabelPolicy;
-import io.cimle.core.model.ComputeDevice;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -12,30 +11,7 @@ import io.smallrye.config.WithDefault;
 @ConfigMapping(prefix = "cimle")
 public interface GeneratorSettings {
 
-    Model model();
-
     Serving generator();
-
-    interface Model {
-        /** Model name: the key on the checkpoints topic and the folder in object storage. */
-        @WithDefault("toy")
-        String name();
-
-        /**
-         * cpu or gpu. gpu fails at start-up when libtorch finds no CUDA device (never a silent fall back
-         * to the CPU); anything else names the valid values.
-         */
-        @WithDefault("cpu")
-        ComputeDevice device();
-
-        /** Label set used to decode layouts when the checkpoint does not name one. */
-        @WithDefault("toy-scenes")
-        String labels();
-
-        /** How many model versions stay loaded (the latest plus pinned ones, least recently used dropped). */
-        @WithDefault("3")
-        int cacheSize();
-    }
 
     /** How requests are served: limits, batching, replies (cimle.generator.*). */
     interface Serving {

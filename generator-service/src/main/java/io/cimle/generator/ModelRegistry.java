@@ -1,5 +1,6 @@
 package io.cimle.generator;
 
+import io.cimle.service.model.ModelSettings;
 import ai.djl.Device;
 import io.cimle.core.data.LabelSet;
 import io.cimle.core.data.LabelSets;
@@ -32,6 +33,8 @@ public class ModelRegistry {
 
     @Inject
     GeneratorSettings settings;
+    @Inject
+    ModelSettings model;
     @Inject
     CheckpointStore checkpoints;
     @Inject
@@ -70,21 +73,21 @@ public class ModelRegistry {
 
     private void loadLatestQuietly() {
         try {
-            Optional<CheckpointInfo> info = checkpoints.latest(settings.model().name());
+            Optional<CheckpointInfo> info = checkpoints.latest(model.name());
             if (info.isPresent()) {
                 switchTo(info.get());
             } else {
-                LOG.infof("no checkpoint yet for model %s: waiting for one on the checkpoints topic", settings.model().name());
+                LOG.infof("no checkpoint yet for model %s: waiting for one on the checkpoints topic", model.name());
             }
         } catch (IOException | RuntimeException e) {
             LOG.errorf(e, "loading the latest checkpoint of %s failed; will retry on the next announcement",
-                    settings.model().name());
+                    model.name());
         }
     }
 
     /** Loads the announced version in the background; the switch happens between batches. */
     public void announce(String modelName, String version) {
-        if (!settings.model().name().equals(modelName)) {
+        if (!model.name().equals(modelName)) {
             return;
         }
         LoadedModel current = latest.get();
@@ -132,11 +135,11 @@ public class ModelRegistry {
     }
 
     private LabelSet labelsOf(Checkpoint checkpoint) {
-        return checkpoint.labelSetJson().map(LabelSet::fromJson).orElseGet(() -> LabelSets.byName(settings.model().labels()));
+        return checkpoint.labelSetJson().map(LabelSet::fromJson).orElseGet(() -> LabelSets.byName(model.labels()));
     }
 
     private Device device() {
-        return settings.model().device().resolve();
+        return model.device().resolve();
     }
 
     /**
@@ -164,12 +167,12 @@ public class ModelRegistry {
             if (m != null && m.acquire()) {
                 return Optional.of(m);
             }
-            CheckpointInfo info = checkpoints.version(settings.model().name(), version)
-                    .orElseThrow(() -> new UnknownVersionException("model " + settings.model().name() + " has no version '"
+            CheckpointInfo info = checkpoints.version(model.name(), version)
+                    .orElseThrow(() -> new UnknownVersionException("model " + model.name() + " has no version '"
                             + version + "' (latest: " + (current == null ? "none" : current.version()) + ")"));
             LoadedModel loaded = load(info);
             pinned.put(version, loaded);
-            while (pinned.size() > Math.max(1, settings.model().cacheSize() - 1)) {
+            while (pinned.size() > Math.max(1, model.cacheSize() - 1)) {
                 String eldest = pinned.keySet().iterator().next();
                 pinned.remove(eldest).release();
             }

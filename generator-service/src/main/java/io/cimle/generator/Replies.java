@@ -1,5 +1,6 @@
 package io.cimle.generator;
 
+import io.cimle.service.model.ModelSettings;
 import com.google.protobuf.ByteString;
 import io.cimle.core.data.Images;
 import io.cimle.core.data.RgbImage;
@@ -42,6 +43,8 @@ public class Replies {
     @Inject
     GeneratorSettings settings;
     @Inject
+    ModelSettings model;
+    @Inject
     ObjectStore store;
 
     public CompletableFuture<Void> sample(PlannedRequest request, int index, RgbImage image, LatentCode code,
@@ -52,7 +55,7 @@ public class Replies {
         long encodeMs = (System.nanoTime() - e0) / 1_000_000;
         GeneratedSample.Builder s = GeneratedSample.newBuilder().setRequestId(request.requestId()).setIndex(index)
                 .setTotal(request.size()).setFormat(request.format()).setWidth(image.width()).setHeight(image.height())
-                .setModelVersion(modelVersion).setModelName(settings.model().name());
+                .setModelVersion(modelVersion).setModelName(model.name());
         if (encoded.length > settings.generator().inlineLimitBytes()) {
             // Claim check: the record stays small, the image waits in object storage.
             String key = "samples/" + safe(request.requestId()) + "/" + index

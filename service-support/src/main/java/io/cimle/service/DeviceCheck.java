@@ -1,10 +1,10 @@
 package io.cimle.service;
 
-import io.cimle.core.model.ComputeDevice;
+import io.cimle.service.model.ModelSettings;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 /**
@@ -16,10 +16,10 @@ import org.jboss.logging.Logger;
 public class DeviceCheck {
     private static final Logger LOG = Logger.getLogger(DeviceCheck.class);
 
-    @ConfigProperty(name = "cimle.model.device", defaultValue = "cpu")
-    ComputeDevice device;
+    @Inject
+    ModelSettings model;
 
     void onStart(@Observes StartupEvent event) {
-        LOG.infof("model device: %s (%s)", device.optionName(), device.resolve());
+        LOG.infof("model device: %s (%s)", model.device().optionName(), model.device().resolve());
     }
 }

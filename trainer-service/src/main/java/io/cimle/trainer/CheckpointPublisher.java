@@ -1,5 +1,6 @@
 package io.cimle.trainer;
 
+import io.cimle.service.model.ModelSettings;
 import io.cimle.core.model.Checkpoint;
 import io.cimle.core.storage.CheckpointInfo;
 import io.cimle.core.storage.CheckpointStore;
@@ -30,6 +31,8 @@ public class CheckpointPublisher {
     @Inject
     TrainerSettings settings;
     @Inject
+    ModelSettings model;
+    @Inject
     TrainingData data;
     @Inject
     TrainerMetrics metrics;
@@ -41,7 +44,7 @@ public class CheckpointPublisher {
     public CheckpointInfo publish(Checkpoint checkpoint, Map<String, Double> trainingMetrics) throws IOException, InterruptedException {
         long t0 = System.nanoTime();
         byte[] bytes = checkpoint.toBytes();
-        CheckpointStore.Publication p = new CheckpointStore.Publication(settings.model().name(), checkpoint.step(),
+        CheckpointStore.Publication p = new CheckpointStore.Publication(model.name(), checkpoint.step(),
                 checkpoint.epoch(), trainingMetrics, checkpoint.config().presetName(), checkpoint.config().width(),
                 checkpoint.config().height());
         CheckpointInfo info = null;

@@ -1,5 +1,6 @@
 package io.cimle.trainer;
 
+import io.cimle.service.model.ModelSettings;
 import io.cimle.core.training.ImleConfig;
 import io.cimle.service.storage.StorageSettings;
 import jakarta.inject.Inject;
@@ -20,6 +21,8 @@ public class TrainerResource {
     TrainingLoop loop;
     @Inject
     TrainerSettings settings;
+    @Inject
+    ModelSettings model;
     @Inject
     StorageSettings storage;
     @Inject
@@ -66,8 +69,8 @@ public class TrainerResource {
     public Map<String, Object> config() {
         TrainerSettings.Imle imle = settings.trainer().imle();
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("model", settings.model().name());
-        out.put("device", settings.model().device().optionName());
+        out.put("model", model.name());
+        out.put("device", model.device().optionName());
         out.put("labels", data.labels().name());
         out.put("modelConfig", data.modelConfig());
         ImleConfig c = ImleSettings.config(imle, Integer.MAX_VALUE); // |S| before the data set caps it

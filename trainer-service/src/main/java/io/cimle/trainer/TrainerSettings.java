@@ -1,7 +1,6 @@
 package io.cimle.trainer;
 
 import io.cimle.core.data.UnknownLabelPolicy;
-import io.cimle.core.model.ComputeDevice;
 import io.cimle.core.model.NoiseMode;
 import io.cimle.core.training.ImleConfig;
 import io.smallrye.config.ConfigMapping;
@@ -15,29 +14,7 @@ import java.util.Optional;
 @ConfigMapping(prefix = "cimle")
 public interface TrainerSettings {
 
-    Model model();
-
     Trainer trainer();
-
-    interface Model {
-        /** Model name: the key on the checkpoints topic and the folder in object storage. */
-        @WithDefault("toy")
-        String name();
-
-        /**
-         * cpu or gpu. gpu fails at start-up when libtorch finds no CUDA device (never a silent fall back
-         * to the CPU); anything else names the valid values.
-         */
-        @WithDefault("cpu")
-        ComputeDevice device();
-
-        /** Label set of the data set: toy-scenes, cityscapes, or a user palette registered by file. */
-        @WithDefault("toy-scenes")
-        String labels();
-
-        /** Optional path to a user palette JSON ({"name":..,"classes":[{"name":..,"color":[r,g,b]}]}). */
-        Optional<String> labelsFile();
-    }
 
     interface Trainer {
         /** Model preset: tiny (16x32), small (32x64), medium (64x128) or paper (256x512). */

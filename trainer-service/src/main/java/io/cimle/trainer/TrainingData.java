@@ -1,5 +1,6 @@
 package io.cimle.trainer;
 
+import io.cimle.service.model.ModelSettings;
 import io.cimle.core.data.LabelSet;
 import io.cimle.core.data.LabelSets;
 import io.cimle.core.model.ModelConfig;
@@ -19,6 +20,8 @@ public class TrainingData {
     @Inject
     TrainerSettings settings;
     @Inject
+    ModelSettings model;
+    @Inject
     ObjectStore objectStore;
 
     private LabelSet labels;
@@ -28,10 +31,10 @@ public class TrainingData {
 
     @PostConstruct
     void init() {
-        labels = settings.model().labelsFile().map(TrainingData::readLabels).orElseGet(() -> LabelSets.byName(settings.model().labels()));
+        labels = model.labelsFile().map(TrainingData::readLabels).orElseGet(() -> LabelSets.byName(model.labels()));
         modelConfig = Presets.byName(settings.trainer().preset(), labels.channels())
                 .withNoiseMode(settings.trainer().noise());
-        store = new DatasetStore(objectStore, settings.model().name(), labels);
+        store = new DatasetStore(objectStore, model.name(), labels);
         validator = new PairValidator(labels, modelConfig.width(), modelConfig.height(), settings.trainer().maxImageBytes(),
                 settings.trainer().unknownLabels());
     }

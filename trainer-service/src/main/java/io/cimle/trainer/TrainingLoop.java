@@ -1,5 +1,6 @@
 package io.cimle.trainer;
 
+import io.cimle.service.model.ModelSettings;
 import ai.djl.Device;
 import io.cimle.core.data.Example;
 import io.cimle.core.model.Checkpoint;
@@ -47,6 +48,8 @@ public class TrainingLoop {
 
     @Inject
     TrainerSettings settings;
+    @Inject
+    ModelSettings model;
     @Inject
     TrainingData data;
     @Inject
@@ -222,7 +225,7 @@ public class TrainingLoop {
         List<Example> examples = data.store().loadAll();
         datasetSize = examples.size();
         ImleConfig config = imleConfig(examples.size());
-        Optional<CheckpointInfo> latest = checkpoints.latest(settings.model().name());
+        Optional<CheckpointInfo> latest = checkpoints.latest(model.name());
         ImleTrainer trainer;
         if (latest.isPresent()) {
             Checkpoint from = Checkpoint.readFrom(new ByteArrayInputStream(checkpoints.read(latest.get())));
@@ -233,7 +236,7 @@ public class TrainingLoop {
             trainer = ImleTrainer.resume(from, network, distance, examples, config, true);
         } else {
             LOG.infof("starting a new %s model %s (noise %s) on %d pairs", data.modelConfig().presetName(),
-                    settings.model().name(), data.modelConfig().noiseMode().optionName(), examples.size());
+                    model.name(), data.modelConfig().noiseMode().optionName(), examples.size());
             network = GeneratorNetwork.create(data.modelConfig(), device(), config.seed());
             trainer = new ImleTrainer(network, distance, examples, null, config);
         }
@@ -293,7 +296,7 @@ public class TrainingLoop {
     }
 
     private Device device() {
-        return settings.model().device().resolve();
+        return model.device().resolve();
     }
 
     private ImleTrainer closeTrainer(ImleTrainer trainer) {

@@ -44,6 +44,9 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import io.cimle.cli.ImleOptions;
+import io.cimle.core.training.ImleConfig;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -53,7 +56,8 @@ import picocli.CommandLine.Option;
  * gallery of diverse samples, interpolation, style reuse, a scene edit and the evaluation numbers.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Runs the whole system locally and writes a gallery of diverse images to --out.")
+        description = "Runs the whole system locally and writes a gallery of diverse images to --out.",
+        footer = {"", "IMLE options left out: |S| 64, m 10, K 50, |S~| 8, lr 5e-4, no decay, trained for --minutes."})
 public final class DemoCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String MODEL = "toy";
@@ -88,16 +92,15 @@ public final class DemoCommand implements Callable<Integer> {
     boolean keepRunning;
     @Option(names = "--app-dir", defaultValue = ".", description = "Repository root holding the built services (default ${DEFAULT-VALUE}).")
     Path appDir;
-    @Option(names = "--sub-batch", defaultValue = "8", description = "IMLE |S~|: examples per gradient step (default ${DEFAULT-VALUE}).")
-    int subBatch;
-    @Option(names = "--steps-per-epoch", defaultValue = "50", description = "IMLE K per epoch (default ${DEFAULT-VALUE}).")
-    int stepsPerEpoch;
-    @Option(names = "--examples-per-epoch", defaultValue = "64", description = "IMLE |S| per epoch (default ${DEFAULT-VALUE}).")
-    int examplesPerEpoch;
-    @Option(names = "--codes-per-example", defaultValue = "10", description = "IMLE m (default ${DEFAULT-VALUE}).")
-    int codesPerExample;
-    @Option(names = "--learning-rate", defaultValue = "5e-4", description = "Adam learning rate (default ${DEFAULT-VALUE}).")
-    double learningRate;
+    @Mixin
+    ImleOptions imle;
+
+    /**
+     * The demo's budget where an IMLE option is left out: small epochs (the progress bar moves), no decay
+     * (the reference's epoch-5 decay is tuned for 10000-step epochs of GTA-5), until stopped.
+     */
+    static final ImleConfig BUDGET = ImleConfig.DEFAULT.withExamplesPerEpoch(64).withSamplesPerExample(10)
+            .withStepsPerEpoch(50).withSubBatch(8).withLearningRate(5e-4).withDecay(0, false);
 
     /** What the demo produced, for tests and for the summary. */
     public record Result(Path gallery, int galleryImages, String modelVersion, EvalReport report, Path logs) {
@@ -128,6 +131,7 @@ public final class DemoCommand implements Callable<Integer> {
         }
         int[] size = sizeOf(preset);
         NoiseMode noiseMode = NoiseMode.byName(noise);
+        ImleConfig budget = imle.apply(BUDGET); // bad options are refused before the broker starts
         List<Mode> modes = demoModes();
         Path trainerJar = appDir.resolve("trainer-service/target/quarkus-app/quarkus-run.jar");
         Path generatorJar = appDir.resolve("generator-service/target/quarkus-app/quarkus-run.jar");
@@ -149,12 +153,16 @@ public final class DemoCommand implements Callable<Integer> {
                     "-Dcimle.trainer.noise=" + noiseMode.optionName(),
                     "-Dcimle.trainer.min-dataset-size=" + Math.min(pairs, 32),
                     "-Dcimle.trainer.auto-start=false",
-                    "-Dcimle.trainer.checkpoint-every-steps=" + stepsPerEpoch * 10,
-                    "-Dcimle.trainer.imle.examples=" + examplesPerEpoch, "-Dcimle.trainer.imle.samples=" + codesPerExample,
-                    "-Dcimle.trainer.imle.steps=" + stepsPerEpoch, "-Dcimle.trainer.imle.sub-batch=" + subBatch, "-Dcimle.trainer.imle.epochs=0",
-                    "-Dcimle.trainer.imle.learning-rate=" + learningRate,
-                    // Toy scenes are not GTA-5: the reference's epoch-5 decay is tuned for 10000-step epochs.
-                    "-Dcimle.trainer.imle.decay=false",
+                    "-Dcimle.trainer.checkpoint-every-steps=" + budget.stepsPerEpoch() * 10,
+                    "-Dcimle.trainer.imle.examples=" + budget.examplesPerEpoch(),
+                    "-Dcimle.trainer.imle.samples=" + budget.samplesPerExample(),
+                    "-Dcimle.trainer.imle.steps=" + budget.stepsPerEpoch(), "-Dcimle.trainer.imle.sub-batch=" + budget.subBatch(),
+                    "-Dcimle.trainer.imle.epochs=0", "-Dcimle.trainer.imle.learning-rate=" + budget.learningRate(),
+                    "-Dcimle.trainer.imle.seed=" + budget.seed(),
+                    "-Dcimle.trainer.imle.decay=" + budget.decayEnabled(), "-Dcimle.trainer.imle.decay-epoch=" + budget.decayEpoch(),
+                    "-Dcimle.trainer.imle.decay-resets-encoder=" + budget.decayResetsEncoder(),
+                    "-Dcimle.trainer.imle.loss-rebalancing=" + budget.lossRebalancing(),
+                    "-Dcimle.trainer.imle.dataset-rebalancing=" + budget.datasetRebalancing(),
                     "-jar", trainerJar.toAbsolutePath().toString()), java.util.Map.of(), trainerPort);
             LocalStack.Service generator = stack.startJava("generator-service", List.of(
                     "-Dquarkus.http.port=" + generatorPort, "-Dkafka.bootstrap.servers=" + bootstrap,
@@ -174,9 +182,9 @@ public final class DemoCommand implements Callable<Integer> {
             }
 
             double trainedSeconds = st.path("trainedSeconds").asDouble(0);
-            double budget = minutes * 60 - trainedSeconds;
-            if (budget > 1) {
-                trainedSeconds += train(stack, trainer, budget, minutes * 60);
+            double secondsLeft = minutes * 60 - trainedSeconds;
+            if (secondsLeft > 1) {
+                trainedSeconds += train(stack, trainer, secondsLeft, minutes * 60);
                 st.put("trainedSeconds", trainedSeconds);
                 save(state, st);
             } else {

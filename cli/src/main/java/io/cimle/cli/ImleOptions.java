@@ -1,0 +1,89 @@
+package io.cimle.cli;
+
+import io.cimle.core.training.ImleConfig;
+import picocli.CommandLine.Option;
+
+/**
+ * The IMLE hyper-parameters, one name per quantity for every command that trains (train, demo, bench
+ * toy). An option left out keeps the command's own budget, which its --help footer states: train starts
+ * from the reference's {@link ImleConfig#DEFAULT}, demo and bench toy from toy-sized budgets.
+ */
+public final class ImleOptions {
+    @Option(names = "--examples", paramLabel = "S", description = "|S|: examples whose nearest sample is selected each epoch.")
+    Integer examples;
+
+    @Option(names = "--candidates", paramLabel = "M", description = "m: codes drawn per example to select from.")
+    Integer candidates;
+
+    @Option(names = "--steps", paramLabel = "K", description = "K: gradient steps per epoch.")
+    Integer steps;
+
+    @Option(names = "--sub-batch", paramLabel = "N", description = "|S~|: examples per gradient step.")
+    Integer subBatch;
+
+    @Option(names = "--epochs", description = "Epochs in all.")
+    Integer epochs;
+
+    @Option(names = "--lr", paramLabel = "RATE", description = "Adam's learning rate.")
+    Double learningRate;
+
+    @Option(names = "--decay-epoch", paramLabel = "E", description = "From this epoch on lr / 10; 0 = never.")
+    Integer decayEpoch;
+
+    @Option(names = "--decay-resets-encoder", negatable = true, description = "At the decay also re-draw the noise "
+            + "encoder and reset Adam (the reference code); --no-decay-resets-encoder makes it a plain lr / 10.")
+    Boolean decayResetsEncoder;
+
+    @Option(names = "--seed", description = "Seed of the trainer's random stream.")
+    Long seed;
+
+    @Option(names = "--no-loss-rebalancing", description = "Plain distance, no rarity mask.")
+    boolean noLossRebalancing;
+
+    @Option(names = "--no-dataset-rebalancing", description = "Uniform choice of S.")
+    boolean noDatasetRebalancing;
+
+    /** {@code base} with every option given here applied. */
+    public ImleConfig apply(ImleConfig base) {
+        if (decayEpoch != null && decayEpoch < 0) {
+            throw new IllegalArgumentException("--decay-epoch must be >= 0, got " + decayEpoch);
+        }
+        ImleConfig c = base;
+        if (subBatch != null) {
+            c = c.withSubBatch(subBatch);
+        }
+        if (examples != null) {
+            c = c.withExamplesPerEpoch(examples);
+        }
+        if (candidates != null) {
+            c = c.withSamplesPerExample(candidates);
+        }
+        if (steps != null) {
+            c = c.withStepsPerEpoch(steps);
+        }
+        if (epochs != null) {
+            c = c.withEpochs(epochs);
+        }
+        if (learningRate != null) {
+            c = c.withLearningRate(learningRate);
+        }
+        if (seed != null) {
+            c = c.withSeed(seed);
+        }
+        if (decayEpoch != null) {
+            c = c.withDecay(decayEpoch, decayEpoch > 0);
+        }
+        if (decayResetsEncoder != null) {
+            c = c.withDecayResetsEncoder(decayResetsEncoder);
+        }
+        return c.withRebalancing(c.lossRebalancing() && !noLossRebalancing, c.datasetRebalancing() && !noDatasetRebalancing);
+    }
+
+    /** The budget as one line of a --help footer. */
+    public static String describe(ImleConfig c) {
+        return String.format(java.util.Locale.ROOT, "|S| %d, m %d, K %d, |S~| %d, %d epochs, lr %s, decay %s",
+                c.examplesPerEpoch(), c.samplesPerExample(), c.stepsPerEpoch(), c.subBatch(), c.epochs(),
+                c.learningRate(), c.decayEnabled() && c.decayEpoch() > 0 ? "after epoch " + c.decayEpoch()
+                        + (c.decayResetsEncoder() ? " (encoder re-drawn, Adam reset)" : " (lr / 10 only)") : "off");
+    }
+}

@@ -98,11 +98,7 @@ final class ToyBench implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         long benchStart = System.nanoTime();
-        List<Mode> modes = new ArrayList<>();
-        for (ToyScenes.TimeOfDay t : ToyScenes.TimeOfDay.values()) {
-            modes.add(new Mode(t, 0, 0));
-            modes.add(new Mode(t, 2, 0));
-        }
+        List<Mode> modes = ToyModeData.timesOfDay(0, 2); // red and blue cars
         ModelConfig base = Presets.byName(preset, LabelSets.TOY_SCENES.channels());
         NoiseMode noiseMode = NoiseMode.byName(noise);
         if (noiseMode == NoiseMode.RAW) {

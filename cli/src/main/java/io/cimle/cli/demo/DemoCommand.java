@@ -15,8 +15,15 @@ import io.cimle.core.data.ToyScenes.Mode;
 import io.cimle.core.data.ToyScenes.Scene;
 import io.cimle.core.eval.EvalReport;
 import io.cimle.core.eval.ModeCoverage;
+import io.cimle.core.data.ModeReader;
+import io.cimle.core.eval.MeanAbsPixelMetric;
+import io.cimle.core.eval.PairwiseDiversity;
+import io.cimle.core.eval.ToyEvaluation;
 import io.cimle.core.eval.ToyModeData;
+import io.cimle.core.data.LabelSets;
+import io.cimle.core.model.ModelConfig;
 import io.cimle.core.model.NoiseMode;
+import io.cimle.core.model.Presets;
 import io.cimle.kafka.LocalKafkaBroker;
 import io.cimle.wire.Topics;
 import io.cimle.wire.v1.GeneratedSample;
@@ -327,36 +334,11 @@ public final class DemoCommand implements Callable<Integer> {
         return new Result(index, g.imageCount(), version, report, logs);
     }
 
+    /** Diversity as mean absolute pixel difference (LPIPS needs ImageNet weights a user supplies; see README). */
     private EvalReport evaluate(List<ClassMap> maps, List<List<RgbImage>> samples, List<Mode> modes) {
-        ModeCoverage.Result r = new ModeCoverage(new HashSet<>(modes), io.cimle.core.data.ModeReader.DEFAULT_THRESHOLD)
-                .measure(maps, samples);
-        double diversity = pixelDiversity(samples, 40, 7);
-        return new EvalReport("IMLE (generator-service)", r.layouts(), r.samplesPerLayout(), r.coverage(),
-                r.frequencyDistance(), r.fidelity(), diversity, "mean absolute pixel difference in [0,1] over 40 "
-                        + "random pairs per layout (LPIPS needs ImageNet weights a user supplies; see README)");
-    }
-
-    static double pixelDiversity(List<List<RgbImage>> samples, int pairs, long seed) {
-        SplittableRandom rnd = new SplittableRandom(seed);
-        double total = 0;
-        int n = 0;
-        for (List<RgbImage> s : samples) {
-            for (int p = 0; p < pairs && s.size() > 1; p++) {
-                int a = rnd.nextInt(s.size());
-                int b = (a + 1 + rnd.nextInt(s.size() - 1)) % s.size();
-                total += meanAbs(s.get(a), s.get(b));
-                n++;
-            }
-        }
-        return n == 0 ? 0 : total / n;
-    }
-
-    static double meanAbs(RgbImage x, RgbImage y) {
-        long sum = 0;
-        for (int i = 0; i < x.rgb().length; i++) {
-            sum += Math.abs((x.rgb()[i] & 0xff) - (y.rgb()[i] & 0xff));
-        }
-        return sum / 255.0 / x.rgb().length;
+        return ToyEvaluation.evaluate("IMLE (generator-service)", maps, samples,
+                new ModeCoverage(new HashSet<>(modes), ModeReader.DEFAULT_THRESHOLD),
+                new PairwiseDiversity(new MeanAbsPixelMetric(), PairwiseDiversity.DEFAULT_PAIRS), 7);
     }
 
     private static int[] mostDifferent(List<RgbImage> images) {
@@ -364,7 +346,7 @@ public final class DemoCommand implements Callable<Integer> {
         double max = -1;
         for (int a = 0; a < images.size(); a++) {
             for (int b = a + 1; b < images.size(); b++) {
-                double d = meanAbs(images.get(a), images.get(b));
+                double d = images.get(a).meanAbsDifference(images.get(b));
                 if (d > max) {
                     max = d;
                     best = new int[] {a, b};
@@ -447,26 +429,19 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    /** The modes of the demo's data: three times of day x two car colours. */
+    /** The modes of the demo's data: three times of day x two car colours (red, white). */
     static List<Mode> demoModes() {
-        List<Mode> modes = new ArrayList<>();
-        for (ToyScenes.TimeOfDay t : ToyScenes.TimeOfDay.values()) {
-            for (int car = 0; car < 2; car++) {
-                modes.add(new Mode(t, car, 0));
-            }
-        }
-        return modes;
+        return ToyModeData.timesOfDay(0, 1);
     }
 
-    /** {height, width} of a preset. */
+    /** {height, width} of a preset the demo runs (the paper preset needs a GPU: see README). */
     static int[] sizeOf(String preset) {
-        return switch (preset) {
-            case "tiny" -> new int[] {16, 32};
-            case "small" -> new int[] {32, 64};
-            case "medium" -> new int[] {64, 128};
-            default -> throw new IllegalArgumentException("the demo runs tiny, small or medium, not '" + preset
-                    + "' (the paper preset needs a GPU: see README)");
-        };
+        if (preset.equals("paper")) {
+            throw new IllegalArgumentException("the demo runs tiny, small or medium, not 'paper' (the paper preset "
+                    + "needs a GPU: see README)");
+        }
+        ModelConfig c = Presets.byName(preset, LabelSets.TOY_SCENES.channels());
+        return new int[] {c.height(), c.width()};
     }
 
     private static void step(String what) {

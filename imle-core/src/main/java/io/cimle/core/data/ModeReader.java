@@ -55,7 +55,7 @@ public final class ModeReader {
         if (layout.channels() != LabelSets.TOY_SCENES.channels()) {
             throw new IllegalArgumentException("not a toy-scenes layout: " + layout.channels() + " channels");
         }
-        double[][] means = meanColours(layout, photo);
+        double[][] means = ClassColours.means(layout, photo);
         List<Region> regions = new ArrayList<>();
         // Time of day from the sky; from the road if no sky is visible.
         TimeOfDay[] times = TimeOfDay.values();
@@ -119,28 +119,5 @@ public final class ModeReader {
             }
         }
         return new Region(cls, mean, best, bestD);
-    }
-
-    /** Mean RGB per channel of the layout; null where a class has no pixels. */
-    static double[][] meanColours(ClassMap layout, RgbImage photo) {
-        int ch = layout.channels();
-        double[][] sum = new double[ch][3];
-        int[] count = new int[ch];
-        byte[] rgb = photo.rgb();
-        int[] ids = layout.ids();
-        for (int i = 0; i < ids.length; i++) {
-            int c = ids[i];
-            count[c]++;
-            sum[c][0] += rgb[3 * i] & 0xff;
-            sum[c][1] += rgb[3 * i + 1] & 0xff;
-            sum[c][2] += rgb[3 * i + 2] & 0xff;
-        }
-        double[][] mean = new double[ch][];
-        for (int c = 0; c < ch; c++) {
-            if (count[c] > 0) {
-                mean[c] = new double[] {sum[c][0] / count[c], sum[c][1] / count[c], sum[c][2] / count[c]};
-            }
-        }
-        return mean;
     }
 }

@@ -154,7 +154,7 @@ public final class RarityStatistics {
                 throw new IllegalArgumentException("example '" + e.id() + "' has " + e.layout().channels()
                         + " channels, the first had " + channels);
             }
-            double[][] m = ModeReader.meanColours(e.layout(), e.photo());
+            double[][] m = ClassColours.means(e.layout(), e.photo());
             if (means.put(e.id(), m) != null) {
                 throw new IllegalArgumentException("duplicate example id '" + e.id() + "'");
             }
@@ -260,7 +260,7 @@ public final class RarityStatistics {
 
     private double[] scoresOf(Example e) {
         double[] s = logScores.get(e.id());
-        return s != null ? s : logScores(kdes, ModeReader.meanColours(e.layout(), e.photo()));
+        return s != null ? s : logScores(kdes, ClassColours.means(e.layout(), e.photo()));
     }
 
     private static <T> T known(Map<String, T> m, String id) {

@@ -52,6 +52,19 @@ public record RgbImage(int width, int height, byte[] rgb) {
     }
 
     /** Channel c (0=r, 1=g, 2=b) of pixel (x, y), 0..255. */
+    /** Mean absolute difference of every channel of every pixel, in [0, 1]; both images of one size. */
+    public double meanAbsDifference(RgbImage other) {
+        if (other.width != width || other.height != height) {
+            throw new IllegalArgumentException("images of " + width + "x" + height + " and " + other.width + "x"
+                    + other.height + " cannot be compared");
+        }
+        long total = 0;
+        for (int i = 0; i < rgb.length; i++) {
+            total += Math.abs((rgb[i] & 0xff) - (other.rgb[i] & 0xff));
+        }
+        return total / (255.0 * rgb.length);
+    }
+
     public int get(int x, int y, int c) {
         return rgb[(y * width + x) * 3 + c] & 0xff;
     }

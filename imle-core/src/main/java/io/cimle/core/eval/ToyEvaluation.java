@@ -10,6 +10,7 @@ import io.cimle.core.model.LatentCode;
 import io.cimle.core.model.LatentCodes;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /** Runs a generator on held-out toy layouts and measures {@link ModeCoverage} and diversity. */
@@ -34,6 +35,12 @@ public final class ToyEvaluation {
                     ? sampler.generate(layouts.get(i), zeroCodes(sampler, samplesPerLayout)).images()
                     : sampler.generate(layouts.get(i), samplesPerLayout, seed + i).images());
         }
+        return evaluate(name, layouts, samples, coverage, diversity, seed);
+    }
+
+    /** The same report for samples made elsewhere (e.g. received from generator-service over Kafka). */
+    public static EvalReport evaluate(String name, List<ClassMap> layouts, List<List<RgbImage>> samples,
+                                      ModeCoverage coverage, PairwiseDiversity diversity, long seed) {
         ModeCoverage.Result modes = coverage.measure(layouts, samples);
         DiversityResult div;
         try (NDManager manager = NDManager.newBaseManager()) {
@@ -43,13 +50,13 @@ public final class ToyEvaluation {
             }
             div = diversity.measure(perLayout, seed);
         }
-        return new EvalReport(name, modes.layouts(), samplesPerLayout, modes.coverage(), modes.frequencyDistance(),
+        return new EvalReport(name, modes.layouts(), modes.samplesPerLayout(), modes.coverage(), modes.frequencyDistance(),
                 modes.fidelity(), div.mean(), div.metric());
     }
 
     private static List<LatentCode> zeroCodes(Sampler sampler, int n) {
         int[] shape = LatentCodes.shapeFor(sampler.config());
         LatentCode zero = LatentCode.ofValues(new float[LatentCode.fromSeed(0, shape).size()], shape);
-        return java.util.Collections.nCopies(n, zero);
+        return Collections.nCopies(n, zero);
     }
 }

@@ -34,9 +34,16 @@ public final class ToyModeData {
 
     /** The three times of day with the first car colour and building hue. */
     public static List<Mode> timesOfDay() {
+        return timesOfDay(0);
+    }
+
+    /** The three times of day x the given car colours (first building hue), time of day outermost. */
+    public static List<Mode> timesOfDay(int... carColours) {
         List<Mode> out = new ArrayList<>();
         for (ToyScenes.TimeOfDay t : ToyScenes.TimeOfDay.values()) {
-            out.add(new Mode(t, 0, 0));
+            for (int car : carColours) {
+                out.add(new Mode(t, car, 0));
+            }
         }
         return out;
     }

@@ -46,21 +46,11 @@ final class HealthProbe {
         for (int start = 0; start < images.size(); start += CODES) {
             for (int a = start; a < start + CODES; a++) {
                 for (int b = a + 1; b < start + CODES; b++) {
-                    sum += meanAbsDifference(images.get(a), images.get(b));
+                    sum += images.get(a).meanAbsDifference(images.get(b));
                     pairs++;
                 }
             }
         }
         return sum / pairs;
-    }
-
-    private static double meanAbsDifference(RgbImage a, RgbImage b) {
-        byte[] x = a.rgb();
-        byte[] y = b.rgb();
-        long total = 0;
-        for (int i = 0; i < x.length; i++) {
-            total += Math.abs((x[i] & 0xff) - (y[i] & 0xff));
-        }
-        return total / (255.0 * x.length);
     }
 }

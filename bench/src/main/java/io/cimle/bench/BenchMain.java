@@ -1,21 +1,26 @@
 package io.cimle.bench;
 
 import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.pytorch.jni.JniUtils;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cimle.core.model.GeneratorNetwork;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code ./cimle bench}: the speed and cost numbers of the project in one run, printed, and written
@@ -69,7 +74,7 @@ public final class BenchMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        boolean gpu = switch (device.toLowerCase(java.util.Locale.ROOT)) {
+        boolean gpu = switch (device.toLowerCase(Locale.ROOT)) {
             case "cpu" -> false;
             case "gpu", "cuda" -> true;
             default -> throw new CommandLine.ParameterException(new CommandLine(this),
@@ -79,8 +84,8 @@ public final class BenchMain implements Callable<Integer> {
             if (threads < 1) {
                 throw new CommandLine.ParameterException(new CommandLine(this), "--threads must be >= 1, got " + threads);
             }
-            ai.djl.engine.Engine.getEngine("PyTorch");
-            ai.djl.pytorch.jni.JniUtils.setNumThreads(threads);
+            Engine.getEngine("PyTorch");
+            JniUtils.setNumThreads(threads);
         }
         if (point != null) { // child JVM of the growth section
             ObjectNode r = GrowthBench.measure(GrowthBench.Point.parse(point), gpu ? Device.gpu() : Device.cpu(),
@@ -165,7 +170,7 @@ public final class BenchMain implements Callable<Integer> {
         long t = System.nanoTime();
         try {
             Object v = s.get();
-            report.set(name, (com.fasterxml.jackson.databind.JsonNode) v);
+            report.set(name, (JsonNode) v);
         } catch (Exception | Error e) {
             e.printStackTrace();
             report.putObject(name).put("error", e.getClass().getSimpleName() + ": " + e.getMessage());
@@ -173,7 +178,7 @@ public final class BenchMain implements Callable<Integer> {
         System.err.printf("bench: %s done in %.1f s%n", name, Stats.msSince(t) / 1000);
     }
 
-    static void write(ObjectNode report, Path out) throws java.io.IOException {
+    static void write(ObjectNode report, Path out) throws IOException {
         Files.createDirectories(out);
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         Files.writeString(out.resolve("bench.json"), json.writeValueAsString(report));

@@ -18,6 +18,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
  * Where a forward's time goes: the CRN forward re-run op by op from the network's own parameters
@@ -143,11 +145,11 @@ final class ForwardProfile {
         NDArray apply(NDArray x, int height, int width);
     }
 
-    private NDArray timed(String kind, NDArray x, java.util.function.UnaryOperator<NDArray> op) {
+    private NDArray timed(String kind, NDArray x, UnaryOperator<NDArray> op) {
         return timed(kind, () -> op.apply(x));
     }
 
-    private NDArray timed(String kind, java.util.function.Supplier<NDArray> op) {
+    private NDArray timed(String kind, Supplier<NDArray> op) {
         long t = System.nanoTime();
         NDArray out = op.get();
         ms.merge(kind, Stats.msSince(t), Double::sum);

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
 
 /**
  * How cost grows with output resolution, m and |S|. Each point runs in its own JVM (unless told
@@ -70,7 +71,7 @@ final class GrowthBench {
     }
 
     private static void series(ObjectNode parent, String name, String xName, String what, List<Point> points,
-                               java.util.function.ToDoubleFunction<Point> x, BenchOptions o) {
+                               ToDoubleFunction<Point> x, BenchOptions o) {
         ObjectNode s = parent.putObject(name);
         s.put("x", xName);
         s.put("workload", what);

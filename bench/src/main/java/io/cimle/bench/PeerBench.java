@@ -6,12 +6,14 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cimle.core.data.Example;
+import io.cimle.core.data.RgbImage;
 import io.cimle.core.model.GeneratorNetwork;
 import io.cimle.core.model.ImageTensors;
 import io.cimle.core.model.ModelConfig;
@@ -59,7 +61,7 @@ final class PeerBench {
              NDManager fixed = net.manager().newSubManager()) {
             List<Example> data = Workloads.examples(c, batch);
             NDArray[] x = Workloads.inputs(net, batch, fixed);
-            List<io.cimle.core.data.RgbImage> photos = new ArrayList<>();
+            List<RgbImage> photos = new ArrayList<>();
             for (Example e : data) {
                 photos.add(e.photo());
             }
@@ -132,7 +134,7 @@ final class PeerBench {
             }
             NDArray out = net.forward(Workloads.copyInto(x[0], m), Workloads.copyInto(x[1], m), false);
             // The encoder's output alone: tells a peer mismatch in the encoder from one in the modules.
-            NDArray encoded = net.block().encoder().forward(new ai.djl.training.ParameterStore(m, false),
+            NDArray encoded = net.block().encoder().forward(new ParameterStore(m, false),
                     new NDList(Workloads.copyInto(x[0], m), Workloads.copyInto(x[1], m)), false).head();
             String[] names = {"layout", "noise", "target", "output", "encoded"};
             NDArray[] arrays = {Workloads.copyInto(x[0], m), Workloads.copyInto(x[1], m),

@@ -9,9 +9,9 @@ import io.cimle.core.data.ClassMap;
 import io.cimle.core.data.Example;
 import io.cimle.core.data.RgbImage;
 import io.cimle.core.model.GeneratorNetwork;
+import io.cimle.core.model.ImageTensors;
 import io.cimle.core.model.LatentCode;
 import io.cimle.core.model.LatentCodes;
-import io.cimle.core.model.ImageTensors;
 import io.cimle.core.model.LayoutTensors;
 import io.cimle.core.model.ModelConfig;
 import io.cimle.core.training.NearestCodeSelector;
@@ -19,8 +19,11 @@ import io.cimle.core.training.distance.Distance;
 import io.cimle.core.training.distance.DistanceConfig;
 import io.cimle.core.training.distance.Distances;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 
 /**
  * IMLE's selection phase two ways, on the same seeds: batched (several examples' candidates per
@@ -55,7 +58,7 @@ final class SelectionBench {
             List<Double> single = new ArrayList<>();
             // Smaller selection batches too: on a CPU the forward's per-sample speed peaks at small batches.
             List<Integer> sweep = List.of(4, 8, 16);
-            java.util.Map<Integer, List<Double>> bySize = new java.util.TreeMap<>();
+            Map<Integer, List<Double>> bySize = new TreeMap<>();
             for (int i = 0; i < repeats.warmup() + repeats.min(); i++) {
                 long t = System.nanoTime();
                 kept[0] = s.batched(seeds, selectionBatch);
@@ -67,7 +70,7 @@ final class SelectionBench {
                     if (i >= repeats.warmup()) {
                         bySize.computeIfAbsent(size, x -> new ArrayList<>()).add(ms);
                     }
-                    if (!java.util.Arrays.equals(k, kept[0])) {
+                    if (!Arrays.equals(k, kept[0])) {
                         throw new IllegalStateException("selection batch " + size + " kept other codes than batch "
                                 + selectionBatch);
                     }

@@ -1,5 +1,6 @@
 package io.cimle.bench;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.jni.JniUtils;
@@ -68,7 +69,7 @@ final class Workloads {
 
     /** libtorch's intra-op thread count (loads the engine first: the JNI call needs it). */
     static int threads() {
-        ai.djl.engine.Engine.getEngine("PyTorch");
+        Engine.getEngine("PyTorch");
         return JniUtils.getNumThreads();
     }
 

@@ -1,15 +1,15 @@
 package io.cimle.cli;
 
+import io.cimle.cli.demo.DemoCommand;
+import io.cimle.cli.ingest.IngestCommand;
 import io.cimle.core.data.DatasetException;
 import io.cimle.core.data.ImageException;
 import io.cimle.core.data.LayoutException;
-import picocli.CommandLine;
-import io.cimle.cli.demo.DemoCommand;
-import io.cimle.cli.ingest.IngestCommand;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-
-import java.io.UncheckedIOException;
+import picocli.CommandLine;
 
 /** The {@code ./cimle} command line. Each sub-command delegates to a method that returns a result. */
 @Command(name = "cimle", mixinStandardHelpOptions = true, version = "cimle 0.1.0",
@@ -49,7 +49,7 @@ public final class CimleCli implements Runnable {
 
     static boolean userCaused(Throwable e) {
         return e instanceof IllegalArgumentException || e instanceof UncheckedIOException
-                || e instanceof java.io.IOException || e instanceof DatasetException || e instanceof LayoutException
+                || e instanceof IOException || e instanceof DatasetException || e instanceof LayoutException
                 || e instanceof ImageException;
     }
 

@@ -1,6 +1,7 @@
 package io.cimle.cli;
 
 import io.cimle.core.training.ImleConfig;
+import java.util.Locale;
 import picocli.CommandLine.Option;
 
 /**
@@ -81,7 +82,7 @@ public final class ImleOptions {
 
     /** The budget as one line of a --help footer. */
     public static String describe(ImleConfig c) {
-        return String.format(java.util.Locale.ROOT, "|S| %d, m %d, K %d, |S~| %d, %d epochs, lr %s, decay %s",
+        return String.format(Locale.ROOT, "|S| %d, m %d, K %d, |S~| %d, %d epochs, lr %s, decay %s",
                 c.examplesPerEpoch(), c.samplesPerExample(), c.stepsPerEpoch(), c.subBatch(), c.epochs(),
                 c.learningRate(), c.decayEnabled() && c.decayEpoch() > 0 ? "after epoch " + c.decayEpoch()
                         + (c.decayResetsEncoder() ? " (encoder re-drawn, Adam reset)" : " (lr / 10 only)") : "off");

@@ -1,12 +1,12 @@
 package io.cimle.cli;
 
 import io.cimle.cli.client.ClientExample;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeoutException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 @Command(name = "request", mixinStandardHelpOptions = true,
         description = "Asks a running generator (over Kafka) for samples of a class-id layout PNG and writes them.")
@@ -35,7 +35,7 @@ final class RequestCommand implements Callable<Integer> {
     ClientExample.Written run() throws Exception {
         try {
             return ClientExample.run(bootstrap, layout, n, seed, out, Duration.ofSeconds(timeoutSeconds));
-        } catch (java.util.concurrent.TimeoutException e) {
+        } catch (TimeoutException e) {
             throw new IllegalStateException(e.getMessage() + "; is a generator running at " + bootstrap + "?", e);
         }
     }

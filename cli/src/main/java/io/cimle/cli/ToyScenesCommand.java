@@ -1,11 +1,11 @@
 package io.cimle.cli;
 
 import io.cimle.core.data.ToyScenes;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-
-import java.nio.file.Path;
-import java.util.concurrent.Callable;
 
 @Command(name = "toy-scenes", mixinStandardHelpOptions = true,
         description = "Writes synthetic multimodal street scenes as paired folders (labels/, images/, classes.json,"
@@ -40,7 +40,7 @@ final class ToyScenesCommand implements Callable<Integer> {
     }
 
     static int[] parseSize(String size) {
-        String[] parts = size.toLowerCase(java.util.Locale.ROOT).split("x");
+        String[] parts = size.toLowerCase(Locale.ROOT).split("x");
         if (parts.length != 2 || !parts[0].matches("\\d+") || !parts[1].matches("\\d+")) {
             throw new IllegalArgumentException("--size must be WIDTHxHEIGHT such as 64x32, got '" + size + "'");
         }

@@ -1,12 +1,16 @@
 package io.cimle.generator;
 
 import io.cimle.core.data.RgbImage;
+import io.cimle.wire.ConsumerLag;
+import io.cimle.wire.Topics;
 import io.cimle.wire.WireFormat;
 import io.cimle.wire.v1.ErrorCode;
 import io.cimle.wire.v1.LayoutRequest;
 import io.smallrye.reactive.messaging.annotations.Blocking;
+import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +22,8 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
@@ -43,7 +49,7 @@ public class RequestProcessor {
     @Inject
     GeneratorMetrics metrics;
     @Inject
-    io.smallrye.reactive.messaging.kafka.KafkaClientService kafka;
+    KafkaClientService kafka;
 
     @Incoming("requests")
     @Blocking(ordered = true)
@@ -81,7 +87,7 @@ public class RequestProcessor {
     private void probeLag() {
         var consumer = kafka.<String, byte[]>getConsumer("requests");
         if (consumer != null) {
-            consumer.runOnPollingThread((java.util.function.Function<org.apache.kafka.clients.consumer.Consumer<String, byte[]>, Long>) c -> io.cimle.wire.ConsumerLag.of(c.metrics(), io.cimle.wire.Topics.LAYOUTS_REQUESTS))
+            consumer.runOnPollingThread((Function<Consumer<String, byte[]>, Long>) c -> ConsumerLag.of(c.metrics(), Topics.LAYOUTS_REQUESTS))
                     .subscribe().with(metrics::consumerLag, e -> LOG.debugf("lag probe failed: %s", e.toString()));
         }
     }
@@ -166,7 +172,7 @@ public class RequestProcessor {
     }
 
     private static long offsetOf(KafkaRecord<String, byte[]> record) {
-        return record.getMetadata(io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata.class)
+        return record.getMetadata(IncomingKafkaRecordMetadata.class)
                 .map(m -> m.getOffset()).orElse(-1L);
     }
 }

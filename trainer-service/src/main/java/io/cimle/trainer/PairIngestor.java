@@ -2,24 +2,31 @@ package io.cimle.trainer;
 
 import com.google.protobuf.ByteString;
 import io.cimle.core.data.Example;
+import io.cimle.wire.ConsumerLag;
+import io.cimle.wire.Topics;
 import io.cimle.wire.WireFormat;
 import io.cimle.wire.v1.DeadLetter;
 import io.cimle.wire.v1.ErrorCode;
 import io.cimle.wire.v1.ErrorReply;
 import io.cimle.wire.v1.LayoutImagePair;
-import io.smallrye.reactive.messaging.annotations.Blocking;
 import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.annotations.Blocking;
+import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -41,7 +48,7 @@ public class PairIngestor {
     @Inject
     TrainerMetrics metrics;
     @Inject
-    io.smallrye.reactive.messaging.kafka.KafkaClientService kafka;
+    KafkaClientService kafka;
 
     @Inject
     @Channel("pairs-dlq")
@@ -66,7 +73,7 @@ public class PairIngestor {
         }
         var consumer = kafka.<String, byte[]>getConsumer("pairs");
         if (consumer != null) {
-            consumer.runOnPollingThread((java.util.function.Function<org.apache.kafka.clients.consumer.Consumer<String, byte[]>, Long>) c -> io.cimle.wire.ConsumerLag.of(c.metrics(), io.cimle.wire.Topics.LAYOUTS_TRAINING))
+            consumer.runOnPollingThread((Function<Consumer<String, byte[]>, Long>) c -> ConsumerLag.of(c.metrics(), Topics.LAYOUTS_TRAINING))
                     .subscribe().with(metrics::consumerLag, e -> LOG.debugf("lag probe failed: %s", e.toString()));
         }
         return batch.ack();
@@ -100,7 +107,7 @@ public class PairIngestor {
                     metrics.pairDuplicate();
                 }
                 return;
-            } catch (IOException | java.io.UncheckedIOException e) {
+            } catch (IOException | UncheckedIOException e) {
                 metrics.storageError();
                 LOG.warnf("storing pair %s failed (%s); retrying in %d ms, offsets are not committed meanwhile",
                         pair.getId(), e.getMessage(), backoffMs);
@@ -134,7 +141,7 @@ public class PairIngestor {
     }
 
     private static long offsetOf(KafkaRecord<String, byte[]> record) {
-        return record.getMetadata(io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata.class)
+        return record.getMetadata(IncomingKafkaRecordMetadata.class)
                 .map(m -> m.getOffset()).orElse(-1L);
     }
 }

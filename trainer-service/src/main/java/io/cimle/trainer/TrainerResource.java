@@ -1,14 +1,16 @@
 package io.cimle.trainer;
 
-import io.cimle.service.model.ModelSettings;
 import io.cimle.core.training.ImleConfig;
+import io.cimle.service.model.ModelSettings;
 import io.cimle.service.storage.StorageSettings;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -46,9 +48,9 @@ public class TrainerResource {
     @POST
     @Path("/pause")
     @Operation(summary = "Pause after the current gradient step; with checkpoint=true, write a checkpoint of it first")
-    public TrainingLoop.Status pause(@jakarta.ws.rs.QueryParam("checkpoint") boolean checkpoint) throws InterruptedException {
+    public TrainingLoop.Status pause(@QueryParam("checkpoint") boolean checkpoint) throws InterruptedException {
         if (checkpoint) {
-            loop.pauseWithCheckpoint(java.time.Duration.ofMinutes(2));
+            loop.pauseWithCheckpoint(Duration.ofMinutes(2));
         } else {
             loop.pause();
         }

@@ -1,6 +1,5 @@
 package io.cimle.trainer;
 
-import io.cimle.service.model.ModelSettings;
 import ai.djl.Device;
 import io.cimle.core.data.Example;
 import io.cimle.core.model.Checkpoint;
@@ -18,6 +17,7 @@ import io.cimle.core.training.TrainingProgress;
 import io.cimle.core.training.distance.Distance;
 import io.cimle.core.training.distance.DistanceConfig;
 import io.cimle.core.training.distance.Distances;
+import io.cimle.service.model.ModelSettings;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -26,10 +26,13 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.logging.Logger;
 
@@ -63,7 +66,7 @@ public class TrainingLoop {
 
     private final AtomicReference<Phase> phase = new AtomicReference<>(Phase.STANDBY);
     private volatile boolean paused;
-    private final java.util.concurrent.atomic.AtomicBoolean checkpointRequested = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean checkpointRequested = new AtomicBoolean();
     private volatile boolean started;
     private volatile boolean closing;
     private volatile String failure = "";
@@ -185,7 +188,7 @@ public class TrainingLoop {
                     int epoch = trainer.progress().epoch();
                     trainer.trainUntil(p -> p.epoch() != epoch || !mayTrain());
                     backoffMs = 1000;
-                } catch (java.io.IOException | java.io.UncheckedIOException e) {
+                } catch (IOException | UncheckedIOException e) {
                     // Storage (or a read of it) failed: nothing is lost, the next attempt resumes from the
                     // latest complete checkpoint. Back off and retry rather than give up.
                     failure = "storage: " + e.getMessage();
@@ -251,9 +254,9 @@ public class TrainingLoop {
         try {
             info = publisher.publish(checkpoint, Map.of("loss", lastLoss, "epoch", (double) p.epoch(),
                     "dataset_size", (double) datasetSize));
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             // Unchecked so the loop's storage handler (back off, resume from the last complete one) sees it.
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
         version = info.version();
         return info.uri();

@@ -7,8 +7,8 @@ import io.cimle.wire.v1.Layout;
 import io.cimle.wire.v1.LayoutEncoding;
 import io.cimle.wire.v1.LayoutRequest;
 import io.cimle.wire.v1.ReplyOptions;
-
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -68,7 +68,7 @@ public final class ClientExample {
                 .setRequestId("client-" + UUID.randomUUID())
                 .setLayout(Layout.newBuilder().setEncoding(LayoutEncoding.CLASS_IDS).setPng(ByteString.copyFrom(png))
                         // Informative (the generator checks them against the decoded PNG): from the IHDR chunk.
-                        .setWidth(java.nio.ByteBuffer.wrap(png, 16, 4).getInt()).setHeight(java.nio.ByteBuffer.wrap(png, 20, 4).getInt()))
+                        .setWidth(ByteBuffer.wrap(png, 16, 4).getInt()).setHeight(ByteBuffer.wrap(png, 20, 4).getInt()))
                 .setNumSamples(n)
                 .setReply(ReplyOptions.newBuilder().setFormat(ImageFormat.PNG))
                 .setClientSentAtMs(System.currentTimeMillis());

@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.UUID;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -50,7 +51,7 @@ public final class SampleClient implements AutoCloseable {
         producer = new KafkaProducer<>(p, new StringSerializer(), new LayoutRequestSerializer());
         Properties c = new Properties();
         c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        c.put(ConsumerConfig.GROUP_ID_CONFIG, "cimle-client-" + java.util.UUID.randomUUID());
+        c.put(ConsumerConfig.GROUP_ID_CONFIG, "cimle-client-" + UUID.randomUUID());
         // Only replies to requests sent from now on matter.
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
         c.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 << 20);

@@ -4,26 +4,28 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ByteString;
+import io.cimle.cli.ImleOptions;
 import io.cimle.cli.client.SampleClient;
 import io.cimle.core.data.ClassMap;
 import io.cimle.core.data.Images;
 import io.cimle.core.data.LabelSet;
+import io.cimle.core.data.LabelSets;
 import io.cimle.core.data.LayoutEncoder;
+import io.cimle.core.data.ModeReader;
 import io.cimle.core.data.RgbImage;
-import io.cimle.core.data.ToyScenes;
 import io.cimle.core.data.ToyScenes.Mode;
 import io.cimle.core.data.ToyScenes.Scene;
+import io.cimle.core.data.ToyScenes;
 import io.cimle.core.eval.EvalReport;
-import io.cimle.core.eval.ModeCoverage;
-import io.cimle.core.data.ModeReader;
 import io.cimle.core.eval.MeanAbsPixelMetric;
+import io.cimle.core.eval.ModeCoverage;
 import io.cimle.core.eval.PairwiseDiversity;
 import io.cimle.core.eval.ToyEvaluation;
 import io.cimle.core.eval.ToyModeData;
-import io.cimle.core.data.LabelSets;
 import io.cimle.core.model.ModelConfig;
 import io.cimle.core.model.NoiseMode;
 import io.cimle.core.model.Presets;
+import io.cimle.core.training.ImleConfig;
 import io.cimle.kafka.LocalKafkaBroker;
 import io.cimle.wire.Topics;
 import io.cimle.wire.v1.GeneratedSample;
@@ -39,11 +41,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
-import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -51,10 +54,8 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import io.cimle.cli.ImleOptions;
-import io.cimle.core.training.ImleConfig;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -170,11 +171,11 @@ public final class DemoCommand implements Callable<Integer> {
                     "-Dcimle.trainer.imle.decay-resets-encoder=" + budget.decayResetsEncoder(),
                     "-Dcimle.trainer.imle.loss-rebalancing=" + budget.lossRebalancing(),
                     "-Dcimle.trainer.imle.dataset-rebalancing=" + budget.datasetRebalancing(),
-                    "-jar", trainerJar.toAbsolutePath().toString()), java.util.Map.of(), trainerPort);
+                    "-jar", trainerJar.toAbsolutePath().toString()), Map.of(), trainerPort);
             LocalStack.Service generator = stack.startJava("generator-service", List.of(
                     "-Dquarkus.http.port=" + generatorPort, "-Dkafka.bootstrap.servers=" + bootstrap,
                     "-Dcimle.storage.root=" + store, "-Dcimle.model.name=" + MODEL,
-                    "-jar", generatorJar.toAbsolutePath().toString()), java.util.Map.of(), generatorPort);
+                    "-jar", generatorJar.toAbsolutePath().toString()), Map.of(), generatorPort);
             step("starting trainer-service (log " + trainer.log() + ") and generator-service (log " + generator.log() + ")");
             stack.awaitHttp(trainer, "/q/health/live", Duration.ofMinutes(3));
             stack.awaitHttp(generator, "/q/health/live", Duration.ofMinutes(3));
@@ -462,7 +463,7 @@ public final class DemoCommand implements Callable<Integer> {
             return;
         }
         try (var paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
                 Files.delete(p);
             }
         }

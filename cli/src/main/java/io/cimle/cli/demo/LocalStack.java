@@ -7,7 +7,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -54,8 +56,8 @@ public final class LocalStack implements AutoCloseable {
         pb.environment().put("ONEDNN_MAX_CPU_ISA", System.getenv().getOrDefault("ONEDNN_MAX_CPU_ISA", "AVX2"));
         pb.environment().put("OMP_WAIT_POLICY", System.getenv().getOrDefault("OMP_WAIT_POLICY", "PASSIVE"));
         pb.environment().putAll(env);
-        Files.writeString(log, "\n=== " + name + " started " + java.time.Instant.now() + ": " + String.join(" ", command)
-                + "\n", java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        Files.writeString(log, "\n=== " + name + " started " + Instant.now() + ": " + String.join(" ", command)
+                + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         Service s = new Service(name, pb.start(), log, port);
         started.add(s);
         return s;

@@ -12,15 +12,6 @@ import io.cimle.core.model.ModelConfig;
 import io.cimle.core.model.Presets;
 import io.cimle.wire.Topics;
 import io.cimle.wire.v1.LayoutImagePair;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import picocli.CommandLine.ArgGroup;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,6 +21,15 @@ import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code cimle ingest}: streams a data set on disk to {@code layouts.training}, one {@link LayoutImagePair}
@@ -194,7 +194,7 @@ public final class IngestCommand implements Callable<Integer> {
             }
             producer.flush();
             bar.show(1, String.format(Locale.ROOT, "%d pairs, %d skipped, %s", sent, skipped.size(), megabytes(bytes)));
-        } catch (org.apache.kafka.common.KafkaException e) {
+        } catch (KafkaException e) {
             throw new IllegalStateException("producing to " + topic + " at " + bootstrap + " failed: " + e.getMessage(), e);
         } finally {
             bar.done();

@@ -7,8 +7,8 @@ import io.cimle.core.data.DatasetReader;
 import io.cimle.core.data.Gta5Dataset;
 import io.cimle.core.data.LayoutFormat;
 import io.cimle.core.data.PairedFolderDataset;
-
 import java.nio.file.Path;
+import java.util.Locale;
 
 /** The data set layouts {@code cimle ingest} reads, each through the existing reader. */
 public enum IngestFormat {
@@ -36,6 +36,6 @@ public enum IngestFormat {
             Path name = root.toAbsolutePath().normalize().getFileName();
             return name == null ? "folders" : name.toString();
         }
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT);
     }
 }

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -134,7 +135,7 @@ abstract class FolderDataset implements DatasetReader {
                 String rel = dir.relativize(p).toString().replace('\\', '/');
                 for (int i = 0; i < suffixes.length; i++) {
                     String suffix = suffixes[i];
-                    if (rel.toLowerCase(java.util.Locale.ROOT).endsWith(suffix)) {
+                    if (rel.toLowerCase(Locale.ROOT).endsWith(suffix)) {
                         String key = rel.substring(0, rel.length() - suffix.length());
                         Path prev = out.get(key);
                         if (prev == null || suffixRank(prev, suffixes) > i) {
@@ -149,7 +150,7 @@ abstract class FolderDataset implements DatasetReader {
     }
 
     private static int suffixRank(Path p, String[] suffixes) {
-        String n = p.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
         for (int i = 0; i < suffixes.length; i++) {
             if (n.endsWith(suffixes[i])) {
                 return i;

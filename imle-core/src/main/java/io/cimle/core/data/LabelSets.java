@@ -1,6 +1,7 @@
 package io.cimle.core.data;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -17,7 +18,7 @@ public final class LabelSets {
             {150, 100, 100}, {150, 120, 90}, {0, 0, 90}, {0, 0, 110}};
 
     static {
-        java.util.Arrays.fill(CITYSCAPES_ID_TO_TRAIN, -1);
+        Arrays.fill(CITYSCAPES_ID_TO_TRAIN, -1);
         int[] trainIds = {7, 8, 11, 12, 13, 17, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 31, 32, 33};
         for (int t = 0; t < trainIds.length; t++) {
             CITYSCAPES_ID_TO_TRAIN[trainIds[t]] = t;

@@ -1,6 +1,7 @@
 package io.cimle.core.model;
 
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Named architectures. {@code paper} is the published model; the smaller ones keep the shape of
@@ -35,7 +36,7 @@ public final class Presets {
     }
 
     public static ModelConfig byName(String name, int channels) {
-        return switch (name == null ? "" : name.trim().toLowerCase(java.util.Locale.ROOT)) {
+        return switch (name == null ? "" : name.trim().toLowerCase(Locale.ROOT)) {
             case "tiny" -> tiny(channels);
             case "small" -> small(channels);
             case "medium" -> medium(channels);

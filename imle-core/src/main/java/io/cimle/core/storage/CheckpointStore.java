@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -183,7 +185,7 @@ public final class CheckpointStore {
 
     public static String sha256(InputStream in) throws IOException {
         try (DigestInputStream d = new DigestInputStream(in, MessageDigest.getInstance("SHA-256"))) {
-            d.transferTo(java.io.OutputStream.nullOutputStream());
+            d.transferTo(OutputStream.nullOutputStream());
             return HexFormat.of().formatHex(d.getMessageDigest().digest());
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
@@ -194,7 +196,7 @@ public final class CheckpointStore {
         try {
             return sha256(in);
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 }

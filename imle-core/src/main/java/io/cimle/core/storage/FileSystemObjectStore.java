@@ -15,6 +15,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -115,7 +116,7 @@ public final class FileSystemObjectStore implements ObjectStore {
 
     @Override
     public List<String> list(String prefix) throws IOException {
-        List<String> keys = new java.util.ArrayList<>();
+        List<String> keys = new ArrayList<>();
         walkFiles((file, attrs) -> {
             String key = root.relativize(file).toString().replace('\\', '/');
             if (key.startsWith(prefix) && !key.endsWith(TMP_SUFFIX)) {

@@ -1,5 +1,6 @@
 package io.cimle.core.storage;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
@@ -15,7 +16,7 @@ public interface ObjectStore extends AutoCloseable {
     void put(String key, InputStream content, long length) throws IOException;
 
     default void put(String key, byte[] content) throws IOException {
-        put(key, new java.io.ByteArrayInputStream(content), content.length);
+        put(key, new ByteArrayInputStream(content), content.length);
     }
 
     /** The value's bytes, or empty if the key does not exist. */

@@ -3,6 +3,7 @@ package io.cimle.core.storage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.function.Supplier;
 
 /** Chooses the object store from configuration: "filesystem" (the default for local runs) or "s3". */
@@ -11,7 +12,7 @@ public final class ObjectStores {
     }
 
     public static ObjectStore create(String kind, Path root, Supplier<S3Settings> s3) {
-        switch (kind == null ? "filesystem" : kind.trim().toLowerCase(java.util.Locale.ROOT)) {
+        switch (kind == null ? "filesystem" : kind.trim().toLowerCase(Locale.ROOT)) {
             case "filesystem", "file", "fs" -> {
                 try {
                     return new FileSystemObjectStore(root);

@@ -6,8 +6,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.ParameterList;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.util.Pair;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -118,7 +119,7 @@ public final class Adam implements AutoCloseable {
     public int parametersWithoutGradient() {
         int missing = 0;
         for (Parameter p : parameters) {
-            if (ai.djl.pytorch.jni.JniUtils.getGradient((ai.djl.pytorch.engine.PtNDArray) p.getArray()) == null) {
+            if (JniUtils.getGradient((PtNDArray) p.getArray()) == null) {
                 missing++;
             }
         }

@@ -17,13 +17,13 @@ import io.cimle.core.model.LatentCode;
 import io.cimle.core.model.LatentCodes;
 import io.cimle.core.model.LayoutTensors;
 import io.cimle.core.training.distance.Distance;
-
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.function.Predicate;
 
 /**
@@ -54,7 +54,7 @@ public final class ImleTrainer implements AutoCloseable {
     private final List<TrainingListener> listeners = new ArrayList<>();
     private CheckpointPolicy checkpointPolicy = CheckpointPolicy.never();
     private CheckpointSink checkpointSink;
-    private final Map<String, String> extraMetadata = new java.util.TreeMap<>();
+    private final Map<String, String> extraMetadata = new TreeMap<>();
     private double minCodeSpread = ModelHealth.DEFAULT_MIN_CODE_SPREAD;
 
     private TrainerRandom rng;
@@ -418,7 +418,7 @@ public final class ImleTrainer implements AutoCloseable {
         if (rarity != null) {
             extras.put(RARITY, rarity.toJson().getBytes(StandardCharsets.UTF_8));
         }
-        Map<String, String> metadata = new java.util.TreeMap<>(extraMetadata);
+        Map<String, String> metadata = new TreeMap<>(extraMetadata);
         metadata.putAll(Map.of("trainer", "imle", "mode", config.mode().name(),
                 "distance", distance.describe(), "learningRate", Double.toString(learningRate)));
         return Checkpoint.of(network, progress().globalStep(), epoch, metadata, extras);

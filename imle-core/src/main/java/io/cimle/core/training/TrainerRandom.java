@@ -1,5 +1,7 @@
 package io.cimle.core.training;
 
+import java.util.Arrays;
+
 /**
  * The trainer's random stream: SplitMix64 whose whole state is one long, so a checkpoint can store
  * it and a resumed run continues the exact sequence (java.util's generators hide their state).
@@ -57,6 +59,6 @@ public final class TrainerRandom {
             pool[i] = pool[j];
             pool[j] = t;
         }
-        return java.util.Arrays.copyOf(pool, k);
+        return Arrays.copyOf(pool, k);
     }
 }

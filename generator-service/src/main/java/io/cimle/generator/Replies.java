@@ -13,15 +13,15 @@ import io.cimle.wire.v1.GeneratedSample;
 import io.cimle.wire.v1.ImageFormat;
 import io.cimle.wire.v1.SampleReply;
 import io.cimle.wire.v1.Timings;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 import org.eclipse.microprofile.reactive.messaging.Channel;
-import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
+import io.cimle.service.kafka.DeadLetters;
+import static io.cimle.service.kafka.KafkaRecords.keyed;
 
 /**
  * Publishes what the generator answers: samples and errors on samples.generated (keyed by request id)
@@ -83,23 +83,13 @@ public class Replies {
                 .setMessage(message == null ? code.name() : message).setSourceTopic(topic == null ? "" : topic)
                 .setSourcePartition(partition).setSourceOffset(offset).setAtMs(System.currentTimeMillis()).build();
         CompletableFuture<Void> reply = send(requestId == null ? "" : requestId, SampleReply.newBuilder().setError(error).build());
-        DeadLetter.Builder dl = DeadLetter.newBuilder().setError(error);
-        if (originalValue != null && originalValue.length <= 512 * 1024) {
-            dl.setOriginalValue(ByteString.copyFrom(originalValue));
-        }
-        if (originalKey != null && originalKey.length <= 4096) {
-            dl.setOriginalKey(ByteString.copyFrom(originalKey));
-        }
-        CompletableFuture<Void> dead = deadLetters.sendMessage(keyed(requestId, dl.build())).subscribeAsCompletionStage();
+        CompletableFuture<Void> dead = deadLetters.sendMessage(keyed(requestId, DeadLetters.of(error, originalValue,
+                originalKey))).subscribeAsCompletionStage();
         return CompletableFuture.allOf(reply, dead);
     }
 
     private CompletableFuture<Void> send(String key, SampleReply reply) {
         return samples.sendMessage(keyed(key, reply)).subscribeAsCompletionStage();
-    }
-
-    private static <T> Message<T> keyed(String key, T value) {
-        return Message.of(value).addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(key == null ? "" : key).build());
     }
 
     private static String safe(String id) {

@@ -1,8 +1,6 @@
 package io.cimle.generator;
 
 import io.cimle.core.data.RgbImage;
-import io.cimle.wire.ConsumerLag;
-import io.cimle.wire.Topics;
 import io.cimle.wire.WireFormat;
 import io.cimle.wire.v1.ErrorCode;
 import io.cimle.wire.v1.LayoutRequest;
@@ -10,7 +8,6 @@ import io.smallrye.reactive.messaging.annotations.Blocking;
 import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
-import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
@@ -22,10 +19,10 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
-import org.apache.kafka.clients.consumer.Consumer;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
+import io.cimle.service.kafka.ConsumerLagProbe;
+import io.cimle.service.kafka.KafkaRecords;
 
 /**
  * Consumes layouts.requests one poll at a time (a poll is the micro-batch: requests that arrived
@@ -50,6 +47,7 @@ public class RequestProcessor {
     GeneratorMetrics metrics;
     @Inject
     KafkaClientService kafka;
+    private ConsumerLagProbe lag;
 
     @Incoming("requests")
     @Blocking(ordered = true)
@@ -85,11 +83,10 @@ public class RequestProcessor {
     }
 
     private void probeLag() {
-        var consumer = kafka.<String, byte[]>getConsumer("requests");
-        if (consumer != null) {
-            consumer.runOnPollingThread((Function<Consumer<String, byte[]>, Long>) c -> ConsumerLag.of(c.metrics(), Topics.LAYOUTS_REQUESTS))
-                    .subscribe().with(metrics::consumerLag, e -> LOG.debugf("lag probe failed: %s", e.toString()));
+        if (lag == null) {
+            lag = new ConsumerLagProbe(kafka, "requests");
         }
+        lag.probe(metrics::consumerLag);
     }
 
     private record Work(KafkaRecord<String, byte[]> record, PlannedRequest request, LoadedModel model) {
@@ -167,12 +164,8 @@ public class RequestProcessor {
         metrics.requestFailed(code);
         LOG.debugf("request %s: %s %s", requestId, code, message);
         byte[] key = record.getKey() == null ? null : record.getKey().getBytes(StandardCharsets.UTF_8);
-        sends.add(replies.error(requestId, code, message, record.getTopic(), record.getPartition(), offsetOf(record), key,
+        sends.add(replies.error(requestId, code, message, record.getTopic(), record.getPartition(), KafkaRecords.offsetOf(record), key,
                 record.getPayload()));
     }
 
-    private static long offsetOf(KafkaRecord<String, byte[]> record) {
-        return record.getMetadata(IncomingKafkaRecordMetadata.class)
-                .map(m -> m.getOffset()).orElse(-1L);
-    }
 }

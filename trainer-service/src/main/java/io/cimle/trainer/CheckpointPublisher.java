@@ -6,15 +6,15 @@ import io.cimle.core.storage.CheckpointInfo;
 import io.cimle.core.storage.CheckpointStore;
 import io.cimle.wire.v1.CheckpointEvent;
 import io.smallrye.reactive.messaging.MutinyEmitter;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
 import org.eclipse.microprofile.reactive.messaging.Channel;
-import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
+import io.cimle.service.Backoff;
+import io.cimle.service.kafka.KafkaRecords;
 
 /**
  * Makes a checkpoint durable and tells the world: upload and verify through the {@link CheckpointStore}
@@ -48,7 +48,7 @@ public class CheckpointPublisher {
                 checkpoint.epoch(), trainingMetrics, checkpoint.config().presetName(), checkpoint.config().width(),
                 checkpoint.config().height());
         CheckpointInfo info = null;
-        long backoffMs = 500;
+        Backoff backoff = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30));
         for (int attempt = 1; info == null; attempt++) {
             try {
                 info = store.publish(p, bytes);
@@ -56,18 +56,17 @@ public class CheckpointPublisher {
                 if (attempt >= ATTEMPTS) {
                     throw e;
                 }
+                long delay = backoff.nextDelayMs();
                 LOG.warnf("checkpoint upload failed (attempt %d of %d): %s; retrying in %d ms", attempt, ATTEMPTS,
-                        e.getMessage(), backoffMs);
-                Thread.sleep(backoffMs);
-                backoffMs = Math.min(backoffMs * 2, 30_000);
+                        e.getMessage(), delay);
+                Thread.sleep(delay);
             }
         }
         CheckpointEvent event = CheckpointEvent.newBuilder().setModelName(info.modelName()).setVersion(info.version())
                 .setStep(info.step()).setEpoch(info.epoch()).setUri(info.uri()).setSha256(info.sha256())
                 .setSizeBytes(info.sizeBytes()).putAllMetrics(info.metrics()).setCreatedAtMs(info.createdAtMs())
                 .setPreset(info.preset()).setWidth(info.width()).setHeight(info.height()).build();
-        events.sendMessage(Message.of(event).addMetadata(
-                OutgoingKafkaRecordMetadata.<String>builder().withKey(info.modelName()).build()))
+        events.sendMessage(KafkaRecords.keyed(info.modelName(), event))
                 .await().atMost(Duration.ofSeconds(60));
         metrics.checkpoint(info.sizeBytes(), System.nanoTime() - t0);
         LOG.infof("checkpoint %s/%s published (step %d, %d bytes, %s)", info.modelName(), info.version(), info.step(),

@@ -1,9 +1,6 @@
 package io.cimle.trainer;
 
-import com.google.protobuf.ByteString;
 import io.cimle.core.data.Example;
-import io.cimle.wire.ConsumerLag;
-import io.cimle.wire.Topics;
 import io.cimle.wire.WireFormat;
 import io.cimle.wire.v1.DeadLetter;
 import io.cimle.wire.v1.ErrorCode;
@@ -14,8 +11,6 @@ import io.smallrye.reactive.messaging.annotations.Blocking;
 import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
-import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -25,13 +20,16 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
-import org.apache.kafka.clients.consumer.Consumer;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 import org.jboss.logging.Logger;
+import io.cimle.service.Backoff;
+import io.cimle.service.kafka.ConsumerLagProbe;
+import io.cimle.service.kafka.DeadLetters;
+import io.cimle.service.kafka.KafkaRecords;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 
 /**
  * Consumes layouts.training: each pair is validated and stored durably (keyed by id, so a replay
@@ -49,6 +47,7 @@ public class PairIngestor {
     TrainerMetrics metrics;
     @Inject
     KafkaClientService kafka;
+    private ConsumerLagProbe lag;
 
     @Inject
     @Channel("pairs-dlq")
@@ -71,11 +70,10 @@ public class PairIngestor {
             LOG.errorf(e, "dead letters of a poll were not acknowledged");
             return batch.nack(e);
         }
-        var consumer = kafka.<String, byte[]>getConsumer("pairs");
-        if (consumer != null) {
-            consumer.runOnPollingThread((Function<Consumer<String, byte[]>, Long>) c -> ConsumerLag.of(c.metrics(), Topics.LAYOUTS_TRAINING))
-                    .subscribe().with(metrics::consumerLag, e -> LOG.debugf("lag probe failed: %s", e.toString()));
+        if (lag == null) {
+            lag = new ConsumerLagProbe(kafka, "pairs");
         }
+        lag.probe(metrics::consumerLag);
         return batch.ack();
     }
 
@@ -98,7 +96,7 @@ public class PairIngestor {
         }
         // Storage down: keep this poll (and so its offsets) until the pair is durable. A nack would be
         // turned into an acknowledgement by the ignore failure strategy and lose the pair.
-        long backoffMs = 500;
+        Backoff backoff = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30));
         while (true) {
             try {
                 if (data.store().putIfAbsent(example)) {
@@ -109,15 +107,15 @@ public class PairIngestor {
                 return;
             } catch (IOException | UncheckedIOException e) {
                 metrics.storageError();
+                long delay = backoff.nextDelayMs();
                 LOG.warnf("storing pair %s failed (%s); retrying in %d ms, offsets are not committed meanwhile",
-                        pair.getId(), e.getMessage(), backoffMs);
+                        pair.getId(), e.getMessage(), delay);
                 try {
-                    Thread.sleep(backoffMs);
+                    Thread.sleep(delay);
                 } catch (InterruptedException interrupted) {
                     Thread.currentThread().interrupt();
                     throw new IOException("interrupted while waiting for storage", interrupted);
                 }
-                backoffMs = Math.min(backoffMs * 2, 30_000);
             }
         }
     }
@@ -127,21 +125,10 @@ public class PairIngestor {
         LOG.debugf("rejected training pair %s: %s", id, message);
         ErrorReply error = ErrorReply.newBuilder().setRequestId(id == null ? "" : id).setCode(code).setMessage(message)
                 .setSourceTopic(record.getTopic()).setSourcePartition(record.getPartition())
-                .setSourceOffset(offsetOf(record)).setAtMs(System.currentTimeMillis()).build();
-        DeadLetter.Builder dl = DeadLetter.newBuilder().setError(error);
-        if (record.getPayload() != null && record.getPayload().length <= 512 * 1024) {
-            dl.setOriginalValue(ByteString.copyFrom(record.getPayload()));
-        }
-        if (record.getKey() != null) {
-            dl.setOriginalKey(ByteString.copyFromUtf8(record.getKey()));
-        }
-        Message<DeadLetter> m = Message.of(dl.build())
-                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(id == null ? "" : id).build());
-        return deadLetters.sendMessage(m).subscribeAsCompletionStage();
+                .setSourceOffset(KafkaRecords.offsetOf(record)).setAtMs(System.currentTimeMillis()).build();
+        byte[] key = record.getKey() == null ? null : record.getKey().getBytes(StandardCharsets.UTF_8);
+        return deadLetters.sendMessage(KafkaRecords.keyed(id, DeadLetters.of(error, record.getPayload(), key)))
+                .subscribeAsCompletionStage();
     }
 
-    private static long offsetOf(KafkaRecord<String, byte[]> record) {
-        return record.getMetadata(IncomingKafkaRecordMetadata.class)
-                .map(m -> m.getOffset()).orElse(-1L);
-    }
 }

@@ -35,6 +35,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.logging.Logger;
+import io.cimle.service.Backoff;
 
 /**
  * Runs conditional IMLE in the background while this replica leads: waits for enough pairs, resumes
@@ -146,7 +147,7 @@ public class TrainingLoop {
     private void run() {
         ImleTrainer trainer = null;
         Distance distance = null;
-        long backoffMs = 1000;
+        Backoff backoff = new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(1));
         try {
             while (!closing) {
                 try {
@@ -187,17 +188,17 @@ public class TrainingLoop {
                     phase.set(Phase.TRAINING);
                     int epoch = trainer.progress().epoch();
                     trainer.trainUntil(p -> p.epoch() != epoch || !mayTrain());
-                    backoffMs = 1000;
+                    backoff.reset();
                 } catch (IOException | UncheckedIOException e) {
                     // Storage (or a read of it) failed: nothing is lost, the next attempt resumes from the
                     // latest complete checkpoint. Back off and retry rather than give up.
                     failure = "storage: " + e.getMessage();
+                    long delay = backoff.nextDelayMs();
                     LOG.warnf("training paused by a storage error (%s); retrying in %d ms from the latest checkpoint",
-                            e.getMessage(), backoffMs);
+                            e.getMessage(), delay);
                     metrics.storageError();
                     trainer = closeTrainer(trainer);
-                    idle(backoffMs);
-                    backoffMs = Math.min(backoffMs * 2, 60_000);
+                    idle(delay);
                 }
             }
         } catch (NoGradientException e) {

@@ -114,7 +114,7 @@ public class GenerateResource {
         }
         LoadedModel model;
         try {
-            Optional<LoadedModel> m = models.acquire(request.getModelVersion());
+            Optional<LoadedModel> m = models.acquire(request.getModelName(), request.getModelVersion());
             if (m.isEmpty()) {
                 return error(Response.Status.SERVICE_UNAVAILABLE, ErrorCode.NO_MODEL_LOADED, "no model is loaded yet");
             }

@@ -10,13 +10,12 @@ import io.cimle.core.storage.CheckpointInfo;
 import io.cimle.core.storage.CheckpointStore;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -41,7 +40,7 @@ public class ModelRegistry {
     GeneratorMetrics metrics;
 
     private final AtomicReference<LoadedModel> latest = new AtomicReference<>();
-    private final Map<String, LoadedModel> pinned = new LinkedHashMap<>(8, 0.75f, true);
+    private PinnedVersions pinned;
     private final ExecutorService loader = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "model-loader");
         t.setDaemon(true);
@@ -55,6 +54,11 @@ public class ModelRegistry {
         }
     }
 
+    @PostConstruct
+    void init() {
+        pinned = new PinnedVersions(model.cacheSize() - 1); // the latest takes one of the cache's places
+    }
+
     void onStart(@Observes StartupEvent event) {
         loader.submit(this::loadLatestQuietly);
     }
@@ -66,7 +70,6 @@ public class ModelRegistry {
             m.release();
         }
         synchronized (pinned) {
-            pinned.values().forEach(LoadedModel::release);
             pinned.clear();
         }
     }
@@ -146,6 +149,18 @@ public class ModelRegistry {
      * The model to use for a request, acquired (the caller must {@link LoadedModel#release()} it):
      * the latest when version is empty, else that version (loaded on demand into the LRU).
      */
+    /**
+     * The model a request names: {@code modelName} must be this generator's (or empty), {@code version}
+     * a stored version (or empty for the latest).
+     */
+    public Optional<LoadedModel> acquire(String modelName, String version) throws UnknownVersionException, IOException {
+        if (modelName != null && !modelName.isEmpty() && !modelName.equals(model.name())) {
+            throw new UnknownVersionException("this generator serves model '" + model.name() + "', not '" + modelName
+                    + "'; send the request to that model's generators or leave model_name empty");
+        }
+        return acquire(version);
+    }
+
     public Optional<LoadedModel> acquire(String version) throws UnknownVersionException, IOException {
         if (version == null || version.isEmpty()) {
             while (true) {
@@ -171,12 +186,8 @@ public class ModelRegistry {
                     .orElseThrow(() -> new UnknownVersionException("model " + model.name() + " has no version '"
                             + version + "' (latest: " + (current == null ? "none" : current.version()) + ")"));
             LoadedModel loaded = load(info);
-            pinned.put(version, loaded);
-            while (pinned.size() > Math.max(1, model.cacheSize() - 1)) {
-                String eldest = pinned.keySet().iterator().next();
-                pinned.remove(eldest).release();
-            }
-            loaded.acquire();
+            loaded.acquire(); // before it can be pushed out again
+            pinned.put(loaded);
             return Optional.of(loaded);
         }
     }

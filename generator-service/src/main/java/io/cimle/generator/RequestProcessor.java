@@ -103,7 +103,7 @@ public class RequestProcessor {
         LayoutRequest request = parsed.message().get();
         Optional<LoadedModel> model;
         try {
-            model = models.acquire(request.getModelVersion());
+            model = models.acquire(request.getModelName(), request.getModelVersion());
         } catch (ModelRegistry.UnknownVersionException e) {
             fail(record, request.getRequestId(), ErrorCode.UNKNOWN_MODEL_VERSION, e.getMessage(), sends);
             return null;

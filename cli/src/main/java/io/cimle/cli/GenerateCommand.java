@@ -18,13 +18,17 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.io.IOException;
+import java.util.Locale;
+import java.util.stream.Stream;
 
 @Command(name = "generate", mixinStandardHelpOptions = true,
-        description = "Synthesises n photos for one layout; writes sample_NNN.png and sample_NNN.code.json.")
+        description = "Synthesises n photos for a layout, or for every layout PNG in a folder (one model load); "
+                + "writes sample_NNN.png and sample_NNN.code.json, in a sub-folder per layout for a folder.")
 final class GenerateCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model;
-    @Option(names = "--layout", required = true, description = "Layout PNG of class ids (void = 255).")
+    @Option(names = "--layout", required = true, description = "Layout PNG of class ids (void = 255), or a folder of them.")
     Path layout;
     @Option(names = "-n", defaultValue = "9", description = "Number of samples (default ${DEFAULT-VALUE}).")
     int n;
@@ -50,14 +54,43 @@ final class GenerateCommand implements Callable<Integer> {
             throw new IllegalArgumentException("-n must be >= 1, got " + n);
         }
         Checkpoint cp = model.readCheckpoint();
-        ClassMap map = CliSupport.readLayout(layout, CliSupport.labelSet(cp));
+        List<Path> layouts = layoutFiles();
         Device dev = model.device();
+        List<Path> images = new ArrayList<>();
+        List<Path> codes = new ArrayList<>();
         try (Sampler sampler = Sampler.fromCheckpoint(cp, dev, Sampler.DEFAULT_MAX_BATCH)) {
-            Samples samples = code == null ? sampler.generate(map, n, seed)
-                    : sampler.generate(map, Collections.nCopies(n,
-                    CliSupport.readCode(code, LatentCodes.shapeFor(sampler.config()))));
-            return write(out, "sample", samples);
+            List<LatentCode> fixed = code == null ? null
+                    : Collections.nCopies(n, CliSupport.readCode(code, LatentCodes.shapeFor(sampler.config())));
+            for (Path file : layouts) {
+                ClassMap map = CliSupport.readLayout(file, CliSupport.labelSet(cp));
+                Samples samples = fixed == null ? sampler.generate(map, n, seed) : sampler.generate(map, fixed);
+                Path where = Files.isDirectory(layout) ? out.resolve(stem(file)) : out;
+                Result r = write(where, "sample", samples);
+                images.addAll(r.images());
+                codes.addAll(r.codes());
+            }
         }
+        return new Result(images, codes);
+    }
+
+    /** The one layout, or every .png of the folder in name order. */
+    private List<Path> layoutFiles() throws IOException {
+        if (!Files.isDirectory(layout)) {
+            return List.of(layout);
+        }
+        try (Stream<Path> files = Files.list(layout)) {
+            List<Path> pngs = files.filter(p -> p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png"))
+                    .sorted().toList();
+            if (pngs.isEmpty()) {
+                throw new IllegalArgumentException("layout folder " + layout + " holds no .png files");
+            }
+            return pngs;
+        }
+    }
+
+    private static String stem(Path file) {
+        String name = file.getFileName().toString();
+        return name.substring(0, name.lastIndexOf('.'));
     }
 
     static Result write(Path out, String prefix, Samples samples) throws Exception {

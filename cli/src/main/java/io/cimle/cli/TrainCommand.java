@@ -2,6 +2,8 @@ package io.cimle.cli;
 
 import ai.djl.Device;
 import io.cimle.core.data.DatasetOptions;
+import io.cimle.core.data.LabelSets;
+import io.cimle.core.data.LabelSet;
 import io.cimle.core.data.DatasetReader;
 import io.cimle.core.data.Example;
 import io.cimle.core.data.LayoutFormat;
@@ -42,8 +44,12 @@ import java.util.concurrent.Callable;
         footer = {"", "IMLE options left out take the reference's budget (|S| 400, m 10, K 10000, |S~| 1, 16 epochs,"
                 + " lr 1e-4, lr / 10 after epoch 5 with the encoder re-drawn and Adam reset); with --resume, the run's own."})
 final class TrainCommand implements Callable<Integer> {
-    @Option(names = "--data", required = true, description = "Paired-folders data set (labels/, images/, classes.json).")
+    @Option(names = "--data", required = true, description = "Paired-folders data set (labels/, images/, and "
+            + "classes.json unless --labels names the label set).")
     Path data;
+    @Option(names = "--labels", description = "Label set by name (cityscapes: train ids 0..18, toy-scenes) instead "
+            + "of the data set's classes.json, as the services' cimle.model.labels.")
+    String labels;
     @Option(names = "--out", required = true, description = "Directory for checkpoints.")
     Path out;
     @Option(names = "--preset", defaultValue = "small", description = "tiny|small|medium|paper (default ${DEFAULT-VALUE}).")
@@ -87,9 +93,10 @@ final class TrainCommand implements Callable<Integer> {
         if (!Files.isDirectory(data)) {
             throw new IllegalArgumentException("data directory " + data + " does not exist");
         }
-        PairedFolderDataset probe = PairedFolderDataset.open(data, LayoutFormat.CLASS_IDS, DatasetOptions.DEFAULT);
-        ModelConfig model = Presets.byName(preset, probe.labelSet().channels()).withNoiseMode(noiseMode());
-        DatasetReader.Loaded loaded = PairedFolderDataset.open(data, LayoutFormat.CLASS_IDS,
+        LabelSet labelSet = labels != null ? LabelSets.byName(labels)
+                : PairedFolderDataset.open(data, LayoutFormat.CLASS_IDS, DatasetOptions.DEFAULT).labelSet();
+        ModelConfig model = Presets.byName(preset, labelSet.channels()).withNoiseMode(noiseMode());
+        DatasetReader.Loaded loaded = new PairedFolderDataset(data, labelSet, LayoutFormat.CLASS_IDS,
                 DatasetOptions.DEFAULT.withTarget(model.width(), model.height())).readAll();
         List<Example> train = loaded.examples();
         if (train.isEmpty()) {
@@ -112,7 +119,7 @@ final class TrainCommand implements Callable<Integer> {
                  // Flags given now override a resumed run's own config; the rest continues as it was.
                  ImleTrainer t = from == null ? new ImleTrainer(network, distance, train, null, config)
                          : ImleTrainer.resume(from, network, distance, train, config)) {
-                t.withMetadata(Map.of(Checkpoint.LABEL_SET_KEY, probe.labelSet().toJson()));
+                t.withMetadata(Map.of(Checkpoint.LABEL_SET_KEY, labelSet.toJson()));
                 t.addListener(ProgressReporter.forConsole(System.out, logEvery));
                 t.withMinCodeSpread(minCodeSpread).addListener(TrainingListener.stopWhenUnhealthy());
                 t.checkpointTo((cp, p) -> {

@@ -41,6 +41,17 @@ class CimleCliTest {
             assertTrue(Files.size(samples.resolve(String.format("sample_%03d.png", i))) > 0);
             assertTrue(Files.readString(samples.resolve(String.format("sample_%03d.code.json", i))).contains("seed"));
         }
+        // A folder of layouts: one model load, a sub-folder of samples per layout; the same seed, the same bytes.
+        Path perLayout = dir.resolve("per-layout");
+        assertEquals(0, CimleCli.run("generate", "--checkpoint", runs.toString(), "--layout",
+                data.resolve("labels").toString(), "-n", "3", "--seed", "5", "--out", perLayout.toString()));
+        try (Stream<Path> folders = Files.list(perLayout)) {
+            assertEquals(6, folders.count());
+        }
+        assertEquals(Files.readAllBytes(samples.resolve("sample_002.png")).length,
+                Files.readAllBytes(perLayout.resolve("toy_00001/sample_002.png")).length);
+        assertTrue(java.util.Arrays.equals(Files.readAllBytes(samples.resolve("sample_002.png")),
+                Files.readAllBytes(perLayout.resolve("toy_00001/sample_002.png"))));
         Path walk = dir.resolve("walk");
         assertEquals(0, CimleCli.run("interpolate", "--checkpoint", runs.toString(), "--layout", layout.toString(),
                 "--from", samples.resolve("sample_000.code.json").toString(), "--to", "77", "--steps", "4",
@@ -51,6 +62,20 @@ class CimleCliTest {
         String out = captureOut(() -> assertEquals(0, CimleCli.run("eval", "--checkpoint", runs.toString(),
                 "--data", data.toString(), "--samples", "3", "--layouts", "2")));
         assertTrue(out.contains("| mode coverage |"), out);
+    }
+
+    /** A label set by name instead of the data set's classes.json. */
+    @Test
+    void trainTakesTheLabelSetByName() throws Exception {
+        Path data = dir.resolve("named");
+        assertEquals(0, CimleCli.run("toy-scenes", "--out", data.toString(), "-n", "6", "--size", "32x16"));
+        Files.delete(data.resolve("classes.json"));
+        String[] train = {"train", "--data", data.toString(), "--out", dir.resolve("named-run").toString(), "--preset",
+                "tiny", "--epochs", "1", "--steps", "1", "--examples", "2", "--candidates", "2"};
+        assertEquals(2, CimleCli.run(train), "without classes.json and without --labels");
+        String[] named = java.util.stream.Stream.concat(java.util.Arrays.stream(train),
+                java.util.stream.Stream.of("--labels", "toy-scenes")).toArray(String[]::new);
+        assertEquals(0, CimleCli.run(named));
     }
 
     @Test

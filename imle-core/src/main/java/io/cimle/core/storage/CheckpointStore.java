@@ -45,10 +45,6 @@ public final class CheckpointStore {
         this.verifyAfterUpload = verifyAfterUpload;
     }
 
-    public ObjectStore objectStore() {
-        return store;
-    }
-
     private static String base(String model) {
         if (model == null || !model.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
             throw new IllegalArgumentException("model name '" + model + "' must be 1-64 letters, digits, '.', '_' or '-'");

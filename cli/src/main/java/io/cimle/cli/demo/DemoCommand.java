@@ -125,29 +125,15 @@ public final class DemoCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The demo's steps; each is a method below. */
     public Result run() throws Exception {
-        if (fresh) {
-            deleteRecursively(work);
-        }
-        Files.createDirectories(work);
-        Path state = work.resolve("state.json");
-        ObjectNode st = Files.exists(state) ? (ObjectNode) JSON.readTree(state.toFile()) : JSON.createObjectNode();
-        String dataKey = preset + "/" + pairs;
-        if (st.has("data") && !st.get("data").asText().equals(dataKey)) {
-            throw new IllegalArgumentException("the work folder " + work + " holds a run with " + st.get("data").asText()
-                    + " (preset/pairs); use --fresh to start over with " + dataKey);
-        }
+        DemoState state = openState();
         int[] size = sizeOf(preset);
         NoiseMode noiseMode = NoiseMode.byName(noise);
         ImleConfig budget = imle.apply(BUDGET); // bad options are refused before the broker starts
         List<Mode> modes = demoModes();
-        Path trainerJar = appDir.resolve("trainer-service/target/quarkus-app/quarkus-run.jar");
-        Path generatorJar = appDir.resolve("generator-service/target/quarkus-app/quarkus-run.jar");
-        for (Path jar : List.of(trainerJar, generatorJar)) {
-            if (!Files.exists(jar)) {
-                throw new IllegalArgumentException(jar + " is missing: build with ./mvnw install -DskipTests (./cimle does it)");
-            }
-        }
+        Path trainerJar = builtJar("trainer-service");
+        Path generatorJar = builtJar("generator-service");
         Path logs = work.resolve("logs");
         step("starting the Kafka broker (KRaft, data in " + work.resolve("kafka") + ")");
         try (LocalKafkaBroker broker = LocalKafkaBroker.startPersistent(work.resolve("kafka"), kafkaPort);
@@ -155,23 +141,8 @@ public final class DemoCommand implements Callable<Integer> {
             broker.createSystemTopics(2);
             String bootstrap = broker.bootstrapServers();
             String store = work.resolve("store").toAbsolutePath().toString();
-            LocalStack.Service trainer = stack.startJava("trainer-service", List.of(
-                    "-Dquarkus.http.port=" + trainerPort, "-Dkafka.bootstrap.servers=" + bootstrap,
-                    "-Dcimle.storage.root=" + store, "-Dcimle.model.name=" + MODEL, "-Dcimle.trainer.preset=" + preset,
-                    "-Dcimle.trainer.noise=" + noiseMode.optionName(),
-                    "-Dcimle.trainer.min-dataset-size=" + Math.min(pairs, 32),
-                    "-Dcimle.trainer.auto-start=false",
-                    "-Dcimle.trainer.checkpoint-every-steps=" + budget.stepsPerEpoch() * 10,
-                    "-Dcimle.trainer.imle.examples=" + budget.examplesPerEpoch(),
-                    "-Dcimle.trainer.imle.samples=" + budget.samplesPerExample(),
-                    "-Dcimle.trainer.imle.steps=" + budget.stepsPerEpoch(), "-Dcimle.trainer.imle.sub-batch=" + budget.subBatch(),
-                    "-Dcimle.trainer.imle.epochs=0", "-Dcimle.trainer.imle.learning-rate=" + budget.learningRate(),
-                    "-Dcimle.trainer.imle.seed=" + budget.seed(),
-                    "-Dcimle.trainer.imle.decay=" + budget.decayEnabled(), "-Dcimle.trainer.imle.decay-epoch=" + budget.decayEpoch(),
-                    "-Dcimle.trainer.imle.decay-resets-encoder=" + budget.decayResetsEncoder(),
-                    "-Dcimle.trainer.imle.loss-rebalancing=" + budget.lossRebalancing(),
-                    "-Dcimle.trainer.imle.dataset-rebalancing=" + budget.datasetRebalancing(),
-                    "-jar", trainerJar.toAbsolutePath().toString()), Map.of(), trainerPort);
+            LocalStack.Service trainer = stack.startJava("trainer-service",
+                    trainerArguments(bootstrap, store, noiseMode, budget, trainerJar), Map.of(), trainerPort);
             LocalStack.Service generator = stack.startJava("generator-service", List.of(
                     "-Dquarkus.http.port=" + generatorPort, "-Dkafka.bootstrap.servers=" + bootstrap,
                     "-Dcimle.storage.root=" + store, "-Dcimle.model.name=" + MODEL,
@@ -180,25 +151,8 @@ public final class DemoCommand implements Callable<Integer> {
             stack.awaitHttp(trainer, "/q/health/live", Duration.ofMinutes(3));
             stack.awaitHttp(generator, "/q/health/live", Duration.ofMinutes(3));
 
-            if (!st.has("data")) {
-                step("producing " + pairs + " toy-scene pairs to " + Topics.LAYOUTS_TRAINING);
-                produce(bootstrap, ToyModeData.scenes(size[1], size[0], pairs, 1, modes));
-                st.put("data", dataKey);
-                save(state, st);
-            } else {
-                step("data set already produced (" + dataKey + "): not produced again");
-            }
-
-            double trainedSeconds = st.path("trainedSeconds").asDouble(0);
-            double secondsLeft = minutes * 60 - trainedSeconds;
-            if (secondsLeft > 1) {
-                trainedSeconds += train(stack, trainer, secondsLeft, minutes * 60);
-                st.put("trainedSeconds", trainedSeconds);
-                save(state, st);
-            } else {
-                step(String.format(Locale.ROOT, "already trained %.0f s of the %.0f s budget: not trained again "
-                        + "(raise --minutes to train more, --fresh to start over)", trainedSeconds, minutes * 60));
-            }
+            produceDataOnce(state, bootstrap, size, modes);
+            trainWithinBudget(state, stack, trainer);
             String version = latestVersion(stack, trainer);
             step("waiting for the generator to load checkpoint " + version);
             awaitGeneratorVersion(stack, generator, version);
@@ -216,6 +170,82 @@ public final class DemoCommand implements Callable<Integer> {
             step("stopping the services and the broker");
             return result;
         }
+    }
+
+    /** What earlier runs left in the work folder (data produced, seconds trained), so a rerun redoes nothing. */
+    private record DemoState(Path file, ObjectNode node, String dataKey) {
+        void save() throws IOException {
+            JSON.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), node);
+        }
+    }
+
+    private DemoState openState() throws IOException {
+        if (fresh) {
+            deleteRecursively(work);
+        }
+        Files.createDirectories(work);
+        Path file = work.resolve("state.json");
+        ObjectNode node = Files.exists(file) ? (ObjectNode) JSON.readTree(file.toFile()) : JSON.createObjectNode();
+        String dataKey = preset + "/" + pairs;
+        if (node.has("data") && !node.get("data").asText().equals(dataKey)) {
+            throw new IllegalArgumentException("the work folder " + work + " holds a run with " + node.get("data").asText()
+                    + " (preset/pairs); use --fresh to start over with " + dataKey);
+        }
+        return new DemoState(file, node, dataKey);
+    }
+
+    private Path builtJar(String service) {
+        Path jar = appDir.resolve(service + "/target/quarkus-app/quarkus-run.jar");
+        if (!Files.exists(jar)) {
+            throw new IllegalArgumentException(jar + " is missing: build with ./mvnw install -DskipTests (./cimle does it)");
+        }
+        return jar;
+    }
+
+    /** trainer-service with the demo's budget, as configuration (the service's own keys). */
+    private List<String> trainerArguments(String bootstrap, String store, NoiseMode noiseMode, ImleConfig budget,
+                                          Path jar) {
+        return List.of(
+                "-Dquarkus.http.port=" + trainerPort, "-Dkafka.bootstrap.servers=" + bootstrap,
+                "-Dcimle.storage.root=" + store, "-Dcimle.model.name=" + MODEL, "-Dcimle.trainer.preset=" + preset,
+                "-Dcimle.trainer.noise=" + noiseMode.optionName(),
+                "-Dcimle.trainer.min-dataset-size=" + Math.min(pairs, 32),
+                "-Dcimle.trainer.auto-start=false",
+                "-Dcimle.trainer.checkpoint-every-steps=" + budget.stepsPerEpoch() * 10,
+                "-Dcimle.trainer.imle.examples=" + budget.examplesPerEpoch(),
+                "-Dcimle.trainer.imle.samples=" + budget.samplesPerExample(),
+                "-Dcimle.trainer.imle.steps=" + budget.stepsPerEpoch(), "-Dcimle.trainer.imle.sub-batch=" + budget.subBatch(),
+                "-Dcimle.trainer.imle.epochs=0", "-Dcimle.trainer.imle.learning-rate=" + budget.learningRate(),
+                "-Dcimle.trainer.imle.seed=" + budget.seed(),
+                "-Dcimle.trainer.imle.decay=" + budget.decayEnabled(), "-Dcimle.trainer.imle.decay-epoch=" + budget.decayEpoch(),
+                "-Dcimle.trainer.imle.decay-resets-encoder=" + budget.decayResetsEncoder(),
+                "-Dcimle.trainer.imle.loss-rebalancing=" + budget.lossRebalancing(),
+                "-Dcimle.trainer.imle.dataset-rebalancing=" + budget.datasetRebalancing(),
+                "-jar", jar.toAbsolutePath().toString());
+    }
+
+    private void produceDataOnce(DemoState state, String bootstrap, int[] size, List<Mode> modes) throws Exception {
+        if (state.node().has("data")) {
+            step("data set already produced (" + state.dataKey() + "): not produced again");
+            return;
+        }
+        step("producing " + pairs + " toy-scene pairs to " + Topics.LAYOUTS_TRAINING);
+        produce(bootstrap, ToyModeData.scenes(size[1], size[0], pairs, 1, modes));
+        state.node().put("data", state.dataKey());
+        state.save();
+    }
+
+    private void trainWithinBudget(DemoState state, LocalStack stack, LocalStack.Service trainer) throws Exception {
+        double trainedSeconds = state.node().path("trainedSeconds").asDouble(0);
+        double secondsLeft = minutes * 60 - trainedSeconds;
+        if (secondsLeft <= 1) {
+            step(String.format(Locale.ROOT, "already trained %.0f s of the %.0f s budget: not trained again "
+                    + "(raise --minutes to train more, --fresh to start over)", trainedSeconds, minutes * 60));
+            return;
+        }
+        trainedSeconds += train(stack, trainer, secondsLeft, minutes * 60);
+        state.node().put("trainedSeconds", trainedSeconds);
+        state.save();
     }
 
     /** Trains for {@code seconds} (of a {@code total} budget), drawing a progress bar; returns seconds trained. */
@@ -452,10 +482,6 @@ public final class DemoCommand implements Callable<Integer> {
     private static String clock(double seconds) {
         long s = Math.max(0, Math.round(seconds));
         return String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
-    }
-
-    private static void save(Path file, ObjectNode node) throws IOException {
-        JSON.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), node);
     }
 
     private static void deleteRecursively(Path dir) throws IOException {

@@ -29,6 +29,8 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import io.cimle.cli.client.SampleClient;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The generator end to end through a real broker, with a checkpoint written by the training code. The
@@ -40,13 +42,13 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(value = TinyModelResource.class, restrictToAnnotatedClass = true)
 class GeneratorKafkaTest {
     static final Duration WAIT = Duration.ofSeconds(60);
-    static KafkaSampleClient client;
+    static SampleClient client;
     static ClassMap layout;
     static ClassMap otherLayout;
 
     @BeforeAll
     static void connect() {
-        client = new KafkaSampleClient(KafkaBrokerTestResource.broker().bootstrapServers());
+        client = new SampleClient(KafkaBrokerTestResource.broker().bootstrapServers());
         ToyScenes toy = new ToyScenes(TinyModelResource.config().width(), TinyModelResource.config().height());
         layout = toy.sample(7, 0).layout();
         otherLayout = toy.sample(7, 1).layout();
@@ -62,14 +64,22 @@ class GeneratorKafkaTest {
                 .setEncoding(LayoutEncoding.CLASS_IDS).setPng(ByteString.copyFrom(LayoutEncoder.classIdsPng(map))));
     }
 
-    static KafkaSampleClient.Answer roundTrip(LayoutRequest r) {
-        client.send(r.getRequestId(), r.toByteArray());
-        return client.await(r.getRequestId(), WAIT);
+    static SampleClient.Answer roundTrip(LayoutRequest r) {
+        client.send(r);
+        return answer(r.getRequestId());
+    }
+
+    static SampleClient.Answer answer(String requestId) {
+        try {
+            return client.await(requestId, WAIT);
+        } catch (TimeoutException e) {
+            throw new AssertionError(e.getMessage(), e);
+        }
     }
 
     @Test
     void nDistinctSamplesArriveWithTheirCodes() {
-        KafkaSampleClient.Answer a = roundTrip(request("n-1", layout).setNumSamples(6).setSeed(11).setHasSeed(true).build());
+        SampleClient.Answer a = roundTrip(request("n-1", layout).setNumSamples(6).setSeed(11).setHasSeed(true).build());
         assertTrue(a.ok(), () -> "error: " + a.error());
         assertEquals(6, a.samples().size());
         Set<ByteString> distinct = new HashSet<>();
@@ -144,16 +154,16 @@ class GeneratorKafkaTest {
                 new Case("bad-model", request("bad-model", layout).setNumSamples(1).setModelName("not-this-one")
                         .build().toByteArray(), ErrorCode.UNKNOWN_MODEL_VERSION));
         for (Case c : cases) {
-            client.send(c.id(), c.bytes());
+            client.sendRecord(c.id(), c.bytes());
         }
         for (Case c : cases) {
             // The unparseable record's id is its key.
-            var a = client.await(c.id(), WAIT);
+            var a = answer(c.id());
             assertFalse(a.ok(), c.id() + " should fail");
-            assertEquals(c.expected(), a.error().getError().getCode(), c.id() + ": " + a.error().getError().getMessage());
-            assertFalse(a.error().getError().getMessage().isBlank());
+            assertEquals(c.expected(), a.error().getCode(), c.id() + ": " + a.error().getMessage());
+            assertFalse(a.error().getMessage().isBlank());
         }
-        List<DeadLetter> dead = KafkaSampleClient.deadLetters(KafkaBrokerTestResource.broker().bootstrapServers(),
+        List<DeadLetter> dead = KafkaTestTopics.deadLetters(KafkaBrokerTestResource.broker().bootstrapServers(),
                 cases.size(), WAIT);
         assertTrue(dead.size() >= cases.size(), "every bad request has a dead letter: " + dead.size());
         // The consumer is still alive after all that.
@@ -165,12 +175,12 @@ class GeneratorKafkaTest {
         CheckpointInfo v2 = TinyModelResource.publish(2);
         // Requests in flight while the switch happens must all be answered.
         for (int i = 0; i < 5; i++) {
-            client.send("switch-" + i, request("switch-" + i, layout).setNumSamples(2).build().toByteArray());
+            client.send(request("switch-" + i, layout).setNumSamples(2).build());
         }
-        client.announce(null, CheckpointEvent.newBuilder().setModelName(TinyModelResource.MODEL).setVersion(v2.version())
+        KafkaTestTopics.announce(KafkaBrokerTestResource.broker().bootstrapServers(), CheckpointEvent.newBuilder().setModelName(TinyModelResource.MODEL).setVersion(v2.version())
                 .setUri(v2.uri()).setSha256(v2.sha256()).build());
         for (int i = 0; i < 5; i++) {
-            assertTrue(client.await("switch-" + i, WAIT).ok());
+            assertTrue(answer("switch-" + i).ok());
         }
         long deadline = System.currentTimeMillis() + 60_000;
         String version = "";

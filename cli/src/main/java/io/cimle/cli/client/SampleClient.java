@@ -1,6 +1,5 @@
 package io.cimle.cli.client;
 
-import io.cimle.wire.LayoutRequestSerializer;
 import io.cimle.wire.SampleReplyDeserializer;
 import io.cimle.wire.Topics;
 import io.cimle.wire.v1.ErrorReply;
@@ -19,6 +18,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -38,7 +38,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * }</pre>
  */
 public final class SampleClient implements AutoCloseable {
-    private final KafkaProducer<String, LayoutRequest> producer;
+    private final KafkaProducer<String, byte[]> producer;
     private final KafkaConsumer<String, SampleReply> consumer;
     private final Map<String, Map<Integer, GeneratedSample>> samples = new HashMap<>();
     private final Map<String, ErrorReply> errors = new HashMap<>();
@@ -48,7 +48,7 @@ public final class SampleClient implements AutoCloseable {
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        producer = new KafkaProducer<>(p, new StringSerializer(), new LayoutRequestSerializer());
+        producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
         Properties c = new Properties();
         c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         c.put(ConsumerConfig.GROUP_ID_CONFIG, "cimle-client-" + UUID.randomUUID());
@@ -74,10 +74,19 @@ public final class SampleClient implements AutoCloseable {
 
     /** Sends without waiting for the answer. */
     public void send(LayoutRequest request) {
+        sendRecord(request.getRequestId(), request.toByteArray());
+    }
+
+    /**
+     * Sends a record's bytes as they are, keyed by {@code key}: for requests encoded elsewhere (protoc, another
+     * language) and for tests of what the generator does with bytes that are no request at all. The answer,
+     * an error when the bytes do not parse, is awaited under {@code key}.
+     */
+    public void sendRecord(String key, byte[] value) {
         try {
-            producer.send(new ProducerRecord<>(Topics.LAYOUTS_REQUESTS, request.getRequestId(), request)).get();
+            producer.send(new ProducerRecord<>(Topics.LAYOUTS_REQUESTS, key, value)).get();
         } catch (Exception e) {
-            throw new IllegalStateException("could not produce request " + request.getRequestId() + ": " + e.getMessage(), e);
+            throw new IllegalStateException("could not produce request " + key + ": " + e.getMessage(), e);
         }
     }
 

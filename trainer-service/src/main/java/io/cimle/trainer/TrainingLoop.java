@@ -148,6 +148,7 @@ public class TrainingLoop {
         ImleTrainer trainer = null;
         Distance distance = null;
         Backoff backoff = new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(1));
+        int dataEpoch = -1; // the epoch whose start last loaded the data set
         try {
             while (!closing) {
                 try {
@@ -172,18 +173,21 @@ public class TrainingLoop {
                         distance = Distances.create(distanceConfig(), device());
                     }
                     if (trainer == null) {
-                        trainer = startTrainer(distance);
+                        trainer = startTrainer(distance); // on the data as it is now
+                        dataEpoch = trainer.progress().epoch();
                     }
                     if (trainer.progress().epoch() >= trainer.config().epochs()) {
                         phase.set(Phase.DONE);
                         idle(5000);
                         continue;
                     }
-                    if (trainer.progress().stepInEpoch() == 0) {
-                        // Epoch boundary: new pairs join, the rarity statistics are refitted on them.
+                    if (trainer.progress().stepInEpoch() == 0 && trainer.progress().epoch() != dataEpoch) {
+                        // Epoch boundary: new pairs join, the rarity statistics are refitted on them (once per
+                        // epoch, not again after a pause at the boundary).
                         List<Example> examples = data.store().loadAll();
                         datasetSize = examples.size();
                         trainer.continueWith(examples, imleConfig(examples.size()));
+                        dataEpoch = trainer.progress().epoch();
                     }
                     phase.set(Phase.TRAINING);
                     int epoch = trainer.progress().epoch();

@@ -90,12 +90,6 @@ public final class Sampler implements AutoCloseable {
      * (selection, health probes, serving). Layouts of another size are resized to the model's.
      */
     public Samples sample(List<ClassMap> layouts, List<LatentCode> codes) {
-        if (codes.isEmpty()) {
-            throw new IllegalArgumentException("no latent codes given");
-        }
-        if (layouts.size() != codes.size()) {
-            throw new IllegalArgumentException(layouts.size() + " layouts for " + codes.size() + " codes: give one per code");
-        }
         List<ClassMap> fitted = new ArrayList<>(layouts.size());
         for (int i = 0; i < layouts.size(); i++) {
             fitted.add(fit(layouts.get(i), i));
@@ -133,7 +127,7 @@ public final class Sampler implements AutoCloseable {
             throw new IllegalArgumentException("no latent codes given");
         }
         if (layouts.size() != codes.size()) {
-            throw new IllegalArgumentException(layouts.size() + " layouts for " + codes.size() + " codes");
+            throw new IllegalArgumentException(layouts.size() + " layouts for " + codes.size() + " codes: give one per code");
         }
         GradMode.withoutGradients(() -> {
             for (int start = 0; start < codes.size(); start += maxBatch) {

@@ -84,7 +84,7 @@ public final class ImleTrainer implements AutoCloseable {
         this.learningRate = config.learningRateAt(0);
     }
 
-    /** Examples, statistics and config, with everything derived from them (sampler, masks, probes). */
+    /** Examples, statistics and config, with what is derived from them (sampler, masks; the probe once). */
     private void useData(List<Example> newExamples, RarityStatistics fitted, ImleConfig newConfig) {
         List<Example> copy = List.copyOf(newExamples);
         if (copy.isEmpty()) {
@@ -100,7 +100,10 @@ public final class ImleTrainer implements AutoCloseable {
         this.rarity = r;
         this.sampler = c.datasetRebalancing() ? DatasetSampler.rebalanced(r, c.seed() ^ SAMPLER_SALT) : null;
         this.masks = c.lossRebalancing() ? copy.stream().map(r::lossMask).toArray(float[][]::new) : null;
-        this.healthProbe = new HealthProbe(copy.stream().map(Example::layout).toList(), network, c.seed());
+        if (healthProbe == null) {
+            // Fixed for the trainer's life, so its code spread is comparable from epoch to epoch.
+            healthProbe = new HealthProbe(copy.stream().map(Example::layout).toList(), network, c.seed());
+        }
     }
 
     /**

@@ -4,6 +4,7 @@ import ai.djl.Device;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ByteString;
+import io.cimle.cli.client.SampleClient;
 import io.cimle.core.data.ClassMap;
 import io.cimle.core.data.LayoutEncoder;
 import io.cimle.core.data.ToyScenes;
@@ -14,13 +15,9 @@ import io.cimle.core.model.ModelConfig;
 import io.cimle.core.storage.CheckpointStore;
 import io.cimle.core.storage.FileSystemObjectStore;
 import io.cimle.kafka.LocalKafkaBroker;
-import io.cimle.wire.SampleReplyDeserializer;
-import io.cimle.wire.Topics;
-import io.cimle.wire.v1.GeneratedSample;
 import io.cimle.wire.v1.Layout;
 import io.cimle.wire.v1.LayoutEncoding;
 import io.cimle.wire.v1.LayoutRequest;
-import io.cimle.wire.v1.SampleReply;
 import java.io.IOException;
 import java.net.HttpURLConnection;
 import java.net.ServerSocket;
@@ -31,18 +28,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The packaged generator service behind a real (loopback) broker against the same model called
@@ -98,7 +86,7 @@ final class KafkaBench {
             broker.createSystemTopics(1);
             int port = freePort();
             Process service = startService(jar, broker.bootstrapServers(), store, port, log);
-            try (Client client = new Client(broker.bootstrapServers())) {
+            try (Requests client = new Requests(broker.bootstrapServers())) {
                 double readyMs = awaitReady(service, port, Duration.ofSeconds(180));
                 n.put("service_ready_ms", Stats.round(readyMs, 0));
                 byte[] png = LayoutEncoder.classIdsPng(layout);
@@ -225,63 +213,13 @@ final class KafkaBench {
         }
     }
 
-    /** Sends requests and records, per request id, send time and the time its last sample arrived. */
-    private static final class Client implements AutoCloseable {
-        private final KafkaProducer<String, byte[]> producer;
-        private final Map<String, Long> sent = new ConcurrentHashMap<>();
-        private final Map<String, Long> done = new ConcurrentHashMap<>();
-        private final Map<String, Integer> received = new ConcurrentHashMap<>();
-        private final Map<String, String> errors = new ConcurrentHashMap<>();
-        private final AtomicBoolean running = new AtomicBoolean(true);
-        private final Thread poller;
-        private volatile boolean assigned;
+    /** The bench's requests: {@link SampleClient} with the bench's request form and per-phase summaries. */
+    private static final class Requests implements AutoCloseable {
+        private final SampleClient client;
+        private final Map<String, Double> latencyMs = new ConcurrentHashMap<>();
 
-        Client(String bootstrap) {
-            Properties p = new Properties();
-            p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-            p.put(ProducerConfig.ACKS_CONFIG, "all");
-            p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
-            producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
-            Properties c = new Properties();
-            c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-            c.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-client-" + System.nanoTime());
-            c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-            c.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 << 20);
-            c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
-            poller = new Thread(() -> {
-                try (KafkaConsumer<String, SampleReply> consumer = new KafkaConsumer<>(c, new StringDeserializer(),
-                        new SampleReplyDeserializer())) {
-                    consumer.subscribe(List.of(Topics.SAMPLES_GENERATED));
-                    while (running.get()) {
-                        for (var r : consumer.poll(Duration.ofMillis(20))) {
-                            long now = System.nanoTime();
-                            SampleReply reply = r.value();
-                            if (reply.hasError()) {
-                                errors.put(reply.getError().getRequestId(), reply.getError().toString());
-                                done.putIfAbsent(reply.getError().getRequestId(), now);
-                                continue;
-                            }
-                            GeneratedSample s = reply.getSample();
-                            int got = received.merge(s.getRequestId(), 1, Integer::sum);
-                            if (got >= s.getTotal()) {
-                                done.putIfAbsent(s.getRequestId(), now);
-                            }
-                        }
-                        assigned = assigned || !consumer.assignment().isEmpty();
-                    }
-                }
-            }, "bench-kafka-poller");
-            poller.setDaemon(true);
-            poller.start();
-            long start = System.nanoTime();
-            while (!assigned && Stats.msSince(start) < 30_000) {
-                try {
-                    Thread.sleep(20);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
-            }
+        Requests(String bootstrap) {
+            client = new SampleClient(bootstrap);
         }
 
         void send(String id, byte[] png, long seed) {
@@ -289,45 +227,31 @@ final class KafkaBench {
                     .setLayout(Layout.newBuilder().setEncoding(LayoutEncoding.CLASS_IDS).setPng(ByteString.copyFrom(png)))
                     .setNumSamples(SAMPLES_PER_REQUEST).setSeed(seed).setHasSeed(true)
                     .setClientSentAtMs(System.currentTimeMillis()).build();
-            sent.put(id, System.nanoTime());
-            producer.send(new ProducerRecord<>(Topics.LAYOUTS_REQUESTS, id, r.toByteArray()));
+            client.sendAsync(id, r.toByteArray());
         }
 
-        void await(List<String> ids, Duration timeout) throws InterruptedException {
-            producer.flush();
-            long start = System.nanoTime();
-            while (Stats.msSince(start) < timeout.toMillis()) {
-                if (ids.stream().allMatch(done::containsKey)) {
-                    for (String id : ids) {
-                        if (errors.containsKey(id)) {
-                            throw new IllegalStateException("request " + id + " answered with an error: " + errors.get(id));
-                        }
-                    }
-                    return;
+        void await(List<String> ids, Duration timeout) throws TimeoutException {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            for (String id : ids) {
+                SampleClient.Answer a = client.await(id, Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+                if (!a.ok()) {
+                    throw new IllegalStateException("request " + id + " answered with an error: " + a.error());
                 }
-                Thread.sleep(5);
+                latencyMs.put(id, a.latency().toNanos() / 1e6);
             }
-            long missing = ids.stream().filter(id -> !done.containsKey(id)).count();
-            throw new IllegalStateException(missing + " of " + ids.size() + " requests unanswered within " + timeout);
         }
 
         List<Double> latenciesMs(List<String> ids) {
-            List<Double> out = new ArrayList<>(ids.size());
-            for (String id : ids) {
-                out.add((done.get(id) - sent.get(id)) / 1e6);
-            }
-            return out;
+            return ids.stream().map(latencyMs::get).toList();
         }
 
         long lastDoneNanos(List<String> ids) {
-            return ids.stream().mapToLong(done::get).max().orElseThrow();
+            return ids.stream().mapToLong(id -> client.receipt(id).completedNanos()).max().orElseThrow();
         }
 
         @Override
-        public void close() throws InterruptedException {
-            running.set(false);
-            poller.join(5000);
-            producer.close(Duration.ofSeconds(5));
+        public void close() {
+            client.close();
         }
     }
 }

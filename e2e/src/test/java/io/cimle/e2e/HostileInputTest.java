@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cimle.cli.client.SampleClient;
 import io.cimle.cli.demo.LocalStack;
 import io.cimle.kafka.LocalKafkaBroker;
 import io.cimle.wire.Topics;
@@ -30,13 +31,15 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -111,21 +114,38 @@ class HostileInputTest {
     private record Sent(Hostile.Case c, int partition, long offset, String requestId) {
     }
 
-    private List<Sent> produce(String topic, List<Hostile.Case> cases, java.util.function.Function<byte[], String> idOf)
-            throws Exception {
+    /** Where a record landed; its error reply or dead letter names the same partition and offset. */
+    private record Position(int partition, long offset) {
+    }
+
+    private List<Sent> produce(List<Hostile.Case> cases, Function<byte[], String> idOf,
+            BiFunction<String, byte[], CompletableFuture<Position>> send) {
+        List<CompletableFuture<Position>> fs = new ArrayList<>();
+        for (int i = 0; i < cases.size(); i++) {
+            fs.add(send.apply("hostile-" + i, cases.get(i).value()));
+        }
         List<Sent> sent = new ArrayList<>();
-        try (KafkaProducer<String, byte[]> producer = Rig.producer(bootstrap)) {
-            List<java.util.concurrent.Future<RecordMetadata>> fs = new ArrayList<>();
-            for (int i = 0; i < cases.size(); i++) {
-                fs.add(producer.send(new ProducerRecord<>(topic, "hostile-" + i, cases.get(i).value())));
-            }
-            for (int i = 0; i < cases.size(); i++) {
-                RecordMetadata md = fs.get(i).get();
-                byte[] v = cases.get(i).value();
-                sent.add(new Sent(cases.get(i), md.partition(), md.offset(), v == null ? null : idOf.apply(v)));
-            }
+        for (int i = 0; i < cases.size(); i++) {
+            Position at = fs.get(i).join();
+            byte[] v = cases.get(i).value();
+            sent.add(new Sent(cases.get(i), at.partition(), at.offset(), v == null ? null : idOf.apply(v)));
         }
         return sent;
+    }
+
+    /** Produces pairs on layouts.training (the generator's client is for requests). */
+    private static BiFunction<String, byte[], CompletableFuture<Position>> pairs(KafkaProducer<String, byte[]> producer) {
+        return (key, value) -> {
+            CompletableFuture<Position> at = new CompletableFuture<>();
+            producer.send(new ProducerRecord<>(Topics.LAYOUTS_TRAINING, key, value), (md, e) -> {
+                if (e != null) {
+                    at.completeExceptionally(e);
+                } else {
+                    at.complete(new Position(md.partition(), md.offset()));
+                }
+            });
+            return at;
+        };
     }
 
     static String requestIdOf(byte[] bytes) {
@@ -142,17 +162,18 @@ class HostileInputTest {
     void theGeneratorAnswersEveryHostileRecordAndKeepsConsuming() throws Exception {
         List<Hostile.Case> cases = Hostile.requests("hostile", new SplittableRandom(SEED), cases());
         Map<String, Integer> codes = new TreeMap<>();
-        try (ReplyCollector replies = new ReplyCollector(bootstrap)) {
-            List<Sent> sent = produce(Topics.LAYOUTS_REQUESTS, cases, HostileInputTest::requestIdOf);
-            List<Sent> missing = ReplyCollector.awaitAll(sent, s -> replies.errorAt(s.partition, s.offset) != null
-                    || (s.requestId != null && replies.complete(s.requestId)), Duration.ofMinutes(3));
+        try (SampleClient replies = new SampleClient(bootstrap)) {
+            List<Sent> sent = produce(cases, HostileInputTest::requestIdOf, (key, value) -> replies.sendAsync(key, value)
+                    .thenApply(md -> new Position(md.partition(), md.offset())));
+            List<Sent> missing = Tally.awaitAll(sent, s -> replies.errorAt(s.partition, s.offset) != null
+                    || (s.requestId != null && Tally.complete(replies, s.requestId)), Duration.ofMinutes(3));
             int ok = 0;
             for (Sent s : sent) {
                 ErrorReply e = replies.errorAt(s.partition, s.offset);
                 if (e != null) {
                     assertTrue(e.getCode() != ErrorCode.ERROR_CODE_UNSPECIFIED && !e.getMessage().isBlank(), s.c.name());
                     codes.merge(e.getCode().name(), 1, Integer::sum);
-                } else if (s.requestId != null && replies.complete(s.requestId)) {
+                } else if (s.requestId != null && Tally.complete(replies, s.requestId)) {
                     ok++;
                 }
             }
@@ -189,18 +210,16 @@ class HostileInputTest {
         assertTrue(generator.process().isAlive());
     }
 
-    private static ErrorCode codeOf(ReplyCollector replies, List<Sent> sent, String name) {
+    private static ErrorCode codeOf(SampleClient replies, List<Sent> sent, String name) {
         Sent s = sent.stream().filter(x -> x.c.name().equals(name)).findFirst().orElseThrow(() -> new AssertionError(name));
         ErrorReply e = replies.errorAt(s.partition, s.offset);
         return e == null ? null : e.getCode();
     }
 
-    private void assertNormalRequestAnswered(ReplyCollector replies, String id) throws Exception {
-        try (KafkaProducer<String, byte[]> producer = Rig.producer(bootstrap)) {
-            producer.send(new ProducerRecord<>(Topics.LAYOUTS_REQUESTS, id, Rig.request(id, 2, 3).toByteArray())).get();
-        }
-        assertEquals(List.of(), replies.await(List.of(id), Duration.ofMinutes(1)));
-        assertTrue(replies.complete(id), "normal request answered with samples: " + replies.error(id));
+    private void assertNormalRequestAnswered(SampleClient replies, String id) throws Exception {
+        SampleClient.Answer a = replies.request(Rig.request(id, 2, 3), Duration.ofMinutes(1));
+        assertTrue(a.ok(), "normal request answered with samples: " + a.error());
+        assertEquals(3, a.samples().size());
     }
 
     @Test
@@ -217,14 +236,17 @@ class HostileInputTest {
                     .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
             dlq.assign(parts);
             dlq.seekToBeginning(parts);
-            List<Sent> sent = produce(Topics.LAYOUTS_TRAINING, cases, b -> {
-                try {
-                    String id = LayoutImagePair.parseFrom(b).getId();
-                    return id.isBlank() ? null : id;
-                } catch (Exception e) {
-                    return null;
-                }
-            });
+            List<Sent> sent;
+            try (KafkaProducer<String, byte[]> producer = Rig.producer(bootstrap)) {
+                sent = produce(cases, b -> {
+                    try {
+                        String id = LayoutImagePair.parseFrom(b).getId();
+                        return id.isBlank() ? null : id;
+                    } catch (Exception e) {
+                        return null;
+                    }
+                }, pairs(producer));
+            }
             long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
             List<Sent> missing = new ArrayList<>(sent);
             while (!missing.isEmpty() && System.nanoTime() < deadline) {
@@ -258,7 +280,7 @@ class HostileInputTest {
         try (KafkaProducer<String, byte[]> producer = Rig.producer(bootstrap)) {
             producer.send(new ProducerRecord<>(Topics.LAYOUTS_TRAINING, normal.getId(), normal.toByteArray())).get();
         }
-        assertEquals(List.of(), ReplyCollector.awaitAll(List.of(normal.getId()), this::stored, Duration.ofMinutes(1)));
+        assertEquals(List.of(), Tally.awaitAll(List.of(normal.getId()), this::stored, Duration.ofMinutes(1)));
         assertTrue(trainer.process().isAlive());
     }
 

@@ -3,17 +3,15 @@ package io.cimle.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cimle.cli.client.SampleClient;
 import io.cimle.cli.demo.LocalStack;
 import io.cimle.kafka.LocalKafkaBroker;
-import io.cimle.wire.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,21 +55,20 @@ class SoakLongTest {
             }, "soak-sampler");
             List<String> ids = new ArrayList<>();
             Map<String, Long> sentAt = new java.util.concurrent.ConcurrentHashMap<>();
-            try (ReplyCollector replies = new ReplyCollector(bootstrap); KafkaProducer<String, byte[]> producer = Rig.producer(bootstrap)) {
+            try (SampleClient replies = new SampleClient(bootstrap)) {
                 sampler.start();
                 for (int i = 0; System.currentTimeMillis() < end; i++) {
                     String id = "soak-" + i;
                     ids.add(id);
                     sentAt.put(id, System.currentTimeMillis());
-                    producer.send(new ProducerRecord<>(Topics.LAYOUTS_REQUESTS, id, Rig.request(id, i % 16, SAMPLES).toByteArray()));
+                    replies.sendAsync(id, Rig.request(id, i % 16, SAMPLES).toByteArray());
                     long due = start + (long) ((i + 1) * 1000 / RATE);
                     long wait = due - System.currentTimeMillis();
                     if (wait > 0) {
                         Thread.sleep(wait);
                     }
                 }
-                producer.flush();
-                List<String> missing = replies.await(ids, Duration.ofMinutes(2));
+                List<String> missing = replies.awaitAnswered(ids, Duration.ofMinutes(2));
                 // The lag gauge is updated after each batch: wait for it to read zero.
                 double lag = Double.NaN;
                 long deadline = System.currentTimeMillis() + 60_000;
@@ -86,9 +83,9 @@ class SoakLongTest {
                 sampler.join();
                 List<Long> latencies = new ArrayList<>();
                 for (String id : ids) {
-                    Long done = replies.completedAt(id);
-                    if (done != null) {
-                        latencies.add(done - sentAt.get(id));
+                    SampleClient.Receipt r = replies.receipt(id);
+                    if (r != null && r.completedAtMs() > 0) {
+                        latencies.add(r.completedAtMs() - sentAt.get(id));
                     }
                 }
                 Collections.sort(latencies);
@@ -104,7 +101,7 @@ class SoakLongTest {
                         + "lost %d, duplicates dropped %d; latency p50 %d ms p99 %d ms max %d ms; RSS 2nd-quarter mean %.0f MiB, "
                         + "last-quarter mean %.0f MiB (%+.1f%%); max lag %d, final lag %.0f; %d samples of RSS/lag%n",
                         MINUTES, RATE, SAMPLES, ids.size(), ids.size() - missing.size(), missing.size(),
-                        replies.duplicates(ids), pct(latencies, 0.5), pct(latencies, 0.99), pct(latencies, 1.0),
+                        Tally.duplicates(replies, ids), pct(latencies, 0.5), pct(latencies, 0.99), pct(latencies, 1.0),
                         q2 / 1024, q4 / 1024, 100 * (q4 - q2) / q2, maxLag, lag, during.size());
                 for (long[] s : during) {
                     System.out.printf("[reliability] soak sample t=%ds rss=%dMiB lag=%d%n", s[0] / 1000, s[1] / 1024, s[2]);

@@ -1,6 +1,5 @@
 package io.cimle.cli.client;
 
-import io.cimle.wire.SampleReplyDeserializer;
 import io.cimle.wire.Topics;
 import io.cimle.wire.v1.ErrorReply;
 import io.cimle.wire.v1.GeneratedSample;
@@ -8,26 +7,39 @@ import io.cimle.wire.v1.LayoutRequest;
 import io.cimle.wire.v1.SampleReply;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.UUID;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * A small client of the generator over Kafka, as a user would write one: produce a LayoutRequest on
- * layouts.requests, read samples.generated, keep the replies of one's own requests and drop
- * duplicates by (request id, sample index) — delivery is at least once.
+ * The client of the generator over Kafka, as a user would write one: produce a LayoutRequest on
+ * layouts.requests, read samples.generated, drop duplicates by (request id, sample index) — delivery
+ * is at least once — and hand back each request's complete answer. The CLI, the demo, the bench and
+ * the tests all use this one.
+ *
+ * <p>Replies are read on a background thread from the topic's end at construction, without a
+ * consumer group (a broker restart costs a reconnect, nothing else), and stamped on arrival, so
+ * {@link Answer#latency()} is the time from send to the last sample and many threads may wait on
+ * their own requests at once. Images are kept only for requests sent through this client, until
+ * their answer is taken; for every request id seen, a small {@link Receipt} counts what arrived.
  *
  * <pre>{@code
  * try (SampleClient client = new SampleClient("localhost:9092")) {
@@ -38,43 +50,137 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * }</pre>
  */
 public final class SampleClient implements AutoCloseable {
+    /** Receipts and errors-by-record kept at most: a long-lived client on a busy topic stays bounded. */
+    private static final int RECEIPTS_KEPT = 100_000;
+
     private final KafkaProducer<String, byte[]> producer;
-    private final KafkaConsumer<String, SampleReply> consumer;
-    private final Map<String, Map<Integer, GeneratedSample>> samples = new HashMap<>();
-    private final Map<String, ErrorReply> errors = new HashMap<>();
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final Thread poller;
+    private volatile boolean running = true;
+
+    // Guarded by this; waiters are woken on every batch of replies.
+    private final Map<String, Pending> pending = new HashMap<>();
+    private final Map<String, Receipt> receipts = bounded();
+    private final Map<String, ErrorReply> errorsByRecord = bounded();
+    private long records;
+    private long unreadable;
+
+    /** Where a sent record landed: its answer's error names the same partition and offset. */
+    public record Sent(String key, int partition, long offset) {
+    }
+
+    /** The complete answer to one request: its samples in index order, or its error; latency from send to the end. */
+    public record Answer(String requestId, List<GeneratedSample> samples, ErrorReply error, Duration latency) {
+        public boolean ok() {
+            return error == null;
+        }
+    }
+
+    /**
+     * What arrived for one request id: distinct sample indices, repeats dropped (at-least-once
+     * delivery), the model versions that answered, the error if any, and when it completed.
+     */
+    public static final class Receipt {
+        private final Map<Integer, Integer> timesByIndex = new HashMap<>();
+        private final Map<String, Integer> samplesByVersion = new TreeMap<>();
+        private int total = -1;
+        private ErrorReply error;
+        private long completedNanos;
+        private long completedAtMs;
+
+        public synchronized int distinct() {
+            return timesByIndex.size();
+        }
+
+        public synchronized long duplicates() {
+            return timesByIndex.values().stream().mapToLong(n -> n - 1).sum();
+        }
+
+        public synchronized boolean complete() {
+            return total >= 0 && timesByIndex.size() >= total;
+        }
+
+        public synchronized ErrorReply error() {
+            return error;
+        }
+
+        public synchronized boolean answered() {
+            return error != null || complete();
+        }
+
+        public synchronized Map<String, Integer> samplesByVersion() {
+            return Map.copyOf(samplesByVersion);
+        }
+
+        /** {@link System#nanoTime()} when the answer became complete (or its error came); 0 before. */
+        public synchronized long completedNanos() {
+            return completedNanos;
+        }
+
+        /** Wall-clock ms when the answer became complete (or its error came); 0 before. */
+        public synchronized long completedAtMs() {
+            return completedAtMs;
+        }
+
+        private synchronized boolean add(GeneratedSample s, long now) {
+            boolean first = timesByIndex.merge(s.getIndex(), 1, Integer::sum) == 1;
+            total = s.getTotal();
+            samplesByVersion.merge(s.getModelVersion(), 1, Integer::sum);
+            markIfDone(now);
+            return first;
+        }
+
+        private synchronized void fail(ErrorReply e, long now) {
+            error = e;
+            markIfDone(now);
+        }
+
+        private void markIfDone(long now) {
+            if (completedNanos == 0 && (error != null || complete())) {
+                completedNanos = now;
+                completedAtMs = System.currentTimeMillis();
+            }
+        }
+    }
+
+    /** A request sent through this client: its samples until the answer is taken. */
+    private static final class Pending {
+        final long sentNanos = System.nanoTime();
+        final Map<Integer, GeneratedSample> samples = new HashMap<>();
+    }
 
     public SampleClient(String bootstrapServers) {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        // Long enough to ride out a broker restart without failing the send.
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 180_000);
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 120_000);
         producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
         Properties c = new Properties();
         c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        c.put(ConsumerConfig.GROUP_ID_CONFIG, "cimle-client-" + UUID.randomUUID());
-        // Only replies to requests sent from now on matter.
-        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         c.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 << 20);
-        consumer = new KafkaConsumer<>(c, new StringDeserializer(), new SampleReplyDeserializer());
-        consumer.subscribe(List.of(Topics.SAMPLES_GENERATED));
-        // Join the group and take positions before the first request goes out, so no reply is missed.
-        long deadline = System.currentTimeMillis() + 30_000;
-        while (consumer.assignment().isEmpty() && System.currentTimeMillis() < deadline) {
-            consumer.poll(Duration.ofMillis(100));
-        }
-        consumer.assignment().forEach(consumer::position);
+        // A reply should reach its waiter as soon as the broker has it.
+        c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
+        consumer = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
+        List<TopicPartition> parts = new ArrayList<>();
+        consumer.partitionsFor(Topics.SAMPLES_GENERATED, Duration.ofSeconds(30))
+                .forEach(pi -> parts.add(new TopicPartition(pi.topic(), pi.partition())));
+        consumer.assign(parts);
+        consumer.seekToEnd(parts);
+        // Fixes the start before the first request goes out, so no reply to it is missed.
+        parts.forEach(consumer::position);
+        poller = new Thread(this::poll, "sample-client-replies");
+        poller.setDaemon(true);
+        poller.start();
     }
 
-    /** The complete answer to one request: its samples in index order, or its error. */
-    public record Answer(String requestId, List<GeneratedSample> samples, ErrorReply error) {
-        public boolean ok() {
-            return error == null;
-        }
-    }
-
-    /** Sends without waiting for the answer. */
-    public void send(LayoutRequest request) {
-        sendRecord(request.getRequestId(), request.toByteArray());
+    /** Sends and waits for the broker's acknowledgement, not for the answer. */
+    public Sent send(LayoutRequest request) {
+        return sendRecord(request.getRequestId(), request.toByteArray());
     }
 
     /**
@@ -82,12 +188,32 @@ public final class SampleClient implements AutoCloseable {
      * language) and for tests of what the generator does with bytes that are no request at all. The answer,
      * an error when the bytes do not parse, is awaited under {@code key}.
      */
-    public void sendRecord(String key, byte[] value) {
+    public Sent sendRecord(String key, byte[] value) {
         try {
-            producer.send(new ProducerRecord<>(Topics.LAYOUTS_REQUESTS, key, value)).get();
+            return sendAsync(key, value).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while producing request " + key, e);
         } catch (Exception e) {
-            throw new IllegalStateException("could not produce request " + key + ": " + e.getMessage(), e);
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new IllegalStateException("could not produce request " + key + ": " + cause, cause);
         }
+    }
+
+    /** Sends without waiting; the future completes when the broker has the record, or fails with the reason. */
+    public CompletableFuture<Sent> sendAsync(String key, byte[] value) {
+        synchronized (this) {
+            pending.putIfAbsent(key, new Pending());
+        }
+        CompletableFuture<Sent> done = new CompletableFuture<>();
+        producer.send(new ProducerRecord<>(Topics.LAYOUTS_REQUESTS, key, value), (md, e) -> {
+            if (e != null) {
+                done.completeExceptionally(e);
+            } else {
+                done.complete(new Sent(key, md.partition(), md.offset()));
+            }
+        });
+        return done;
     }
 
     public Answer request(LayoutRequest request, Duration timeout) throws TimeoutException {
@@ -95,45 +221,157 @@ public final class SampleClient implements AutoCloseable {
         return await(request.getRequestId(), timeout);
     }
 
-    /** Waits until all samples of the request (or its error) have arrived. */
+    /**
+     * Waits until all samples of a request sent through this client (or its error) have arrived and
+     * hands them over; the client keeps only the request's receipt after that.
+     */
     public Answer await(String requestId, Duration timeout) throws TimeoutException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            Answer a = complete(requestId);
-            if (a != null) {
-                return a;
+        synchronized (this) {
+            Pending p = pending.get(requestId);
+            if (p == null) {
+                throw new IllegalArgumentException("request " + requestId + " was not sent through this client");
             }
-            if (System.nanoTime() > deadline) {
-                throw new TimeoutException("no complete answer to " + requestId + " within " + timeout);
-            }
-            for (var record : consumer.poll(Duration.ofMillis(100))) {
-                SampleReply reply = record.value();
-                if (reply.hasError()) {
-                    errors.put(reply.getError().getRequestId(), reply.getError());
-                } else if (reply.hasSample()) {
-                    GeneratedSample s = reply.getSample();
-                    samples.computeIfAbsent(s.getRequestId(), k -> new HashMap<>()).putIfAbsent(s.getIndex(), s);
+            while (true) {
+                Receipt r = receipts.get(requestId);
+                if (r != null && r.answered()) {
+                    pending.remove(requestId);
+                    Duration latency = Duration.ofNanos(r.completedNanos - p.sentNanos);
+                    if (r.error() != null) {
+                        return new Answer(requestId, List.of(), r.error(), latency);
+                    }
+                    List<GeneratedSample> list = new ArrayList<>(p.samples.values());
+                    list.sort(Comparator.comparingInt(GeneratedSample::getIndex));
+                    return new Answer(requestId, list, null, latency);
                 }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new TimeoutException("no complete answer to " + requestId + " within " + timeout);
+                }
+                waitNanos(left);
             }
         }
     }
 
-    private Answer complete(String id) {
-        if (errors.containsKey(id)) {
-            return new Answer(id, List.of(), errors.remove(id));
+    /** Waits until every id has been answered (complete or an error) or the timeout passes; returns those not answered. */
+    public List<String> awaitAnswered(Collection<String> ids, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (this) {
+            while (true) {
+                List<String> missing = ids.stream().filter(id -> !answered(id)).toList();
+                long left = deadline - System.nanoTime();
+                if (missing.isEmpty() || left <= 0) {
+                    return missing;
+                }
+                waitNanos(left);
+            }
         }
-        Map<Integer, GeneratedSample> got = samples.get(id);
-        if (got == null || got.isEmpty() || got.size() < got.values().iterator().next().getTotal()) {
-            return null;
+    }
+
+    /** What arrived for a request id since this client started; null when nothing did. */
+    public synchronized Receipt receipt(String requestId) {
+        return receipts.get(requestId);
+    }
+
+    public synchronized boolean answered(String requestId) {
+        Receipt r = receipts.get(requestId);
+        return r != null && r.answered();
+    }
+
+    /** The error answering the record at (partition, offset) of layouts.requests, or null. */
+    public synchronized ErrorReply errorAt(int partition, long offset) {
+        return errorsByRecord.get(partition + "/" + offset);
+    }
+
+    /** Reply records read since start, repeats and unreadable ones included. */
+    public synchronized long records() {
+        return records;
+    }
+
+    public synchronized long unreadable() {
+        return unreadable;
+    }
+
+    private void poll() {
+        while (running) {
+            try {
+                var batch = consumer.poll(Duration.ofMillis(100));
+                long now = System.nanoTime();
+                synchronized (this) {
+                    batch.forEach(r -> take(r.value(), now));
+                    if (!batch.isEmpty()) {
+                        notifyAll();
+                    }
+                }
+            } catch (WakeupException e) {
+                return;
+            } catch (RuntimeException e) {
+                // The broker may be away for a while (a restart, a network blip): keep polling.
+                sleepQuietly(200);
+            }
         }
-        List<GeneratedSample> list = new ArrayList<>(samples.remove(id).values());
-        list.sort(Comparator.comparingInt(GeneratedSample::getIndex));
-        return new Answer(id, list, null);
+    }
+
+    // Called holding this.
+    private void take(byte[] value, long now) {
+        records++;
+        SampleReply reply;
+        try {
+            reply = SampleReply.parseFrom(value);
+        } catch (Exception e) {
+            unreadable++;
+            return;
+        }
+        if (reply.hasSample()) {
+            GeneratedSample s = reply.getSample();
+            boolean first = receipts.computeIfAbsent(s.getRequestId(), k -> new Receipt()).add(s, now);
+            Pending p = pending.get(s.getRequestId());
+            if (first && p != null) {
+                p.samples.put(s.getIndex(), s);
+            }
+        } else if (reply.hasError()) {
+            ErrorReply e = reply.getError();
+            receipts.computeIfAbsent(e.getRequestId(), k -> new Receipt()).fail(e, now);
+            errorsByRecord.put(e.getSourcePartition() + "/" + e.getSourceOffset(), e);
+        }
+    }
+
+    private void waitNanos(long nanos) {
+        try {
+            wait(Math.max(1, nanos / 1_000_000));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for replies", e);
+        }
+    }
+
+    private static void sleepQuietly(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static <V> Map<String, V> bounded() {
+        return new LinkedHashMap<>() {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
+                return size() > RECEIPTS_KEPT;
+            }
+        };
     }
 
     @Override
     public void close() {
-        producer.close();
-        consumer.close();
+        running = false;
+        consumer.wakeup();
+        try {
+            poller.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        producer.close(Duration.ofSeconds(5));
+        consumer.close(Duration.ofSeconds(2));
     }
 }

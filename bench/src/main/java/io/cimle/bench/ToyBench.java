@@ -75,11 +75,16 @@ final class ToyBench implements Callable<Integer> {
             .withStepsPerEpoch(150).withSubBatch(8).withEpochs(20).withLearningRate(4e-4).withDecay(14, true)
             .withDecayResetsEncoder(false).withSeed(3);
 
-    @Option(names = "--train-scenes", defaultValue = "96", description = "Training pairs (default ${DEFAULT-VALUE}).")
-    int trainScenes;
+    @Option(names = "--scenes", defaultValue = "times", description = "Which toy scenes: times (3 times of day x 2 car "
+            + "colours, one dominant global factor) or regions (sky weather 3 x vegetation season 3 x car colour 4, "
+            + "three independent per-region factors) (default ${DEFAULT-VALUE}).")
+    String scenes;
 
-    @Option(names = "--held-out", defaultValue = "20", description = "Held-out layouts (default ${DEFAULT-VALUE}).")
-    int heldOut;
+    @Option(names = "--train-scenes", description = "Training pairs (default 96 for times, 400 for regions).")
+    Integer trainScenes;
+
+    @Option(names = "--held-out", description = "Held-out layouts (default 20 for times, 30 for regions).")
+    Integer heldOut;
 
     @Option(names = "--per-layout", defaultValue = "20", description = "Samples per held-out layout "
             + "(default ${DEFAULT-VALUE}).")
@@ -98,22 +103,31 @@ final class ToyBench implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         long benchStart = System.nanoTime();
-        List<Mode> modes = ToyModeData.timesOfDay(0, 2); // red and blue cars
+        boolean regions = switch (scenes) {
+            case "times" -> false;
+            case "regions" -> true;
+            default -> throw new IllegalArgumentException("--scenes must be times or regions, got '" + scenes + "'");
+        };
+        List<Mode> modes = regions ? ToyScenes.Variant.REGIONS.modes() : ToyModeData.timesOfDay(0, 2); // red, blue cars
+        int trainCount = trainScenes != null ? trainScenes : regions ? 400 : 96;
+        int heldCount = heldOut != null ? heldOut : regions ? 30 : 20;
         ModelConfig base = Presets.byName(preset, LabelSets.TOY_SCENES.channels());
         NoiseMode noiseMode = NoiseMode.byName(noise);
         if (noiseMode == NoiseMode.RAW) {
             throw new IllegalArgumentException("--noise must be vector or encoder (raw is the NO_NOISE_ENCODER row)");
         }
-        base = base.withNoiseMode(noiseMode);
-        List<Example> train = ToyModeData.scenes(base.width(), base.height(), trainScenes, 1, modes).stream()
+        ImleConfig budget = imle.apply(BUDGET).withSelectionBatch(48);
+        base = imle.model(base.withNoiseMode(noiseMode), budget);
+        List<Example> train = ToyModeData.scenes(base.width(), base.height(), trainCount, 1, modes).stream()
                 .map(Scene::example).toList();
-        List<ClassMap> held = ToyModeData.scenes(base.width(), base.height(), heldOut, 2, modes).stream()
+        List<ClassMap> held = ToyModeData.scenes(base.width(), base.height(), heldCount, 2, modes).stream()
                 .map(Scene::layout).toList();
         ModeCoverage coverage = new ModeCoverage(new HashSet<>(modes), 20.0);
-        ImleConfig budget = imle.apply(BUDGET).withSelectionBatch(48);
-        String setup = String.format(Locale.ROOT, "preset %s (%dx%d, noise %s), %d training / %d held-out scenes, "
-                        + "%d modes (3 times of day x 2 car colours), %s, cap %.1f min/model, %d samples per layout",
-                preset, base.height(), base.width(), noise, train.size(), held.size(), modes.size(),
+        String setup = String.format(Locale.ROOT, "preset %s (%dx%d, noise %s%s), %d training / %d held-out scenes, "
+                        + "%d modes (%s), %s, cap %.1f min/model, %d samples per layout",
+                preset, base.height(), base.width(), noise,
+                base.regionCodeDim() > 0 ? ", region blocks " + base.regionCodeDim() : "", train.size(), held.size(),
+                modes.size(), regions ? "sky weather 3 x vegetation season 3 x car colour 4" : "3 times of day x 2 car colours",
                 ImleOptions.describe(budget), minutesPerModel, perLayout);
         System.out.println(setup + "\n");
         StringBuilder table = new StringBuilder(EvalReport.markdownHeader().replace("| model |", "| model | train s |")

@@ -1,5 +1,8 @@
 package io.cimle.cli;
 
+import io.cimle.core.model.ModelConfig;
+import io.cimle.core.model.NoiseMode;
+import io.cimle.core.training.CodeSelection;
 import io.cimle.core.training.ImleConfig;
 import java.util.Locale;
 import picocli.CommandLine.Option;
@@ -10,6 +13,9 @@ import picocli.CommandLine.Option;
  * from the reference's {@link ImleConfig#DEFAULT}, demo and bench toy from toy-sized budgets.
  */
 public final class ImleOptions {
+    /** Region blocks a vector code gets for regional selection when --region-code-dim is left out. */
+    public static final int DEFAULT_REGION_CODE_DIM = 8;
+
     @Option(names = "--examples", paramLabel = "S", description = "|S|: examples whose nearest sample is selected each epoch.")
     Integer examples;
 
@@ -44,6 +50,35 @@ public final class ImleOptions {
     @Option(names = "--no-dataset-rebalancing", description = "Uniform choice of S.")
     boolean noDatasetRebalancing;
 
+    @Option(names = "--selection", paramLabel = "flat|regional", description = "How the kept code is chosen: flat "
+            + "(Algorithm 1: the nearest whole image) or regional (the nearest, then each class's part of the code on "
+            + "its own, so independent per-region appearances are all matched).")
+    String selection;
+
+    @Option(names = "--reject-below", paramLabel = "D", description = "RS-IMLE: pass over candidates nearer than "
+            + "this distance (0 = off).")
+    Double rejectBelow;
+
+    @Option(names = "--region-code-dim", paramLabel = "N", description = "Vector codes: dimensions of the code's "
+            + "block per layout class (0 = none; regional selection with a vector code needs blocks and takes "
+            + DEFAULT_REGION_CODE_DIM + " when this is left out).")
+    Integer regionCodeDim;
+
+    /**
+     * The model with the code form these options ask for: region blocks as given, or by default when
+     * regional selection meets a vector code without them.
+     */
+    public ModelConfig model(ModelConfig base, ImleConfig config) {
+        if (regionCodeDim != null) {
+            return regionCodeDim == base.regionCodeDim() ? base : base.withRegionCodeDim(regionCodeDim);
+        }
+        if (config.selection() == CodeSelection.REGIONAL && base.noiseMode() == NoiseMode.VECTOR
+                && base.regionCodeDim() == 0) {
+            return base.withRegionCodeDim(DEFAULT_REGION_CODE_DIM);
+        }
+        return base;
+    }
+
     /** {@code base} with every option given here applied. */
     public ImleConfig apply(ImleConfig base) {
         if (decayEpoch != null && decayEpoch < 0) {
@@ -77,14 +112,21 @@ public final class ImleOptions {
         if (decayResetsEncoder != null) {
             c = c.withDecayResetsEncoder(decayResetsEncoder);
         }
+        if (selection != null) {
+            c = c.withSelection(CodeSelection.byName(selection));
+        }
+        if (rejectBelow != null) {
+            c = c.withRejectBelow(rejectBelow);
+        }
         return c.withRebalancing(c.lossRebalancing() && !noLossRebalancing, c.datasetRebalancing() && !noDatasetRebalancing);
     }
 
     /** The budget as one line of a --help footer. */
     public static String describe(ImleConfig c) {
-        return String.format(Locale.ROOT, "|S| %d, m %d, K %d, |S~| %d, %d epochs, lr %s, decay %s",
+        return String.format(Locale.ROOT, "|S| %d, m %d, K %d, |S~| %d, %d epochs, lr %s, decay %s, %s selection%s",
                 c.examplesPerEpoch(), c.samplesPerExample(), c.stepsPerEpoch(), c.subBatch(), c.epochs(),
                 c.learningRate(), c.decayEnabled() && c.decayEpoch() > 0 ? "after epoch " + c.decayEpoch()
-                        + (c.decayResetsEncoder() ? " (encoder re-drawn, Adam reset)" : " (lr / 10 only)") : "off");
+                        + (c.decayResetsEncoder() ? " (encoder re-drawn, Adam reset)" : " (lr / 10 only)") : "off",
+                c.selection().optionName(), c.rejectBelow() > 0 ? ", rejection below " + c.rejectBelow() : "");
     }
 }

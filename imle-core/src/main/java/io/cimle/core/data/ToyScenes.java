@@ -10,10 +10,13 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Synthetic street scenes whose photos are multimodal by construction: one layout admits
- * {@link #modeCount()} distinct looks (time of day x car colour x building hue), each drawn with
- * equal probability. The prototypes are exact colours, so {@link ModeReader} can tell which mode
- * any image (e.g. a generator's sample) shows. Everything is deterministic from a seed.
+ * Synthetic street scenes whose photos are multimodal by construction. A {@link Mode} sets five
+ * factors of appearance: the time of day (global: sky colour and the brightness of everything), the
+ * car colour, the building hue, the sky's weather and the vegetation's season (each on its own
+ * region: large for sky and buildings, small for cars). {@link #sample} draws the classic
+ * {@link #modeCount()} looks (time of day x car colour x building hue); {@code ToyModeData} draws any
+ * chosen set, such as the per-region factors. The prototypes are exact colours, so {@link ModeReader}
+ * can tell which mode any image (e.g. a generator's sample) shows. Everything is deterministic from a seed.
  */
 public final class ToyScenes {
     public static final int SKY = 0;
@@ -37,38 +40,107 @@ public final class ToyScenes {
         }
     }
 
-    /** Car body colours (red, white, blue) in daylight. */
-    static final int[][] CAR_COLOURS = {{200, 30, 35}, {230, 230, 225}, {35, 70, 200}};
+    /** Car body colours (red, white, blue, yellow) in daylight; the classic modes use the first three. */
+    static final int[][] CAR_COLOURS = {{200, 30, 35}, {230, 230, 225}, {35, 70, 200}, {225, 190, 40}};
+    static final int CLASSIC_CAR_COLOURS = 3;
+    /** Sky weather: clear (the time of day's own sky), overcast, storm; in daylight. */
+    static final int[][] SKY_WEATHERS = {null, {175, 180, 185}, {70, 75, 95}};
+    /** Vegetation seasons: summer, autumn, winter; in daylight. */
+    static final int[][] VEGETATION_SEASONS = {{70, 135, 55}, {190, 120, 40}, {215, 215, 220}};
     /** Building facades (brick, beige, slate) in daylight. */
     static final int[][] BUILDING_HUES = {{165, 80, 60}, {205, 190, 150}, {85, 100, 135}};
     static final int[] ROAD_COLOUR = {95, 95, 100};
     static final int[] SIDEWALK_COLOUR = {175, 170, 160};
-    static final int[] VEGETATION_COLOUR = {70, 135, 55};
     static final int[] VOID_COLOUR = {40, 40, 40};
     /** Per-channel texture noise (standard deviation, 0..255 units). */
     static final double NOISE_SD = 5.0;
 
-    /** The joint appearance mode of one photo. */
-    public record Mode(TimeOfDay timeOfDay, int carColour, int buildingHue) {
+    /**
+     * The joint appearance mode of one photo.
+     *
+     * @param skyWeather       0 clear (the time of day's sky), 1 overcast, 2 storm
+     * @param vegetationSeason 0 summer, 1 autumn, 2 winter
+     */
+    public record Mode(TimeOfDay timeOfDay, int carColour, int buildingHue, int skyWeather, int vegetationSeason) {
         public Mode {
             if (timeOfDay == null || carColour < 0 || carColour >= CAR_COLOURS.length || buildingHue < 0
-                    || buildingHue >= BUILDING_HUES.length) {
-                throw new IllegalArgumentException("bad mode " + timeOfDay + "/" + carColour + "/" + buildingHue);
+                    || buildingHue >= BUILDING_HUES.length || skyWeather < 0 || skyWeather >= SKY_WEATHERS.length
+                    || vegetationSeason < 0 || vegetationSeason >= VEGETATION_SEASONS.length) {
+                throw new IllegalArgumentException("bad mode " + timeOfDay + "/" + carColour + "/" + buildingHue + "/"
+                        + skyWeather + "/" + vegetationSeason);
             }
         }
 
-        /** Index in [0, modeCount()). */
+        /** A classic mode: clear sky, summer vegetation. */
+        public Mode(TimeOfDay timeOfDay, int carColour, int buildingHue) {
+            this(timeOfDay, carColour, buildingHue, 0, 0);
+        }
+
+        /** Whether this is one of the {@link #modeCount()} classic modes. */
+        public boolean classic() {
+            return carColour < CLASSIC_CAR_COLOURS && skyWeather == 0 && vegetationSeason == 0;
+        }
+
+        /** Index in [0, modeCount()) of a classic mode. */
         public int index() {
-            return (timeOfDay.ordinal() * CAR_COLOURS.length + carColour) * BUILDING_HUES.length + buildingHue;
+            if (!classic()) {
+                throw new IllegalStateException("only classic modes have an index, not " + this);
+            }
+            return (timeOfDay.ordinal() * CLASSIC_CAR_COLOURS + carColour) * BUILDING_HUES.length + buildingHue;
         }
 
         public static Mode ofIndex(int index) {
             if (index < 0 || index >= modeCount()) {
                 throw new IllegalArgumentException("mode index " + index + " outside [0, " + modeCount() + ")");
             }
-            return new Mode(TimeOfDay.values()[index / (CAR_COLOURS.length * BUILDING_HUES.length)],
-                    index / BUILDING_HUES.length % CAR_COLOURS.length, index % BUILDING_HUES.length);
+            return new Mode(TimeOfDay.values()[index / (CLASSIC_CAR_COLOURS * BUILDING_HUES.length)],
+                    index / BUILDING_HUES.length % CLASSIC_CAR_COLOURS, index % BUILDING_HUES.length);
         }
+    }
+
+    /** Named sets of modes the scenes are drawn from. */
+    public enum Variant {
+        /** Time of day x three car colours x building hue: one dominant global factor (27 modes). */
+        CLASSIC,
+        /**
+         * Daylight with three independent per-region factors: sky weather (3, a large region), vegetation
+         * season (3) and car colour (4, a small region): 36 joint appearances.
+         */
+        REGIONS;
+
+        public List<Mode> modes() {
+            List<Mode> out = new ArrayList<>();
+            if (this == CLASSIC) {
+                for (int i = 0; i < modeCount(); i++) {
+                    out.add(Mode.ofIndex(i));
+                }
+                return out;
+            }
+            for (int w = 0; w < SKY_WEATHERS.length; w++) {
+                for (int v = 0; v < VEGETATION_SEASONS.length; v++) {
+                    for (int c = 0; c < CAR_COLOURS.length; c++) {
+                        out.add(new Mode(TimeOfDay.DAY, c, 0, w, v));
+                    }
+                }
+            }
+            return out;
+        }
+
+        /** {@code classic} or {@code regions}, any case. */
+        public static Variant byName(String name) {
+            for (Variant v : values()) {
+                if (v.name().equalsIgnoreCase(name == null ? "" : name.trim())) {
+                    return v;
+                }
+            }
+            throw new IllegalArgumentException("toy scenes must be classic or regions, got '" + name + "'");
+        }
+    }
+
+    /** How many values each factor can take: time of day, car colour, building hue, sky weather, season. */
+    public static int[] factorSizes() {
+        return new int[] {TimeOfDay.values().length, CAR_COLOURS.length, BUILDING_HUES.length, SKY_WEATHERS.length,
+                VEGETATION_SEASONS.length};
     }
 
     /** A layout, its photo and the mode the photo was drawn in. */
@@ -91,18 +163,23 @@ public final class ToyScenes {
     }
 
     public static int modeCount() {
-        return TimeOfDay.values().length * CAR_COLOURS.length * BUILDING_HUES.length;
+        return TimeOfDay.values().length * CLASSIC_CAR_COLOURS * BUILDING_HUES.length;
     }
 
     public static LabelSet labelSet() {
         return LabelSets.TOY_SCENES;
     }
 
-    /** Scene number {@code index} of the stream defined by {@code seed}. */
+    /** Scene number {@code index} of the stream defined by {@code seed}, in a classic mode. */
     public Scene sample(long seed, int index) {
+        return sample(seed, index, Variant.CLASSIC.modes());
+    }
+
+    /** Scene number {@code index} of the stream defined by {@code seed}, in one of {@code modes} (uniformly). */
+    public Scene sample(long seed, int index, List<Mode> modes) {
         SplittableRandom rnd = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + index);
         ClassMap layout = layout(rnd);
-        Mode mode = randomMode(rnd);
+        Mode mode = modes.get(rnd.nextInt(modes.size()));
         return new Scene(String.format("toy_%05d", index), layout, render(layout, mode, rnd.nextLong()), mode);
     }
 
@@ -114,19 +191,15 @@ public final class ToyScenes {
         return out;
     }
 
-    public static Mode randomMode(SplittableRandom rnd) {
-        return Mode.ofIndex(rnd.nextInt(modeCount()));
-    }
-
     /** The exact mean colour of a class's pixels in a mode (noise has zero mean). */
     public static int[] prototype(int cls, Mode mode) {
         double b = mode.timeOfDay().brightness;
         return switch (cls) {
-            case SKY -> mode.timeOfDay().sky.clone();
+            case SKY -> mode.skyWeather() == 0 ? mode.timeOfDay().sky.clone() : scale(SKY_WEATHERS[mode.skyWeather()], b);
             case ROAD -> scale(ROAD_COLOUR, b);
             case SIDEWALK -> scale(SIDEWALK_COLOUR, b);
             case BUILDING -> scale(BUILDING_HUES[mode.buildingHue()], b);
-            case VEGETATION -> scale(VEGETATION_COLOUR, b);
+            case VEGETATION -> scale(VEGETATION_SEASONS[mode.vegetationSeason()], b);
             case CAR -> scale(CAR_COLOURS[mode.carColour()], b);
             case VOID -> scale(VOID_COLOUR, b);
             default -> throw new IllegalArgumentException("no toy class " + cls);
@@ -261,18 +334,29 @@ public final class ToyScenes {
      * {@code images/NAME.png}, {@code classes.json} (the palette) and {@code modes.csv} (ground truth).
      */
     public static List<Scene> writeFolders(Path root, int n, long seed, int width, int height) {
+        return writeFolders(root, n, seed, width, height, Variant.CLASSIC);
+    }
+
+    /** The same for scenes drawn from a variant's modes. */
+    public static List<Scene> writeFolders(Path root, int n, long seed, int width, int height, Variant variant) {
         ToyScenes toy = new ToyScenes(width, height);
-        List<Scene> scenes = toy.generate(n, seed);
+        List<Mode> modes = variant.modes();
+        List<Scene> scenes = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            scenes.add(toy.sample(seed, i, modes));
+        }
         try {
             Files.createDirectories(root.resolve("labels"));
             Files.createDirectories(root.resolve("images"));
-            StringBuilder csv = new StringBuilder("name,time_of_day,car_colour,building_hue,mode_index\n");
+            StringBuilder csv = new StringBuilder("name,time_of_day,car_colour,building_hue,sky_weather,"
+                    + "vegetation_season,mode_index\n");
             for (Scene s : scenes) {
                 Files.write(root.resolve("labels").resolve(s.id() + ".png"), LayoutEncoder.classIdsPng(s.layout()));
                 Files.write(root.resolve("images").resolve(s.id() + ".png"), Images.encodePng(s.photo()));
                 Mode m = s.mode();
                 csv.append(s.id()).append(',').append(m.timeOfDay()).append(',').append(m.carColour()).append(',')
-                        .append(m.buildingHue()).append(',').append(m.index()).append('\n');
+                        .append(m.buildingHue()).append(',').append(m.skyWeather()).append(',')
+                        .append(m.vegetationSeason()).append(',').append(m.classic() ? m.index() : -1).append('\n');
             }
             Files.writeString(root.resolve("classes.json"), LabelSets.TOY_SCENES.toJson(), StandardCharsets.UTF_8);
             Files.writeString(root.resolve("modes.csv"), csv, StandardCharsets.UTF_8);

@@ -1,6 +1,9 @@
 package io.cimle.core.eval;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * One model's evaluation on toy scenes: mode coverage, frequency distance and fidelity from
@@ -8,16 +11,36 @@ import java.util.Locale;
  * weights were given; otherwise the pixel fallback, whose numbers are not the paper's).
  */
 public record EvalReport(String name, int layouts, int samplesPerLayout, double coverage, double frequencyDistance,
-                         double fidelity, double diversity, String diversityMetric) {
+                         double fidelity, double diversity, String diversityMetric, Map<String, Double> factorCoverage) {
+
+    public EvalReport {
+        factorCoverage = Collections.unmodifiableMap(new LinkedHashMap<>(factorCoverage));
+    }
+
+    /** The least covered factor's coverage: where a collapsed factor shows (1 when none varies). */
+    public double minFactorCoverage() {
+        return factorCoverage.values().stream().mapToDouble(Double::doubleValue).min().orElse(1);
+    }
 
     public static String markdownHeader() {
-        return "| model | layouts | samples/layout | mode coverage | freq. distance (TV) | fidelity | pairwise diversity |\n"
-                + "|---|---|---|---|---|---|---|";
+        return "| model | layouts | samples/layout | mode coverage | per factor | min factor | freq. distance (TV) "
+                + "| fidelity | pairwise diversity |\n|---|---|---|---|---|---|---|---|---|";
     }
 
     public String markdownRow() {
-        return String.format(Locale.ROOT, "| %s | %d | %d | %.3f | %.3f | %.3f | %.4f |", name, layouts,
-                samplesPerLayout, coverage, frequencyDistance, fidelity, diversity);
+        return String.format(Locale.ROOT, "| %s | %d | %d | %.3f | %s | %.2f | %.3f | %.3f | %.4f |", name, layouts,
+                samplesPerLayout, coverage, factors(), minFactorCoverage(), frequencyDistance, fidelity, diversity);
+    }
+
+    /** "sky 1.00, vegetation 0.95, car 0.98": each varying factor's coverage. */
+    public String factors() {
+        if (factorCoverage.isEmpty()) {
+            return "-";
+        }
+        StringBuilder out = new StringBuilder();
+        factorCoverage.forEach((name, v) -> out.append(out.isEmpty() ? "" : ", ")
+                .append(String.format(Locale.ROOT, "%s %.2f", name, v)));
+        return out.toString();
     }
 
     /** Header, row and a line naming the diversity metric. */

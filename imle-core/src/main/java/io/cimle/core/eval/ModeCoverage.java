@@ -5,12 +5,14 @@ import io.cimle.core.data.ModeReader;
 import io.cimle.core.data.RgbImage;
 import io.cimle.core.data.ToyScenes;
 import io.cimle.core.data.ToyScenes.Mode;
-
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.ToIntFunction;
 
 /**
  * How many of a layout's true modes a generator's samples show, on {@link ToyScenes}. The true
@@ -19,24 +21,48 @@ import java.util.Set;
  * Per layout: coverage = share of true modes hit by at least one sample; frequency distance =
  * total variation between the samples' mode frequencies and the uniform true ones (off-mode
  * samples count as mass outside); fidelity = share of samples whose every region lies within
- * the threshold of its nearest prototype. All three are averaged over layouts.
+ * the threshold of its nearest prototype. Per factor that varies in the universe (time of day,
+ * sky weather, building hue, vegetation season, car colour): the share of its values at least one
+ * sample shows, over the layouts that show the factor. All are averaged over layouts.
  */
 public final class ModeCoverage {
 
-    /** Averages over layouts. */
+    /** A factor of appearance: its name, the class that shows it (-1: always shown) and how to read it. */
+    private record Factor(String name, int classId, ToIntFunction<Mode> ofMode, ToIntFunction<ModeReader.Reading> ofReading) {
+    }
+
+    private static final List<Factor> FACTORS = List.of(
+            new Factor("time", -1, m -> m.timeOfDay().ordinal(), r -> r.timeOfDay() == null ? -1 : r.timeOfDay().ordinal()),
+            new Factor("sky", ToyScenes.SKY, Mode::skyWeather, ModeReader.Reading::skyWeather),
+            new Factor("building", ToyScenes.BUILDING, Mode::buildingHue, ModeReader.Reading::buildingHue),
+            new Factor("vegetation", ToyScenes.VEGETATION, Mode::vegetationSeason, ModeReader.Reading::vegetationSeason),
+            new Factor("car", ToyScenes.CAR, Mode::carColour, ModeReader.Reading::carColour));
+
+    /**
+     * Averages over layouts.
+     *
+     * @param factorCoverage per factor that varies in the universe, in the order time, sky, building,
+     *                       vegetation, car: the mean share of its values shown
+     */
     public record Result(int layouts, int samplesPerLayout, double coverage, double frequencyDistance,
-                         double fidelity) {
+                         double fidelity, Map<String, Double> factorCoverage) {
+        /** The least covered factor's coverage (1 when no factor varies): the figure a collapse shows in. */
+        public double minFactorCoverage() {
+            return factorCoverage.values().stream().mapToDouble(Double::doubleValue).min().orElse(1);
+        }
     }
 
     /** A mode reduced to the factors a layout shows; -1 where a factor is absent. */
-    record Key(int timeOfDay, int carColour, int buildingHue) {
+    record Key(int timeOfDay, int carColour, int buildingHue, int skyWeather, int vegetationSeason) {
     }
 
     private final Set<Mode> universe;
     private final double threshold;
+    private final ModeReader reader;
+    private final List<Factor> varying;
 
     /**
-     * @param universe  the modes the training data was drawn from (all of ToyScenes: 27)
+     * @param universe  the modes the training data was drawn from (e.g. a {@link ToyScenes.Variant}'s)
      * @param threshold RGB distance within which a region counts as on-prototype
      *                  (default {@link ModeReader#DEFAULT_THRESHOLD})
      */
@@ -49,14 +75,14 @@ public final class ModeCoverage {
         }
         this.universe = Set.copyOf(universe);
         this.threshold = threshold;
+        this.reader = new ModeReader(universe);
+        this.varying = FACTORS.stream().filter(f -> universe.stream().mapToInt(f.ofMode()).distinct().count() > 1)
+                .toList();
     }
 
+    /** The classic modes (27). */
     public static Set<Mode> allModes() {
-        Set<Mode> all = new HashSet<>();
-        for (int i = 0; i < ToyScenes.modeCount(); i++) {
-            all.add(Mode.ofIndex(i));
-        }
-        return all;
+        return new HashSet<>(ToyScenes.Variant.CLASSIC.modes());
     }
 
     /** {@code samples.get(i)} are samples for {@code layouts.get(i)}; at least one each. */
@@ -68,6 +94,8 @@ public final class ModeCoverage {
         double coverage = 0;
         double tv = 0;
         double fidelity = 0;
+        double[] factorSum = new double[varying.size()];
+        int[] factorLayouts = new int[varying.size()];
         int n = samples.get(0).size();
         for (int i = 0; i < layouts.size(); i++) {
             ClassMap layout = layouts.get(i);
@@ -75,17 +103,31 @@ public final class ModeCoverage {
             if (images.isEmpty()) {
                 throw new IllegalArgumentException("layout " + i + " has no samples");
             }
-            Set<Key> truth = trueModes(layout);
+            int[] histogram = layout.histogram();
+            Set<Key> truth = trueModes(histogram);
             Map<Key, Integer> counts = new HashMap<>();
+            List<Set<Integer>> shown = varying.stream().map(f -> (Set<Integer>) new HashSet<Integer>()).toList();
             int faithful = 0;
             for (RgbImage image : images) {
-                ModeReader.Reading r = ModeReader.read(layout, image);
-                Key k = new Key(r.timeOfDay() == null ? -1 : r.timeOfDay().ordinal(), r.carColour(),
-                        r.buildingHue());
-                counts.merge(k, 1, Integer::sum);
+                ModeReader.Reading r = reader.readImage(layout, image);
+                counts.merge(key(r), 1, Integer::sum);
+                for (int f = 0; f < varying.size(); f++) {
+                    shown.get(f).add(varying.get(f).ofReading().applyAsInt(r));
+                }
                 if (!r.regions().isEmpty() && r.regions().stream().allMatch(g -> g.distance() <= threshold)) {
                     faithful++;
                 }
+            }
+            for (int f = 0; f < varying.size(); f++) {
+                Factor factor = varying.get(f);
+                if (factor.classId() >= 0 && histogram[factor.classId()] == 0) {
+                    continue;
+                }
+                Set<Integer> values = new HashSet<>();
+                universe.forEach(m -> values.add(factor.ofMode().applyAsInt(m)));
+                long hit = values.stream().filter(shown.get(f)::contains).count();
+                factorSum[f] += hit / (double) values.size();
+                factorLayouts[f]++;
             }
             int hit = 0;
             for (Key k : truth) {
@@ -105,18 +147,35 @@ public final class ModeCoverage {
             tv += diff / 2;
             fidelity += faithful / (double) images.size();
         }
+        Map<String, Double> perFactor = new LinkedHashMap<>();
+        for (int f = 0; f < varying.size(); f++) {
+            if (factorLayouts[f] > 0) {
+                perFactor.put(varying.get(f).name(), factorSum[f] / factorLayouts[f]);
+            }
+        }
         int l = layouts.size();
-        return new Result(l, n, coverage / l, tv / l, fidelity / l);
+        return new Result(l, n, coverage / l, tv / l, fidelity / l, Collections.unmodifiableMap(perFactor));
+    }
+
+    private static Key key(ModeReader.Reading r) {
+        return new Key(r.timeOfDay() == null ? -1 : r.timeOfDay().ordinal(), r.carColour(), r.buildingHue(),
+                r.skyWeather(), r.vegetationSeason());
     }
 
     /** The universe projected onto the factors this layout shows. */
     Set<Key> trueModes(ClassMap layout) {
-        int[] histogram = layout.histogram();
+        return trueModes(layout.histogram());
+    }
+
+    private Set<Key> trueModes(int[] histogram) {
         boolean car = histogram[ToyScenes.CAR] > 0;
         boolean building = histogram[ToyScenes.BUILDING] > 0;
+        boolean sky = histogram[ToyScenes.SKY] > 0;
+        boolean vegetation = histogram[ToyScenes.VEGETATION] > 0;
         Set<Key> out = new HashSet<>();
         for (Mode m : universe) {
-            out.add(new Key(m.timeOfDay().ordinal(), car ? m.carColour() : -1, building ? m.buildingHue() : -1));
+            out.add(new Key(m.timeOfDay().ordinal(), car ? m.carColour() : -1, building ? m.buildingHue() : -1,
+                    sky ? m.skyWeather() : -1, vegetation ? m.vegetationSeason() : -1));
         }
         return out;
     }

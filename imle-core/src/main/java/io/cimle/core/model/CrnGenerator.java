@@ -69,11 +69,8 @@ public final class CrnGenerator extends AbstractBlock {
         NDArray z = switch (config.noiseMode()) {
             case RAW -> noise;                                              // (N, Z, H, W)
             case ENCODER -> encoder.forward(store, new NDList(layout, noise), training).head(); // (N, Z, H, W)
-            case VECTOR -> {
-                NDArray tiled = noise.reshape(n, config.noiseVectorDim(), 1, 1)
-                        .tile(new long[] {1, 1, config.height(), config.width()}); // (N, d, H, W)
-                yield encoder.forward(store, new NDList(layout, tiled), training).head(); // (N, Z, H, W)
-            }
+            case VECTOR -> encoder.forward(store, new NDList(layout, vectorCodeInput(layout, noise)), training)
+                    .head(); // (N, Z, H, W)
         };
         NDArray features = null;
         for (RefinementModule module : modules) {
@@ -81,6 +78,26 @@ public final class CrnGenerator extends AbstractBlock {
             features = module.forward(store, in, training).head();          // (N, Ci, h_i, w_i)
         }
         return toRgb.forward(store, new NDList(features), training);        // (N, 3, H, W)
+    }
+
+    /**
+     * The encoder's code input for vector codes: the global part tiled over the image, and with region
+     * blocks, at every pixel the block of that pixel's class (a soft layout mixes its classes' blocks).
+     */
+    private NDArray vectorCodeInput(NDArray layout, NDArray code) {
+        long n = code.getShape().get(0);
+        int global = config.noiseVectorDim();
+        long h = config.height();
+        long w = config.width();
+        NDArray tiled = code.get(":, :{}", global).reshape(n, global, 1, 1).tile(new long[] {1, 1, h, w}); // (N, d, H, W)
+        if (config.regionCodeDim() == 0) {
+            return tiled;
+        }
+        int c = config.channels();
+        NDArray blocks = code.get(":, {}:", global).reshape(n, c, config.regionCodeDim()); // (N, C, r)
+        NDArray perPixel = blocks.transpose(0, 2, 1).matMul(layout.reshape(n, c, h * w))      // (N, r, H*W)
+                .reshape(n, config.regionCodeDim(), h, w);
+        return tiled.concat(perPixel, 1);                                                  // (N, d + r, H, W)
     }
 
     private void checkInputs(NDArray layout, NDArray noise) {
@@ -99,7 +116,7 @@ public final class CrnGenerator extends AbstractBlock {
 
     /** Shape of the raw noise input for a batch of n. */
     public Shape noiseShape(long n) {
-        return config.noiseMode() == NoiseMode.VECTOR ? new Shape(n, config.noiseVectorDim())
+        return config.noiseMode() == NoiseMode.VECTOR ? new Shape(n, config.codeVectorLength())
                 : new Shape(n, config.noiseChannels(), config.height(), config.width());
     }
 

@@ -9,11 +9,11 @@ public final class LatentCodes {
     private LatentCodes() {
     }
 
-    /** (noiseChannels, H, W) per-pixel for ENCODER and RAW, (d) for VECTOR. */
+    /** (noiseChannels, H, W) per-pixel for ENCODER and RAW, (d + C * regionCodeDim) for VECTOR. */
     public static int[] shapeFor(ModelConfig config) {
         return switch (config.noiseMode()) {
             case ENCODER, RAW -> new int[] {config.noiseChannels(), config.height(), config.width()};
-            case VECTOR -> new int[] {config.noiseVectorDim()};
+            case VECTOR -> new int[] {config.codeVectorLength()};
         };
     }
 

@@ -24,10 +24,16 @@ import java.util.Objects;
  * @param moduleChannels  output channels of each refinement module, coarsest first; one entry per
  *                        scale, i.e. {@code log2(height / 4) + 1} entries
  * @param leakySlope      negative slope of the leaky ReLUs. Default 0.2 (paper)
+ * @param regionCodeDim   {@link NoiseMode#VECTOR} only: dimensions of the code's block per layout class,
+ *                        0 for none. With blocks, the code is {@code noiseVectorDim} global dimensions then
+ *                        one block per class, and each pixel's encoder input holds the global part and
+ *                        its class's block, so a class's appearance has its own part of the code that
+ *                        regional selection can choose on its own. Default 0 (the code of checkpoints
+ *                        written before it existed)
  */
 public record ModelConfig(String presetName, int height, int width, int channels, int noiseChannels,
                           NoiseMode noiseMode, int noiseVectorDim, int encoderWidth, int[] moduleChannels,
-                          double leakySlope) {
+                          double leakySlope, int regionCodeDim) {
 
     /** Height of the first (coarsest) refinement module, as in CRN. */
     public static final int COARSE_HEIGHT = 4;
@@ -35,6 +41,14 @@ public record ModelConfig(String presetName, int height, int width, int channels
     public static final int DEFAULT_NOISE_VECTOR_DIM = 32;
     public static final int DEFAULT_ENCODER_WIDTH = 100;
     public static final double DEFAULT_LEAKY_SLOPE = 0.2;
+
+    /** Without region code blocks: the form of every checkpoint written before they existed. */
+    public ModelConfig(String presetName, int height, int width, int channels, int noiseChannels,
+                       NoiseMode noiseMode, int noiseVectorDim, int encoderWidth, int[] moduleChannels,
+                       double leakySlope) {
+        this(presetName, height, width, channels, noiseChannels, noiseMode, noiseVectorDim, encoderWidth,
+                moduleChannels, leakySlope, 0);
+    }
 
     public ModelConfig {
         Objects.requireNonNull(presetName, "presetName");
@@ -72,6 +86,13 @@ public record ModelConfig(String presetName, int height, int width, int channels
                 throw new IllegalArgumentException("moduleChannels[" + i + "] must be >= 1, got " + moduleChannels[i]);
             }
         }
+        if (regionCodeDim < 0) {
+            throw new IllegalArgumentException("regionCodeDim must be >= 0, got " + regionCodeDim);
+        }
+        if (regionCodeDim > 0 && noiseMode != NoiseMode.VECTOR) {
+            throw new IllegalArgumentException("region code blocks (regionCodeDim " + regionCodeDim + ") belong to "
+                    + "vector codes; a per-pixel code (noise mode " + noiseMode + ") is regional already");
+        }
         if (!(leakySlope >= 0 && leakySlope < 1)) {
             throw new IllegalArgumentException("leakySlope must be in [0, 1), got " + leakySlope);
         }
@@ -88,13 +109,15 @@ public record ModelConfig(String presetName, int height, int width, int channels
                                 @JsonProperty("noiseVectorDim") Integer noiseVectorDim,
                                 @JsonProperty("encoderWidth") Integer encoderWidth,
                                 @JsonProperty("moduleChannels") int[] moduleChannels,
-                                @JsonProperty("leakySlope") Double leakySlope) {
+                                @JsonProperty("leakySlope") Double leakySlope,
+                                @JsonProperty("regionCodeDim") Integer regionCodeDim) {
         return new ModelConfig(presetName == null ? "custom" : presetName, height, width, channels,
                 noiseChannels == null ? DEFAULT_NOISE_CHANNELS : noiseChannels,
                 noiseMode == null ? NoiseMode.ENCODER : noiseMode,
                 noiseVectorDim == null ? DEFAULT_NOISE_VECTOR_DIM : noiseVectorDim,
                 encoderWidth == null ? DEFAULT_ENCODER_WIDTH : encoderWidth,
-                moduleChannels, leakySlope == null ? DEFAULT_LEAKY_SLOPE : leakySlope);
+                moduleChannels, leakySlope == null ? DEFAULT_LEAKY_SLOPE : leakySlope,
+                regionCodeDim == null ? 0 : regionCodeDim);
     }
 
     @Override
@@ -121,9 +144,22 @@ public record ModelConfig(String presetName, int height, int width, int channels
         return width >> (moduleChannels.length - 1 - i);
     }
 
-    /** Channels of the raw noise the caller feeds: noiseChannels per pixel, or d for VECTOR. */
+    /**
+     * Code channels the encoder sees at each pixel (besides the layout): noiseChannels per pixel, or for
+     * VECTOR the global part plus one class block.
+     */
     public int noiseInputChannels() {
-        return noiseMode == NoiseMode.VECTOR ? noiseVectorDim : noiseChannels;
+        return noiseMode == NoiseMode.VECTOR ? noiseVectorDim + regionCodeDim : noiseChannels;
+    }
+
+    /** Length of a VECTOR code: the global part and one block per layout class. */
+    public int codeVectorLength() {
+        return noiseVectorDim + channels * regionCodeDim;
+    }
+
+    /** Whether a class's part of the code can be chosen on its own (per-pixel codes, or vector codes with blocks). */
+    public boolean hasRegionalCode() {
+        return noiseMode != NoiseMode.VECTOR || regionCodeDim > 0;
     }
 
     /** Whether the network has a noise encoder (every mode but RAW). */
@@ -133,17 +169,22 @@ public record ModelConfig(String presetName, int height, int width, int channels
 
     public ModelConfig withNoiseMode(NoiseMode mode) {
         return new ModelConfig(presetName, height, width, channels, noiseChannels, mode, noiseVectorDim,
-                encoderWidth, moduleChannels, leakySlope);
+                encoderWidth, moduleChannels, leakySlope, regionCodeDim);
     }
 
     public ModelConfig withChannels(int newChannels) {
         return new ModelConfig(presetName, height, width, newChannels, noiseChannels, noiseMode, noiseVectorDim,
-                encoderWidth, moduleChannels, leakySlope);
+                encoderWidth, moduleChannels, leakySlope, regionCodeDim);
+    }
+
+    public ModelConfig withRegionCodeDim(int d) {
+        return new ModelConfig(presetName, height, width, channels, noiseChannels, noiseMode, noiseVectorDim,
+                encoderWidth, moduleChannels, leakySlope, d);
     }
 
     public ModelConfig withNoiseVectorDim(int d) {
         return new ModelConfig(presetName, height, width, channels, noiseChannels, noiseMode, d,
-                encoderWidth, moduleChannels, leakySlope);
+                encoderWidth, moduleChannels, leakySlope, regionCodeDim);
     }
 
     /**
@@ -160,6 +201,7 @@ public record ModelConfig(String presetName, int height, int width, int channels
         diff(d, "noiseMode", noiseMode, other.noiseMode);
         if (noiseMode == NoiseMode.VECTOR || other.noiseMode == NoiseMode.VECTOR) {
             diff(d, "noiseVectorDim", noiseVectorDim, other.noiseVectorDim);
+            diff(d, "regionCodeDim", regionCodeDim, other.regionCodeDim);
         }
         if (hasEncoder() || other.hasEncoder()) {
             diff(d, "encoderWidth", encoderWidth, other.encoderWidth);
@@ -184,19 +226,20 @@ public record ModelConfig(String presetName, int height, int width, int channels
                 && width == c.width && channels == c.channels && noiseChannels == c.noiseChannels
                 && noiseMode == c.noiseMode && noiseVectorDim == c.noiseVectorDim && encoderWidth == c.encoderWidth
                 && Arrays.equals(moduleChannels, c.moduleChannels)
-                && Double.compare(leakySlope, c.leakySlope) == 0;
+                && Double.compare(leakySlope, c.leakySlope) == 0 && regionCodeDim == c.regionCodeDim;
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(presetName, height, width, channels, noiseChannels, noiseMode, noiseVectorDim,
-                encoderWidth, Arrays.hashCode(moduleChannels), leakySlope);
+                encoderWidth, Arrays.hashCode(moduleChannels), leakySlope, regionCodeDim);
     }
 
     @Override
     public String toString() {
         return "ModelConfig[" + presetName + " " + height + "x" + width + ", channels=" + channels + ", noise="
-                + noiseMode + "/" + noiseChannels + (noiseMode == NoiseMode.VECTOR ? " d=" + noiseVectorDim : "")
+                + noiseMode + "/" + noiseChannels + (noiseMode == NoiseMode.VECTOR ? " d=" + noiseVectorDim
+                + (regionCodeDim > 0 ? "+" + channels + "x" + regionCodeDim : "") : "")
                 + ", encoderWidth=" + encoderWidth + ", modules=" + Arrays.toString(moduleChannels) + "]";
     }
 }

@@ -25,6 +25,6 @@ public enum Baseline {
     }
 
     public ModelConfig apply(ModelConfig model) {
-        return this == NO_NOISE_ENCODER ? model.withNoiseMode(NoiseMode.RAW) : model;
+        return this == NO_NOISE_ENCODER ? model.withRegionCodeDim(0).withNoiseMode(NoiseMode.RAW) : model;
     }
 }

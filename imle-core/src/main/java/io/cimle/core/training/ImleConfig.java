@@ -32,19 +32,31 @@ import java.util.Objects;
  * @param adamEpsilon       Adam's epsilon. Default 1e-8
  * @param decayResetsEncoder whether the decay also re-initialises the noise encoder and resets Adam (the
  *                          reference); false makes it a plain lr/10 that lets a trained model settle. Default true
+ * @param selection         how the kept code is chosen among the candidates. Default FLAT (Algorithm 1)
+ * @param rejectBelow       RS-IMLE: candidates nearer than this distance are passed over (unless all are),
+ *                          so kept samples do not collapse onto the photo. Default 0 (off)
  */
 public record ImleConfig(int examplesPerEpoch, int samplesPerExample, int stepsPerEpoch, int subBatch,
                          double learningRate, int epochs, int decayEpoch, boolean decayEnabled, int selectionBatch,
                          long seed, boolean lossRebalancing, boolean datasetRebalancing, TrainingMode mode,
-                         double beta1, double beta2, double adamEpsilon, boolean decayResetsEncoder) {
+                         double beta1, double beta2, double adamEpsilon, boolean decayResetsEncoder,
+                         CodeSelection selection, double rejectBelow) {
 
     public static final ImleConfig DEFAULT = new ImleConfig(400, 10, 10_000, 1, 1e-4, 16, 5, true, 40, 42L,
-            true, true, TrainingMode.IMLE, 0.9, 0.999, 1e-8, true);
+            true, true, TrainingMode.IMLE, 0.9, 0.999, 1e-8, true, CodeSelection.FLAT, 0);
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public ImleConfig {
         Objects.requireNonNull(mode, "mode");
+        Objects.requireNonNull(selection, "selection");
+        if (!(rejectBelow >= 0) || !Double.isFinite(rejectBelow)) {
+            throw new IllegalArgumentException("rejectBelow must be a distance >= 0, got " + rejectBelow);
+        }
+        if (selection == CodeSelection.REGIONAL && samplesPerExample < 2) {
+            throw new IllegalArgumentException("regional selection needs m >= 2 candidates (half flat, half for the "
+                    + "regions), got " + samplesPerExample);
+        }
         positive("examplesPerEpoch", examplesPerEpoch);
         positive("samplesPerExample", samplesPerExample);
         positive("stepsPerEpoch", stepsPerEpoch);
@@ -87,7 +99,9 @@ public record ImleConfig(int examplesPerEpoch, int samplesPerExample, int stepsP
                                @JsonProperty("beta1") Double beta1,
                                @JsonProperty("beta2") Double beta2,
                                @JsonProperty("adamEpsilon") Double adamEpsilon,
-                               @JsonProperty("decayResetsEncoder") Boolean decayResetsEncoder) {
+                               @JsonProperty("decayResetsEncoder") Boolean decayResetsEncoder,
+                               @JsonProperty("selection") CodeSelection selection,
+                               @JsonProperty("rejectBelow") Double rejectBelow) {
         ImleConfig d = DEFAULT;
         return new ImleConfig(or(examplesPerEpoch, d.examplesPerEpoch), or(samplesPerExample, d.samplesPerExample),
                 or(stepsPerEpoch, d.stepsPerEpoch), or(subBatch, d.subBatch), or(learningRate, d.learningRate),
@@ -95,7 +109,8 @@ public record ImleConfig(int examplesPerEpoch, int samplesPerExample, int stepsP
                 or(selectionBatch, d.selectionBatch), or(seed, d.seed), or(lossRebalancing, d.lossRebalancing),
                 or(datasetRebalancing, d.datasetRebalancing), or(mode, d.mode), or(beta1, d.beta1),
                 or(beta2, d.beta2), or(adamEpsilon, d.adamEpsilon),
-                or(decayResetsEncoder, d.decayResetsEncoder));
+                or(decayResetsEncoder, d.decayResetsEncoder), or(selection, d.selection),
+                or(rejectBelow, d.rejectBelow));
     }
 
     public String toJson() {
@@ -133,73 +148,85 @@ public record ImleConfig(int examplesPerEpoch, int samplesPerExample, int stepsP
     public ImleConfig withExamplesPerEpoch(int v) {
         return new ImleConfig(v, samplesPerExample, stepsPerEpoch, Math.min(subBatch, v), learningRate, epochs,
                 decayEpoch, decayEnabled, selectionBatch, seed, lossRebalancing, datasetRebalancing, mode, beta1,
-                beta2, adamEpsilon, decayResetsEncoder);
+                beta2, adamEpsilon, decayResetsEncoder, selection, rejectBelow);
     }
 
     public ImleConfig withSamplesPerExample(int v) {
         return new ImleConfig(examplesPerEpoch, v, stepsPerEpoch, subBatch, learningRate, epochs, decayEpoch,
                 decayEnabled, selectionBatch, seed, lossRebalancing, datasetRebalancing, mode, beta1, beta2,
-                adamEpsilon, decayResetsEncoder);
+                adamEpsilon, decayResetsEncoder, selection, rejectBelow);
     }
 
     public ImleConfig withStepsPerEpoch(int v) {
         return new ImleConfig(examplesPerEpoch, samplesPerExample, v, subBatch, learningRate, epochs, decayEpoch,
                 decayEnabled, selectionBatch, seed, lossRebalancing, datasetRebalancing, mode, beta1, beta2,
-                adamEpsilon, decayResetsEncoder);
+                adamEpsilon, decayResetsEncoder, selection, rejectBelow);
     }
 
     public ImleConfig withSubBatch(int v) {
         return new ImleConfig(examplesPerEpoch, samplesPerExample, stepsPerEpoch, v, learningRate, epochs, decayEpoch,
                 decayEnabled, selectionBatch, seed, lossRebalancing, datasetRebalancing, mode, beta1, beta2,
-                adamEpsilon, decayResetsEncoder);
+                adamEpsilon, decayResetsEncoder, selection, rejectBelow);
     }
 
     public ImleConfig withLearningRate(double v) {
         return new ImleConfig(examplesPerEpoch, samplesPerExample, stepsPerEpoch, subBatch, v, epochs, decayEpoch,
                 decayEnabled, selectionBatch, seed, lossRebalancing, datasetRebalancing, mode, beta1, beta2,
-                adamEpsilon, decayResetsEncoder);
+                adamEpsilon, decayResetsEncoder, selection, rejectBelow);
     }
 
     public ImleConfig withEpochs(int v) {
         return new ImleConfig(examplesPerEpoch, samplesPerExample, stepsPerEpoch, subBatch, learningRate, v,
                 decayEpoch, decayEnabled, selectionBatch, seed, lossRebalancing, datasetRebalancing, mode, beta1,
-                beta2, adamEpsilon, decayResetsEncoder);
+                beta2, adamEpsilon, decayResetsEncoder, selection, rejectBelow);
     }
 
     public ImleConfig withDecay(int epoch, boolean enabled) {
         return new ImleConfig(examplesPerEpoch, samplesPerExample, stepsPerEpoch, subBatch, learningRate, epochs,
                 epoch, enabled, selectionBatch, seed, lossRebalancing, datasetRebalancing, mode, beta1, beta2,
-                adamEpsilon, decayResetsEncoder);
+                adamEpsilon, decayResetsEncoder, selection, rejectBelow);
     }
 
     public ImleConfig withDecayResetsEncoder(boolean v) {
         return new ImleConfig(examplesPerEpoch, samplesPerExample, stepsPerEpoch, subBatch, learningRate, epochs,
                 decayEpoch, decayEnabled, selectionBatch, seed, lossRebalancing, datasetRebalancing, mode, beta1, beta2,
-                adamEpsilon, v);
+                adamEpsilon, v, selection, rejectBelow);
     }
 
     public ImleConfig withSelectionBatch(int v) {
         return new ImleConfig(examplesPerEpoch, samplesPerExample, stepsPerEpoch, subBatch, learningRate, epochs,
                 decayEpoch, decayEnabled, v, seed, lossRebalancing, datasetRebalancing, mode, beta1, beta2,
-                adamEpsilon, decayResetsEncoder);
+                adamEpsilon, decayResetsEncoder, selection, rejectBelow);
     }
 
     public ImleConfig withSeed(long v) {
         return new ImleConfig(examplesPerEpoch, samplesPerExample, stepsPerEpoch, subBatch, learningRate, epochs,
                 decayEpoch, decayEnabled, selectionBatch, v, lossRebalancing, datasetRebalancing, mode, beta1, beta2,
-                adamEpsilon, decayResetsEncoder);
+                adamEpsilon, decayResetsEncoder, selection, rejectBelow);
     }
 
     public ImleConfig withRebalancing(boolean loss, boolean dataset) {
         return new ImleConfig(examplesPerEpoch, samplesPerExample, stepsPerEpoch, subBatch, learningRate, epochs,
                 decayEpoch, decayEnabled, selectionBatch, seed, loss, dataset, mode, beta1, beta2, adamEpsilon,
-                decayResetsEncoder);
+                decayResetsEncoder, selection, rejectBelow);
     }
 
     public ImleConfig withMode(TrainingMode v) {
         return new ImleConfig(examplesPerEpoch, samplesPerExample, stepsPerEpoch, subBatch, learningRate, epochs,
                 decayEpoch, decayEnabled, selectionBatch, seed, lossRebalancing, datasetRebalancing, v, beta1, beta2,
-                adamEpsilon, decayResetsEncoder);
+                adamEpsilon, decayResetsEncoder, selection, rejectBelow);
+    }
+
+    public ImleConfig withSelection(CodeSelection v) {
+        return new ImleConfig(examplesPerEpoch, samplesPerExample, stepsPerEpoch, subBatch, learningRate, epochs,
+                decayEpoch, decayEnabled, selectionBatch, seed, lossRebalancing, datasetRebalancing, mode, beta1, beta2,
+                adamEpsilon, decayResetsEncoder, v, rejectBelow);
+    }
+
+    public ImleConfig withRejectBelow(double v) {
+        return new ImleConfig(examplesPerEpoch, samplesPerExample, stepsPerEpoch, subBatch, learningRate, epochs,
+                decayEpoch, decayEnabled, selectionBatch, seed, lossRebalancing, datasetRebalancing, mode, beta1, beta2,
+                adamEpsilon, decayResetsEncoder, selection, v);
     }
 
     private static <T> T or(T value, T fallback) {

@@ -15,6 +15,7 @@ import io.cimle.core.model.GradMode;
 import io.cimle.core.model.ImageTensors;
 import io.cimle.core.model.LatentCode;
 import io.cimle.core.model.LatentCodes;
+import io.cimle.core.model.RegionalCodes;
 import io.cimle.core.model.LayoutTensors;
 import io.cimle.core.training.distance.Distance;
 import java.nio.charset.StandardCharsets;
@@ -62,6 +63,9 @@ public final class ImleTrainer implements AutoCloseable {
     private int stepInEpoch;
     private int[] selected = new int[0];
     private long[] selectedSeeds = new long[0];
+    private long[] selectedDonors = new long[0]; // regional selection: per example, per class
+    private List<LatentCode> selectedCodes = List.of(); // regional selection: the composed codes
+    private double composedShare = Double.NaN; // regional selection: share of examples keeping a composed code
     private double learningRate;
     private double selectionMs;
     private double epochLossSum;
@@ -92,6 +96,11 @@ public final class ImleTrainer implements AutoCloseable {
         }
         checkExamples(copy);
         ImleConfig c = Objects.requireNonNull(newConfig, "config");
+        if (c.selection() == CodeSelection.REGIONAL && c.mode() == TrainingMode.IMLE
+                && !RegionalCodes.supported(network.config())) {
+            throw new IllegalArgumentException("regional selection needs a code with a part per class; this model's "
+                    + "vector code has none (give it region blocks: regionCodeDim > 0, e.g. --region-code-dim 8)");
+        }
         boolean rebalance = c.lossRebalancing() || c.datasetRebalancing();
         RarityStatistics r = !rebalance ? null
                 : fitted != null ? fitted : RarityStatistics.fit(copy, RarityStatistics.Config.DEFAULT);
@@ -260,8 +269,10 @@ public final class ImleTrainer implements AutoCloseable {
         learningRate = config.learningRateAt(epoch);
         long start = System.nanoTime();
         int[] chosen = pickExamples();
-        selectedSeeds = config.mode() == TrainingMode.IMLE ? selectCodes(chosen) : new long[chosen.length];
         selected = chosen;
+        selectedDonors = new long[0];
+        selectedCodes = List.of();
+        selectedSeeds = config.mode() == TrainingMode.IMLE ? selectCodes(chosen) : new long[chosen.length];
         selectionMs = (System.nanoTime() - start) / 1e6;
     }
 
@@ -280,6 +291,8 @@ public final class ImleTrainer implements AutoCloseable {
         stepInEpoch = 0;
         selected = new int[0];
         selectedSeeds = new long[0];
+        selectedDonors = new long[0];
+        selectedCodes = List.of();
         epochLossSum = 0;
         for (TrainingListener l : listeners) {
             l.onEpoch(progress(), done, meanLoss);
@@ -316,7 +329,24 @@ public final class ImleTrainer implements AutoCloseable {
         for (int i = 0; i < seeds.length; i++) {
             seeds[i] = rng.nextLong(); // drawn up front: the batch size must not change the stream
         }
+        if (config.selection() == CodeSelection.REGIONAL) {
+            NearestCodeSelector selector = new NearestCodeSelector(network, distance, config.selectionBatch());
+            RegionalSelection.Kept kept = new RegionalSelection(selector, network.config(), config.rejectBelow())
+                    .select(targets(chosen), seeds, m, this::finiteDistance);
+            selectedDonors = kept.donors();
+            selectedCodes = kept.codes();
+            composedShare = kept.composedKept() / (double) chosen.length;
+            return kept.bases();
+        }
         return keepNearest(chosen, seeds);
+    }
+
+    /**
+     * Regional selection: the share of this epoch's examples whose kept code was composed region by
+     * region (NaN for flat selection or before the first selection).
+     */
+    public double composedShare() {
+        return composedShare;
     }
 
     /** The seed of the nearest of each example's m candidate seeds (example-major). */
@@ -325,15 +355,20 @@ public final class ImleTrainer implements AutoCloseable {
         float[] distances = new NearestCodeSelector(network, distance, config.selectionBatch())
                 .distances(targets(chosen), seeds, m);
         for (float v : distances) {
-            // A NaN distance would make argmin keep an arbitrary code: silent mode collapse.
-            if (!Float.isFinite(v)) {
-                throw new TrainingDivergedException(epoch, progress().globalStep(), v,
-                        "A candidate's distance during selection was not finite (libtorch's oneDNN "
-                                + "returns NaN from some convolutions on AVX-512 CPUs: run with "
-                                + "ONEDNN_MAX_CPU_ISA=AVX2, as ./cimle does).");
-            }
+            finiteDistance(v);
         }
-        return NearestCodeSelector.nearest(seeds, distances, m);
+        return NearestCodeSelector.nearest(seeds, distances, m, config.rejectBelow());
+    }
+
+    /** A NaN distance would make argmin keep an arbitrary code: silent mode collapse. */
+    private float finiteDistance(float v) {
+        if (!Float.isFinite(v)) {
+            throw new TrainingDivergedException(epoch, progress().globalStep(), v,
+                    "A candidate's distance during selection was not finite (libtorch's oneDNN "
+                            + "returns NaN from some convolutions on AVX-512 CPUs: run with "
+                            + "ONEDNN_MAX_CPU_ISA=AVX2, as ./cimle does).");
+        }
+        return v;
     }
 
     private NearestCodeSelector.Targets targets(int[] chosen) {
@@ -367,7 +402,7 @@ public final class ImleTrainer implements AutoCloseable {
         List<LatentCode> codes = new ArrayList<>(positions.length);
         for (int i = 0; i < positions.length; i++) {
             idx[i] = selected[positions[i]];
-            codes.add(code(selectedSeeds[positions[i]]));
+            codes.add(selectedCodes.isEmpty() ? code(selectedSeeds[positions[i]]) : selectedCodes.get(positions[i]));
         }
         double loss = forwardBackward(idx, codes);
         Adam.StepResult step = adam.step(learningRate);
@@ -443,7 +478,7 @@ public final class ImleTrainer implements AutoCloseable {
 
     public TrainingState state() {
         return new TrainingState(epoch, stepInEpoch, selected, selectedSeeds, rng.state(),
-                sampler == null ? 0 : sampler.drawn(), adam.stepCount(), learningRate, firstEpochLoss);
+                sampler == null ? 0 : sampler.drawn(), adam.stepCount(), learningRate, firstEpochLoss, selectedDonors);
     }
 
     private void restore(TrainingState s, byte[] moments) {
@@ -457,6 +492,9 @@ public final class ImleTrainer implements AutoCloseable {
         stepInEpoch = s.stepInEpoch();
         selected = s.selectedExamples();
         selectedSeeds = s.selectedSeeds();
+        selectedDonors = s.selectedDonors();
+        selectedCodes = selectedDonors.length == 0 ? List.of()
+                : RegionalSelection.rebuild(network.config(), layoutsOf(selected), selectedSeeds, selectedDonors);
         rng = new TrainerRandom(s.rngState());
         learningRate = s.learningRate();
         firstEpochLoss = s.firstEpochLoss();

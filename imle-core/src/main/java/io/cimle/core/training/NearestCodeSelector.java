@@ -8,11 +8,13 @@ import io.cimle.core.model.GeneratorNetwork;
 import io.cimle.core.model.LatentCode;
 import io.cimle.core.model.LatentCodes;
 import io.cimle.core.model.ImageTensors;
+import io.cimle.core.model.LayoutTensors;
 import io.cimle.core.model.Sampler;
 import io.cimle.core.training.distance.Distance;
 import io.cimle.core.training.distance.TargetFeatures;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -55,17 +57,44 @@ public final class NearestCodeSelector {
 
     /** L(y_t, T(x_t, z_c)) for every candidate c (m per target, target-major); may hold non-finite values. */
     public float[] distances(Targets targets, long[] seeds, int m) {
-        if (seeds.length != targets.size() * m) {
-            throw new IllegalArgumentException(seeds.length + " seeds for " + targets.size() + " targets x m=" + m);
+        return distances(targets, seedCodes(seeds), m);
+    }
+
+    /** The same for candidate codes given as codes (e.g. composed region by region). */
+    public float[] distances(Targets targets, List<LatentCode> codes, int m) {
+        float[] out = new float[codes.size()];
+        run(targets, codes, m, false, (c, d) -> System.arraycopy(d, 0, out, c, d.length));
+        return out;
+    }
+
+    /**
+     * Per candidate, its distance split over the layout's classes: {@code [candidate][class]}, each row
+     * summing to the candidate's distance (see {@link Distance#perCandidateByRegion}).
+     */
+    public float[][] regionDistances(Targets targets, List<LatentCode> codes, int m) {
+        float[][] out = new float[codes.size()][];
+        int classes = network.config().channels();
+        run(targets, codes, m, true, (c, d) -> {
+            for (int k = 0; k < d.length / classes; k++) {
+                out[c + k] = Arrays.copyOfRange(d, k * classes, (k + 1) * classes);
+            }
+        });
+        return out;
+    }
+
+    private interface Sink {
+        /** Distances of candidates c, c+1, ... (row-major (n, classes) when by region). */
+        void accept(int firstCandidate, float[] distances);
+    }
+
+    private void run(Targets targets, List<LatentCode> codes, int m, boolean byRegion, Sink sink) {
+        if (codes.size() != targets.size() * m) {
+            throw new IllegalArgumentException(codes.size() + " codes for " + targets.size() + " targets x m=" + m);
         }
-        List<ClassMap> layouts = new ArrayList<>(seeds.length);
-        List<LatentCode> codes = new ArrayList<>(seeds.length);
-        int[] shape = LatentCodes.shapeFor(network.config());
-        for (int c = 0; c < seeds.length; c++) {
+        List<ClassMap> layouts = new ArrayList<>(codes.size());
+        for (int c = 0; c < codes.size(); c++) {
             layouts.add(targets.layout(c / m));
-            codes.add(LatentCode.seedOnly(seeds[c], shape)); // drawn batch by batch, not all at once
         }
-        float[] out = new float[seeds.length];
         try (PreparedTarget target = new PreparedTarget(targets)) {
             Sampler.wrap(network, batch).forEachBatch(layouts, codes, (start, images, nanos) -> {
                 NDArray scaled = ImageTensors.to255(images); // (B, 3, H, W)
@@ -73,13 +102,23 @@ public final class NearestCodeSelector {
                 for (int c = start; c < end; ) {
                     int t = c / m;
                     int runEnd = Math.min(end, (t + 1) * m);
-                    NDArray d = distance.perCandidate(scaled.get(c - start + ":" + (runEnd - start)), target.of(t));
-                    System.arraycopy(d.toFloatArray(), 0, out, c, runEnd - c);
+                    NDArray run = scaled.get(c - start + ":" + (runEnd - start));
+                    NDArray d = byRegion ? distance.perCandidateByRegion(run, target.of(t), target.regions())
+                            : distance.perCandidate(run, target.of(t));
+                    sink.accept(c, d.toFloatArray());
                     c = runEnd;
                 }
             });
         }
-        return out;
+    }
+
+    private List<LatentCode> seedCodes(long[] seeds) {
+        int[] shape = LatentCodes.shapeFor(network.config());
+        List<LatentCode> codes = new ArrayList<>(seeds.length);
+        for (long seed : seeds) {
+            codes.add(LatentCode.seedOnly(seed, shape)); // drawn batch by batch, not all at once
+        }
+        return codes;
     }
 
     /** The features of one target at a time, kept while its m candidates span several forwards. */
@@ -87,6 +126,7 @@ public final class NearestCodeSelector {
         private final Targets targets;
         private NDManager manager;
         private TargetFeatures features;
+        private NDArray regions;
         private int preparedFor = -1;
 
         PreparedTarget(Targets targets) {
@@ -99,9 +139,15 @@ public final class NearestCodeSelector {
                 manager = network.manager().newSubManager();
                 features = distance.prepare(ImageTensors.pixels255(manager, List.of(targets.photo(t))),
                         targets.mask(manager, t));
+                regions = LayoutTensors.oneHot(manager, List.of(targets.layout(t))); // (1, C, H, W)
                 preparedFor = t;
             }
             return features;
+        }
+
+        /** The prepared target's layout, one-hot: the regions its distance splits over. */
+        NDArray regions() {
+            return regions;
         }
 
         @Override
@@ -119,17 +165,34 @@ public final class NearestCodeSelector {
 
     /** Per target, the seed whose distance is smallest (the first on ties). */
     public static long[] nearest(long[] seeds, float[] distances, int m) {
+        return nearest(seeds, distances, m, 0);
+    }
+
+    /**
+     * Per target, the seed whose distance is smallest among those at least {@code rejectBelow} away
+     * (RS-IMLE's rejection; all candidates count when every one is nearer), the first on ties.
+     */
+    public static long[] nearest(long[] seeds, float[] distances, int m, double rejectBelow) {
         long[] kept = new long[seeds.length / m];
         for (int t = 0; t < kept.length; t++) {
-            int best = t * m;
-            for (int j = t * m + 1; j < (t + 1) * m; j++) {
-                if (distances[j] < distances[best]) {
-                    best = j;
-                }
-            }
-            kept[t] = seeds[best];
+            kept[t] = seeds[nearestIndex(distances, t * m, (t + 1) * m, rejectBelow)];
         }
         return kept;
+    }
+
+    /** Index in [from, to) of the smallest distance >= rejectBelow, or of the smallest when none is. */
+    static int nearestIndex(float[] distances, int from, int to, double rejectBelow) {
+        int best = -1;
+        int bestAny = from;
+        for (int j = from; j < to; j++) {
+            if (distances[j] < distances[bestAny]) {
+                bestAny = j;
+            }
+            if (distances[j] >= rejectBelow && (best < 0 || distances[j] < distances[best])) {
+                best = j;
+            }
+        }
+        return best < 0 ? bestAny : best;
     }
 
 }

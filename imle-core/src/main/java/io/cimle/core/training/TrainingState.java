@@ -22,9 +22,13 @@ import java.util.Objects;
  * @param learningRate     rate in force
  * @param firstEpochLoss   epoch 0's mean loss, the health check's reference (NaN, or 0 in checkpoints
  *                         written before it existed, until an epoch has finished)
+ * @param selectedDonors   regional selection: per selected example, for each layout class the seed its
+ *                         part of the kept code comes from (example-major, classes inner); empty for flat
+ *                         selection and in checkpoints written before it existed
  */
 public record TrainingState(int epoch, int stepInEpoch, int[] selectedExamples, long[] selectedSeeds, long rngState,
-                            long samplerDrawn, long adamSteps, double learningRate, double firstEpochLoss) {
+                            long samplerDrawn, long adamSteps, double learningRate, double firstEpochLoss,
+                            long[] selectedDonors) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public TrainingState {
@@ -39,6 +43,11 @@ public record TrainingState(int epoch, int stepInEpoch, int[] selectedExamples, 
         }
         selectedExamples = selectedExamples.clone();
         selectedSeeds = selectedSeeds.clone();
+        selectedDonors = selectedDonors == null ? new long[0] : selectedDonors.clone();
+        if (selectedDonors.length > 0 && (selectedSeeds.length == 0 || selectedDonors.length % selectedSeeds.length != 0)) {
+            throw new IllegalArgumentException(selectedDonors.length + " donor seeds do not divide among "
+                    + selectedSeeds.length + " selected examples");
+        }
     }
 
     public boolean hasSelection() {
@@ -53,6 +62,11 @@ public record TrainingState(int epoch, int stepInEpoch, int[] selectedExamples, 
     @Override
     public long[] selectedSeeds() {
         return selectedSeeds.clone();
+    }
+
+    @Override
+    public long[] selectedDonors() {
+        return selectedDonors.clone();
     }
 
     public byte[] toJsonBytes() {

@@ -277,6 +277,11 @@ class ImleTrainerTest {
         }
 
         @Override
+        public NDArray perCandidateByRegion(NDArray candidates, TargetFeatures target, NDArray regions) {
+            return inner.perCandidateByRegion(candidates, target, regions);
+        }
+
+        @Override
         public void close() {
             inner.close();
         }

@@ -51,6 +51,16 @@ public interface Distance extends AutoCloseable {
      */
     NDArray perCandidate(NDArray candidates, TargetFeatures target);
 
+    /**
+     * The distances of M candidates to one prepared target, split by region: entry (j, r) sums candidate
+     * j's terms over region r's share of every pixel, so each row sums to {@link #perCandidate}'s value.
+     *
+     * @param candidates (M, 3, H, W) in 0..255
+     * @param regions    (1, R, H, W) weights that sum to 1 at every pixel (a one-hot layout)
+     * @return (M, R), attached to the candidates' manager
+     */
+    NDArray perCandidateByRegion(NDArray candidates, TargetFeatures target, NDArray regions);
+
     /** Releases native memory held by the distance (e.g. VGG weights). */
     @Override
     void close();

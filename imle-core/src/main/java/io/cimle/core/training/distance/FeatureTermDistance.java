@@ -99,6 +99,48 @@ abstract class FeatureTermDistance implements Distance {
         }
     }
 
+    @Override
+    public NDArray perCandidateByRegion(NDArray candidates, TargetFeatures target, NDArray regions) {
+        checkImages("candidates", candidates);
+        if (!identity().equals(target.distance())) {
+            throw new IllegalArgumentException("target features were prepared by " + target.distance()
+                    + ", not by " + identity());
+        }
+        Shape r = regions.getShape();
+        if (r.dimension() != 4 || r.get(0) != 1 || r.get(2) != target.height() || r.get(3) != target.width()) {
+            throw new IllegalArgumentException("regions must be (1, R, " + target.height() + ", " + target.width()
+                    + "), got " + r);
+        }
+        NDManager resultManager = candidates.getManager();
+        try (NDManager scratch = resultManager.newSubManager()) {
+            NDArray c = candidates.stopGradient();
+            c.attach(scratch);
+            List<Term> g = terms(c);
+            List<Term> t = target.terms();
+            List<NDArray> masks = target.masks();
+            List<NDArray> regionPyramid = maskPyramid(regions, maxScale(g));
+            long m = c.getShape().get(0);
+            long count = r.get(1);
+            NDArray total = null;
+            for (int k = 0; k < g.size(); k++) {
+                Term gk = g.get(k);
+                NDArray diff = gk.features().sub(t.get(k).features()).abs(); // (M, C, h, w)
+                if (masks != null) {
+                    diff = diff.mul(crop(masks.get(gk.scale()), diff.getShape()));
+                }
+                Shape ds = diff.getShape();
+                long pixels = ds.get(2) * ds.get(3);
+                // The term's mean over (C, h, w), taken region by region: sum_c |d| * region / (C h w).
+                NDArray perPixel = diff.sum(new int[] {1}).reshape(m, pixels);              // (M, h*w)
+                NDArray weights = crop(regionPyramid.get(gk.scale()), ds).reshape(count, pixels); // (R, h*w)
+                NDArray term = Scalars.times(perPixel.matMul(weights.transpose()), gk.weight() / (ds.get(1) * pixels));
+                total = total == null ? term : total.add(term);                             // (M, R)
+            }
+            total.attach(resultManager);
+            return total;
+        }
+    }
+
     /** Sum over terms of weight * mean over (C, H, W) of |g - t| * mask: (N,). */
     private static NDArray combine(List<Term> g, List<Term> t, List<NDArray> masks) {
         if (g.size() != t.size()) {

@@ -1,0 +1,30 @@
+package io.cimle.core.training;
+
+import java.util.Locale;
+
+/** How IMLE's selection step picks the kept code among an example's candidates. */
+public enum CodeSelection {
+    /** Algorithm 1 as published: the candidate whose whole image is nearest the photo. */
+    FLAT,
+    /**
+     * The nearest candidate, then each layout class's part of the code chosen on its own among further
+     * candidates by the distance over that class's pixels, the composed code kept when it is nearer.
+     * Independent per-region appearances (weather, season, car colour) are then matched together
+     * instead of one flat draw having to hold them all. Needs a code with a part per class.
+     */
+    REGIONAL;
+
+    /** {@code flat} or {@code regional}, any case. */
+    public static CodeSelection byName(String name) {
+        for (CodeSelection s : values()) {
+            if (s.name().equalsIgnoreCase(name == null ? "" : name.trim())) {
+                return s;
+            }
+        }
+        throw new IllegalArgumentException("code selection must be flat or regional, got '" + name + "'");
+    }
+
+    public String optionName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}

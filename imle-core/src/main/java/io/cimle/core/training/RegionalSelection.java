@@ -1,0 +1,154 @@
+package io.cimle.core.training;
+
+import io.cimle.core.data.ClassMap;
+import io.cimle.core.model.LatentCode;
+import io.cimle.core.model.LatentCodes;
+import io.cimle.core.model.ModelConfig;
+import io.cimle.core.model.RegionalCodes;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * IMLE's selection with each layout class's part of the code chosen on its own ({@link CodeSelection#REGIONAL}).
+ *
+ * <p>Per example, with m candidates in all: the nearest of {@code m1 = ceil(m/2)} whole codes is the
+ * base; {@code m2 = m - m1} donors each lend the base their class parts; for every class present the
+ * part whose image is nearest the photo over that class's pixels is kept (the base's own included);
+ * one more forward checks the composed code, kept only when its whole distance is below the base's.
+ * With R classes showing, that reaches {@code m1 * (m2 + 1)^R} combinations for m + 1 forwards, where
+ * a flat draw reaches m: independent appearances of sky, vegetation and cars are matched together.
+ */
+final class RegionalSelection {
+
+    /** What was kept: per example its base seed, its donors (classes inner) and the code they compose. */
+    record Kept(long[] bases, long[] donors, List<LatentCode> codes, int composedKept) {
+    }
+
+    private final NearestCodeSelector selector;
+    private final ModelConfig config;
+    private final double rejectBelow;
+
+    RegionalSelection(NearestCodeSelector selector, ModelConfig config, double rejectBelow) {
+        if (!RegionalCodes.supported(config)) {
+            throw new IllegalArgumentException("regional selection needs a code with a part per class: a per-pixel "
+                    + "code (noise encoder or raw), or a vector code with region blocks (regionCodeDim > 0)");
+        }
+        this.selector = selector;
+        this.config = config;
+        this.rejectBelow = rejectBelow;
+    }
+
+    /** How many of the m candidates are whole codes; the rest are donors. */
+    static int wholeCandidates(int m) {
+        return (m + 1) / 2;
+    }
+
+    /**
+     * @param seeds {@code n * m} seeds drawn up front: per example first its m1 whole codes, then its
+     *              m2 donors (example-major)
+     */
+    Kept select(NearestCodeSelector.Targets targets, long[] seeds, int m, DistanceCheck check) {
+        int n = targets.size();
+        int m1 = wholeCandidates(m);
+        int m2 = m - m1;
+        int classes = config.channels();
+        long[] whole = new long[n * m1];
+        long[] donorSeeds = new long[n * m2];
+        for (int t = 0; t < n; t++) {
+            System.arraycopy(seeds, t * m, whole, t * m1, m1);
+            System.arraycopy(seeds, t * m + m1, donorSeeds, t * m2, m2);
+        }
+        // Stage 1: whole codes, their distances split by class (rows sum to the whole distance).
+        float[][] first = selector.regionDistances(targets, wholeCodes(whole), m1);
+        long[] bases = new long[n];
+        float[][] baseRegions = new float[n][];
+        float[] baseTotals = new float[n];
+        for (int t = 0; t < n; t++) {
+            float[] totals = new float[m1];
+            for (int j = 0; j < m1; j++) {
+                totals[j] = check.finite(sum(first[t * m1 + j]));
+            }
+            int best = NearestCodeSelector.nearestIndex(totals, 0, m1, rejectBelow);
+            bases[t] = whole[t * m1 + best];
+            baseRegions[t] = first[t * m1 + best];
+            baseTotals[t] = totals[best];
+        }
+        // Stage 2: each donor's class parts on the base.
+        List<LatentCode> lent = new ArrayList<>(n * m2);
+        for (int t = 0; t < n; t++) {
+            for (int k = 0; k < m2; k++) {
+                lent.add(RegionalCodes.withRegionsOf(config, targets.layout(t), bases[t], donorSeeds[t * m2 + k]));
+            }
+        }
+        float[][] second = m2 == 0 ? new float[0][] : selector.regionDistances(targets, lent, m2);
+        long[] donors = new long[n * classes];
+        List<LatentCode> composed = new ArrayList<>(n);
+        for (int t = 0; t < n; t++) {
+            int[] present = targets.layout(t).histogram();
+            for (int c = 0; c < classes; c++) {
+                long keep = bases[t];
+                float best = baseRegions[t][c];
+                for (int k = 0; k < m2 && c < present.length && present[c] > 0; k++) {
+                    float d = check.finite(second[t * m2 + k][c]);
+                    if (d < best) {
+                        best = d;
+                        keep = donorSeeds[t * m2 + k];
+                    }
+                }
+                donors[t * classes + c] = keep;
+            }
+            composed.add(RegionalCodes.compose(config, targets.layout(t), bases[t],
+                    Arrays.copyOfRange(donors, t * classes, (t + 1) * classes)));
+        }
+        // The parts were chosen apart; the network mixes regions a little, so check the whole.
+        float[] composedTotals = selector.distances(targets, composed, 1);
+        int kept = 0;
+        List<LatentCode> codes = new ArrayList<>(n);
+        for (int t = 0; t < n; t++) {
+            float d = check.finite(composedTotals[t]);
+            if (d < baseTotals[t] && d >= rejectBelow) {
+                kept++;
+                codes.add(composed.get(t));
+            } else {
+                Arrays.fill(donors, t * classes, (t + 1) * classes, bases[t]);
+                codes.add(LatentCode.fromSeed(bases[t], composed.get(t).shape()));
+            }
+        }
+        return new Kept(bases, donors, codes, kept);
+    }
+
+    /** The codes that {@code bases} and {@code donors} describe (a resumed run rebuilds its selection so). */
+    static List<LatentCode> rebuild(ModelConfig config, List<ClassMap> layouts, long[] bases, long[] donors) {
+        int classes = config.channels();
+        List<LatentCode> out = new ArrayList<>(bases.length);
+        for (int t = 0; t < bases.length; t++) {
+            out.add(RegionalCodes.compose(config, layouts.get(t), bases[t],
+                    Arrays.copyOfRange(donors, t * classes, (t + 1) * classes)));
+        }
+        return out;
+    }
+
+    /** Refuses a non-finite distance (argmin over NaN keeps an arbitrary code: silent collapse). */
+    interface DistanceCheck {
+        float finite(float distance);
+    }
+
+    private List<LatentCode> wholeCodes(long[] seeds) {
+        List<LatentCode> out = new ArrayList<>(seeds.length);
+        int[] shape = LatentCodes.shapeFor(config);
+        for (long s : seeds) {
+            out.add(LatentCode.seedOnly(s, shape));
+        }
+        return out;
+    }
+
+    private static float sum(float[] v) {
+        double s = 0;
+        for (float x : v) {
+            s += x;
+        }
+        return (float) s;
+    }
+}

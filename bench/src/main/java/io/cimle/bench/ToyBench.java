@@ -130,8 +130,9 @@ final class ToyBench implements Callable<Integer> {
                 modes.size(), regions ? "sky weather 3 x vegetation season 3 x car colour 4" : "3 times of day x 2 car colours",
                 ImleOptions.describe(budget), minutesPerModel, perLayout);
         System.out.println(setup + "\n");
-        StringBuilder table = new StringBuilder(EvalReport.markdownHeader().replace("| model |", "| model | train s |")
-                .replaceFirst("\\|---\\|", "|---|---|")).append('\n');
+        StringBuilder table = new StringBuilder(EvalReport.markdownHeader()
+                .replace("| model |", "| model | train s | selection s/epoch |")
+                .replaceFirst("\\|---\\|", "|---|---|---|")).append('\n');
         for (Baseline b : variants) {
             String row = train(b, b.apply(base), b.apply(budget), train, held, coverage);
             System.out.println(row);
@@ -156,6 +157,8 @@ final class ToyBench implements Callable<Integer> {
              GeneratorNetwork network = GeneratorNetwork.create(model, Device.cpu(), 11);
              ImleTrainer trainer = new ImleTrainer(network, d, train, null, config)) {
             trainer.addListener(TrainingListener.stopWhenUnhealthy());
+            SelectionTime selection = new SelectionTime();
+            trainer.addListener(selection);
             if (curve) {
                 trainer.addListener(curveListener(b, network, held, coverage, start));
             }
@@ -163,7 +166,29 @@ final class ToyBench implements Callable<Integer> {
             double seconds = (System.nanoTime() - start) / 1e9;
             EvalReport r = evaluate(b, network, held, coverage);
             return r.markdownRow().replaceFirst("\\| " + b.name() + " \\|", String.format(Locale.ROOT,
-                    "| %s | %.0f (%d steps) |", b.name(), seconds, done.globalStep()));
+                    "| %s | %.0f (%d steps) | %.1f |", b.name(), seconds, done.globalStep(), selection.perEpochSeconds()));
+        }
+    }
+
+    /** Mean seconds an epoch spent selecting codes: the cost the selection methods are compared on. */
+    private static final class SelectionTime implements TrainingListener {
+        private double lastMs;
+        private double sumMs;
+        private int epochs;
+
+        @Override
+        public void onStep(TrainingProgress progress, long step, double loss, double selectionMs, double updateMs) {
+            lastMs = selectionMs;
+        }
+
+        @Override
+        public void onEpoch(TrainingProgress progress, int epoch, double meanLoss) {
+            sumMs += lastMs;
+            epochs++;
+        }
+
+        double perEpochSeconds() {
+            return epochs == 0 ? Double.NaN : sumMs / epochs / 1e3;
         }
     }
 

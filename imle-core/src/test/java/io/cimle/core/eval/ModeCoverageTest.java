@@ -49,6 +49,45 @@ class ModeCoverageTest {
     }
 
     @Test
+    void perFactorCoverageShowsTheCollapsedFactorThatTheJointFigureBlurs() {
+        List<Mode> regions = ToyScenes.Variant.REGIONS.modes();
+        ModeCoverage perRegion = new ModeCoverage(new HashSet<>(regions), 20.0);
+        ClassMap l = ToyModeData.scenes(64, 32, 1, 9, regions).get(0).layout();
+        // 36 samples, one per joint mode: every factor covered.
+        List<RgbImage> every = new ArrayList<>();
+        // The same, but the sky always overcast: sky covers 1 of 3 weathers, the others stay whole.
+        List<RgbImage> overcast = new ArrayList<>();
+        for (int i = 0; i < regions.size(); i++) {
+            Mode m = regions.get(i);
+            every.add(ToyScenes.render(l, m, i));
+            overcast.add(ToyScenes.render(l, new Mode(m.timeOfDay(), m.carColour(), 0, 1, m.vegetationSeason()), i));
+        }
+        ModeCoverage.Result all = perRegion.measure(List.of(l), List.of(every));
+        assertEquals(List.of("sky", "vegetation", "car"), List.copyOf(all.factorCoverage().keySet()));
+        assertEquals(1.0, all.minFactorCoverage(), 1e-9);
+        assertEquals(1.0, all.coverage(), 1e-9);
+        ModeCoverage.Result collapsed = perRegion.measure(List.of(l), List.of(overcast));
+        assertEquals(1.0 / 3, collapsed.factorCoverage().get("sky"), 1e-9);
+        assertEquals(1.0, collapsed.factorCoverage().get("vegetation"), 1e-9);
+        assertEquals(1.0, collapsed.factorCoverage().get("car"), 1e-9);
+        assertEquals(1.0 / 3, collapsed.minFactorCoverage(), 1e-9);
+        assertEquals(1.0 / 3, collapsed.coverage(), 1e-9);
+    }
+
+    @Test
+    void theClassicUniverseReadsAsBefore() {
+        // Only factors that vary count; a fourth car colour outside the universe is never read.
+        ModeCoverage classic = new ModeCoverage(ModeCoverage.allModes(), 20.0);
+        Scene s = new ToyScenes(32, 16).sample(1, 3);
+        RgbImage yellowCars = ToyScenes.render(s.layout(), new Mode(s.mode().timeOfDay(), 3, s.mode().buildingHue()), 1);
+        ModeCoverage.Result r = classic.measure(List.of(s.layout()), List.of(List.of(yellowCars, yellowCars)));
+        assertTrue(r.factorCoverage().containsKey("time") && !r.factorCoverage().containsKey("sky"), r.toString());
+        if (s.layout().histogram()[ToyScenes.CAR] > 0) {
+            assertEquals(1.0 / 3, r.factorCoverage().get("car"), 1e-9);
+        }
+    }
+
+    @Test
     void carColoursCountOnlyWhereTheLayoutHasCars() {
         ModeCoverage all = new ModeCoverage(ModeCoverage.allModes(), 20.0);
         Scene s = new ToyScenes(32, 16).sample(1, 0);

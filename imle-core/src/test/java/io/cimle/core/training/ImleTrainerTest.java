@@ -113,9 +113,18 @@ class ImleTrainerTest {
 
     @Test
     void resumeContinuesExactlyAsAnUninterruptedRun() throws Exception {
-        List<Example> data = TrainingFixtures.toyExamples(6, 9);
         // Decay at epoch 1 is part of the path: encoder re-init and Adam reset must replay too.
-        ImleConfig cfg = TrainingFixtures.tinyImle().withDecay(1, true).withRebalancing(true, true);
+        assertResumesExactly(TrainingFixtures.tinyImle().withDecay(1, true).withRebalancing(true, true));
+    }
+
+    /** The kept codes composed region by region travel in the checkpoint (their donors) and are rebuilt. */
+    @Test
+    void aRegionalSelectionResumesExactly() throws Exception {
+        assertResumesExactly(TrainingFixtures.tinyImle().withSamplesPerExample(4).withSelection(CodeSelection.REGIONAL));
+    }
+
+    private static void assertResumesExactly(ImleConfig cfg) throws Exception {
+        List<Example> data = TrainingFixtures.toyExamples(6, 9);
         byte[] straight;
         try (GeneratorNetwork net = TrainingFixtures.tinyNetwork(5); Distance d = PyramidL1Distance.defaults();
              ImleTrainer trainer = new ImleTrainer(net, d, data, null, cfg)) {

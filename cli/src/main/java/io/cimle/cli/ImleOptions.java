@@ -1,7 +1,6 @@
 package io.cimle.cli;
 
 import io.cimle.core.model.ModelConfig;
-import io.cimle.core.model.NoiseMode;
 import io.cimle.core.training.CodeSelection;
 import io.cimle.core.training.ImleConfig;
 import java.util.Locale;
@@ -13,9 +12,6 @@ import picocli.CommandLine.Option;
  * from the reference's {@link ImleConfig#DEFAULT}, demo and bench toy from toy-sized budgets.
  */
 public final class ImleOptions {
-    /** Region blocks a vector code gets for regional selection when --region-code-dim is left out. */
-    public static final int DEFAULT_REGION_CODE_DIM = 8;
-
     @Option(names = "--examples", paramLabel = "S", description = "|S|: examples whose nearest sample is selected each epoch.")
     Integer examples;
 
@@ -61,7 +57,7 @@ public final class ImleOptions {
 
     @Option(names = "--region-code-dim", paramLabel = "N", description = "Vector codes: dimensions of the code's "
             + "block per layout class (0 = none; regional selection with a vector code needs blocks and takes "
-            + DEFAULT_REGION_CODE_DIM + " when this is left out).")
+            + CodeSelection.DEFAULT_REGION_CODE_DIM + " when this is left out).")
     Integer regionCodeDim;
 
     /**
@@ -72,11 +68,7 @@ public final class ImleOptions {
         if (regionCodeDim != null) {
             return regionCodeDim == base.regionCodeDim() ? base : base.withRegionCodeDim(regionCodeDim);
         }
-        if (config.selection() == CodeSelection.REGIONAL && base.noiseMode() == NoiseMode.VECTOR
-                && base.regionCodeDim() == 0) {
-            return base.withRegionCodeDim(DEFAULT_REGION_CODE_DIM);
-        }
-        return base;
+        return config.selection().fit(base);
     }
 
     /** {@code base} with every option given here applied. */

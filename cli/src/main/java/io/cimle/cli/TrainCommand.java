@@ -114,7 +114,8 @@ final class TrainCommand implements Callable<Integer> {
             Checkpoint from = latest.isPresent()
                     ? Checkpoint.readFrom(new ByteArrayInputStream(store.read(latest.get()))) : null;
             ImleConfig config = imleConfig(from == null ? ImleConfig.DEFAULT : ImleTrainer.configOf(from));
-            try (GeneratorNetwork network = from == null ? GeneratorNetwork.create(model, dev, config.seed())
+            try (GeneratorNetwork network = from == null ? GeneratorNetwork.create(imle.model(model, config), dev,
+                    config.seed())
                          : GeneratorNetwork.create(from.config(), dev);
                  // Flags given now override a resumed run's own config; the rest continues as it was.
                  ImleTrainer t = from == null ? new ImleTrainer(network, distance, train, null, config)

@@ -28,6 +28,8 @@ final class ImleSettings {
                         s.datasetRebalancing().orElse(d.datasetRebalancing()))
                 .withDecay(s.decayEpoch().orElse(d.decayEpoch()), s.decay().orElse(d.decayEnabled()))
                 .withDecayResetsEncoder(s.decayResetsEncoder().orElse(d.decayResetsEncoder()))
-                .withSelectionBatch(s.selectionBatch().orElse(d.selectionBatch()));
+                .withSelectionBatch(s.selectionBatch().orElse(d.selectionBatch()))
+                .withSelection(s.selection().orElse(d.selection()))
+                .withRejectBelow(s.rejectBelow().orElse(d.rejectBelow()));
     }
 }

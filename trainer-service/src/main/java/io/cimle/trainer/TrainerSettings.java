@@ -2,6 +2,7 @@ package io.cimle.trainer;
 
 import io.cimle.core.data.UnknownLabelPolicy;
 import io.cimle.core.model.NoiseMode;
+import io.cimle.core.training.CodeSelection;
 import io.cimle.core.training.ImleConfig;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -29,6 +30,12 @@ public interface TrainerSettings {
          */
         @WithDefault("encoder")
         NoiseMode noise();
+
+        /**
+         * Vector codes: dimensions of the code's block per layout class (0 = none). Unset: none, or
+         * CodeSelection.DEFAULT_REGION_CODE_DIM (8) when selection is regional. A resumed checkpoint keeps its own.
+         */
+        Optional<Integer> regionCodeDim();
 
         /** Training starts once the data set holds this many pairs. */
         @WithDefault("16")
@@ -105,6 +112,15 @@ public interface TrainerSettings {
 
         /** Whether the decay also re-initialises the noise encoder and resets Adam (the reference); false = lr / 10 only. */
         Optional<Boolean> decayResetsEncoder();
+
+        /**
+         * flat (Algorithm 1: the nearest whole image) or regional (the nearest, then each layout class's part of
+         * the code chosen on its own, so independent per-region appearances are all matched).
+         */
+        Optional<CodeSelection> selection();
+
+        /** RS-IMLE: candidates nearer than this distance are passed over (0 = off). */
+        Optional<Double> rejectBelow();
 
         /** Candidates per no-grad forward pass during nearest-sample selection (memory vs speed). */
         Optional<Integer> selectionBatch();

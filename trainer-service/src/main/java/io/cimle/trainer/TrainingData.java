@@ -5,6 +5,7 @@ import io.cimle.core.data.LabelSet;
 import io.cimle.core.data.LabelSets;
 import io.cimle.core.model.ModelConfig;
 import io.cimle.core.model.Presets;
+import io.cimle.core.training.ImleConfig;
 import io.cimle.core.storage.ObjectStore;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -32,8 +33,10 @@ public class TrainingData {
     @PostConstruct
     void init() {
         labels = model.labelsFile().map(TrainingData::readLabels).orElseGet(() -> LabelSets.byName(model.labels()));
-        modelConfig = Presets.byName(settings.trainer().preset(), labels.channels())
+        ModelConfig preset = Presets.byName(settings.trainer().preset(), labels.channels())
                 .withNoiseMode(settings.trainer().noise());
+        modelConfig = settings.trainer().regionCodeDim().map(preset::withRegionCodeDim)
+                .orElseGet(() -> settings.trainer().imle().selection().orElse(ImleConfig.DEFAULT.selection()).fit(preset));
         store = new DatasetStore(objectStore, model.name(), labels);
         validator = new PairValidator(labels, modelConfig.width(), modelConfig.height(), settings.trainer().maxImageBytes(),
                 settings.trainer().unknownLabels());

@@ -1,5 +1,6 @@
 package io.cimle.trainer;
 
+import io.cimle.core.training.CodeSelection;
 import io.cimle.core.training.ImleConfig;
 import org.junit.jupiter.api.Test;
 
@@ -25,6 +26,8 @@ class ImleSettingsTest {
         @Override public Optional<Boolean> decayResetsEncoder() { return Optional.empty(); }
         @Override public Optional<Integer> selectionBatch() { return Optional.empty(); }
         @Override public Optional<String> vggWeights() { return Optional.empty(); }
+        @Override public Optional<CodeSelection> selection() { return Optional.empty(); }
+        @Override public Optional<Double> rejectBelow() { return Optional.empty(); }
     }
 
     @Test

@@ -1,5 +1,7 @@
 package io.cimle.core.training;
 
+import io.cimle.core.model.ModelConfig;
+import io.cimle.core.model.NoiseMode;
 import java.util.Locale;
 
 /** How IMLE's selection step picks the kept code among an example's candidates. */
@@ -13,6 +15,20 @@ public enum CodeSelection {
      * instead of one flat draw having to hold them all. Needs a code with a part per class.
      */
     REGIONAL;
+
+    /** Region blocks a vector code gets for regional selection when none are configured. */
+    public static final int DEFAULT_REGION_CODE_DIM = 8;
+
+    /**
+     * The model this selection can train: regional selection gives a vector code without region blocks
+     * {@link #DEFAULT_REGION_CODE_DIM} of them; everything else is returned as it is.
+     */
+    public ModelConfig fit(ModelConfig model) {
+        if (this == REGIONAL && model.noiseMode() == NoiseMode.VECTOR && model.regionCodeDim() == 0) {
+            return model.withRegionCodeDim(DEFAULT_REGION_CODE_DIM);
+        }
+        return model;
+    }
 
     /** {@code flat} or {@code regional}, any case. */
     public static CodeSelection byName(String name) {

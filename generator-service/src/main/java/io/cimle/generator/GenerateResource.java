@@ -11,6 +11,7 @@ import io.cimle.wire.v1.Interpolation;
 import io.cimle.wire.v1.Layout;
 import io.cimle.wire.v1.LayoutEncoding;
 import io.cimle.wire.v1.LayoutRequest;
+import io.cimle.wire.v1.StyleReference;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -59,7 +60,14 @@ public class GenerateResource {
      * @param layoutPng base64 PNG; encoding "class_ids" (default), "colors" or "cityscapes_label_ids"
      */
     public record GenerateJson(String layoutPng, String encoding, String palette, Integer numSamples, Long seed,
-            List<CodeJson> codes, InterpolationJson interpolation, String modelVersion) {
+            List<CodeJson> codes, InterpolationJson interpolation, String modelVersion, StyleJson style) {
+    }
+
+    /**
+     * Style from a reference pair: {@code layoutPng} (base64, the request's encoding) and {@code photo}
+     * (base64 PNG or JPEG); see LayoutRequest.style_reference.
+     */
+    public record StyleJson(String layoutPng, String photo, Integer candidates, Long seed) {
     }
 
     public record SampleJson(int index, String png, CodeJson code, Float t) {
@@ -159,18 +167,46 @@ public class GenerateResource {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("layoutPng is not valid base64");
         }
-        LayoutEncoding encoding = switch (body.encoding() == null ? "class_ids" : body.encoding().toLowerCase(Locale.ROOT)) {
-            case "class_ids", "ids" -> LayoutEncoding.CLASS_IDS;
-            case "colors", "colours" -> LayoutEncoding.COLORS;
-            case "cityscapes_label_ids" -> LayoutEncoding.CITYSCAPES_LABEL_IDS;
-            default -> throw new IllegalArgumentException("encoding '" + body.encoding()
-                    + "' is unknown: use class_ids, colors or cityscapes_label_ids");
-        };
+        LayoutEncoding encoding = encoding(body.encoding());
         LayoutRequest.Builder b = LayoutRequest.newBuilder().setRequestId("http-" + UUID.randomUUID())
                 .setLayout(Layout.newBuilder().setPng(ByteString.copyFrom(png)).setEncoding(encoding)
                         .setPalette(body.palette() == null ? "" : body.palette()))
                 .setNumSamples(body.numSamples() == null ? 1 : body.numSamples())
                 .setModelVersion(body.modelVersion() == null ? "" : body.modelVersion());
+        if (body.style() != null) {
+            StyleJson st = body.style();
+            if (st.layoutPng() == null || st.photo() == null) {
+                throw new IllegalArgumentException("style needs layoutPng and photo (base64)");
+            }
+            b.setStyleReference(StyleReference.newBuilder()
+                    .setLayout(Layout.newBuilder().setPng(ByteString.copyFrom(base64("style.layoutPng", st.layoutPng())))
+                            .setEncoding(encoding).setPalette(body.palette() == null ? "" : body.palette()))
+                    .setPhoto(ByteString.copyFrom(base64("style.photo", st.photo())))
+                    .setCandidates(st.candidates() == null ? 0 : st.candidates())
+                    .setSeed(st.seed() == null ? 0 : st.seed()));
+        }
+        return withCodes(b, body);
+    }
+
+    private static byte[] base64(String field, String value) {
+        try {
+            return Base64.getDecoder().decode(value.replaceFirst("^data:image/[a-z]+;base64,", ""));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(field + " is not valid base64");
+        }
+    }
+
+    private static LayoutEncoding encoding(String name) {
+        return switch (name == null ? "class_ids" : name.toLowerCase(Locale.ROOT)) {
+            case "class_ids", "ids" -> LayoutEncoding.CLASS_IDS;
+            case "colors", "colours" -> LayoutEncoding.COLORS;
+            case "cityscapes_label_ids" -> LayoutEncoding.CITYSCAPES_LABEL_IDS;
+            default -> throw new IllegalArgumentException("encoding '" + name
+                    + "' is unknown: use class_ids, colors or cityscapes_label_ids");
+        };
+    }
+
+    private static LayoutRequest withCodes(LayoutRequest.Builder b, GenerateJson body) {
         if (body.seed() != null) {
             b.setSeed(body.seed()).setHasSeed(true);
         }

@@ -42,6 +42,10 @@ public interface GeneratorSettings {
         @WithDefault("16")
         int maxBatch();
 
+        /** Most candidate codes a style_reference may ask to search (one forward pass each). */
+        @WithDefault("256")
+        int maxStyleCandidates();
+
         /** Largest layout PNG accepted, in bytes. */
         @WithDefault("4194304")
         int maxLayoutBytes();

@@ -1,19 +1,24 @@
 package io.cimle.generator;
 
 import io.cimle.core.data.ClassMap;
+import io.cimle.core.data.ImageException;
+import io.cimle.core.data.Images;
 import io.cimle.core.data.LayoutDecoder;
 import io.cimle.core.data.LayoutException;
 import io.cimle.core.data.LayoutFormat;
 import io.cimle.core.data.LayoutLimits;
+import io.cimle.core.data.RgbImage;
 import io.cimle.core.model.InterpolationMethod;
 import io.cimle.core.model.LatentCode;
 import io.cimle.core.model.LatentCodes;
 import io.cimle.core.model.ModelConfig;
+import io.cimle.core.training.StyleSearch;
 import io.cimle.wire.v1.ErrorCode;
 import io.cimle.wire.v1.ImageFormat;
 import io.cimle.wire.v1.Interpolation;
 import io.cimle.wire.v1.Layout;
 import io.cimle.wire.v1.LayoutRequest;
+import io.cimle.wire.v1.StyleReference;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.security.SecureRandom;
@@ -31,6 +36,8 @@ public class RequestPlanner {
 
     @Inject
     GeneratorSettings settings;
+    @Inject
+    SampleRunner runner;
 
     public PlannedRequest plan(LayoutRequest request, LoadedModel model, long receivedAtMs) throws RequestException {
         GeneratorSettings.Serving limits = settings.generator();
@@ -76,6 +83,8 @@ public class RequestPlanner {
             for (int i = 0; i < request.getCodesCount(); i++) {
                 codes.add(resolve(request.getCodes(i), config, i));
             }
+        } else if (request.hasStyleReference()) {
+            codes.addAll(styleOf(request.getStyleReference(), Math.max(1, request.getNumSamples()), model));
         } else {
             int n = request.getNumSamples();
             if (n < 1) {
@@ -97,6 +106,49 @@ public class RequestPlanner {
         }
         return new PlannedRequest(request.getRequestId(), layout, codes, ts, format, quality == 0 ? 90 : quality,
                 request.getReply().getOmitCodes(), receivedAtMs);
+    }
+
+    /** The codes nearest a reference pair's photo (see StyleSearch), after checking the reference like a request. */
+    private List<LatentCode> styleOf(StyleReference reference, int n, LoadedModel model) throws RequestException {
+        GeneratorSettings.Serving limits = settings.generator();
+        if (n > limits.maxSamples()) {
+            throw new RequestException(ErrorCode.TOO_MANY_SAMPLES, "num_samples is " + n + "; the limit is "
+                    + limits.maxSamples());
+        }
+        int candidates = reference.getCandidates() == 0 ? StyleSearch.DEFAULT_CANDIDATES : reference.getCandidates();
+        if (candidates < n) {
+            throw new RequestException(ErrorCode.INVALID_REQUEST, "style_reference.candidates (" + candidates
+                    + ") must be at least num_samples (" + n + ")");
+        }
+        if (candidates > limits.maxStyleCandidates()) {
+            throw new RequestException(ErrorCode.TOO_MANY_SAMPLES, "style_reference.candidates is " + candidates
+                    + "; the limit is " + limits.maxStyleCandidates());
+        }
+        if (!reference.hasLayout()) {
+            throw new RequestException(ErrorCode.INVALID_REQUEST, "style_reference.layout is missing");
+        }
+        ClassMap layout = decodeLayout(reference.getLayout(), model);
+        if (reference.getPhoto().isEmpty()) {
+            throw new RequestException(ErrorCode.INVALID_REQUEST, "style_reference.photo is empty");
+        }
+        if (reference.getPhoto().size() > limits.maxLayoutBytes()) {
+            throw new RequestException(ErrorCode.PAYLOAD_TOO_LARGE, "style_reference.photo is "
+                    + reference.getPhoto().size() + " bytes; the limit is " + limits.maxLayoutBytes());
+        }
+        RgbImage photo;
+        try {
+            photo = Images.decode(reference.getPhoto().toByteArray(), new LayoutLimits(limits.maxLayoutBytes(),
+                    limits.maxLayoutPixels(), limits.maxLayoutSide(), 0, 0));
+        } catch (ImageException e) {
+            throw new RequestException(e.reason() == ImageException.Reason.TOO_LARGE ? ErrorCode.PAYLOAD_TOO_LARGE
+                    : ErrorCode.PHOTO_UNDECODABLE,
+                    "style_reference.photo: " + e.getMessage());
+        }
+        if (photo.width() != layout.width() || photo.height() != layout.height()) {
+            throw new RequestException(ErrorCode.SIZE_MISMATCH, "style_reference.photo is " + photo.width() + "x"
+                    + photo.height() + " but its layout is " + layout.width() + "x" + layout.height());
+        }
+        return runner.findStyle(model, layout, photo, candidates, reference.getSeed(), n);
     }
 
     private ClassMap decodeLayout(Layout layout, LoadedModel model) throws RequestException {

@@ -6,6 +6,9 @@ import io.cimle.core.model.GeneratorNetwork;
 import io.cimle.core.model.ImageTensors;
 import io.cimle.core.model.LatentCode;
 import io.cimle.core.model.Sampler;
+import io.cimle.core.training.StyleSearch;
+import io.cimle.core.training.distance.Distance;
+import io.cimle.core.training.distance.PyramidL1Distance;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
@@ -26,6 +29,18 @@ public class SampleRunner {
 
     /** The images of each request, in request order; {@code modelMs} receives the time of the passes. */
     public record Result(List<List<RgbImage>> images, long modelMs) {
+    }
+
+    /** The n codes whose samples of {@code layout} come nearest {@code photo}, nearest first (see StyleSearch). */
+    public List<LatentCode> findStyle(LoadedModel model, ClassMap layout, RgbImage photo, int candidates, long seed,
+                                      int n) {
+        GeneratorNetwork net = model.network();
+        try (Distance distance = PyramidL1Distance.defaults()) {
+            synchronized (net) {
+                return new StyleSearch(net, distance, Math.max(1, settings.generator().maxBatch()))
+                        .nearest(layout, photo, candidates, seed, n).stream().map(StyleSearch.Found::code).toList();
+            }
+        }
     }
 
     public Result run(LoadedModel model, List<PlannedRequest> requests) {

@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /** The REST API, the page, health, OpenAPI and the metric names the dashboards use. */
@@ -55,6 +56,34 @@ class GeneratorHttpTest {
                 .body(Map.of("layoutPng", layoutBase64(), "encoding", "colors",
                         "interpolation", Map.of("from", a, "to", b, "steps", 4, "method", "slerp")))
                 .post("/api/generate").then().statusCode(200).body("samples", hasSize(4)).body("samples[3].t", equalTo(1.0f));
+    }
+
+    /** A reference drawn from one of the searched codes: the search finds that code, and it applies elsewhere. */
+    @Test
+    void styleFromAReferencePhotoFindsItsCodeAndAppliesItToAnotherLayout() {
+        long searchSeed = 5;
+        int candidates = 16;
+        long drawn = new SplittableRandom(searchSeed).longs(candidates).toArray()[3];
+        String reference = given().contentType(ContentType.JSON)
+                .body(Map.of("layoutPng", layoutBase64(), "encoding", "colors", "codes", List.of(Map.of("seed", drawn))))
+                .post("/api/generate").then().statusCode(200).extract().jsonPath().getString("samples[0].png");
+        var other = new ToyScenes(TinyModelResource.config().width(), TinyModelResource.config().height()).sample(3, 7)
+                .layout();
+        String otherLayout = Base64.getEncoder().encodeToString(LayoutEncoder.colourPng(other, TinyModelResource.labels()));
+        Map<String, Object> style = Map.of("layoutPng", layoutBase64(), "photo", reference, "candidates", candidates,
+                "seed", searchSeed);
+        given().contentType(ContentType.JSON)
+                .body(Map.of("layoutPng", otherLayout, "encoding", "colors", "numSamples", 2, "style", style))
+                .post("/api/generate").then().statusCode(200).body("samples", hasSize(2))
+                .body("samples[0].code.seed", equalTo(drawn));
+        given().contentType(ContentType.JSON)
+                .body(Map.of("layoutPng", otherLayout, "encoding", "colors", "style",
+                        Map.of("layoutPng", layoutBase64(), "photo", "bm90IGEgcGhvdG8=")))
+                .post("/api/generate").then().statusCode(400).body("code", equalTo("PHOTO_UNDECODABLE"));
+        given().contentType(ContentType.JSON)
+                .body(Map.of("layoutPng", otherLayout, "encoding", "colors", "style",
+                        Map.of("layoutPng", layoutBase64(), "photo", reference, "candidates", 100_000)))
+                .post("/api/generate").then().statusCode(400).body("code", equalTo("TOO_MANY_SAMPLES"));
     }
 
     @Test

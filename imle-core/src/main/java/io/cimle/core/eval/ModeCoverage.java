@@ -23,7 +23,8 @@ import java.util.function.ToIntFunction;
  * samples count as mass outside); fidelity = share of samples whose every region lies within
  * the threshold of its nearest prototype. Per factor that varies in the universe (time of day,
  * sky weather, building hue, vegetation season, car colour): the share of its values at least one
- * sample shows, over the layouts that show the factor. All are averaged over layouts.
+ * sample shows, over the layouts that show the factor. Region fidelity = share of (sample, region)
+ * pairs within the threshold, the lenient reading of fidelity. All are averaged over layouts.
  */
 public final class ModeCoverage {
 
@@ -45,7 +46,7 @@ public final class ModeCoverage {
      *                       vegetation, car: the mean share of its values shown
      */
     public record Result(int layouts, int samplesPerLayout, double coverage, double frequencyDistance,
-                         double fidelity, Map<String, Double> factorCoverage) {
+                         double fidelity, Map<String, Double> factorCoverage, double regionFidelity) {
         /** The least covered factor's coverage (1 when no factor varies): the figure a collapse shows in. */
         public double minFactorCoverage() {
             return factorCoverage.values().stream().mapToDouble(Double::doubleValue).min().orElse(1);
@@ -94,6 +95,7 @@ public final class ModeCoverage {
         double coverage = 0;
         double tv = 0;
         double fidelity = 0;
+        double regionFidelity = 0;
         double[] factorSum = new double[varying.size()];
         int[] factorLayouts = new int[varying.size()];
         int n = samples.get(0).size();
@@ -108,6 +110,7 @@ public final class ModeCoverage {
             Map<Key, Integer> counts = new HashMap<>();
             List<Set<Integer>> shown = varying.stream().map(f -> (Set<Integer>) new HashSet<Integer>()).toList();
             int faithful = 0;
+            double regionsFaithful = 0;
             for (RgbImage image : images) {
                 ModeReader.Reading r = reader.readImage(layout, image);
                 counts.merge(key(r), 1, Integer::sum);
@@ -117,6 +120,7 @@ public final class ModeCoverage {
                 if (!r.regions().isEmpty() && r.regions().stream().allMatch(g -> g.distance() <= threshold)) {
                     faithful++;
                 }
+                regionsFaithful += r.fidelity(threshold);
             }
             for (int f = 0; f < varying.size(); f++) {
                 Factor factor = varying.get(f);
@@ -146,6 +150,7 @@ public final class ModeCoverage {
             }
             tv += diff / 2;
             fidelity += faithful / (double) images.size();
+            regionFidelity += regionsFaithful / images.size();
         }
         Map<String, Double> perFactor = new LinkedHashMap<>();
         for (int f = 0; f < varying.size(); f++) {
@@ -154,7 +159,8 @@ public final class ModeCoverage {
             }
         }
         int l = layouts.size();
-        return new Result(l, n, coverage / l, tv / l, fidelity / l, Collections.unmodifiableMap(perFactor));
+        return new Result(l, n, coverage / l, tv / l, fidelity / l, Collections.unmodifiableMap(perFactor),
+                regionFidelity / l);
     }
 
     private static Key key(ModeReader.Reading r) {

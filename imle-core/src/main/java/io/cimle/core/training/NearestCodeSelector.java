@@ -40,14 +40,24 @@ public final class NearestCodeSelector {
     private final GeneratorNetwork network;
     private final Distance distance;
     private final int batch;
+    private final boolean asDisplayed;
 
     public NearestCodeSelector(GeneratorNetwork network, Distance distance, int batch) {
+        this(network, distance, batch, false);
+    }
+
+    /**
+     * @param asDisplayed compare samples as an image shows them (clamped to 0..255), as a reference photo
+     *                    is; training selection compares the raw output, as its loss does
+     */
+    public NearestCodeSelector(GeneratorNetwork network, Distance distance, int batch, boolean asDisplayed) {
         if (batch < 1) {
             throw new IllegalArgumentException("selection batch must be >= 1, got " + batch);
         }
         this.network = network;
         this.distance = distance;
         this.batch = batch;
+        this.asDisplayed = asDisplayed;
     }
 
     /** The nearest of each target's m seeds ({@code seeds} target-major: m per target). */
@@ -97,7 +107,8 @@ public final class NearestCodeSelector {
         }
         try (PreparedTarget target = new PreparedTarget(targets)) {
             Sampler.wrap(network, batch).forEachBatch(layouts, codes, (start, images, nanos) -> {
-                NDArray scaled = ImageTensors.to255(images); // (B, 3, H, W)
+                NDArray raw = ImageTensors.to255(images); // (B, 3, H, W)
+                NDArray scaled = asDisplayed ? raw.clip(0, 255) : raw;
                 int end = start + (int) images.getShape().get(0);
                 for (int c = start; c < end; ) {
                     int t = c / m;

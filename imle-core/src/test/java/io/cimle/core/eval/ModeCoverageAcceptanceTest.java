@@ -38,6 +38,9 @@ class ModeCoverageAcceptanceTest {
         EvalReport imle = run(Baseline.IMLE, budget, train, heldOut, coverage);
         EvalReport regression = run(Baseline.REGRESSION, budget, train, heldOut, coverage);
         System.out.println(EvalReport.markdownHeader() + "\n" + imle.markdownRow() + "\n" + regression.markdownRow());
+        // The least covered factor: a collapsed factor shows there, not in a mean.
+        assertTrue(imle.minFactorCoverage() >= regression.minFactorCoverage() + 0.3,
+                "IMLE per-factor coverage " + imle.factorCoverage() + " vs regression " + regression.factorCoverage());
         assertTrue(imle.coverage() >= regression.coverage() + 0.3,
                 "IMLE coverage " + imle.coverage() + " vs regression " + regression.coverage());
     }

@@ -66,6 +66,7 @@ class ModeCoverageTest {
         assertEquals(List.of("sky", "vegetation", "car"), List.copyOf(all.factorCoverage().keySet()));
         assertEquals(1.0, all.minFactorCoverage(), 1e-9);
         assertEquals(1.0, all.coverage(), 1e-9);
+        assertEquals(1.0, all.fidelity(), 1e-9);
         ModeCoverage.Result collapsed = perRegion.measure(List.of(l), List.of(overcast));
         assertEquals(1.0 / 3, collapsed.factorCoverage().get("sky"), 1e-9);
         assertEquals(1.0, collapsed.factorCoverage().get("vegetation"), 1e-9);

@@ -10,8 +10,10 @@ import ai.djl.Device;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cimle.core.data.ClassMap;
 import io.cimle.core.data.RgbImage;
+import java.io.ByteArrayInputStream;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class RegionalCodesTest {
@@ -86,6 +88,27 @@ class RegionalCodesTest {
             List<RgbImage> images = sampler.generate(twoClasses, List.of(absentChanged, shownChanged)).images();
             assertEquals(reference, images.get(0));
             assertNotEquals(reference, images.get(1));
+        }
+    }
+
+    /** The new code form through a checkpoint: a seed gives the same bytes, codes and interpolation work on it. */
+    @Test
+    void aCheckpointWithRegionBlocksServesTheSameBytesForASeed() throws Exception {
+        byte[] written;
+        List<RgbImage> before;
+        try (GeneratorNetwork net = GeneratorNetwork.create(vector, Device.cpu(), 12)) {
+            before = Sampler.wrap(net, 4).generate(layout, 3, 41).images();
+            written = Checkpoint.of(net, 10, 1, Map.of(), Map.of()).toBytes();
+        }
+        Checkpoint read = Checkpoint.readFrom(new ByteArrayInputStream(written));
+        assertEquals(vector, read.config());
+        try (Sampler sampler = Sampler.fromCheckpoint(read, Device.cpu(), 2)) {
+            assertEquals(before, sampler.generate(layout, 3, 41).images());
+            LatentCode a = LatentCodes.sample(vector, 41, 0);
+            LatentCode b = LatentCodes.sample(vector, 41, 1);
+            List<RgbImage> path = sampler.interpolate(layout, a, b, 3, InterpolationMethod.SLERP).images();
+            assertEquals(before.get(0), path.get(0));
+            assertEquals(before.get(1), path.get(2));
         }
     }
 

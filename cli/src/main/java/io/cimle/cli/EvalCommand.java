@@ -73,16 +73,24 @@ final class EvalCommand implements Callable<Integer> {
         }
     }
 
-    /** The modes modes.csv lists (the data's own universe), or all toy modes. */
+    /**
+     * The modes modes.csv lists (the data's own universe), or the classic modes. Reads both forms: name,
+     * time, car, hue, mode index; and name, time, car, hue, sky weather, vegetation season, mode index.
+     */
     static Set<ToyScenes.Mode> universe(Path data) throws Exception {
         Path csv = data.resolve("modes.csv");
         if (!Files.isRegularFile(csv)) {
             return ModeCoverage.allModes();
         }
+        List<String> lines = Files.readAllLines(csv);
+        boolean regional = !lines.isEmpty() && lines.get(0).contains("sky_weather");
         Set<ToyScenes.Mode> out = new HashSet<>();
-        for (String line : Files.readAllLines(csv).subList(1, Files.readAllLines(csv).size())) {
+        for (String line : lines.subList(1, lines.size())) {
             String[] f = line.split(",");
-            if (f.length >= 5 && f[4].matches("\\d+")) {
+            if (regional && f.length >= 6) {
+                out.add(new ToyScenes.Mode(ToyScenes.TimeOfDay.valueOf(f[1]), Integer.parseInt(f[2]),
+                        Integer.parseInt(f[3]), Integer.parseInt(f[4]), Integer.parseInt(f[5])));
+            } else if (f.length >= 5 && f[4].matches("\\d+")) {
                 out.add(ToyScenes.Mode.ofIndex(Integer.parseInt(f[4])));
             }
         }

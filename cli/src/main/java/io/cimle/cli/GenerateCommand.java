@@ -2,9 +2,13 @@ package io.cimle.cli;
 
 import ai.djl.Device;
 import io.cimle.core.data.ClassMap;
+import io.cimle.core.data.RgbImage;
 import io.cimle.core.data.Images;
 import io.cimle.core.model.Checkpoint;
 import io.cimle.core.model.Sampler;
+import io.cimle.core.training.StyleSearch;
+import io.cimle.core.training.distance.Distance;
+import io.cimle.core.training.distance.PyramidL1Distance;
 import io.cimle.core.model.LatentCode;
 import io.cimle.core.model.LatentCodes;
 import io.cimle.core.model.Samples;
@@ -38,6 +42,14 @@ final class GenerateCommand implements Callable<Integer> {
     String code;
     @Option(names = "--out", required = true, description = "Output directory.")
     Path out;
+    @Option(names = "--style-layout", description = "Style from a reference: its layout PNG (class ids); with "
+            + "--style-photo the n codes whose samples of it come nearest the photo are used (nearest first).")
+    Path styleLayout;
+    @Option(names = "--style-photo", description = "The reference photo (PNG or JPEG, its layout's size).")
+    Path stylePhoto;
+    @Option(names = "--style-candidates", defaultValue = "" + StyleSearch.DEFAULT_CANDIDATES,
+            description = "Codes searched for the reference's style (default ${DEFAULT-VALUE}).")
+    int styleCandidates;
 
     record Result(List<Path> images, List<Path> codes) {
     }
@@ -59,8 +71,9 @@ final class GenerateCommand implements Callable<Integer> {
         List<Path> images = new ArrayList<>();
         List<Path> codes = new ArrayList<>();
         try (Sampler sampler = Sampler.fromCheckpoint(cp, dev, Sampler.DEFAULT_MAX_BATCH)) {
-            List<LatentCode> fixed = code == null ? null
-                    : Collections.nCopies(n, CliSupport.readCode(code, LatentCodes.shapeFor(sampler.config())));
+            List<LatentCode> fixed = code != null
+                    ? Collections.nCopies(n, CliSupport.readCode(code, LatentCodes.shapeFor(sampler.config())))
+                    : styleLayout != null || stylePhoto != null ? styleCodes(sampler, cp) : null;
             for (Path file : layouts) {
                 ClassMap map = CliSupport.readLayout(file, CliSupport.labelSet(cp));
                 Samples samples = fixed == null ? sampler.generate(map, n, seed) : sampler.generate(map, fixed);
@@ -71,6 +84,23 @@ final class GenerateCommand implements Callable<Integer> {
             }
         }
         return new Result(images, codes);
+    }
+
+    /** The n codes nearest the reference photo's style (see StyleSearch). */
+    private List<LatentCode> styleCodes(Sampler sampler, Checkpoint cp) throws IOException {
+        if (styleLayout == null || stylePhoto == null) {
+            throw new IllegalArgumentException("--style-layout and --style-photo go together");
+        }
+        ClassMap referenceLayout = CliSupport.readLayout(styleLayout, CliSupport.labelSet(cp));
+        RgbImage photo = Images.decode(Files.readAllBytes(stylePhoto));
+        if (photo.width() != referenceLayout.width() || photo.height() != referenceLayout.height()) {
+            photo = Images.resize(photo, referenceLayout.width(), referenceLayout.height());
+        }
+        try (Distance distance = PyramidL1Distance.defaults()) {
+            return new StyleSearch(sampler.network(), distance, Sampler.DEFAULT_MAX_BATCH)
+                    .nearest(referenceLayout, photo, styleCandidates, seed, n).stream().map(StyleSearch.Found::code)
+                    .toList();
+        }
     }
 
     /** The one layout, or every .png of the folder in name order. */

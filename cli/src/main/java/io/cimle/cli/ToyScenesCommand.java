@@ -19,6 +19,10 @@ final class ToyScenesCommand implements Callable<Integer> {
     String size;
     @Option(names = "--seed", defaultValue = "1", description = "Seed (default ${DEFAULT-VALUE}).")
     long seed;
+    @Option(names = "--variant", defaultValue = "classic", description = "classic (time of day x car colour x "
+            + "building hue, 27 modes) or regions (sky weather 3 x vegetation season 3 x car colour 4, independent "
+            + "per-region factors, 36 modes) (default ${DEFAULT-VALUE}).")
+    String variant;
 
     record Result(Path out, int scenes, int width, int height) {
     }
@@ -35,7 +39,7 @@ final class ToyScenesCommand implements Callable<Integer> {
             throw new IllegalArgumentException("-n must be >= 1, got " + n);
         }
         int[] wh = parseSize(size);
-        ToyScenes.writeFolders(out, n, seed, wh[0], wh[1]);
+        ToyScenes.writeFolders(out, n, seed, wh[0], wh[1], ToyScenes.Variant.byName(variant));
         return new Result(out, n, wh[0], wh[1]);
     }
 

@@ -6,6 +6,9 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import io.cimle.core.model.Checkpoint;
+import io.cimle.core.training.CodeSelection;
+import io.cimle.core.training.ImleTrainer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
@@ -52,6 +55,14 @@ class CimleCliTest {
                 Files.readAllBytes(perLayout.resolve("toy_00001/sample_002.png")).length);
         assertTrue(java.util.Arrays.equals(Files.readAllBytes(samples.resolve("sample_002.png")),
                 Files.readAllBytes(perLayout.resolve("toy_00001/sample_002.png"))));
+        // Style from a reference pair: the codes nearest its photo, applied to another layout.
+        Path styled = dir.resolve("styled");
+        assertEquals(0, CimleCli.run("generate", "--checkpoint", runs.toString(), "--layout",
+                data.resolve("labels/toy_00002.png").toString(), "-n", "2", "--style-layout", layout.toString(),
+                "--style-photo", data.resolve("images/toy_00001.png").toString(), "--style-candidates", "8",
+                "--out", styled.toString()));
+        assertTrue(Files.size(styled.resolve("sample_001.png")) > 0);
+        assertTrue(Files.readString(styled.resolve("sample_000.code.json")).contains("seed"));
         Path walk = dir.resolve("walk");
         assertEquals(0, CimleCli.run("interpolate", "--checkpoint", runs.toString(), "--layout", layout.toString(),
                 "--from", samples.resolve("sample_000.code.json").toString(), "--to", "77", "--steps", "4",
@@ -62,6 +73,25 @@ class CimleCliTest {
         String out = captureOut(() -> assertEquals(0, CimleCli.run("eval", "--checkpoint", runs.toString(),
                 "--data", data.toString(), "--samples", "3", "--layouts", "2")));
         assertTrue(out.contains("| mode coverage |"), out);
+    }
+
+    /** Regional selection with a vector code: the code gets its class blocks, recorded in the checkpoint. */
+    @Test
+    void trainWithRegionalSelectionRecordsTheCodeForm() throws Exception {
+        Path data = dir.resolve("regional");
+        Path runs = dir.resolve("regional-run");
+        assertEquals(0, CimleCli.run("toy-scenes", "--out", data.toString(), "-n", "6", "--size", "32x16",
+                "--variant", "regions"));
+        assertTrue(Files.readString(data.resolve("modes.csv")).contains("sky_weather"));
+        assertEquals(0, CimleCli.run("train", "--data", data.toString(), "--out", runs.toString(), "--preset", "tiny",
+                "--noise", "vector", "--selection", "regional", "--epochs", "1", "--steps", "2", "--examples", "4",
+                "--candidates", "4"));
+        Checkpoint cp = CliSupport.readCheckpoint(runs);
+        assertEquals(CodeSelection.DEFAULT_REGION_CODE_DIM, cp.config().regionCodeDim());
+        assertEquals(CodeSelection.REGIONAL, ImleTrainer.configOf(cp).selection());
+        String out = captureOut(() -> assertEquals(0, CimleCli.run("eval", "--checkpoint", runs.toString(),
+                "--data", data.toString(), "--samples", "3", "--layouts", "2")));
+        assertTrue(out.contains("sky ") && out.contains("vegetation ") && out.contains("car "), out);
     }
 
     /** A label set by name instead of the data set's classes.json. */

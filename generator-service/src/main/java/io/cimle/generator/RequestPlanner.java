@@ -193,6 +193,10 @@ public class RequestPlanner {
 
     private static LatentCode resolve(io.cimle.wire.v1.LatentCode wire, ModelConfig config, int position)
             throws RequestException {
+        if (wire.getHasSeed() && wire.getShapeCount() == 0 && wire.getValuesCount() == 0) {
+            // A seed alone means the model's own code of that seed.
+            return LatentCode.fromSeed(wire.getSeed(), LatentCodes.shapeFor(config));
+        }
         try {
             return LatentCodes.resolve(WireCodes.fromWire(wire), config, position);
         } catch (IllegalArgumentException e) {

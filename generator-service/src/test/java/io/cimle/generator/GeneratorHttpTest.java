@@ -66,7 +66,7 @@ class GeneratorHttpTest {
         long drawn = new SplittableRandom(searchSeed).longs(candidates).toArray()[3];
         String reference = given().contentType(ContentType.JSON)
                 .body(Map.of("layoutPng", layoutBase64(), "encoding", "colors", "codes", List.of(Map.of("seed", drawn))))
-                .post("/api/generate").then().statusCode(200).extract().jsonPath().getString("samples[0].png");
+                .post("/api/generate").then().log().ifValidationFails().statusCode(200).extract().jsonPath().getString("samples[0].png");
         var other = new ToyScenes(TinyModelResource.config().width(), TinyModelResource.config().height()).sample(3, 7)
                 .layout();
         String otherLayout = Base64.getEncoder().encodeToString(LayoutEncoder.colourPng(other, TinyModelResource.labels()));
@@ -74,7 +74,7 @@ class GeneratorHttpTest {
                 "seed", searchSeed);
         given().contentType(ContentType.JSON)
                 .body(Map.of("layoutPng", otherLayout, "encoding", "colors", "numSamples", 2, "style", style))
-                .post("/api/generate").then().statusCode(200).body("samples", hasSize(2))
+                .post("/api/generate").then().log().ifValidationFails().statusCode(200).body("samples", hasSize(2))
                 .body("samples[0].code.seed", equalTo(drawn));
         given().contentType(ContentType.JSON)
                 .body(Map.of("layoutPng", otherLayout, "encoding", "colors", "style",

@@ -5,16 +5,16 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.cimle.core.data.ClassMap;
 import io.cimle.core.data.Example;
-import io.cimle.core.data.RgbImage;
 import io.cimle.core.model.GeneratorNetwork;
 import io.cimle.core.model.ImageTensors;
 import io.cimle.core.model.LatentCode;
 import io.cimle.core.model.LatentCodes;
 import io.cimle.core.model.LayoutTensors;
 import io.cimle.core.model.ModelConfig;
+import io.cimle.core.model.GradMode;
 import io.cimle.core.training.NearestCodeSelector;
+import io.cimle.core.training.RegionalSelection;
 import io.cimle.core.training.distance.Distance;
 import io.cimle.core.training.distance.DistanceConfig;
 import io.cimle.core.training.distance.Distances;
@@ -56,6 +56,7 @@ final class SelectionBench {
             // Interleaved (warm-up pair, then pairs): a load change on the shared host hits both variants.
             List<Double> batched = new ArrayList<>();
             List<Double> single = new ArrayList<>();
+            List<Double> regional = new ArrayList<>();
             // Smaller selection batches too: on a CPU the forward's per-sample speed peaks at small batches.
             List<Integer> sweep = List.of(4, 8, 16);
             Map<Integer, List<Double>> bySize = new TreeMap<>();
@@ -63,6 +64,9 @@ final class SelectionBench {
                 long t = System.nanoTime();
                 kept[0] = s.batched(seeds, selectionBatch);
                 double b = Stats.msSince(t);
+                t = System.nanoTime();
+                s.regional(seeds, selectionBatch);
+                double reg = Stats.msSince(t);
                 for (int size : sweep) {
                     long ts = System.nanoTime();
                     long[] k = s.batched(seeds, size);
@@ -81,6 +85,7 @@ final class SelectionBench {
                 if (i >= repeats.warmup()) {
                     batched.add(b);
                     single.add(one);
+                    regional.add(reg);
                 }
             }
             int same = 0;
@@ -95,6 +100,8 @@ final class SelectionBench {
             n.put("batched_ms", Stats.round(Stats.median(batched), 2));
             n.put("one_at_a_time_ms", Stats.round(Stats.median(single), 2));
             n.put("speedup", Stats.round(Stats.median(single) / Stats.median(batched), 2));
+            n.put("regional_ms", Stats.round(Stats.median(regional), 2));
+            n.put("regional_vs_flat", Stats.round(Stats.median(regional) / Stats.median(batched), 2));
             ObjectNode sizes = n.putObject("batched_ms_by_selection_batch");
             sizes.put(Integer.toString(selectionBatch), Stats.round(Stats.median(batched), 2));
             bySize.forEach((size, ms) -> sizes.put(Integer.toString(size), Stats.round(Stats.median(ms), 2)));
@@ -105,30 +112,21 @@ final class SelectionBench {
         }
     }
 
+    /** Regional selection on the same seeds (m candidates in all, one forward more per example). */
+    void regional(long[] seeds, int batch) {
+        GradMode.withoutGradients(() -> new RegionalSelection(new NearestCodeSelector(net, distance, batch), net.config(), 0)
+                .select(targets(seeds), seeds, m, v -> v));
+    }
+
     /** The trainer's way ({@link NearestCodeSelector}): candidates in batches of {@code batch}, each target prepared once. */
     long[] batched(long[] seeds, int batch) {
-        NearestCodeSelector.Targets targets = new NearestCodeSelector.Targets() {
-            @Override
-            public int size() {
-                return seeds.length / m;
-            }
+        return new NearestCodeSelector(net, distance, batch).keepNearest(targets(seeds), seeds, m);
+    }
 
-            @Override
-            public ClassMap layout(int target) {
-                return data.get(target).layout();
-            }
-
-            @Override
-            public RgbImage photo(int target) {
-                return data.get(target).photo();
-            }
-
-            @Override
-            public NDArray mask(NDManager manager, int target) {
-                return null;
-            }
-        };
-        return new NearestCodeSelector(net, distance, batch).keepNearest(targets, seeds, m);
+    private NearestCodeSelector.Targets targets(long[] seeds) {
+        List<Example> used = data.subList(0, seeds.length / m);
+        return NearestCodeSelector.Targets.unweighted(used.stream().map(Example::layout).toList(),
+                used.stream().map(Example::photo).toList());
     }
 
     /** The reference's way: per sample one forward of batch 1 and one full distance with the target. */

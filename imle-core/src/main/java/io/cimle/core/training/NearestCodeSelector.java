@@ -35,6 +35,34 @@ public final class NearestCodeSelector {
 
         /** The target's (1, 1, H, W) rarity weights, or null without loss rebalancing. */
         NDArray mask(NDManager manager, int target);
+
+        /** Pairs without rarity weights (a reference photo, a benchmark's data). */
+        static Targets unweighted(List<ClassMap> layouts, List<RgbImage> photos) {
+            if (layouts.size() != photos.size()) {
+                throw new IllegalArgumentException(layouts.size() + " layouts but " + photos.size() + " photos");
+            }
+            return new Targets() {
+                @Override
+                public int size() {
+                    return layouts.size();
+                }
+
+                @Override
+                public ClassMap layout(int target) {
+                    return layouts.get(target);
+                }
+
+                @Override
+                public RgbImage photo(int target) {
+                    return photos.get(target);
+                }
+
+                @Override
+                public NDArray mask(NDManager manager, int target) {
+                    return null;
+                }
+            };
+        }
     }
 
     private final GeneratorNetwork network;

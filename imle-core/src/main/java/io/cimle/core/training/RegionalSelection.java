@@ -20,17 +20,17 @@ import java.util.List;
  * With R classes showing, that reaches {@code m1 * (m2 + 1)^R} combinations for m + 1 forwards, where
  * a flat draw reaches m: independent appearances of sky, vegetation and cars are matched together.
  */
-final class RegionalSelection {
+public final class RegionalSelection {
 
     /** What was kept: per example its base seed, its donors (classes inner) and the code they compose. */
-    record Kept(long[] bases, long[] donors, List<LatentCode> codes, int composedKept) {
+    public record Kept(long[] bases, long[] donors, List<LatentCode> codes, int composedKept) {
     }
 
     private final NearestCodeSelector selector;
     private final ModelConfig config;
     private final double rejectBelow;
 
-    RegionalSelection(NearestCodeSelector selector, ModelConfig config, double rejectBelow) {
+    public RegionalSelection(NearestCodeSelector selector, ModelConfig config, double rejectBelow) {
         if (!RegionalCodes.supported(config)) {
             throw new IllegalArgumentException("regional selection needs a code with a part per class: a per-pixel "
                     + "code (noise encoder or raw), or a vector code with region blocks (regionCodeDim > 0)");
@@ -49,7 +49,7 @@ final class RegionalSelection {
      * @param seeds {@code n * m} seeds drawn up front: per example first its m1 whole codes, then its
      *              m2 donors (example-major)
      */
-    Kept select(NearestCodeSelector.Targets targets, long[] seeds, int m, DistanceCheck check) {
+    public Kept select(NearestCodeSelector.Targets targets, long[] seeds, int m, DistanceCheck check) {
         int n = targets.size();
         int m1 = wholeCandidates(m);
         int m2 = m - m1;
@@ -131,7 +131,7 @@ final class RegionalSelection {
     }
 
     /** Refuses a non-finite distance (argmin over NaN keeps an arbitrary code: silent collapse). */
-    interface DistanceCheck {
+    public interface DistanceCheck {
         float finite(float distance);
     }
 

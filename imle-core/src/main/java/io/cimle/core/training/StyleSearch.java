@@ -1,7 +1,5 @@
 package io.cimle.core.training;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import io.cimle.core.data.ClassMap;
 import io.cimle.core.data.RgbImage;
 import io.cimle.core.model.GeneratorNetwork;
@@ -54,27 +52,7 @@ public final class StyleSearch {
                     + " and layout " + layout.width() + "x" + layout.height() + " differ in size");
         }
         long[] seeds = new SplittableRandom(seed).longs(candidates).toArray();
-        NearestCodeSelector.Targets target = new NearestCodeSelector.Targets() {
-            @Override
-            public int size() {
-                return 1;
-            }
-
-            @Override
-            public ClassMap layout(int t) {
-                return layout;
-            }
-
-            @Override
-            public RgbImage photo(int t) {
-                return photo;
-            }
-
-            @Override
-            public NDArray mask(NDManager manager, int t) {
-                return null;
-            }
-        };
+        NearestCodeSelector.Targets target = NearestCodeSelector.Targets.unweighted(List.of(layout), List.of(photo));
         // The reference is a photo: compare it with samples as they are shown.
         NearestCodeSelector selector = new NearestCodeSelector(network, distance, batch, true);
         int[] shape = LatentCodes.shapeFor(network.config());

@@ -108,26 +108,7 @@ class RegionalSelectionTest {
     }
 
     private NearestCodeSelector.Targets targets() {
-        return new NearestCodeSelector.Targets() {
-            @Override
-            public int size() {
-                return examples.size();
-            }
-
-            @Override
-            public ClassMap layout(int target) {
-                return examples.get(target).layout();
-            }
-
-            @Override
-            public RgbImage photo(int target) {
-                return examples.get(target).photo();
-            }
-
-            @Override
-            public NDArray mask(NDManager manager, int target) {
-                return null;
-            }
-        };
+        return NearestCodeSelector.Targets.unweighted(examples.stream().map(Example::layout).toList(),
+                examples.stream().map(Example::photo).toList());
     }
 }

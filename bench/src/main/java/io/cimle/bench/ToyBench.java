@@ -19,6 +19,7 @@ import io.cimle.core.model.ModelConfig;
 import io.cimle.core.model.NoiseMode;
 import io.cimle.core.model.Presets;
 import io.cimle.core.training.Baseline;
+import io.cimle.core.training.CodeSelection;
 import io.cimle.core.training.ImleConfig;
 import io.cimle.core.training.ImleTrainer;
 import io.cimle.core.training.TrainingListener;
@@ -49,7 +50,7 @@ import picocli.CommandLine.Option;
         description = "IMLE vs its baselines on toy scenes under one budget; prints a markdown table and writes "
                 + "<out>/toy.md.",
         footer = {"", "IMLE options left out: |S| 96, m 12, K 150, |S~| 8, 20 epochs, lr 4e-4, lr / 10 after epoch 14"
-                + " (encoder kept), seed 3."})
+                + " (encoder kept), seed 3, regional selection (8 region dimensions per class for vector codes)."})
 final class ToyBench implements Callable<Integer> {
     @Option(names = "--preset", defaultValue = "small", description = "Model preset (default ${DEFAULT-VALUE}).")
     String preset;
@@ -73,7 +74,7 @@ final class ToyBench implements Callable<Integer> {
      */
     static final ImleConfig BUDGET = ImleConfig.DEFAULT.withExamplesPerEpoch(96).withSamplesPerExample(12)
             .withStepsPerEpoch(150).withSubBatch(8).withEpochs(20).withLearningRate(4e-4).withDecay(14, true)
-            .withDecayResetsEncoder(false).withSeed(3);
+            .withDecayResetsEncoder(false).withSeed(3).withSelection(CodeSelection.REGIONAL);
 
     @Option(names = "--scenes", defaultValue = "times", description = "Which toy scenes: times (3 times of day x 2 car "
             + "colours, one dominant global factor) or regions (sky weather 3 x vegetation season 3 x car colour 4, "

@@ -1,6 +1,7 @@
 package io.cimle.generator;
 
 import io.cimle.service.model.ModelSettings;
+import com.fasterxml.jackson.annotation.JsonFormat;
 import com.google.protobuf.ByteString;
 import io.cimle.core.data.Images;
 import io.cimle.core.data.LabelSet;
@@ -49,8 +50,12 @@ public class GenerateResource {
     @Inject
     GeneratorMetrics metrics;
 
-    /** A code as JSON: a seed (with the model's shape implied) or explicit values with their shape. */
-    public record CodeJson(Long seed, int[] shape, float[] values) {
+    /**
+     * A code as JSON: a seed (with the model's shape implied) or explicit values with their shape. The
+     * seed is a 64-bit integer, written as a string (as protobuf's JSON mapping writes int64): JavaScript
+     * reads JSON numbers as doubles, and a rounded seed draws another code. Both forms are read.
+     */
+    public record CodeJson(@JsonFormat(shape = JsonFormat.Shape.STRING) Long seed, int[] shape, float[] values) {
     }
 
     public record InterpolationJson(CodeJson from, CodeJson to, int steps, String method) {
@@ -59,7 +64,8 @@ public class GenerateResource {
     /**
      * @param layoutPng base64 PNG; encoding "class_ids" (default), "colors" or "cityscapes_label_ids"
      */
-    public record GenerateJson(String layoutPng, String encoding, String palette, Integer numSamples, Long seed,
+    public record GenerateJson(String layoutPng, String encoding, String palette, Integer numSamples,
+            @JsonFormat(shape = JsonFormat.Shape.STRING) Long seed,
             List<CodeJson> codes, InterpolationJson interpolation, String modelVersion, StyleJson style) {
     }
 
@@ -67,7 +73,8 @@ public class GenerateResource {
      * Style from a reference pair: {@code layoutPng} (base64, the request's encoding) and {@code photo}
      * (base64 PNG or JPEG); see LayoutRequest.style_reference.
      */
-    public record StyleJson(String layoutPng, String photo, Integer candidates, Long seed) {
+    public record StyleJson(String layoutPng, String photo, Integer candidates,
+            @JsonFormat(shape = JsonFormat.Shape.STRING) Long seed) {
     }
 
     public record SampleJson(int index, String png, CodeJson code, Float t) {

@@ -75,7 +75,7 @@ class GeneratorHttpTest {
         given().contentType(ContentType.JSON)
                 .body(Map.of("layoutPng", otherLayout, "encoding", "colors", "numSamples", 2, "style", style))
                 .post("/api/generate").then().log().ifValidationFails().statusCode(200).body("samples", hasSize(2))
-                .body("samples[0].code.seed", equalTo(drawn));
+                .body("samples[0].code.seed", equalTo(Long.toString(drawn)));
         given().contentType(ContentType.JSON)
                 .body(Map.of("layoutPng", otherLayout, "encoding", "colors", "style",
                         Map.of("layoutPng", layoutBase64(), "photo", "bm90IGEgcGhvdG8=")))

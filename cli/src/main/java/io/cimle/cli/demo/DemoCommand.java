@@ -25,6 +25,7 @@ import io.cimle.core.eval.ToyModeData;
 import io.cimle.core.model.ModelConfig;
 import io.cimle.core.model.NoiseMode;
 import io.cimle.core.model.Presets;
+import io.cimle.core.training.CodeSelection;
 import io.cimle.core.training.ImleConfig;
 import io.cimle.kafka.LocalKafkaBroker;
 import io.cimle.wire.Topics;
@@ -65,7 +66,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Runs the whole system locally and writes a gallery of diverse images to --out.",
-        footer = {"", "IMLE options left out: |S| 64, m 10, K 50, |S~| 8, lr 5e-4, no decay, trained for --minutes."})
+        footer = {"", "IMLE options left out: |S| 64, m 10, K 50, |S~| 8, lr 5e-4, no decay, regional selection, trained for --minutes."})
 public final class DemoCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String MODEL = "toy";
@@ -108,7 +109,8 @@ public final class DemoCommand implements Callable<Integer> {
      * (the reference's epoch-5 decay is tuned for 10000-step epochs of GTA-5), until stopped.
      */
     static final ImleConfig BUDGET = ImleConfig.DEFAULT.withExamplesPerEpoch(64).withSamplesPerExample(10)
-            .withStepsPerEpoch(50).withSubBatch(8).withLearningRate(5e-4).withDecay(0, false);
+            .withStepsPerEpoch(50).withSubBatch(8).withLearningRate(5e-4).withDecay(0, false)
+            .withSelection(CodeSelection.REGIONAL);
 
     /** What the demo produced, for tests and for the summary. */
     public record Result(Path gallery, int galleryImages, String modelVersion, EvalReport report, Path logs) {

@@ -17,15 +17,18 @@ import io.cimle.wire.v1.DeadLetter;
 import io.cimle.wire.v1.ErrorCode;
 import io.cimle.wire.v1.GeneratedSample;
 import io.cimle.wire.v1.Interpolation;
+import io.cimle.wire.v1.LatentCode;
 import io.cimle.wire.v1.Layout;
 import io.cimle.wire.v1.LayoutEncoding;
 import io.cimle.wire.v1.LayoutRequest;
+import io.cimle.wire.v1.StyleReference;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -93,6 +96,24 @@ class GeneratorKafkaTest {
             distinct.add(s.getImage());
         }
         assertEquals(6, distinct.size(), "different codes give different images");
+    }
+
+    /** Style from a reference over Kafka: the search finds the code the reference photo was drawn with. */
+    @Test
+    void aStyleReferenceFindsTheCodeOfItsPhoto() {
+        long searchSeed = 8;
+        long drawn = new SplittableRandom(searchSeed).longs(12).toArray()[2];
+        SampleClient.Answer reference = roundTrip(request("style-ref", layout).addCodes(
+                LatentCode.newBuilder().setSeed(drawn).setHasSeed(true)).build());
+        assertTrue(reference.ok(), () -> "error: " + reference.error());
+        GeneratedSample photo = reference.samples().get(0);
+        SampleClient.Answer styled = roundTrip(request("style-use", layout).setModelVersion(photo.getModelVersion())
+                .setNumSamples(2).setStyleReference(StyleReference.newBuilder().setLayout(request("x", layout)
+                        .getLayout()).setPhoto(photo.getImage()).setCandidates(12).setSeed(searchSeed)).build());
+        assertTrue(styled.ok(), () -> "error: " + styled.error());
+        assertEquals(2, styled.samples().size());
+        assertEquals(drawn, styled.samples().get(0).getCode().getSeed());
+        assertEquals(photo.getImage(), styled.samples().get(0).getImage(), "the found code redraws the reference");
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
 import io.cimle.core.data.ClassMap;
+import io.cimle.core.model.NoiseMode;
 import io.cimle.core.data.Images;
 import io.cimle.core.data.RgbImage;
 import io.cimle.core.data.LayoutEncoder;
@@ -191,9 +192,15 @@ class GeneratorKafkaTest {
         assertTrue(roundTrip(request("after-bad", layout).setNumSamples(1).build()).ok());
     }
 
+    /**
+     * The new version is of the regional code form (a vector code with a block per class): after the
+     * switch it serves seeds (same bytes twice), explicit codes and interpolation; today's form stays
+     * pinnable beside it.
+     */
     @Test
     void aNewCheckpointEventSwitchesTheVersionWithoutLosingRequests() throws Exception {
-        CheckpointInfo v2 = TinyModelResource.publish(2);
+        CheckpointInfo v2 = TinyModelResource.publish(2, TinyModelResource.config().withNoiseMode(NoiseMode.VECTOR)
+                .withRegionCodeDim(4));
         // Requests in flight while the switch happens must all be answered.
         for (int i = 0; i < 5; i++) {
             client.send(request("switch-" + i, layout).setNumSamples(2).build());
@@ -211,7 +218,18 @@ class GeneratorKafkaTest {
             version = a.samples().get(0).getModelVersion();
         }
         assertEquals(v2.version(), version);
-        // The old version can still be pinned by a request.
+        var first = roundTrip(request("blocks-a", layout).setModelVersion(v2.version()).setNumSamples(2).setSeed(5)
+                .setHasSeed(true).build());
+        var again = roundTrip(request("blocks-b", layout).setModelVersion(v2.version()).setNumSamples(2).setSeed(5)
+                .setHasSeed(true).build());
+        assertTrue(first.ok() && again.ok(), () -> "errors: " + first.error() + " " + again.error());
+        assertEquals(first.samples().get(1).getImage(), again.samples().get(1).getImage());
+        var walk = roundTrip(request("blocks-walk", layout).setModelVersion(v2.version()).setInterpolation(Interpolation
+                .newBuilder().setFrom(first.samples().get(0).getCode()).setTo(first.samples().get(1).getCode())
+                .setSteps(3)).build());
+        assertTrue(walk.ok(), () -> "error: " + walk.error());
+        assertSameImage(first.samples().get(1).getImage(), walk.samples().get(2).getImage());
+        // The old version (today's form) can still be pinned by a request.
         var pinned = roundTrip(request("pinned-old", layout).setNumSamples(1).setModelVersion("000001").build());
         assertTrue(pinned.ok());
         assertEquals("000001", pinned.samples().get(0).getModelVersion());

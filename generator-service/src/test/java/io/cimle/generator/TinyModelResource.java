@@ -54,11 +54,16 @@ public class TinyModelResource implements QuarkusTestResourceLifecycleManager {
 
     /** Publishes a new version whose weights come from {@code initSeed}. */
     public static CheckpointInfo publish(long initSeed) throws IOException {
-        try (GeneratorNetwork net = GeneratorNetwork.create(config(), Device.cpu(), initSeed)) {
+        return publish(initSeed, config());
+    }
+
+    /** The same for another architecture or code form (e.g. a vector code with region blocks). */
+    public static CheckpointInfo publish(long initSeed, ModelConfig config) throws IOException {
+        try (GeneratorNetwork net = GeneratorNetwork.create(config, Device.cpu(), initSeed)) {
             Checkpoint c = Checkpoint.of(net, initSeed * 100, (int) initSeed, Map.of("labelSet", labels().toJson()), Map.of());
             CheckpointStore store = new CheckpointStore(new FileSystemObjectStore(root), 10, true);
             return store.publish(new CheckpointStore.Publication(MODEL, c.step(), c.epoch(), Map.of("loss", 1.0),
-                    config().presetName(), config().width(), config().height()), c.toBytes());
+                    config.presetName(), config.width(), config.height()), c.toBytes());
         }
     }
 }

@@ -7,13 +7,15 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
+import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
 
 /**
  * Layer norm over C, H and W of each sample with one learned scale and shift per channel
- * (GroupNorm with one group): what CRN's slim.layer_norm does on NHWC maps. DJL has no such block.
+ * (GroupNorm with one group): what CRN's slim.layer_norm does on NHWC maps. DJL has no GroupNorm block;
+ * this runs libtorch's fused layer_norm with the per-channel affine expanded over space.
  */
 public final class LayerNorm2d extends AbstractBlock {
     private static final float EPSILON = 1e-5f;
@@ -35,17 +37,30 @@ public final class LayerNorm2d extends AbstractBlock {
                                      PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();                           // (N, C, H, W)
         Shape shape = x.getShape();
+        Shape perSample = shape.slice(1);                                // (C, H, W)
+        // libtorch's fused layer_norm over (C, H, W): one pass instead of nine elementwise ones; its
+        // element-wise affine takes the per-channel scale and shift expanded over (H, W) (a view, and the
+        // gradient of an expand sums back to the channel).
+        NDArray scale = store.getValue(gamma, x.getDevice(), training).reshape(channels, 1, 1).broadcast(perSample);
+        NDArray shift = store.getValue(beta, x.getDevice(), training).reshape(channels, 1, 1).broadcast(perSample);
+        scale.attach(x.getManager()); // views go to the batch's manager, not the parameters' one
+        shift.attach(x.getManager());
+        return LayerNorm.layerNorm(x, perSample, scale, shift, EPSILON);  // (N, C, H, W)
+    }
+
+    /**
+     * The same normalisation in elementwise ops (mean, centre, variance, divide, affine): the reference the
+     * fused path is tested against.
+     */
+    static NDArray unfused(NDArray x, NDArray gamma, NDArray beta) {
+        Shape shape = x.getShape();
         NDArray flat = x.reshape(shape.get(0), -1);                      // (N, C*H*W)
         NDArray mean = flat.mean(new int[] {1}, true);                   // (N, 1)
-        NDArray centred = flat.sub(mean);                                // (N, C*H*W)
-        NDArray variance = centred.square().mean(new int[] {1}, true);   // (N, 1)
-        NDArray normalised = centred.div(Scalars.plus(variance, EPSILON).sqrt()).reshape(shape); // (N, C, H, W)
-        // Per-channel affine; reshaped views go to the batch's manager, not the parameters' one.
-        NDArray scale = store.getValue(gamma, x.getDevice(), training).reshape(1, channels, 1, 1);
-        NDArray shift = store.getValue(beta, x.getDevice(), training).reshape(1, channels, 1, 1);
-        scale.attach(x.getManager());
-        shift.attach(x.getManager());
-        return new NDList(normalised.mul(scale).add(shift));             // (N, C, H, W)
+        NDArray centred = flat.sub(mean);
+        NDArray variance = centred.square().mean(new int[] {1}, true);
+        NDArray normalised = centred.div(Scalars.plus(variance, EPSILON).sqrt()).reshape(shape);
+        long c = shape.get(1);
+        return normalised.mul(gamma.reshape(1, c, 1, 1)).add(beta.reshape(1, c, 1, 1));
     }
 
     @Override

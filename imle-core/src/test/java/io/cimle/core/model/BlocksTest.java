@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import io.cimle.core.data.ClassMap;
 import io.cimle.core.data.RgbImage;
@@ -32,6 +33,42 @@ class BlocksTest {
                 assertEquals(0, means[n], 1e-4, "mean of sample " + n);
                 assertEquals(1, stds[n], 1e-3, "std of sample " + n);
             }
+        }
+    }
+
+    /** libtorch's fused layer norm with the expanded affine: the numbers and gradients of the elementwise form. */
+    @Test
+    void theFusedLayerNormMatchesTheElementwiseOneWithGradients() {
+        try (NDManager m = NDManager.newBaseManager("PyTorch")) {
+            LayerNorm2d norm = new LayerNorm2d(8);
+            norm.initialize(m, DataType.FLOAT32, new Shape(3, 8, 4, 6));
+            NDArray gamma = norm.getParameters().get("gamma").getArray();
+            NDArray beta = norm.getParameters().get("beta").getArray();
+            m.randomNormal(1, 0.5f, new Shape(8), DataType.FLOAT32).copyTo(gamma);
+            m.randomNormal(0, 0.5f, new Shape(8), DataType.FLOAT32).copyTo(beta);
+            NDArray x = m.randomNormal(2, 3, new Shape(3, 8, 4, 6), DataType.FLOAT32);
+            NDArray weights = m.randomUniform(-1, 1, new Shape(3, 8, 4, 6));
+            float[] fused;
+            float[] fusedGamma;
+            float[] fusedBeta;
+            try (GradientCollector g = m.getEngine().newGradientCollector()) {
+                NDArray y = norm.forward(new ParameterStore(m, false), new NDList(x), true).head();
+                fused = y.toFloatArray();
+                g.backward(y.mul(weights).sum());
+            }
+            fusedGamma = gamma.getGradient().toFloatArray();
+            fusedBeta = beta.getGradient().toFloatArray();
+            gamma.getGradient().subi(gamma.getGradient());
+            beta.getGradient().subi(beta.getGradient());
+            float[] reference;
+            try (GradientCollector g = m.getEngine().newGradientCollector()) {
+                NDArray y = LayerNorm2d.unfused(x, gamma, beta);
+                reference = y.toFloatArray();
+                g.backward(y.mul(weights).sum());
+            }
+            assertArrayEquals(reference, fused, 1e-4f);
+            assertArrayEquals(gamma.getGradient().toFloatArray(), fusedGamma, 1e-3f);
+            assertArrayEquals(beta.getGradient().toFloatArray(), fusedBeta, 1e-3f);
         }
     }
 

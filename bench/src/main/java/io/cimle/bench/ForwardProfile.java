@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.norm.LayerNorm;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.convolutional.Conv2d;
@@ -121,19 +122,15 @@ final class ForwardProfile {
         return x;
     }
 
+    /** As LayerNorm2d does it: libtorch's fused layer_norm with the per-channel affine expanded. */
     private static NDArray layerNorm(NDArray x, NDArray gamma, NDArray beta) {
-        Shape shape = x.getShape();
-        NDArray flat = x.reshape(shape.get(0), -1);
-        NDArray mean = flat.mean(new int[] {1}, true);
-        NDArray centred = flat.sub(mean);
-        NDArray variance = centred.square().mean(new int[] {1}, true);
-        NDArray normalised = centred.div(variance.add(1e-5f).sqrt()).reshape(shape);
-        long ch = shape.get(1);
-        NDArray scale = gamma.reshape(1, ch, 1, 1);
-        NDArray shift = beta.reshape(1, ch, 1, 1);
+        Shape perSample = x.getShape().slice(1);
+        long ch = perSample.get(0);
+        NDArray scale = gamma.reshape(ch, 1, 1).broadcast(perSample);
+        NDArray shift = beta.reshape(ch, 1, 1).broadcast(perSample);
         scale.attach(x.getManager()); // else the views pile up in the parameters' manager
         shift.attach(x.getManager());
-        return normalised.mul(scale).add(shift);
+        return LayerNorm.layerNorm(x, perSample, scale, shift, 1e-5f).head();
     }
 
     /** The model's own resize (io.cimle.core.model.Resize), timed; a no-op at the same size, as there. */

@@ -65,7 +65,6 @@ public final class ImleTrainer implements AutoCloseable {
     private long[] selectedSeeds = new long[0];
     private long[] selectedDonors = new long[0]; // regional selection: per example, per class
     private List<LatentCode> selectedCodes = List.of(); // regional selection: the composed codes
-    private double composedShare = Double.NaN; // regional selection: share of examples keeping a composed code
     private double learningRate;
     private double selectionMs;
     private double epochLossSum;
@@ -335,18 +334,9 @@ public final class ImleTrainer implements AutoCloseable {
                     .select(targets(chosen), seeds, m, this::finiteDistance);
             selectedDonors = kept.donors();
             selectedCodes = kept.codes();
-            composedShare = kept.composedKept() / (double) chosen.length;
             return kept.bases();
         }
         return keepNearest(chosen, seeds);
-    }
-
-    /**
-     * Regional selection: the share of this epoch's examples whose kept code was composed region by
-     * region (NaN for flat selection or before the first selection).
-     */
-    public double composedShare() {
-        return composedShare;
     }
 
     /** The seed of the nearest of each example's m candidate seeds (example-major). */

@@ -105,6 +105,11 @@ public final class NearestCodeSelector {
         return out;
     }
 
+    /** The same split by class, for candidate seeds. */
+    public float[][] regionDistances(Targets targets, long[] seeds, int m) {
+        return regionDistances(targets, seedCodes(seeds), m);
+    }
+
     /**
      * Per candidate, its distance split over the layout's classes: {@code [candidate][class]}, each row
      * summing to the candidate's distance (see {@link Distance#perCandidateByRegion}).

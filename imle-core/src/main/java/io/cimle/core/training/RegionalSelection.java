@@ -2,7 +2,6 @@ package io.cimle.core.training;
 
 import io.cimle.core.data.ClassMap;
 import io.cimle.core.model.LatentCode;
-import io.cimle.core.model.LatentCodes;
 import io.cimle.core.model.ModelConfig;
 import io.cimle.core.model.RegionalCodes;
 
@@ -61,7 +60,7 @@ public final class RegionalSelection {
             System.arraycopy(seeds, t * m + m1, donorSeeds, t * m2, m2);
         }
         // Stage 1: whole codes, their distances split by class (rows sum to the whole distance).
-        float[][] first = selector.regionDistances(targets, wholeCodes(whole), m1);
+        float[][] first = selector.regionDistances(targets, whole, m1);
         long[] bases = new long[n];
         float[][] baseRegions = new float[n][];
         float[] baseTotals = new float[n];
@@ -90,7 +89,7 @@ public final class RegionalSelection {
             for (int c = 0; c < classes; c++) {
                 long keep = bases[t];
                 float best = baseRegions[t][c];
-                for (int k = 0; k < m2 && c < present.length && present[c] > 0; k++) {
+                for (int k = 0; k < m2 && present[c] > 0; k++) {
                     float d = check.finite(second[t * m2 + k][c]);
                     if (d < best) {
                         best = d;
@@ -133,15 +132,6 @@ public final class RegionalSelection {
     /** Refuses a non-finite distance (argmin over NaN keeps an arbitrary code: silent collapse). */
     public interface DistanceCheck {
         float finite(float distance);
-    }
-
-    private List<LatentCode> wholeCodes(long[] seeds) {
-        List<LatentCode> out = new ArrayList<>(seeds.length);
-        int[] shape = LatentCodes.shapeFor(config);
-        for (long s : seeds) {
-            out.add(LatentCode.seedOnly(s, shape));
-        }
-        return out;
     }
 
     private static float sum(float[] v) {

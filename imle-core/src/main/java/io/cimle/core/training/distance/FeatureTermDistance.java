@@ -80,10 +80,7 @@ abstract class FeatureTermDistance implements Distance {
     @Override
     public NDArray perCandidate(NDArray candidates, TargetFeatures target) {
         checkImages("candidates", candidates);
-        if (!identity().equals(target.distance())) {
-            throw new IllegalArgumentException("target features were prepared by " + target.distance()
-                    + ", not by " + identity());
-        }
+        requirePreparedHere(target);
         if (candidates.getShape().get(2) != target.height() || candidates.getShape().get(3) != target.width()) {
             throw new IllegalArgumentException("candidates " + candidates.getShape() + " do not match the prepared "
                     + "target size " + target.height() + "x" + target.width());
@@ -102,10 +99,7 @@ abstract class FeatureTermDistance implements Distance {
     @Override
     public NDArray perCandidateByRegion(NDArray candidates, TargetFeatures target, NDArray regions) {
         checkImages("candidates", candidates);
-        if (!identity().equals(target.distance())) {
-            throw new IllegalArgumentException("target features were prepared by " + target.distance()
-                    + ", not by " + identity());
-        }
+        requirePreparedHere(target);
         Shape r = regions.getShape();
         if (r.dimension() != 4 || r.get(0) != 1 || r.get(2) != target.height() || r.get(3) != target.width()) {
             throw new IllegalArgumentException("regions must be (1, R, " + target.height() + ", " + target.width()
@@ -199,6 +193,13 @@ abstract class FeatureTermDistance implements Distance {
 
     private static int maxScale(List<Term> terms) {
         return terms.stream().mapToInt(Term::scale).max().orElse(0);
+    }
+
+    private void requirePreparedHere(TargetFeatures target) {
+        if (!identity().equals(target.distance())) {
+            throw new IllegalArgumentException("target features were prepared by " + target.distance()
+                    + ", not by " + identity());
+        }
     }
 
     /** Distinguishes instances (and their settings) for the prepared-features guard. */

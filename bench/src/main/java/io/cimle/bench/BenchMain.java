@@ -51,12 +51,14 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--in-process", description = "Run growth points in this JVM (peak memory then accumulates).")
     boolean inProcess;
 
-    @Option(names = "--kafka-seconds", description = "Length of the steady-rate Kafka phase (default 30, quick 5).")
+    @Option(names = "--kafka-seconds", description = "Kafka section: seconds per curve point are a fifth of this, "
+            + "at least 3 (default 30; quick: 2 s per point).")
     Integer kafkaSeconds;
 
-    @Option(names = "--kafka-preset", defaultValue = "tiny", description = "Preset the generator service serves "
-            + "(default ${DEFAULT-VALUE}).")
-    String kafkaPreset;
+    @Option(names = "--kafka-presets", split = ",", description = "Presets of the Kafka section's latency-throughput "
+            + "curves; medium, when listed with others, gets only the one-request-at-a-time point (default tiny,small,"
+            + "medium; quick: tiny).")
+    List<String> kafkaPresets;
 
     @Option(names = "--root", defaultValue = ".", description = "Repository root (default ${DEFAULT-VALUE}).")
     Path root;
@@ -96,7 +98,9 @@ public final class BenchMain implements Callable<Integer> {
         Set<String> chosen = new LinkedHashSet<>(sections == null ? BenchOptions.ALL_SECTIONS : sections);
         Stats.Repeats repeats = quick ? new Stats.Repeats(1, 2, 3, 300) : new Stats.Repeats(2, 5, 9, 3000);
         BenchOptions o = new BenchOptions(quick, paper, gpu, chosen, out, repeats, !inProcess,
-                kafkaSeconds != null ? kafkaSeconds : quick ? 5 : 30, kafkaPreset, root, "small");
+                kafkaSeconds != null ? kafkaSeconds : quick ? 5 : 30,
+                kafkaPresets != null ? kafkaPresets : quick ? List.of("tiny") : List.of("tiny", "small", "medium"), root,
+                "small");
         ObjectNode report = run(o);
         write(report, o.out());
         System.out.println(Report.markdown(report));

@@ -16,12 +16,12 @@ import java.util.Set;
  * @param repeats      warm-up and repeat counts for timed loops
  * @param childJvm     run growth points in child JVMs (peak memory per point) instead of in-process
  * @param kafkaSeconds length of the steady-rate Kafka phase
- * @param kafkaPreset  preset of the checkpoint the generator service serves
+ * @param kafkaPresets presets of the Kafka section's curves (the last one gets the one-at-a-time point only)
  * @param root         repository root (finds generator-service/target and scripts/torch_peer.py)
  * @param trainPreset  preset of the epoch, selection, peer and m/|S| growth measurements (small)
  */
 record BenchOptions(boolean quick, boolean paper, boolean gpu, Set<String> sections, Path out, Stats.Repeats repeats,
-                    boolean childJvm, int kafkaSeconds, String kafkaPreset, Path root,
+                    boolean childJvm, int kafkaSeconds, List<String> kafkaPresets, Path root,
                     String trainPreset) {
     static final List<String> ALL_SECTIONS = List.of("matmul", "forward", "epoch", "selection", "growth", "kafka",
             "peer");

@@ -51,6 +51,7 @@ final class ForwardBench {
         double gflops = (double) FlopCounter.forwardFlops(net.config()) * batch / median / 1e6;
         ObjectNode n = JsonNodeFactory.instance.objectNode();
         n.put("preset", net.config().presetName());
+        n.put("inference_chunk", net.inferenceChunk() == io.cimle.core.model.InferenceChunking.WHOLE ? 0 : net.inferenceChunk());
         n.put("batch", batch);
         n.put("ms_median", Stats.round(median, 3));
         n.put("samples_per_s", Stats.round(batch * 1000.0 / median, 2));

@@ -18,28 +18,29 @@ import io.cimle.kafka.LocalKafkaBroker;
 import io.cimle.wire.v1.Layout;
 import io.cimle.wire.v1.LayoutEncoding;
 import io.cimle.wire.v1.LayoutRequest;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.io.IOException;
-import java.net.HttpURLConnection;
-import java.net.ServerSocket;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The packaged generator service behind a real (loopback) broker against the same model called
- * in-process: latency at a steady moderate rate, throughput in a bounded burst. Every loop is
- * bounded in count and time.
+ * in-process, as latency-throughput curves: closed-loop clients from one request at a time to
+ * saturation (see {@link ClosedLoop}), for the direct call and the Kafka path, at each preset, with
+ * two generators in one group for the last point; plus the transport's floor (a bare echo through
+ * the same broker with the same client settings). Every loop is bounded in time.
  */
 final class KafkaBench {
     static final String MODEL = "toy";
     static final int SAMPLES_PER_REQUEST = 4;
+    private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(120);
 
     private KafkaBench() {
     }
@@ -51,108 +52,117 @@ final class KafkaBench {
             n.put("skipped", "no packaged service at " + jar + " (./mvnw -q -B package -DskipTests -pl generator-service -am)");
             return n;
         }
-        ModelConfig config = Workloads.preset(o.kafkaPreset());
+        n.put("samples_per_request", SAMPLES_PER_REQUEST);
+        List<Integer> levels = o.quick() ? List.of(1, 4) : List.of(1, 2, 4, 8, 16);
+        Duration point = Duration.ofSeconds(o.quick() ? 2 : Math.max(3, o.kafkaSeconds() / 5));
+        n.put("seconds_per_point", point.toSeconds());
+        Files.createDirectories(o.out());
+        ObjectNode curves = n.putObject("presets");
+        try (LocalKafkaBroker broker = LocalKafkaBroker.startTemporary()) {
+            for (String preset : o.kafkaPresets()) {
+                // The largest preset gets one point (one request at a time): its forward dominates.
+                boolean full = !preset.equals("medium") || o.kafkaPresets().size() == 1;
+                curves.set(preset, preset(o, jar, broker, preset, full ? levels : List.of(1), full, point));
+            }
+        }
+        try {
+            n.put("plot", CurvePlot.write(curves, o.out().resolve("kafka-curve.png")).toString());
+        } catch (Exception | Error e) { // a host without fonts still gets the table
+            n.put("plot_error", e.toString());
+        }
+        return n;
+    }
+
+    /** One preset: echo floor, direct curve, Kafka curve, and the last point again with a second generator. */
+    private static ObjectNode preset(BenchOptions o, Path jar, LocalKafkaBroker broker, String presetName,
+            List<Integer> levels, boolean twoGenerators, Duration point) throws Exception {
+        ObjectNode n = JsonNodeFactory.instance.objectNode();
+        ModelConfig config = Workloads.preset(presetName);
         Path store = Files.createTempDirectory("cimle-bench-store-");
         Checkpoint checkpoint = publish(store, config);
         ClassMap layout = new ToyScenes(config.width(), config.height()).sample(7, 0).layout();
-        n.put("preset", config.presetName());
-        n.put("samples_per_request", SAMPLES_PER_REQUEST);
+        byte[] png = LayoutEncoder.classIdsPng(layout);
+        String requests = "bench." + presetName + ".requests";
+        String replies = "bench." + presetName + ".samples";
+        String echoRequests = "bench." + presetName + ".echo.requests";
+        String echoReplies = "bench." + presetName + ".echo.samples";
+        broker.createTopics(List.of(requests, replies, echoRequests, echoReplies), 2);
 
-        // Direct generation, half before and half after the Kafka phases (pooled): a load change on
-        // the shared host during the run then weighs on both paths. The first half also sets the rate.
-        int directRequests = o.quick() ? 8 : 40;
-        List<Double> direct = new ArrayList<>();
-        double[] directWallMs = {0};
-        Sampler g = Sampler.fromCheckpoint(checkpoint, Device.cpu(), 16);
-        Runnable directHalf = () -> {
-            long start = System.nanoTime();
-            for (int i = 0; i < directRequests / 2; i++) {
+        try (EchoResponder echo = new EchoResponder(broker.bootstrapServers(), echoRequests, echoReplies);
+             Requests client = new Requests(broker.bootstrapServers(), echoRequests, echoReplies, png)) {
+            client.warm(3);
+            n.set("echo", points(List.of(1), point, client::call));
+        }
+
+        try (Sampler g = Sampler.fromCheckpoint(checkpoint, Device.cpu(), 16)) {
+            for (int i = 0; i < 3; i++) {
+                g.generate(layout, SAMPLES_PER_REQUEST, i);
+            }
+            // One forward at a time, as a server without cross-request batching would run them.
+            n.set("direct", points(levels, point, (client, i) -> {
                 long t = System.nanoTime();
-                g.generate(layout, SAMPLES_PER_REQUEST, 1000 + direct.size());
-                direct.add(Stats.msSince(t));
-            }
-            directWallMs[0] += Stats.msSince(start);
-        };
-        for (int i = 0; i < 3; i++) {
-            g.generate(layout, SAMPLES_PER_REQUEST, i);
+                synchronized (g) {
+                    g.generate(layout, SAMPLES_PER_REQUEST, 1000L * client + i);
+                }
+                return Stats.msSince(t);
+            }));
         }
-        directHalf.run();
-        double directRps = direct.size() * 1000.0 / directWallMs[0];
-        ObjectNode d = n.putObject("direct");
 
-        Path log = o.out().resolve("generator-service.log");
-        Files.createDirectories(o.out());
-        try (LocalKafkaBroker broker = LocalKafkaBroker.startTemporary()) {
-            broker.createSystemTopics(1);
-            int port = freePort();
-            Process service = startService(jar, broker.bootstrapServers(), store, port, log);
-            try (Requests client = new Requests(broker.bootstrapServers())) {
-                double readyMs = awaitReady(service, port, Duration.ofSeconds(180));
-                n.put("service_ready_ms", Stats.round(readyMs, 0));
-                byte[] png = LayoutEncoder.classIdsPng(layout);
-                for (int i = 0; i < 3; i++) { // warm-up: model load and first kernels
-                    client.send("warm-" + i, png, i);
-                }
-                client.await(List.of("warm-0", "warm-1", "warm-2"), Duration.ofSeconds(120));
-
-                // Steady rate at half the direct capacity: latency without queueing.
-                double rate = Math.max(0.5, Math.min(20, directRps / 2));
-                int steady = Math.max(3, (int) (rate * o.kafkaSeconds()));
-                long periodNanos = (long) (1e9 / rate);
-                List<String> ids = new ArrayList<>();
-                long t0 = System.nanoTime();
-                for (int i = 0; i < steady && Stats.msSince(t0) < o.kafkaSeconds() * 1000.0 + 5000; i++) {
-                    long due = t0 + i * periodNanos;
-                    long wait = due - System.nanoTime();
-                    if (wait > 0) {
-                        TimeUnit.NANOSECONDS.sleep(wait);
-                    }
-                    String id = "steady-" + i;
-                    client.send(id, png, 5000 + i);
-                    ids.add(id);
-                }
-                client.await(ids, Duration.ofSeconds(60));
-                List<Double> latency = client.latenciesMs(ids);
-                ObjectNode k = n.putObject("kafka");
-                k.put("rate_requests_per_s", Stats.round(rate, 2));
-                k.put("requests", ids.size());
-                k.put("p50_ms", Stats.round(Stats.percentile(latency, 50), 2));
-                k.put("p99_ms", Stats.round(Stats.percentile(latency, 99), 2));
-
-                // Bounded burst: everything sent at once, throughput from first send to last sample.
-                int burst = o.quick() ? 8 : Math.max(16, Math.min(200, (int) (directRps * 10)));
-                List<String> burstIds = new ArrayList<>();
-                long b0 = System.nanoTime();
-                for (int i = 0; i < burst; i++) {
-                    String id = "burst-" + i;
-                    client.send(id, png, 90_000 + i);
-                    burstIds.add(id);
-                }
-                client.await(burstIds, Duration.ofSeconds(300));
-                double burstMs = (client.lastDoneNanos(burstIds) - b0) / 1e6;
-                k.put("burst_requests", burst);
-                k.put("samples_per_s", Stats.round(burst * SAMPLES_PER_REQUEST * 1000.0 / burstMs, 2));
-                k.put("steady_samples_per_s", Stats.round(ids.size() * SAMPLES_PER_REQUEST * 1000.0
-                        / ((client.lastDoneNanos(ids) - t0) / 1e6), 2));
-                directHalf.run();
-                d.put("requests", direct.size());
-                d.put("p50_ms", Stats.round(Stats.percentile(direct, 50), 2));
-                d.put("p99_ms", Stats.round(Stats.percentile(direct, 99), 2));
-                d.put("samples_per_s", Stats.round(direct.size() * SAMPLES_PER_REQUEST * 1000.0 / directWallMs[0], 2));
-                n.put("latency_ratio", Stats.round(k.get("p50_ms").asDouble() / d.get("p50_ms").asDouble(), 2));
-                n.put("p99_latency_ratio", Stats.round(k.get("p99_ms").asDouble() / d.get("p99_ms").asDouble(), 2));
-                n.put("throughput_ratio", Stats.round(k.get("samples_per_s").asDouble()
-                        / d.get("samples_per_s").asDouble(), 2));
-            } finally {
-                g.close();
-                service.destroy();
-                if (!service.waitFor(20, TimeUnit.SECONDS)) {
-                    service.destroyForcibly();
-                }
+        List<Process> services = new ArrayList<>();
+        try (Requests client = new Requests(broker.bootstrapServers(), requests, replies, png)) {
+            services.add(GeneratorProcess.start(jar, broker.bootstrapServers(), store, requests, replies,
+                    o.out().resolve("generator-service-" + presetName + ".log")));
+            n.put("service_ready_ms", Stats.round(GeneratorProcess.awaitReady(services.get(0), Duration.ofSeconds(180)), 0));
+            client.warm(3);
+            n.set("kafka", points(levels, point, client::call));
+            if (twoGenerators) {
+                services.add(GeneratorProcess.start(jar, broker.bootstrapServers(), store, requests, replies,
+                        o.out().resolve("generator-service-" + presetName + "-2.log")));
+                GeneratorProcess.awaitReady(services.get(1), Duration.ofSeconds(180));
+                client.warm(8); // rides out the rebalance: both generators answer before the point starts
+                n.set("kafka_two_generators", points(List.of(levels.get(levels.size() - 1)), point, client::call));
             }
+        } finally {
+            services.forEach(GeneratorProcess::stop);
         }
-        n.put("service_log", log.toString());
+        summarise(n);
         return n;
+    }
+
+    private static ArrayNode points(List<Integer> levels, Duration length, ClosedLoop.Call call) throws Exception {
+        ArrayNode a = JsonNodeFactory.instance.arrayNode();
+        for (int clients : levels) {
+            a.add(ClosedLoop.run(clients, length, SAMPLES_PER_REQUEST, call));
+        }
+        return a;
+    }
+
+    /** The ratios the targets read: one request at a time against the floor, and throughput at 8+ clients. */
+    private static void summarise(ObjectNode n) {
+        JsonNode direct1 = n.path("direct").path(0);
+        JsonNode kafka1 = n.path("kafka").path(0);
+        double echo = n.path("echo").path(0).path("p50_ms").asDouble();
+        double overhead = kafka1.path("p50_ms").asDouble() - direct1.path("p50_ms").asDouble();
+        n.put("kafka_minus_direct_p50_ms", Stats.round(overhead, 2));
+        n.put("echo_p50_ms", echo);
+        n.put("overhead_over_echo", Stats.round(overhead / echo, 2));
+        n.put("latency_ratio", Stats.round(kafka1.path("p50_ms").asDouble() / direct1.path("p50_ms").asDouble(), 2));
+        double directRate = direct1.path("samples_per_s").asDouble();
+        double best = 0;
+        double bestP99 = 0;
+        int bestClients = 0;
+        for (JsonNode p : n.path("kafka")) {
+            if (p.path("clients").asInt() >= 8 && p.path("samples_per_s").asDouble() > best) {
+                best = p.path("samples_per_s").asDouble();
+                bestP99 = p.path("p99_ms").asDouble();
+                bestClients = p.path("clients").asInt();
+            }
+        }
+        if (bestClients > 0) {
+            n.put("throughput_ratio_8plus", Stats.round(best / directRate, 2));
+            n.put("throughput_8plus_clients", bestClients);
+            n.put("throughput_8plus_p99_ms", bestP99);
+        }
     }
 
     /** Publishes a freshly initialised checkpoint as the trainer would (see TinyModelResource). */
@@ -166,87 +176,49 @@ final class KafkaBench {
         }
     }
 
-    private static Process startService(Path jar, String bootstrap, Path store, int port, Path log)
-            throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dkafka.bootstrap.servers=" + bootstrap, "-Dcimle.storage.root=" + store,
-                "-Dcimle.model.name=" + MODEL, "-Dquarkus.http.port=" + port, "-Dquarkus.http.host=127.0.0.1",
-                "-Dai.djl.offline=true", "-Dai.djl.pytorch.num_threads=" + Workloads.threads()));
-        if (System.getProperty("DJL_CACHE_DIR") != null) {
-            cmd.add("-DDJL_CACHE_DIR=" + System.getProperty("DJL_CACHE_DIR"));
-        }
-        cmd.addAll(List.of("-jar", jar.toString()));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().put("ONEDNN_MAX_CPU_ISA", "AVX2");
-        pb.environment().put("OMP_WAIT_POLICY", "PASSIVE");
-        // The service's libtorch uses as many threads as the in-process comparison (OpenMP reads this).
-        pb.environment().put("OMP_NUM_THREADS", Integer.toString(Workloads.threads()));
-        return pb.start();
-    }
-
-    private static double awaitReady(Process service, int port, Duration timeout) throws InterruptedException {
-        long start = System.nanoTime();
-        while (Stats.msSince(start) < timeout.toMillis()) {
-            if (!service.isAlive()) {
-                throw new IllegalStateException("generator service exited with " + service.exitValue()
-                        + " before it was ready; see its log");
-            }
-            try {
-                HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + "/q/health/ready")
-                        .toURL().openConnection();
-                c.setConnectTimeout(1000);
-                c.setReadTimeout(2000);
-                if (c.getResponseCode() == 200) {
-                    return Stats.msSince(start);
-                }
-            } catch (IOException e) {
-                // not up yet
-            }
-            Thread.sleep(250);
-        }
-        throw new IllegalStateException("generator service not ready within " + timeout);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
-    /** The bench's requests: {@link SampleClient} with the bench's request form and per-phase summaries. */
+    /** The bench's requests through {@link SampleClient}, one closed-loop call each. */
     private static final class Requests implements AutoCloseable {
         private final SampleClient client;
-        private final Map<String, Double> latencyMs = new ConcurrentHashMap<>();
+        private final byte[] png;
+        private final String prefix = Long.toString(System.nanoTime(), 36);
+        private final AtomicLong ids = new AtomicLong();
 
-        Requests(String bootstrap) {
-            client = new SampleClient(bootstrap);
+        Requests(String bootstrap, String requestTopic, String replyTopic, byte[] png) {
+            this.client = new SampleClient(bootstrap, requestTopic, replyTopic);
+            this.png = png;
         }
 
-        void send(String id, byte[] png, long seed) {
+        /** Sends {@code n} requests at once and waits for all: model load, first kernels, rebalances. */
+        void warm(int n) throws TimeoutException {
+            List<String> sent = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                sent.add(send(i));
+            }
+            for (String id : sent) {
+                answer(id);
+            }
+        }
+
+        double call(int clientIndex, int i) throws TimeoutException {
+            return answer(send(1_000_000L * clientIndex + i)).latency().toNanos() / 1e6;
+        }
+
+        private String send(long seed) {
+            String id = prefix + "-" + ids.incrementAndGet();
             LayoutRequest r = LayoutRequest.newBuilder().setRequestId(id)
                     .setLayout(Layout.newBuilder().setEncoding(LayoutEncoding.CLASS_IDS).setPng(ByteString.copyFrom(png)))
                     .setNumSamples(SAMPLES_PER_REQUEST).setSeed(seed).setHasSeed(true)
                     .setClientSentAtMs(System.currentTimeMillis()).build();
             client.sendAsync(id, r.toByteArray());
+            return id;
         }
 
-        void await(List<String> ids, Duration timeout) throws TimeoutException {
-            long deadline = System.nanoTime() + timeout.toNanos();
-            for (String id : ids) {
-                SampleClient.Answer a = client.await(id, Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
-                if (!a.ok()) {
-                    throw new IllegalStateException("request " + id + " answered with an error: " + a.error());
-                }
-                latencyMs.put(id, a.latency().toNanos() / 1e6);
+        private SampleClient.Answer answer(String id) throws TimeoutException {
+            SampleClient.Answer a = client.await(id, ANSWER_TIMEOUT);
+            if (!a.ok()) {
+                throw new IllegalStateException("request " + id + " answered with an error: " + a.error());
             }
-        }
-
-        List<Double> latenciesMs(List<String> ids) {
-            return ids.stream().map(latencyMs::get).toList();
-        }
-
-        long lastDoneNanos(List<String> ids) {
-            return ids.stream().mapToLong(id -> client.receipt(id).completedNanos()).max().orElseThrow();
+            return a;
         }
 
         @Override

@@ -44,7 +44,7 @@ class BenchMainTest {
 
         // The whole pipeline with Kafka and the peer left out (they need a packaged service / python).
         BenchOptions o = new BenchOptions(true, false, false, Set.of("matmul", "selection"), out, ONCE, false, 1,
-                "tiny", out, "tiny");
+                List.of("tiny"), out, "tiny");
         ObjectNode report = BenchMain.run(o);
         BenchMain.write(report, out);
         JsonNode json = new ObjectMapper().readTree(Files.readString(out.resolve("bench.json")));

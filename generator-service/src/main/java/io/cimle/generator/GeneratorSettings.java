@@ -27,16 +27,12 @@ public interface GeneratorSettings {
         int maxInFlight();
 
         /**
-         * Micro-batching deadline: the broker holds a fetch up to this long to collect
-         * {@link #batchMinBytes()} of requests (fetch.max.wait.ms), so requests arriving together
-         * share forward passes; a lone request waits at most this long.
+         * Micro-batching wait while busy: when a pass ends with requests still queued, the next pass
+         * waits up to this long for {@link #maxBatch()} samples to gather. 0 (the default) never waits:
+         * each pass takes what queued while the previous one ran. An idle generator never waits.
          */
-        @WithDefault("20")
-        int batchDeadlineMs();
-
-        /** Bytes of requests a fetch waits for before the deadline (fetch.min.bytes). */
-        @WithDefault("65536")
-        int batchMinBytes();
+        @WithDefault("0")
+        int busyWaitMs();
 
         /** Samples per forward pass; larger requests and several small ones are split/merged to this. */
         @WithDefault("16")

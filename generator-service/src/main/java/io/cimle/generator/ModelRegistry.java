@@ -132,6 +132,7 @@ public class ModelRegistry {
         byte[] bytes = checkpoints.read(info);
         Checkpoint checkpoint = Checkpoint.readFrom(new ByteArrayInputStream(bytes));
         GeneratorNetwork network = GeneratorNetwork.fromCheckpoint(checkpoint, device());
+        model.inferenceChunk().ifPresent(chunk -> network.withInferenceChunk(chunk));
         LabelSet labels = labelsOf(checkpoint);
         LOG.debugf("loaded %s in %d ms", info.version(), (System.nanoTime() - t0) / 1_000_000);
         return new LoadedModel(info.version(), network, labels, info.step());

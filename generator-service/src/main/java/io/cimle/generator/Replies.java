@@ -16,7 +16,11 @@ import io.cimle.wire.v1.Timings;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import io.cimle.service.kafka.KafkaRecords;
+import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import org.jboss.logging.Logger;
 import java.util.concurrent.CompletableFuture;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
@@ -30,6 +34,7 @@ import static io.cimle.service.kafka.KafkaRecords.keyed;
  */
 @ApplicationScoped
 public class Replies {
+    private static final Logger LOG = Logger.getLogger(Replies.class);
     @Inject
     @Channel("samples")
     @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 8192)
@@ -46,6 +51,8 @@ public class Replies {
     ModelSettings model;
     @Inject
     ObjectStore store;
+    @Inject
+    GeneratorMetrics metrics;
 
     public CompletableFuture<Void> sample(PlannedRequest request, int index, RgbImage image, LatentCode code,
             String modelVersion, long modelMs) throws IOException {
@@ -75,6 +82,16 @@ public class Replies {
         s.setTimings(Timings.newBuilder().setModelMs(modelMs).setEncodeMs(encodeMs)
                 .setReceivedAtMs(request.receivedAtMs()).setPublishedAtMs(now));
         return send(request.requestId(), SampleReply.newBuilder().setSample(s).build());
+    }
+
+    /** Answers a record that cannot be served with an error reply and a dead letter, and counts it. */
+    public CompletableFuture<Void> failed(KafkaRecord<String, byte[]> record, String requestId, ErrorCode code,
+            String message) {
+        metrics.requestFailed(code);
+        LOG.debugf("request %s: %s %s", requestId, code, message);
+        byte[] key = record.getKey() == null ? null : record.getKey().getBytes(StandardCharsets.UTF_8);
+        return error(requestId, code, message, record.getTopic(), record.getPartition(), KafkaRecords.offsetOf(record), key,
+                record.getPayload());
     }
 
     public CompletableFuture<Void> error(String requestId, ErrorCode code, String message, String topic, int partition,

@@ -25,79 +25,89 @@ import io.cimle.service.kafka.ConsumerLagProbe;
 import io.cimle.service.kafka.KafkaRecords;
 
 /**
- * Consumes layouts.requests one poll at a time (a poll is the micro-batch: requests that arrived
- * together share forward passes), answers every record (samples or an error), and acknowledges the
- * poll only when every answer is acknowledged by the broker, so offsets are committed after the work
- * is durable. The next poll waits for this one: in-flight work is bounded by max.poll.records.
+ * Consumes layouts.requests: parses and plans each record on the connector's worker thread and hands
+ * it to the {@link MicroBatcher}, which batches across polls at the model's pace. Every record is
+ * answered (samples or an error), and a poll is acknowledged only when every answer to it is
+ * acknowledged by the broker, so offsets are committed after the work is durable (the throttled
+ * commit strategy commits per partition up to the oldest unacknowledged record, so polls may finish
+ * out of order). In-flight work is bounded by {@code max-in-flight}: {@link MicroBatcher#submit} blocks.
  */
 @ApplicationScoped
 public class RequestProcessor {
     private static final Logger LOG = Logger.getLogger(RequestProcessor.class);
     private static final long SEND_TIMEOUT_S = 120;
+    /** The lag gauge is refreshed at most this often: the probe is a round trip to the polling thread. */
+    private static final long LAG_PROBE_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     @Inject
     ModelRegistry models;
     @Inject
     RequestPlanner planner;
     @Inject
-    SampleRunner runner;
+    MicroBatcher batcher;
     @Inject
     Replies replies;
     @Inject
-    GeneratorMetrics metrics;
-    @Inject
     KafkaClientService kafka;
+    @Inject
+    GeneratorMetrics metrics;
     private ConsumerLagProbe lag;
+    private long lastLagProbeNanos;
 
     @Incoming("requests")
     @Blocking(ordered = true)
     public CompletionStage<Void> consume(KafkaRecordBatch<String, byte[]> batch) {
         List<KafkaRecord<String, byte[]>> records = batch.getRecords();
-        metrics.inFlight(records.size());
-        List<CompletableFuture<Void>> sends = new ArrayList<>();
-        Map<LoadedModel, List<Work>> byModel = new IdentityHashMap<>();
+        List<CompletableFuture<Void>> answers = new ArrayList<>(records.size());
         try {
             for (KafkaRecord<String, byte[]> record : records) {
-                Work work = accept(record, sends);
+                MicroBatcher.Work work = accept(record, answers);
                 if (work != null) {
-                    byModel.computeIfAbsent(work.model, m -> new ArrayList<>()).add(work);
+                    batcher.submit(work);
+                    answers.add(work.answered());
                 }
             }
-            for (Map.Entry<LoadedModel, List<Work>> group : byModel.entrySet()) {
-                generate(group.getKey(), group.getValue(), sends);
-            }
-        } finally {
-            byModel.keySet().forEach(LoadedModel::release);
+        } catch (InterruptedException e) {
+            // Shutting down: the poll stays unacknowledged, so its records are redelivered, none lost.
+            Thread.currentThread().interrupt();
+            return CompletableFuture.completedFuture(null);
         }
-        try {
-            CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).get(SEND_TIMEOUT_S, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            metrics.inFlight(-records.size());
-            LOG.errorf(e, "answers of a batch of %d requests were not acknowledged; the batch will be redelivered",
-                    records.size());
-            return batch.nack(e);
-        }
-        metrics.inFlight(-records.size());
+        CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).orTimeout(SEND_TIMEOUT_S, TimeUnit.SECONDS)
+                .whenComplete((v, e) -> {
+                    if (e == null) {
+                        batch.ack();
+                    } else {
+                        // Never acknowledged (a nack would commit it under the ignore strategy): the
+                        // partition's commits stop here, the channel turns unhealthy after
+                        // throttled.unprocessed-record-max-age.ms, and a restart redelivers the records.
+                        LOG.errorf(e, "answers of a poll of %d requests were not acknowledged; left uncommitted",
+                                records.size());
+                    }
+                });
         probeLag();
-        return batch.ack();
+        // The next poll is taken now: it queues behind this one in the batcher, which is how requests
+        // arriving while a pass runs share the next pass.
+        return CompletableFuture.completedFuture(null);
     }
 
     private void probeLag() {
+        long now = System.nanoTime();
+        if (lastLagProbeNanos != 0 && now - lastLagProbeNanos < LAG_PROBE_INTERVAL_NANOS) {
+            return;
+        }
+        lastLagProbeNanos = now;
         if (lag == null) {
             lag = new ConsumerLagProbe(kafka, "requests");
         }
         lag.probe(metrics::consumerLag);
     }
 
-    private record Work(KafkaRecord<String, byte[]> record, PlannedRequest request, LoadedModel model) {
-    }
-
     /** Parses and plans one record; answers it with an error and returns null when it cannot run. */
-    private Work accept(KafkaRecord<String, byte[]> record, List<CompletableFuture<Void>> sends) {
+    private MicroBatcher.Work accept(KafkaRecord<String, byte[]> record, List<CompletableFuture<Void>> sends) {
         long received = System.currentTimeMillis();
         WireFormat.Parsed<LayoutRequest> parsed = WireFormat.parse(LayoutRequest.parser(), record.getPayload());
         if (!parsed.ok()) {
-            fail(record, record.getKey(), ErrorCode.UNPARSEABLE_RECORD, "the record is not a LayoutRequest: " + parsed.error(), sends);
+            sends.add(replies.failed(record, record.getKey(), ErrorCode.UNPARSEABLE_RECORD, "the record is not a LayoutRequest: " + parsed.error()));
             return null;
         }
         LayoutRequest request = parsed.message().get();
@@ -105,67 +115,28 @@ public class RequestProcessor {
         try {
             model = models.acquire(request.getModelName(), request.getModelVersion());
         } catch (ModelRegistry.UnknownVersionException e) {
-            fail(record, request.getRequestId(), ErrorCode.UNKNOWN_MODEL_VERSION, e.getMessage(), sends);
+            sends.add(replies.failed(record, request.getRequestId(), ErrorCode.UNKNOWN_MODEL_VERSION, e.getMessage()));
             return null;
         } catch (Exception e) {
-            fail(record, request.getRequestId(), ErrorCode.INTERNAL, "loading the model failed: " + e.getMessage(), sends);
+            sends.add(replies.failed(record, request.getRequestId(), ErrorCode.INTERNAL, "loading the model failed: " + e.getMessage()));
             return null;
         }
         if (model.isEmpty()) {
-            fail(record, request.getRequestId(), ErrorCode.NO_MODEL_LOADED,
-                    "no model is loaded yet: wait for the trainer's first checkpoint", sends);
+            sends.add(replies.failed(record, request.getRequestId(), ErrorCode.NO_MODEL_LOADED,
+                    "no model is loaded yet: wait for the trainer's first checkpoint"));
             return null;
         }
         try {
-            return new Work(record, planner.plan(request, model.get(), received), model.get());
+            return new MicroBatcher.Work(record, planner.plan(request, model.get(), received), model.get());
         } catch (RequestException e) {
             model.get().release();
-            fail(record, request.getRequestId(), e.code(), e.getMessage(), sends);
+            sends.add(replies.failed(record, request.getRequestId(), e.code(), e.getMessage()));
             return null;
         } catch (RuntimeException e) {
             model.get().release();
             LOG.errorf(e, "planning request %s failed", request.getRequestId());
-            fail(record, request.getRequestId(), ErrorCode.INTERNAL, "internal error: " + e, sends);
+            sends.add(replies.failed(record, request.getRequestId(), ErrorCode.INTERNAL, "internal error: " + e));
             return null;
         }
     }
-
-    private void generate(LoadedModel model, List<Work> works, List<CompletableFuture<Void>> sends) {
-        // Each Work holds one reference; the group holds one more, released by the caller.
-        List<PlannedRequest> requests = works.stream().map(Work::request).toList();
-        try {
-            SampleRunner.Result result = runner.run(model, requests);
-            for (int r = 0; r < works.size(); r++) {
-                PlannedRequest request = requests.get(r);
-                List<RgbImage> images = result.images().get(r);
-                List<CompletableFuture<Void>> mine = new ArrayList<>();
-                for (int i = 0; i < images.size(); i++) {
-                    mine.add(replies.sample(request, i, images.get(i), request.codes().get(i), model.version(), result.modelMs()));
-                }
-                long start = request.receivedAtMs();
-                CompletableFuture<Void> all = CompletableFuture.allOf(mine.toArray(CompletableFuture[]::new))
-                        .thenRun(() -> metrics.requestOk((System.currentTimeMillis() - start) * 1_000_000L));
-                sends.add(all);
-            }
-        } catch (Exception e) {
-            LOG.errorf(e, "generating %d requests failed", works.size());
-            for (Work w : works) {
-                fail(w.record, w.request.requestId(), ErrorCode.INTERNAL, "generation failed: " + e, sends);
-            }
-        } finally {
-            for (int i = 1; i < works.size(); i++) {
-                model.release();
-            }
-        }
-    }
-
-    private void fail(KafkaRecord<String, byte[]> record, String requestId, ErrorCode code, String message,
-            List<CompletableFuture<Void>> sends) {
-        metrics.requestFailed(code);
-        LOG.debugf("request %s: %s %s", requestId, code, message);
-        byte[] key = record.getKey() == null ? null : record.getKey().getBytes(StandardCharsets.UTF_8);
-        sends.add(replies.error(requestId, code, message, record.getTopic(), record.getPartition(), KafkaRecords.offsetOf(record), key,
-                record.getPayload()));
-    }
-
 }

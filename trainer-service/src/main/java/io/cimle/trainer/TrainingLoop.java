@@ -248,6 +248,7 @@ public class TrainingLoop {
             network = GeneratorNetwork.create(data.modelConfig(), device(), config.seed());
             trainer = new ImleTrainer(network, distance, examples, null, config);
         }
+        model.inferenceChunk().ifPresent(chunk -> network.withInferenceChunk(chunk));
         CheckpointPolicy policy = new StepCheckpointPolicy(settings.trainer().checkpointEverySteps(), checkpointRequested);
         return trainer.withMinCodeSpread(settings.trainer().imle().minCodeSpread().orElse(ModelHealth.DEFAULT_MIN_CODE_SPREAD))
                 .withMetadata(Map.of(Checkpoint.LABEL_SET_KEY, data.labels().toJson()))

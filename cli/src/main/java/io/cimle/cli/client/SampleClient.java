@@ -56,6 +56,7 @@ public final class SampleClient implements AutoCloseable {
     private final KafkaProducer<String, byte[]> producer;
     private final KafkaConsumer<String, byte[]> consumer;
     private final Thread poller;
+    private final String requestTopic;
     private volatile boolean running = true;
 
     // Guarded by this; waiters are woken on every batch of replies.
@@ -150,6 +151,15 @@ public final class SampleClient implements AutoCloseable {
     }
 
     public SampleClient(String bootstrapServers) {
+        this(bootstrapServers, Topics.LAYOUTS_REQUESTS, Topics.SAMPLES_GENERATED);
+    }
+
+    /**
+     * A client of other topics than the generator's own: the bench's bare echo measures the transport
+     * with exactly this client's settings.
+     */
+    public SampleClient(String bootstrapServers, String requestTopic, String replyTopic) {
+        this.requestTopic = requestTopic;
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -167,7 +177,7 @@ public final class SampleClient implements AutoCloseable {
         c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
         consumer = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
         List<TopicPartition> parts = new ArrayList<>();
-        consumer.partitionsFor(Topics.SAMPLES_GENERATED, Duration.ofSeconds(30))
+        consumer.partitionsFor(replyTopic, Duration.ofSeconds(30))
                 .forEach(pi -> parts.add(new TopicPartition(pi.topic(), pi.partition())));
         consumer.assign(parts);
         consumer.seekToEnd(parts);
@@ -206,7 +216,7 @@ public final class SampleClient implements AutoCloseable {
             pending.putIfAbsent(key, new Pending());
         }
         CompletableFuture<Sent> done = new CompletableFuture<>();
-        producer.send(new ProducerRecord<>(Topics.LAYOUTS_REQUESTS, key, value), (md, e) -> {
+        producer.send(new ProducerRecord<>(requestTopic, key, value), (md, e) -> {
             if (e != null) {
                 done.completeExceptionally(e);
             } else {

@@ -5,8 +5,10 @@ import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
@@ -33,9 +35,12 @@ public final class GeneratorNetwork implements AutoCloseable {
     private final ModelConfig config;
     private final Model model;
     private final CrnGenerator block;
+    /** Samples per no-grad forward at most; larger batches run as chunks (see InferenceChunking). */
+    private volatile int inferenceChunk;
 
     private GeneratorNetwork(ModelConfig config, Device device) {
         this.config = config;
+        this.inferenceChunk = InferenceChunking.auto(config, device);
         this.model = Model.newInstance("crn-" + config.presetName(), device, ENGINE);
         this.block = new CrnGenerator(config);
         model.setBlock(block);
@@ -72,7 +77,32 @@ public final class GeneratorNetwork implements AutoCloseable {
      */
     public NDArray forward(NDArray layout, NDArray noise, boolean training) {
         ParameterStore store = new ParameterStore(model.getNDManager(), false);
-        return block.forward(store, new NDList(layout, noise), training).head();
+        long n = layout.getShape().get(0);
+        int chunk = inferenceChunk;
+        if (training || n <= chunk) {
+            return block.forward(store, new NDList(layout, noise), training).head();
+        }
+        // Layer norm is per sample, so chunks give the same numbers as one pass.
+        NDList parts = new NDList();
+        for (long start = 0; start < n; start += chunk) {
+            NDIndex rows = new NDIndex("{}:{}", start, Math.min(n, start + chunk));
+            parts.add(block.forward(store, new NDList(layout.get(rows), noise.get(rows)), false).head());
+        }
+        return NDArrays.concat(parts, 0);
+    }
+
+    /** Samples one no-grad forward runs at once; {@link InferenceChunking#WHOLE} never splits a batch. */
+    public int inferenceChunk() {
+        return inferenceChunk;
+    }
+
+    /**
+     * Overrides the automatic chunk (cache-sized on a CPU, whole batches on a GPU); {@code <= 0} means
+     * never split.
+     */
+    public GeneratorNetwork withInferenceChunk(int samples) {
+        this.inferenceChunk = samples <= 0 ? InferenceChunking.WHOLE : samples;
+        return this;
     }
 
     /** The raw noise tensor for these codes: (N, Z, H, W) per-pixel, or (N, d) for VECTOR. */

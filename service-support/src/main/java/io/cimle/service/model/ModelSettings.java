@@ -34,6 +34,14 @@ public interface ModelSettings {
     /** Optional path to a user palette JSON ({"name":..,"classes":[{"name":..,"color":[r,g,b]}]}). */
     Optional<String> labelsFile();
 
+    /**
+     * Samples one no-grad forward runs at once (sampling, selection); larger batches run as chunks of
+     * this size. Unset (the default) picks it: on a CPU the largest power of two whose activations fit the
+     * last-level cache (per-sample cost then never grows with the batch), on a GPU whole batches. 0 never
+     * splits.
+     */
+    Optional<Integer> inferenceChunk();
+
     /** Generator only: how many model versions stay loaded (the latest plus pinned ones, least recently used dropped). */
     @WithDefault("3")
     int cacheSize();

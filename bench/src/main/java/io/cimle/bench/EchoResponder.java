@@ -1,0 +1,97 @@
+package io.cimle.bench;
+
+import io.cimle.wire.v1.GeneratedSample;
+import io.cimle.wire.v1.LayoutRequest;
+import io.cimle.wire.v1.SampleReply;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * The transport's floor: answers each LayoutRequest at once with its sample replies, no model, over
+ * the same broker with the generator's consumer and producer settings (a group, fetch.min.bytes 1,
+ * acks=all idempotent replies with linger 0, offsets committed after the replies are acknowledged).
+ * Each reply carries the request's layout PNG as its image, so records are about a real reply's size.
+ */
+final class EchoResponder implements AutoCloseable {
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final KafkaProducer<String, byte[]> producer;
+    private final String replyTopic;
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    EchoResponder(String bootstrap, String requestTopic, String replyTopic) {
+        this.replyTopic = replyTopic;
+        Properties c = new Properties();
+        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        c.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-echo");
+        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        c.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 1);
+        c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 500);
+        c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 32);
+        consumer = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+        consumer.subscribe(List.of(requestTopic));
+        thread = new Thread(this::loop, "bench-echo");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private void loop() {
+        try {
+            while (running) {
+                List<Future<RecordMetadata>> sends = new ArrayList<>();
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                    LayoutRequest q = LayoutRequest.parseFrom(r.value());
+                    for (int i = 0; i < q.getNumSamples(); i++) {
+                        SampleReply reply = SampleReply.newBuilder().setSample(GeneratedSample.newBuilder()
+                                .setRequestId(q.getRequestId()).setIndex(i).setTotal(q.getNumSamples())
+                                .setImage(q.getLayout().getPng())).build();
+                        sends.add(producer.send(new ProducerRecord<>(replyTopic, q.getRequestId(), reply.toByteArray())));
+                    }
+                }
+                for (Future<RecordMetadata> f : sends) {
+                    f.get();
+                }
+                if (!sends.isEmpty()) {
+                    consumer.commitAsync();
+                }
+            }
+        } catch (WakeupException e) {
+            // closing
+        } catch (Exception e) {
+            if (running) {
+                throw new IllegalStateException("echo responder failed", e);
+            }
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        running = false;
+        consumer.wakeup();
+        thread.join(10_000);
+        consumer.close(Duration.ofSeconds(5));
+        producer.close(Duration.ofSeconds(5));
+    }
+}

@@ -1,0 +1,187 @@
+package io.cimle.generator;
+
+import io.cimle.core.data.RgbImage;
+import io.cimle.wire.v1.ErrorCode;
+import io.smallrye.reactive.messaging.kafka.KafkaRecord;
+import io.quarkus.runtime.ShutdownEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingDeque;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * Runs planned Kafka requests as batched forward passes on one thread, at the model's pace: a request
+ * that finds the generator idle runs at once, and whatever queued while a pass ran shares the next
+ * one (up to {@code max-batch} samples, requests of one model, in arrival order). Nothing waits for
+ * a batch to fill unless {@code busy-wait-ms} asks for it, and then only while the generator is busy.
+ *
+ * <p>Work in flight is bounded: {@link #submit} blocks the caller (the Kafka consumer's worker, whose
+ * connector then pauses the partition) while {@code max-in-flight} requests are unanswered.
+ */
+@ApplicationScoped
+public class MicroBatcher {
+    private static final Logger LOG = Logger.getLogger(MicroBatcher.class);
+
+    @Inject
+    GeneratorSettings settings;
+    @Inject
+    SampleRunner runner;
+    @Inject
+    Replies replies;
+    @Inject
+    GeneratorMetrics metrics;
+
+    private final LinkedBlockingDeque<Work> queue = new LinkedBlockingDeque<>();
+    private volatile Semaphore inFlight;
+    private volatile Thread worker;
+    private volatile boolean stopping;
+    /** When the last pass ended with requests still queued: the generator counts as busy until then plus the wait. */
+    private volatile long busyUntilNanos;
+
+    /**
+     * One request to run: its model reference (released here once its samples are made) and the
+     * future completed when every reply to it is acknowledged by the broker.
+     */
+    public record Work(KafkaRecord<String, byte[]> record, PlannedRequest request, LoadedModel model,
+                       CompletableFuture<Void> answered) {
+        public Work(KafkaRecord<String, byte[]> record, PlannedRequest request, LoadedModel model) {
+            this(record, request, model, new CompletableFuture<>());
+        }
+    }
+
+    /** Queues one request; blocks while {@code max-in-flight} requests are unanswered. */
+    public void submit(Work work) throws InterruptedException {
+        start();
+        inFlight.acquire();
+        metrics.inFlight(1);
+        work.answered().whenComplete((v, e) -> {
+            metrics.inFlight(-1);
+            inFlight.release();
+        });
+        queue.add(work);
+    }
+
+    private synchronized void start() {
+        if (worker == null) {
+            inFlight = new Semaphore(Math.max(1, settings.generator().maxInFlight()));
+            worker = new Thread(this::loop, "cimle-batcher");
+            worker.setDaemon(true);
+            worker.start();
+        }
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        stopping = true;
+        Thread t = worker;
+        if (t != null) {
+            t.interrupt();
+        }
+    }
+
+    private void loop() {
+        while (!stopping) {
+            List<Work> pass;
+            try {
+                pass = nextPass();
+            } catch (InterruptedException e) {
+                break;
+            }
+            run(pass);
+        }
+        // Queued requests stay unanswered and unacknowledged: whichever consumer owns their partition
+        // next gets them again.
+        List<Work> left = new ArrayList<>();
+        queue.drainTo(left);
+        left.forEach(w -> w.model().release());
+    }
+
+    /** The requests of the next pass: the oldest one, then queued ones of its model while they fit in max-batch. */
+    private List<Work> nextPass() throws InterruptedException {
+        Work first = queue.take();
+        List<Work> pass = new ArrayList<>(List.of(first));
+        int maxBatch = Math.max(1, settings.generator().maxBatch());
+        int samples = first.request().size();
+        long waitNanos = TimeUnit.MILLISECONDS.toNanos(settings.generator().busyWaitMs());
+        long deadline = System.nanoTime() + waitNanos;
+        boolean busy = waitNanos > 0 && System.nanoTime() < busyUntilNanos;
+        while (samples < maxBatch) {
+            Work next = queue.peekFirst();
+            if (next == null && busy) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                next = queue.pollFirst(left, TimeUnit.NANOSECONDS);
+                if (next == null) {
+                    break;
+                }
+                queue.addFirst(next);
+            }
+            if (next == null || next.model() != first.model() || samples + next.request().size() > maxBatch) {
+                break;
+            }
+            pass.add(queue.pollFirst());
+            samples += next.request().size();
+        }
+        return pass;
+    }
+
+    private void run(List<Work> pass) {
+        List<PlannedRequest> requests = pass.stream().map(Work::request).toList();
+        LoadedModel model = pass.get(0).model();
+        SampleRunner.Result result;
+        try {
+            result = runner.run(model, requests);
+        } catch (Exception e) {
+            LOG.errorf(e, "generating %d requests failed", pass.size());
+            for (Work w : pass) {
+                replies.failed(w.record(), w.request().requestId(), ErrorCode.INTERNAL, "generation failed: " + e)
+                        .whenComplete(complete(w));
+            }
+            return;
+        } finally {
+            pass.forEach(w -> w.model().release());
+            if (!queue.isEmpty()) {
+                busyUntilNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.generator().busyWaitMs());
+            }
+        }
+        for (int r = 0; r < pass.size(); r++) {
+            Work w = pass.get(r);
+            PlannedRequest request = w.request();
+            List<RgbImage> images = result.images().get(r);
+            List<CompletableFuture<Void>> sends = new ArrayList<>(images.size());
+            try {
+                for (int i = 0; i < images.size(); i++) {
+                    sends.add(replies.sample(request, i, images.get(i), request.codes().get(i), model.version(),
+                            result.modelMs()));
+                }
+            } catch (Exception e) {
+                // Samples already sent stay sent (the client drops repeats); the error completes the answer.
+                LOG.errorf(e, "publishing the samples of %s failed", request.requestId());
+                sends.add(replies.failed(w.record(), request.requestId(), ErrorCode.INTERNAL, "publishing failed: " + e));
+                CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).whenComplete(complete(w));
+                continue;
+            }
+            long start = request.receivedAtMs();
+            CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new))
+                    .thenRun(() -> metrics.requestOk((System.currentTimeMillis() - start) * 1_000_000L))
+                    .whenComplete(complete(w));
+        }
+    }
+
+    private static java.util.function.BiConsumer<Void, Throwable> complete(Work w) {
+        return (v, e) -> {
+            if (e == null) {
+                w.answered().complete(null);
+            } else {
+                w.answered().completeExceptionally(e);
+            }
+        };
+    }
+}

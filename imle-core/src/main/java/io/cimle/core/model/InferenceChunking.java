@@ -1,0 +1,84 @@
+package io.cimle.core.model;
+
+import ai.djl.Device;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * How many samples one no-grad forward runs at a time. On a CPU the refinement modules' elementwise
+ * work (layer norm, activation, resize, concat) is memory-bound: once a batch's activations outgrow
+ * the last-level cache, each sample costs more than in a smaller batch (medium: 0.69 of the matmul
+ * limit at batch 4, 0.49 at 16). Running a large batch as cache-sized chunks keeps the per-sample
+ * cost of the best batch for every larger one. A GPU keeps whole batches (its memory bandwidth is
+ * what large batches are for).
+ */
+public final class InferenceChunking {
+    /** No splitting. */
+    public static final int WHOLE = Integer.MAX_VALUE;
+    private static final Path CPU_CACHES = Path.of("/sys/devices/system/cpu/cpu0/cache");
+
+    private InferenceChunking() {
+    }
+
+    /** The chunk for this model on this device: the largest power of two whose working set fits the cache. */
+    public static int auto(ModelConfig config, Device device) {
+        if (device.isGpu()) {
+            return WHOLE;
+        }
+        long cache = lastLevelCacheBytes(CPU_CACHES);
+        return cache <= 0 ? WHOLE : forCache(config, cache);
+    }
+
+    static int forCache(ModelConfig config, long cacheBytes) {
+        long fits = Math.max(1, Math.min(cacheBytes / workingSetBytesPerSample(config), 1 << 30));
+        return (int) Long.highestOneBit(fits);
+    }
+
+    /**
+     * Bytes one sample keeps live in the busiest refinement module: its input (upsampled features,
+     * layout, code channels) and about three outputs' worth (conv, norm, activation), float32.
+     */
+    static long workingSetBytesPerSample(ModelConfig config) {
+        long worst = 0;
+        int previous = 0;
+        for (int i = 0; i < config.moduleCount(); i++) {
+            long pixels = (long) config.moduleHeight(i) * config.moduleWidth(i);
+            long in = previous + config.channels() + config.noiseChannels();
+            worst = Math.max(worst, 4 * pixels * (in + 3L * config.moduleChannels(i)));
+            previous = config.moduleChannels(i);
+        }
+        return Math.max(1, worst);
+    }
+
+    /** Size of the highest cache level cpu0 reports under {@code caches} (Linux sysfs), or 0 if unknown. */
+    static long lastLevelCacheBytes(Path caches) {
+        long best = 0;
+        int bestLevel = -1;
+        try (var dirs = Files.list(caches)) {
+            for (Path d : (Iterable<Path>) dirs.filter(p -> p.getFileName().toString().startsWith("index"))::iterator) {
+                int level = Integer.parseInt(Files.readString(d.resolve("level")).trim());
+                String type = Files.readString(d.resolve("type")).trim().toLowerCase(Locale.ROOT);
+                if (type.equals("instruction")) {
+                    continue;
+                }
+                long size = parseSize(Files.readString(d.resolve("size")).trim());
+                if (level > bestLevel) {
+                    bestLevel = level;
+                    best = size;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+        return best;
+    }
+
+    static long parseSize(String s) {
+        String t = s.toUpperCase(Locale.ROOT);
+        long unit = t.endsWith("K") ? 1024 : t.endsWith("M") ? 1024 * 1024 : t.endsWith("G") ? 1024L * 1024 * 1024 : 1;
+        String digits = unit == 1 ? t : t.substring(0, t.length() - 1);
+        return Long.parseLong(digits.trim()) * unit;
+    }
+}

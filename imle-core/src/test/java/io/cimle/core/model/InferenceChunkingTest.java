@@ -1,0 +1,74 @@
+package io.cimle.core.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import io.cimle.core.data.ClassMap;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class InferenceChunkingTest {
+    private static final int CHANNELS = 5;
+
+    @Test
+    void aChunkedForwardGivesTheNumbersOfOnePass() {
+        for (NoiseMode mode : NoiseMode.values()) {
+            ModelConfig config = Presets.tiny(CHANNELS).withNoiseMode(mode);
+            try (GeneratorNetwork net = GeneratorNetwork.create(config, Device.cpu(), 5);
+                 NDManager m = net.manager().newSubManager()) {
+                List<ClassMap> layouts = new ArrayList<>();
+                List<LatentCode> codes = new ArrayList<>();
+                for (int i = 0; i < 5; i++) {
+                    layouts.add(TestLayouts.layout(config.width(), config.height(), CHANNELS, i));
+                    codes.add(LatentCodes.sample(config, 11, i));
+                }
+                NDArray x = LayoutTensors.oneHot(m, layouts);
+                NDArray z = net.noiseFor(codes, m);
+                float[] whole = net.withInferenceChunk(0).forward(x, z, false).toFloatArray();
+                NDArray chunked = net.withInferenceChunk(2).forward(x, z, false); // 2 + 2 + 1
+                assertEquals(5, chunked.getShape().get(0));
+                assertArrayEquals(whole, chunked.toFloatArray(), 1e-5f, mode.name());
+            }
+        }
+    }
+
+    @Test
+    void theChunkIsTheLargestPowerOfTwoWhoseWorkingSetFitsTheCache() {
+        ModelConfig medium = Presets.medium(20);
+        long perSample = InferenceChunking.workingSetBytesPerSample(medium);
+        assertEquals(4, InferenceChunking.forCache(medium, 5 * perSample));
+        assertEquals(1, InferenceChunking.forCache(medium, perSample / 2), "never below one sample");
+        assertEquals(8, InferenceChunking.forCache(medium, 8 * perSample));
+        // Larger models fit fewer samples: the paper preset runs one at a time in a 32 MiB cache.
+        assertTrue(InferenceChunking.forCache(Presets.paper(20), 32L << 20) == 1);
+        assertTrue(InferenceChunking.forCache(Presets.tiny(20), 32L << 20)
+                > InferenceChunking.forCache(Presets.small(20), 32L << 20));
+        assertEquals(InferenceChunking.WHOLE, InferenceChunking.auto(medium, Device.gpu()));
+    }
+
+    @Test
+    void theLastLevelCacheIsReadFromSysfs(@TempDir Path caches) throws Exception {
+        cache(caches, "index0", 1, "Data", "32K");
+        cache(caches, "index1", 1, "Instruction", "32K");
+        cache(caches, "index2", 2, "Unified", "512K");
+        cache(caches, "index3", 3, "Unified", "32768K");
+        assertEquals(32L << 20, InferenceChunking.lastLevelCacheBytes(caches));
+        assertEquals(0, InferenceChunking.lastLevelCacheBytes(caches.resolve("missing")));
+        assertEquals(3L << 30, InferenceChunking.parseSize("3G"));
+    }
+
+    private static void cache(Path root, String name, int level, String type, String size) throws Exception {
+        Path d = Files.createDirectories(root.resolve(name));
+        Files.writeString(d.resolve("level"), level + "\n");
+        Files.writeString(d.resolve("type"), type + "\n");
+        Files.writeString(d.resolve("size"), size + "\n");
+    }
+}

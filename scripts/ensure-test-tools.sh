@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs the real tools some tests drive, when missing: Debian's Chromium (the web page's browser
-# test), Prometheus' promtool (alert rules) and the npm packages that type-check the dashboards.
+# Installs the real tools some tests drive, when missing: Debian's Chromium and playwright-core from npm
+# (the web page's browser test), Prometheus' promtool (alert rules) and the npm packages that
+# type-check the dashboards.
 # Idempotent; called by `./cimle test` before Maven. Needs root (or sudo) for apt-get.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,6 +16,16 @@ if [ ${#missing[@]} -gt 0 ]; then
   echo "ensure-test-tools: installing ${missing[*]} from Debian..." >&2
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+fi
+# The web page's browser test drives Chromium through playwright-core (locked in its package-lock.json).
+if ! command -v npm >/dev/null; then
+  echo "ensure-test-tools: npm (Node.js >= 20) is required for the web page's browser test" >&2
+  exit 1
+fi
+PAGE=generator-service/src/test/page
+if [ ! -f "$PAGE/node_modules/.package-lock.json" ] || [ "$PAGE/package-lock.json" -nt "$PAGE/node_modules/.package-lock.json" ]; then
+  echo "ensure-test-tools: npm ci in $PAGE" >&2
+  (cd "$PAGE" && npm ci --no-audit --no-fund)
 fi
 if [ -x deploy/scripts/ensure-tools.sh ]; then
   deploy/scripts/ensure-tools.sh

@@ -10,6 +10,9 @@ import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -40,6 +43,15 @@ public class MicroBatcher {
     private final LinkedBlockingDeque<Work> queue = new LinkedBlockingDeque<>();
     private volatile Semaphore inFlight;
     private volatile Thread worker;
+    /**
+     * Encodes and publishes a pass's replies while the next pass runs (on a GPU the forward leaves the
+     * CPU free for PNG encoding); one thread keeps each request's samples in order.
+     */
+    private final ExecutorService publisher = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "cimle-replies");
+        t.setDaemon(true);
+        return t;
+    });
     private volatile boolean stopping;
     /** When the last pass ended with requests still queued: the generator counts as busy until then plus the wait. */
     private volatile long busyUntilNanos;
@@ -78,6 +90,7 @@ public class MicroBatcher {
 
     void stop(@Observes ShutdownEvent event) {
         stopping = true;
+        publisher.shutdown();
         Thread t = worker;
         if (t != null) {
             t.interrupt();
@@ -151,6 +164,15 @@ public class MicroBatcher {
                 busyUntilNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.generator().busyWaitMs());
             }
         }
+        SampleRunner.Result made = result;
+        try {
+            publisher.execute(() -> publish(pass, made, model));
+        } catch (RejectedExecutionException e) {
+            // Stopping: these stay unanswered and unacknowledged, so they are redelivered.
+        }
+    }
+
+    private void publish(List<Work> pass, SampleRunner.Result result, LoadedModel model) {
         for (int r = 0; r < pass.size(); r++) {
             Work w = pass.get(r);
             PlannedRequest request = w.request();

@@ -51,8 +51,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * Every manifest parses into typed fabric8 objects, and what `kubectl apply -k` would send for each
- * overlay (rendered by {@link Kustomize}) is created on fabric8's mock API server in CRUD mode.
+ * Every manifest parses into typed fabric8 objects, and what `kubectl apply -k` sends for deploy/ and
+ * each overlay (rendered by the real kustomize, {@link Kustomize}) is created on fabric8's mock API
+ * server in CRUD mode. The schemas themselves are checked by {@link ManifestSchemaTest}.
  */
 @EnableKubernetesMockClient(crud = true)
 class ManifestsTest {
@@ -119,6 +120,14 @@ class ManifestsTest {
     }
 
     // ---------------------------------------------------------------- overlays on the mock server
+
+    @Test
+    void deployItselfRendersTheCpuOverlay() {
+        List<Map<String, Object>> deploy = Kustomize.build(DeployFiles.root());
+        assertEquals(render("overlays/cpu"), deploy, "kubectl apply -k deploy/ applies the CPU overlay");
+        assertTrue(deploy.size() >= 20, "a whole deployment: " + deploy.size() + " objects");
+        assertFalse(render("overlays/gpu").equals(deploy), "the GPU overlay differs");
+    }
 
     @Test
     void cpuOverlayIsAcceptedByTheApiServer() {

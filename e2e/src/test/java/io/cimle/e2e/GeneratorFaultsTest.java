@@ -166,9 +166,8 @@ class GeneratorFaultsTest {
 
     /**
      * SIGKILL of one generator of two in the middle of a burst that saturates both: every request is
-     * answered. The time to the first answer on the dead generator's partition is printed, not bounded:
-     * here the survivor drains its own backlog and in-flight batches first, so it measures capacity
-     * (the bound on failover itself is {@link #aKilledGeneratorsPartitionIsServedWithinTenSeconds}).
+     * answered. (The bound on failover time is {@link #aKilledGeneratorsPartitionIsServedWithinTenSeconds}:
+     * here the survivor drains its own backlog first, so the wait is capacity, not failover.)
      */
     @Test
     @Order(3)
@@ -176,7 +175,7 @@ class GeneratorFaultsTest {
         int n = 300;
         int samples = 16;
         AtomicLong sendFailures = new AtomicLong();
-        try (SampleClient replies = new SampleClient(bootstrap); ReplyArrivals arrivals = new ReplyArrivals(bootstrap)) {
+        try (SampleClient replies = new SampleClient(bootstrap)) {
             List<String> ids = stream(replies, "kill", n, samples, 1000, sent -> { }, sendFailures);
             // Kill once both are busy: some answers out, most still to come.
             long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
@@ -189,23 +188,15 @@ class GeneratorFaultsTest {
             long answeredBefore = ids.stream().filter(id -> Tally.complete(replies, id)).count();
             List<String> waitingOnA = ids.stream().filter(id -> deadPartitions.contains(partitionOf.get(id))
                     && !Tally.complete(replies, id)).toList();
-            long killedAt = System.nanoTime();
             Rig.kill(a);
-            long deadAtMs = System.currentTimeMillis();
             System.out.println("[reliability] SIGKILL generator-a after " + answeredBefore + " of " + n
                     + " requests were answered (generator-a had answered " + answeredByA + " of all requests so far; "
                     + waitingOnA.size() + " requests on its partition " + deadPartitions + " still unanswered)");
             assertTrue(waitingOnA.size() > 0, "the kill left requests on generator-a's partition to fail over");
             List<String> missing = replies.awaitAnswered(ids, Duration.ofMinutes(3));
-            // Replies created after generator-a was dead come from generator-b.
-            long firstOnDeadMs = (arrivals.firstArrival(deadAtMs, id -> deadPartitions.contains(partitionOf.get(id)))
-                    .orElseThrow(() -> new AssertionError("no reply for generator-a's partition after the kill"))
-                    - killedAt) / 1_000_000;
             System.out.printf("[reliability] generator SIGKILL mid-batch: sent %d (%d samples each), answered %d "
-                    + "(errors %d), lost %d, duplicates dropped %d; first answer on the dead generator's partition "
-                    + "%d ms after the SIGKILL (behind the survivor's own backlog)%n",
-                    n, samples, n - missing.size(), Tally.errors(replies, ids), missing.size(), Tally.duplicates(replies, ids),
-                    firstOnDeadMs);
+                    + "(errors %d), lost %d, duplicates dropped %d%n", n, samples, n - missing.size(), Tally.errors(replies, ids),
+                    missing.size(), Tally.duplicates(replies, ids));
             assertEquals(0, sendFailures.get());
             assertEquals(List.of(), missing, "requests without a complete answer");
             assertEquals(0, Tally.errors(replies, ids));
@@ -217,8 +208,10 @@ class GeneratorFaultsTest {
     /**
      * Failover under the shipped consumer settings (session.timeout.ms 6000, heartbeat.interval.ms
      * 1000; no override here): a steady stream the two generators keep up with, one of them SIGKILLed
-     * mid-stream; the first answer for a request on its partition, from the survivor, comes within 10 s
-     * of the kill, and every request is answered.
+     * mid-stream; the survivor answers a request on the dead generator's partition within 10 s of the
+     * kill, and every request is answered. Timed on the requests of that partition sent after the kill
+     * (only the survivor can answer those; one sample each, so an answer is its one reply): the first
+     * such answer, an upper bound on the first answer of any kind there.
      */
     @Test
     @Order(4)
@@ -238,34 +231,38 @@ class GeneratorFaultsTest {
         int killAfter = 100;
         double rate = 20;
         AtomicLong sendFailures = new AtomicLong();
-        long[] kill = new long[3]; // nanoTime before the SIGKILL, wall-clock ms once dead, requests c had answered
-        try (SampleClient replies = new SampleClient(bootstrap); ReplyArrivals arrivals = new ReplyArrivals(bootstrap)) {
+        long[] kill = new long[2]; // nanoTime before the SIGKILL, requests c had answered
+        try (SampleClient replies = new SampleClient(bootstrap)) {
             // Warm up (the first forward passes of a fresh JVM are slow): both serve their partition at the rate.
             List<String> warm = stream(replies, "warm", 40, 1, rate, sent -> { }, sendFailures);
             assertEquals(List.of(), replies.awaitAnswered(warm, Duration.ofMinutes(1)), "warm-up answered");
             List<String> ids = stream(replies, "failover", n, 1, rate, sent -> {
-                if (sent == killAfter) {
-                    kill[2] = (long) Rig.metric(stack, c, "cimle_generator_requests_total", "outcome=\"ok\"");
+                if (sent == killAfter) { // requests 0 .. killAfter-1 are out, the rest follow the kill
+                    kill[1] = (long) Rig.metric(stack, c, "cimle_generator_requests_total", "outcome=\"ok\"");
                     kill[0] = System.nanoTime();
                     try {
                         Rig.kill(c);
                     } catch (InterruptedException e) {
                         throw new IllegalStateException(e);
                     }
-                    kill[1] = System.currentTimeMillis();
                 }
             }, sendFailures);
             List<String> missing = replies.awaitAnswered(ids, Duration.ofMinutes(2));
-            long failoverMs = (arrivals.firstArrival(kill[1], id -> partitionsOfC.contains(partitionOf.get(id)))
-                    .orElseThrow(() -> new AssertionError("no reply for generator-c's partition after the kill"))
-                    - kill[0]) / 1_000_000;
+            List<String> afterKillOnC = ids.subList(killAfter, n).stream()
+                    .filter(id -> partitionsOfC.contains(partitionOf.get(id))).toList();
+            assertTrue(afterKillOnC.size() > 50, "the stream goes on to generator-c's partition: " + afterKillOnC.size());
+            long failoverMs = (afterKillOnC.stream().map(replies::receipt).filter(r -> r != null && r.complete())
+                    .mapToLong(SampleClient.Receipt::completedNanos).min()
+                    .orElseThrow(() -> new AssertionError("no answer on generator-c's partition after the kill")) - kill[0])
+                    / 1_000_000;
             System.out.printf("[reliability] failover: generator-c (partition %s) SIGKILLed after %d of %d requests "
-                    + "(%.0f/s, 1 sample each; it had answered %d); first answer on its partition %d ms after the kill "
+                    + "(%.0f/s, 1 sample each; it had answered %d); first answer to a request on its partition sent "
+                    + "after the kill: %d ms after the kill "
                     + "(shipped session.timeout.ms 6000, heartbeat.interval.ms 1000); answered %d (errors %d), lost %d, "
-                    + "duplicates dropped %d%n", partitionsOfC, killAfter, n, rate, kill[2], failoverMs, n - missing.size(),
+                    + "duplicates dropped %d%n", partitionsOfC, killAfter, n, rate, kill[1], failoverMs, n - missing.size(),
                     Tally.errors(replies, ids), missing.size(), Tally.duplicates(replies, ids));
-            assertTrue(kill[2] > warm.stream().filter(id -> partitionsOfC.contains(partitionOf.get(id))).count(),
-                    "generator-c was serving its partition when it was killed: " + kill[2]);
+            assertTrue(kill[1] > warm.stream().filter(id -> partitionsOfC.contains(partitionOf.get(id))).count(),
+                    "generator-c was serving its partition when it was killed: " + kill[1]);
             assertEquals(0, sendFailures.get());
             assertEquals(List.of(), missing, "requests without a complete answer");
             assertEquals(0, Tally.errors(replies, ids));

@@ -2,6 +2,8 @@
 # Installs what deploy/'s tests need beyond Java and Maven, when missing:
 #   - promtool (Debian package `prometheus`): check and unit-test the alert rules
 #   - node_modules of deploy/dashboard-check (npm ci: typescript + @grafana/schema, locked)
+#   - node_modules of deploy/manifest-check (npm ci: the @kubernetes-models schema packages, locked)
+# and checks that kubectl (with its built-in kustomize) is there: the tests render with it.
 # Idempotent and quick when everything is there. Called by `./cimle test` before Maven.
 set -euo pipefail
 DEPLOY="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -15,12 +17,21 @@ if ! command -v promtool >/dev/null 2>&1; then
 fi
 
 if ! command -v npm >/dev/null 2>&1; then
-  echo "ensure-tools: npm (Node.js >= 18) is required for the dashboard check" >&2
+  echo "ensure-tools: npm (Node.js >= 20) is required for the dashboard and manifest checks" >&2
   exit 1
 fi
-LOCK="$DEPLOY/dashboard-check/package-lock.json"
-STAMP="$DEPLOY/dashboard-check/node_modules/.package-lock.json"
-if [ ! -f "$STAMP" ] || [ "$LOCK" -nt "$STAMP" ]; then
-  echo "ensure-tools: npm ci in deploy/dashboard-check" >&2
-  (cd "$DEPLOY/dashboard-check" && npm ci --no-audit --no-fund)
+for check in dashboard-check manifest-check; do
+  LOCK="$DEPLOY/$check/package-lock.json"
+  STAMP="$DEPLOY/$check/node_modules/.package-lock.json"
+  if [ ! -f "$STAMP" ] || [ "$LOCK" -nt "$STAMP" ]; then
+    echo "ensure-tools: npm ci in deploy/$check" >&2
+    (cd "$DEPLOY/$check" && npm ci --no-audit --no-fund)
+  fi
+done
+
+if ! command -v kubectl >/dev/null 2>&1; then
+  # Debian's kubernetes-client is kubectl 1.20 (kustomize 2: no components), too old for deploy/.
+  echo "ensure-tools: kubectl >= 1.27 (kustomize 5) is required to render deploy/: install it from" \
+    "the Kubernetes package repository (https://kubernetes.io/docs/tasks/tools/)" >&2
+  exit 1
 fi

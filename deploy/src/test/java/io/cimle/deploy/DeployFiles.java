@@ -63,11 +63,12 @@ final class DeployFiles {
         return docs.get(0);
     }
 
-    /** Every kustomization.yaml under deploy/ (node_modules excluded). */
+    /** Every kustomization.yaml under deploy/ (node_modules and the build's target/ excluded). */
     static List<Path> kustomizations() {
+        Path target = root().resolve("target");
         try (Stream<Path> s = Files.walk(root())) {
             return s.filter(p -> p.getFileName().toString().equals("kustomization.yaml"))
-                    .filter(p -> !p.toString().contains("node_modules"))
+                    .filter(p -> !p.toString().contains("node_modules") && !p.startsWith(target))
                     .sorted().toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -37,6 +37,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -51,8 +52,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * Every manifest parses into typed fabric8 objects, and what `kubectl apply -k` would send for each
- * overlay (rendered by {@link Kustomize}) is created on fabric8's mock API server in CRUD mode.
+ * Every manifest parses into typed fabric8 objects, and what `kubectl apply -k` sends for deploy/ and
+ * each overlay (rendered by the real kustomize, {@link Kustomize}) is created on fabric8's mock API
+ * server in CRUD mode. The schemas themselves are checked by {@link ManifestSchemaTest}.
  */
 @EnableKubernetesMockClient(crud = true)
 class ManifestsTest {
@@ -119,6 +121,14 @@ class ManifestsTest {
     }
 
     // ---------------------------------------------------------------- overlays on the mock server
+
+    @Test
+    void deployItselfRendersTheCpuOverlay() {
+        List<Map<String, Object>> deploy = Kustomize.build(DeployFiles.root());
+        assertEquals(render("overlays/cpu"), deploy, "kubectl apply -k deploy/ applies the CPU overlay");
+        assertTrue(deploy.size() >= 20, "a whole deployment: " + deploy.size() + " objects");
+        assertFalse(render("overlays/gpu").equals(deploy), "the GPU overlay differs");
+    }
 
     @Test
     void cpuOverlayIsAcceptedByTheApiServer() {
@@ -277,6 +287,36 @@ class ManifestsTest {
         // Partitions bound the generator's useful replicas.
         int requestPartitions = ((Number) generic(created, "KafkaTopic", "layouts.requests").get("spec", "partitions")).intValue();
         assertTrue(get(created, HorizontalPodAutoscaler.class, "generator-service").getSpec().getMaxReplicas() <= requestPartitions);
+    }
+
+    @Test
+    void theBrokerAllowsTheServicesShortConsumerSessions() throws IOException {
+        GenericKubernetesResource kafka = generic(apply(render("overlays/cpu")), "Kafka", "cimle");
+        // Kafka's defaults where the Kafka resource sets nothing.
+        int min = intOr(kafka.get("spec", "kafka", "config", "group.min.session.timeout.ms"), 6000);
+        int max = intOr(kafka.get("spec", "kafka", "config", "group.max.session.timeout.ms"), 1_800_000);
+        Map<String, String> channels = Map.of("generator-service", "requests", "trainer-service", "pairs");
+        for (Map.Entry<String, String> e : channels.entrySet()) {
+            Properties p = new Properties();
+            try (var in = Files.newBufferedReader(DeployFiles.root().getParent()
+                    .resolve(e.getKey() + "/src/main/resources/application.properties"))) {
+                p.load(in);
+            }
+            String prefix = "mp.messaging.incoming." + e.getValue() + ".";
+            String session = p.getProperty(prefix + "session.timeout.ms");
+            String heartbeat = p.getProperty(prefix + "heartbeat.interval.ms");
+            assertNotNull(session, e.getKey() + " ships a session timeout (Kafka's 45 s default delays failover)");
+            assertNotNull(heartbeat, e.getKey() + " ships a heartbeat interval");
+            int s = Integer.parseInt(session);
+            assertTrue(s >= min && s <= max, e.getKey() + ": session " + s + " ms outside the broker's [" + min + ", "
+                    + max + "]: the consumer could not join");
+            assertTrue(s <= 10_000, e.getKey() + ": a crashed pod's partitions wait " + s + " ms");
+            assertTrue(3 * Integer.parseInt(heartbeat) <= s, e.getKey() + ": heartbeat at most a third of the session");
+        }
+    }
+
+    private static int intOr(Object value, int fallback) {
+        return value == null ? fallback : Integer.parseInt(String.valueOf(value));
     }
 
     // ---------------------------------------------------------------- helpers

@@ -29,9 +29,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -81,8 +87,10 @@ final class Rig {
     }
 
     /**
-     * Starts a generator. A short consumer session (6 s, the broker's minimum) so a killed member's
-     * partitions move within seconds; small limits so the tests can cross them with small inputs.
+     * Starts a generator with the shipped Kafka consumer settings (application.properties: a 6 s
+     * session, so a killed member's partitions move within seconds); its requests consumer is named
+     * after the process ({@code client.id}, so the group's view tells whose partitions are whose);
+     * small limits so the tests can cross them with small inputs.
      */
     static LocalStack.Service generator(LocalStack stack, String name, String bootstrap, Path store, List<String> extra)
             throws IOException {
@@ -94,8 +102,7 @@ final class Rig {
         int port = Ports.free();
         List<String> args = new ArrayList<>(List.of("-Xmx512m", "-Dquarkus.http.port=" + port,
                 "-Dkafka.bootstrap.servers=" + bootstrap, "-Dcimle.storage.root=" + store, "-Dcimle.model.name=" + MODEL,
-                "-Dmp.messaging.incoming.requests.session.timeout.ms=6000",
-                "-Dmp.messaging.incoming.requests.heartbeat.interval.ms=1000",
+                "-Dmp.messaging.incoming.requests.client.id=" + name,
                 "-Dcimle.generator.max-layout-bytes=" + GENERATOR_MAX_LAYOUT_BYTES,
                 "-Dquarkus.http.limits.max-body-size=" + GENERATOR_MAX_BODY));
         args.addAll(extra);
@@ -121,9 +128,7 @@ final class Rig {
                 "-Dcimle.trainer.preset=tiny", "-Dcimle.trainer.min-dataset-size=8",
                 "-Dcimle.trainer.checkpoint-every-steps=" + everySteps, "-Dcimle.trainer.checkpoint-keep-last=3",
                 "-Dcimle.trainer.imle.examples=8", "-Dcimle.trainer.imle.samples=2", "-Dcimle.trainer.imle.steps=10",
-                "-Dcimle.trainer.imle.epochs=100000", "-Dcimle.trainer.imle.decay=false",
-                "-Dmp.messaging.incoming.pairs.session.timeout.ms=6000",
-                "-Dmp.messaging.incoming.pairs.heartbeat.interval.ms=1000"));
+                "-Dcimle.trainer.imle.epochs=100000", "-Dcimle.trainer.imle.decay=false"));
         args.addAll(extra);
         args.addAll(List.of("-jar", jar("trainer-service").toString()));
         return stack.startJava(name, args, env, port);
@@ -132,6 +137,21 @@ final class Rig {
     static void awaitReady(LocalStack stack, LocalStack.Service... services) throws Exception {
         for (LocalStack.Service s : services) {
             stack.awaitHttp(s, "/q/health/ready", Duration.ofMinutes(3));
+        }
+    }
+
+    /** The partitions of {@code topic} that the member of {@code group} with this client.id (SmallRye may add "-N") holds. */
+    static Set<Integer> partitionsOf(String bootstrap, String group, String clientId, String topic) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            ConsumerGroupDescription d = admin.describeConsumerGroups(List.of(group)).all().get(30, TimeUnit.SECONDS).get(group);
+            Set<Integer> out = new TreeSet<>();
+            for (MemberDescription m : d.members()) {
+                if (m.clientId().equals(clientId) || m.clientId().startsWith(clientId + "-")) {
+                    m.assignment().topicPartitions().stream().filter(tp -> tp.topic().equals(topic))
+                            .forEach(tp -> out.add(tp.partition()));
+                }
+            }
+            return out;
         }
     }
 

@@ -91,11 +91,13 @@ final class KafkaBench {
         try (EchoResponder echo = new EchoResponder(broker.bootstrapServers(), echoRequests, echoReplies);
              Requests client = new Requests(broker.bootstrapServers(), echoRequests, echoReplies, png)) {
             client.warm(3);
+            ClosedLoop.run(4, point, SAMPLES_PER_REQUEST, client::call); // JIT warm-up of both ends, discarded
             n.set("echo", points(List.of(1), point, client::call));
         }
 
         try (Sampler g = Sampler.fromCheckpoint(checkpoint, Device.cpu(), 16)) {
-            for (int i = 0; i < 3; i++) {
+            long warmUntil = System.nanoTime() + point.toNanos() / 2;
+            for (int i = 0; i < 3 || System.nanoTime() < warmUntil; i++) {
                 g.generate(layout, SAMPLES_PER_REQUEST, i);
             }
             // One forward at a time, as a server without cross-request batching would run them.
@@ -114,6 +116,7 @@ final class KafkaBench {
                     o.out().resolve("generator-service-" + presetName + ".log")));
             n.put("service_ready_ms", Stats.round(GeneratorProcess.awaitReady(services.get(0), Duration.ofSeconds(180)), 0));
             client.warm(3);
+            ClosedLoop.run(4, point, SAMPLES_PER_REQUEST, client::call); // the service's JIT, discarded
             n.set("kafka", points(levels, point, client::call));
             if (twoGenerators) {
                 services.add(GeneratorProcess.start(jar, broker.bootstrapServers(), store, requests, replies,

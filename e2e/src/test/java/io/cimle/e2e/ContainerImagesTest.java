@@ -31,6 +31,7 @@ import java.util.Set;
 import java.util.UUID;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,25 +49,76 @@ class ContainerImagesTest {
     private static final int PAIRS = 12;
     private static final int SAMPLES = 3;
 
-    @Test
-    void theCpuImagesTrainAndServeAsTheManifestsRunThem(@TempDir Path dir) throws Exception {
-        Podman podman = Podman.probe();
-        Path root = Ports.root().toAbsolutePath().normalize();
+    private static Podman podman;
+    private static Path root;
+    private static ManifestContainer trainer;
+    private static ManifestContainer generator;
+
+    /** Builds (or finds up to date) the CPU images from the quarkus-app directories ./mvnw verify packaged. */
+    @BeforeAll
+    static void buildImages() throws Exception {
+        podman = Podman.probe();
+        root = Ports.root().toAbsolutePath().normalize();
         long t0 = System.nanoTime();
-        // Reuses the quarkus-app directories ./mvnw verify packaged before this module; cached by content hash.
         Podman.Result build = Podman.exec(List.of(root.resolve("deploy/scripts/build-images.sh").toString(),
                 "--no-maven", "--offline"), 900).orFail("deploy/scripts/build-images.sh");
         build.out().lines().forEach(line -> System.out.println("[images] " + line));
         System.out.printf("[images] build step %.1f s%n", (System.nanoTime() - t0) / 1e9);
-
-        ManifestContainer trainer = ManifestContainer.of(root, "trainer");
-        ManifestContainer generator = ManifestContainer.of(root, "generator");
+        trainer = ManifestContainer.of(root, "trainer");
+        generator = ManifestContainer.of(root, "generator");
         for (ManifestContainer m : List.of(trainer, generator)) {
             assertTrue(build.out().contains(m.image()), "built " + m.image() + ": " + build.out());
             assertNotEquals(0L, m.runAsUser(), "the manifests run as non-root");
             assertEquals(m.runAsUser() + ":" + m.runAsGroup(), podman.run(30, "image", "inspect", "--format",
                     "{{.Config.User}}", m.image()).orFail("inspect").out(), "the image's own user is the manifests'");
         }
+    }
+
+    /**
+     * A generator configured for the GPU where none is visible stops at start-up, non-zero, with one line
+     * saying so (DeviceCheck), instead of staying up and never ready. The CPU image shows it here; the
+     * -cuda image (./cimle images --cuda, not built by the tests) is run too when it is in the store.
+     */
+    @Test
+    void aGpuConfiguredGeneratorWithoutAGpuStopsAtStartUpSayingSo() throws Exception {
+        List<String> images = new ArrayList<>(List.of(generator.image()));
+        String cuda = generator.image().replaceFirst(":([^:/]+)$", ":$1-cuda");
+        if (podman.run(30, "image", "exists", cuda).exit() == 0) {
+            images.add(cuda);
+        } else {
+            System.out.println("[images] " + cuda + " is not built here (./cimle images --cuda): checked the CPU image only");
+        }
+        for (String image : images) {
+            String name = "cimle-e2e-nogpu-" + UUID.randomUUID().toString().substring(0, 8);
+            Map<String, String> env = generator.environment(name, Map.of(
+                    "CIMLE_MODEL_DEVICE", "gpu", // as deploy/overlays/gpu sets it
+                    "CIMLE_STORAGE_KIND", "filesystem",
+                    "KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:" + Ports.free(), // never reached
+                    "QUARKUS_HTTP_PORT", Integer.toString(Ports.free())));
+            List<String> args = generator.runArguments(name, env, Map.of());
+            args.set(args.indexOf(generator.image()), image);
+            long t0 = System.nanoTime();
+            try {
+                podman.run(120, runCommand(args)).orFail("podman run " + name);
+                Podman.Result exit = podman.run(180, "wait", name).orFail("podman wait " + name);
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                String logs = podman.logs(name);
+                assertNotEquals("0", exit.out(), "exits non-zero: " + logs);
+                String line = logs.lines().filter(l -> l.contains("ERROR [io.cimle.service.DeviceCheck]")).findFirst()
+                        .orElseThrow(() -> new AssertionError("no DeviceCheck error in: " + logs));
+                assertTrue(line.contains("device gpu configured but no CUDA GPU is visible: "), line);
+                assertFalse(logs.contains("Failed to save pytorch index file"), "no download attempt: " + logs);
+                System.out.printf("[images] %s with device gpu and no GPU: exit %s after %.1f s: %s%n", image, exit.out(),
+                        seconds, line.substring(line.indexOf("device gpu")));
+            } finally {
+                podman.removeQuietly(name);
+            }
+        }
+    }
+
+    @Test
+    void theCpuImagesTrainAndServeAsTheManifestsRunThem(@TempDir Path dir) throws Exception {
+        long t0 = System.nanoTime();
 
         Path store = Files.createDirectories(dir.resolve("store"));
         // uid 185 writes here, as into the cluster's volume.

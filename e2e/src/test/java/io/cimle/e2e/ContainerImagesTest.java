@@ -31,7 +31,7 @@ import java.util.Set;
 import java.util.UUID;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,10 +54,16 @@ class ContainerImagesTest {
     private static ManifestContainer trainer;
     private static ManifestContainer generator;
 
-    /** Builds (or finds up to date) the CPU images from the quarkus-app directories ./mvnw verify packaged. */
-    @BeforeAll
-    static void buildImages() throws Exception {
-        podman = Podman.probe();
+    /**
+     * Builds (or finds up to date) the CPU images from the quarkus-app directories ./mvnw verify packaged.
+     * Per test, not @BeforeAll: a skip there would show as no test at all, here each test reports it.
+     */
+    @BeforeEach
+    void buildImages() throws Exception {
+        if (podman != null) {
+            return;
+        }
+        Podman probed = Podman.probe();
         root = Ports.root().toAbsolutePath().normalize();
         long t0 = System.nanoTime();
         Podman.Result build = Podman.exec(List.of(root.resolve("deploy/scripts/build-images.sh").toString(),
@@ -69,9 +75,10 @@ class ContainerImagesTest {
         for (ManifestContainer m : List.of(trainer, generator)) {
             assertTrue(build.out().contains(m.image()), "built " + m.image() + ": " + build.out());
             assertNotEquals(0L, m.runAsUser(), "the manifests run as non-root");
-            assertEquals(m.runAsUser() + ":" + m.runAsGroup(), podman.run(30, "image", "inspect", "--format",
+            assertEquals(m.runAsUser() + ":" + m.runAsGroup(), probed.run(30, "image", "inspect", "--format",
                     "{{.Config.User}}", m.image()).orFail("inspect").out(), "the image's own user is the manifests'");
         }
+        podman = probed;
     }
 
     /**

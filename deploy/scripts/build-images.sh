@@ -118,7 +118,9 @@ for s in "${SERVICES[@]}"; do
     state="built in $(( $(date +%s) - b0 )) s"
     new_id=$(podman image inspect --format '{{.Id}}' "$name")
     # The predecessor, now untagged: removed unless a container still uses it.
-    if [ -n "$old_id" ] && [ "$old_id" != "$new_id" ]; then podman rmi "$old_id" >/dev/null 2>&1 || true; fi
+    if [ -n "$old_id" ] && [ "$old_id" != "$new_id" ]; then
+      podman rmi "$old_id" >/dev/null 2>&1 || echo "build-images: the previous $name (${old_id:0:12}) is still used by a container: kept" >&2
+    fi
   fi
   size=$(podman image inspect --format '{{.Size}}' "$name")
   printf '%s  %d MB  %s  (base %s)\n' "$name" $(( size / 1000000 )) "$state" "$BASE"

@@ -121,11 +121,21 @@ final class Podman {
         }
     }
 
+    /** Removes a container (a leftover one would pin its image, which build-images.sh then cannot replace). */
     void removeQuietly(String container) {
-        try {
-            run(120, "rm", "-f", "-t", "5", container);
-        } catch (IOException | RuntimeException e) {
-            // already gone
+        String last = "";
+        for (int attempt = 0; attempt < 3; attempt++) {
+            try {
+                Result r = run(120, "rm", "-f", "-t", "5", "--ignore", container);
+                if (r.exit() == 0) {
+                    return;
+                }
+                last = r.out();
+            } catch (IOException | RuntimeException e) {
+                last = e.getMessage();
+            }
+            Rig.sleep(2000);
         }
+        System.out.println("[images] WARNING: could not remove container " + container + ": " + last);
     }
 }

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs the real tools some tests drive, when missing: Debian's Chromium and playwright-core from npm
-# (the web page's browser test), Prometheus' promtool (alert rules) and the npm packages that
-# type-check the dashboards.
-# Idempotent; called by `./cimle test` before Maven. Needs root (or sudo) for apt-get.
+# (the web page's browser test), Prometheus' promtool (alert rules), the npm packages that check the
+# dashboards and manifests, and podman, runc and mmdebstrap with the Debian base image the container
+# images build on (the e2e test of the images). Idempotent; called by `./cimle test` before Maven.
+# Needs root (or sudo) for apt-get.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SUDO=""
@@ -12,6 +13,11 @@ command -v chromium >/dev/null || [ -x /usr/bin/chromium ] || missing+=(chromium
 command -v promtool >/dev/null || missing+=(prometheus)
 command -v kcat >/dev/null || missing+=(kcat)
 command -v protoc >/dev/null || missing+=(protobuf-compiler)
+command -v podman >/dev/null || missing+=(podman)
+[ -x /usr/sbin/runc ] || missing+=(runc)
+command -v mmdebstrap >/dev/null || missing+=(mmdebstrap)
+# Rootless podman maps the container's users through newuidmap.
+if [ "$(id -u)" != 0 ]; then command -v newuidmap >/dev/null || missing+=(uidmap); fi
 if [ ${#missing[@]} -gt 0 ]; then
   echo "ensure-test-tools: installing ${missing[*]} from Debian..." >&2
   $SUDO apt-get update -qq
@@ -29,4 +35,11 @@ if [ ! -f "$PAGE/node_modules/.package-lock.json" ] || [ "$PAGE/package-lock.jso
 fi
 if [ -x deploy/scripts/ensure-tools.sh ]; then
   deploy/scripts/ensure-tools.sh
+fi
+# The base of the service images, from Debian packages (a few minutes, once). Where podman cannot
+# work at all the image test skips and says why; a base that fails to build here makes it fail.
+if command -v podman >/dev/null && podman info >/dev/null 2>&1; then
+  deploy/scripts/build-base.sh >/dev/null || echo "ensure-test-tools: building the base image failed (see above)" >&2
+else
+  echo "ensure-test-tools: podman does not work on this machine; the container image test will be skipped" >&2
 fi

@@ -22,8 +22,20 @@ public enum ComputeDevice {
         }
     }
 
-    /** The DJL device; for GPU, only when libtorch finds a CUDA device. */
+    /**
+     * The DJL device; for GPU, only when a CUDA device is visible. {@link DevicePreflight} decides first,
+     * without loading libtorch (a CUDA build on a machine with no visible GPU would otherwise fail with an
+     * unrelated download error); then libtorch itself must agree.
+     */
     public Device resolve() {
+        return resolve(DevicePreflight.detect());
+    }
+
+    /** {@link #resolve()} against what {@code preflight} found. */
+    public Device resolve(DevicePreflight preflight) {
+        preflight.refusal(this).ifPresent(reason -> {
+            throw new IllegalStateException(reason);
+        });
         if (this == CPU) {
             return Device.cpu();
         }

@@ -24,7 +24,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /**
  * The transport's floor: answers each LayoutRequest at once with its sample replies, no model, over
  * the same broker with the generator's consumer and producer settings (a group, fetch.min.bytes 1,
- * acks=all idempotent replies with linger 0, offsets committed after the replies are acknowledged).
+ * acks=all idempotent replies with linger 0, offsets committed, at most once a second, after the replies are acknowledged).
  * Each reply carries the request's layout PNG as its image, so records are about a real reply's size.
  */
 final class EchoResponder implements AutoCloseable {
@@ -58,6 +58,7 @@ final class EchoResponder implements AutoCloseable {
     }
 
     private void loop() {
+        long lastCommit = System.nanoTime();
         try {
             while (running) {
                 List<Future<RecordMetadata>> sends = new ArrayList<>();
@@ -73,8 +74,10 @@ final class EchoResponder implements AutoCloseable {
                 for (Future<RecordMetadata> f : sends) {
                     f.get();
                 }
-                if (!sends.isEmpty()) {
+                // Like the generator's throttled commit: acknowledged work, committed now and then, not per poll.
+                if (!sends.isEmpty() && System.nanoTime() - lastCommit > 1_000_000_000L) {
                     consumer.commitAsync();
+                    lastCommit = System.nanoTime();
                 }
             }
         } catch (WakeupException e) {

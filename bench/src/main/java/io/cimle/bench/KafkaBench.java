@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The packaged generator service behind a real (loopback) broker against the same model called
@@ -91,7 +92,8 @@ final class KafkaBench {
         try (EchoResponder echo = new EchoResponder(broker.bootstrapServers(), echoRequests, echoReplies);
              Requests client = new Requests(broker.bootstrapServers(), echoRequests, echoReplies, png)) {
             client.warm(3);
-            ClosedLoop.run(4, point, SAMPLES_PER_REQUEST, client::call); // JIT warm-up of both ends, discarded
+            // JIT warm-up of the broker and both ends, discarded (the first preset's broker is cold).
+            ClosedLoop.run(4, point.multipliedBy(2), SAMPLES_PER_REQUEST, client::call);
             n.set("echo", points(List.of(1), point, client::call));
         }
 
@@ -100,11 +102,16 @@ final class KafkaBench {
             for (int i = 0; i < 3 || System.nanoTime() < warmUntil; i++) {
                 g.generate(layout, SAMPLES_PER_REQUEST, i);
             }
-            // One forward at a time, as a server without cross-request batching would run them.
+            // One forward at a time in arrival order (a fair lock: a FIFO queue), as a server without
+            // cross-request batching would run them.
+            ReentrantLock queue = new ReentrantLock(true);
             n.set("direct", points(levels, point, (client, i) -> {
                 long t = System.nanoTime();
-                synchronized (g) {
+                queue.lock();
+                try {
                     g.generate(layout, SAMPLES_PER_REQUEST, 1000L * client + i);
+                } finally {
+                    queue.unlock();
                 }
                 return Stats.msSince(t);
             }));
@@ -117,7 +124,11 @@ final class KafkaBench {
             n.put("service_ready_ms", Stats.round(GeneratorProcess.awaitReady(services.get(0), Duration.ofSeconds(180)), 0));
             client.warm(3);
             ClosedLoop.run(4, point, SAMPLES_PER_REQUEST, client::call); // the service's JIT, discarded
-            n.set("kafka", points(levels, point, client::call));
+            client.breakdown.clear();
+            ArrayNode kafka = points(levels.subList(0, 1), point, client::call);
+            n.set("kafka_one_at_a_time_split_ms", client.split());
+            kafka.addAll(points(levels.subList(1, levels.size()), point, client::call));
+            n.set("kafka", kafka);
             if (twoGenerators) {
                 services.add(GeneratorProcess.start(jar, broker.bootstrapServers(), store, requests, replies,
                         o.out().resolve("generator-service-" + presetName + "-2.log")));
@@ -202,8 +213,34 @@ final class KafkaBench {
             }
         }
 
+        /** Per answer: ms from send to the generator's receipt, receipt to the last sample's publication, and the rest. */
+        final List<double[]> breakdown = java.util.Collections.synchronizedList(new ArrayList<>());
+
         double call(int clientIndex, int i) throws TimeoutException {
-            return answer(send(1_000_000L * clientIndex + i)).latency().toNanos() / 1e6;
+            long sentAt = System.currentTimeMillis();
+            SampleClient.Answer a = answer(send(1_000_000L * clientIndex + i));
+            double latency = a.latency().toNanos() / 1e6;
+            var t = a.samples().get(a.samples().size() - 1).getTimings();
+            if (t.getReceivedAtMs() > 0) {
+                double in = t.getReceivedAtMs() - sentAt;
+                double generator = t.getPublishedAtMs() - t.getReceivedAtMs();
+                breakdown.add(new double[] {in, generator, latency - in - generator, t.getModelMs(), t.getEncodeMs()});
+            }
+            return latency;
+        }
+
+        /** Medians of {@link #breakdown} (wall clocks of one host, millisecond resolution). */
+        ObjectNode split() {
+            ObjectNode n = JsonNodeFactory.instance.objectNode();
+            String[] names = {"to_generator", "in_generator", "back_to_client", "model", "encode_one"};
+            for (int k = 0; k < names.length; k++) {
+                int col = k;
+                List<Double> v = breakdown.stream().map(d -> d[col]).toList();
+                if (!v.isEmpty()) {
+                    n.put(names[k], Stats.round(Stats.median(v), 2));
+                }
+            }
+            return n;
         }
 
         private String send(long seed) {

@@ -236,7 +236,14 @@ final class Report {
                             .append("x** the one-at-a-time direct rate (p99 ")
                             .append(fmt(p.path("throughput_8plus_p99_ms").asDouble())).append(" ms)");
                 }
-                md.append(".\n");
+                JsonNode split = p.path("kafka_one_at_a_time_split_ms");
+                if (split.has("in_generator")) {
+                    md.append("  Where one request's time goes (medians, ms): to the generator ")
+                            .append(fmt(split.path("to_generator").asDouble())).append(", in it ")
+                            .append(fmt(split.path("in_generator").asDouble())).append(" (model ")
+                            .append(fmt(split.path("model").asDouble())).append("), back to the client ")
+                            .append(fmt(split.path("back_to_client").asDouble())).append(".\n");
+                }
             }
         } else {
             md.append(skip(k));

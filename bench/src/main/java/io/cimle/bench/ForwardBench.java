@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cimle.core.model.FlopCounter;
 import io.cimle.core.model.GeneratorNetwork;
+import io.cimle.core.model.InferenceChunking;
 import io.cimle.core.model.ModelConfig;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,6 +30,11 @@ final class ForwardBench {
             ModelConfig c = Workloads.preset(preset);
             try (GeneratorNetwork net = GeneratorNetwork.create(c, device, 1);
                  NDManager inputs = net.manager().newSubManager()) {
+                // As the generator service loads a model: the chunk measured cheapest per sample, up to 16.
+                var calibration = InferenceChunking.calibrate(net, 16, java.time.Duration.ofSeconds(1));
+                net.withInferenceChunk(calibration.chunk());
+                System.err.printf("  forward %-6s chunk %d (calibration ms/sample %s)%n", preset, calibration.chunk(),
+                        calibration.msPerSample());
                 List<NDArray[]> x = new ArrayList<>();
                 List<List<Double>> ms = new ArrayList<>();
                 for (int batch : batches) {
@@ -69,7 +75,7 @@ final class ForwardBench {
         double gflops = (double) FlopCounter.forwardFlops(net.config()) * batch / median / 1e6;
         ObjectNode n = JsonNodeFactory.instance.objectNode();
         n.put("preset", net.config().presetName());
-        n.put("inference_chunk", net.inferenceChunk() == io.cimle.core.model.InferenceChunking.WHOLE ? 0 : net.inferenceChunk());
+        n.put("inference_chunk", net.inferenceChunk() == InferenceChunking.WHOLE ? 0 : net.inferenceChunk());
         n.put("batch", batch);
         n.put("ms_median", Stats.round(median, 3));
         n.put("samples_per_s", Stats.round(batch * 1000.0 / median, 2));

@@ -6,6 +6,7 @@ import io.cimle.core.data.LabelSet;
 import io.cimle.core.data.LabelSets;
 import io.cimle.core.model.Checkpoint;
 import io.cimle.core.model.GeneratorNetwork;
+import io.cimle.core.model.InferenceChunking;
 import io.cimle.core.storage.CheckpointInfo;
 import io.cimle.core.storage.CheckpointStore;
 import io.quarkus.runtime.ShutdownEvent;
@@ -28,6 +29,8 @@ import org.jboss.logging.Logger;
  */
 @ApplicationScoped
 public class ModelRegistry {
+    /** A calibration forward slower than this stops the search at that batch (see InferenceChunking). */
+    private static final java.time.Duration CALIBRATION_BUDGET = java.time.Duration.ofSeconds(1);
     private static final Logger LOG = Logger.getLogger(ModelRegistry.class);
 
     @Inject
@@ -132,7 +135,16 @@ public class ModelRegistry {
         byte[] bytes = checkpoints.read(info);
         Checkpoint checkpoint = Checkpoint.readFrom(new ByteArrayInputStream(bytes));
         GeneratorNetwork network = GeneratorNetwork.fromCheckpoint(checkpoint, device());
-        model.inferenceChunk().ifPresent(chunk -> network.withInferenceChunk(chunk));
+        if (model.inferenceChunk().isPresent()) {
+            network.withInferenceChunk(model.inferenceChunk().get());
+        } else {
+            // Serving runs batches up to max-batch: measure which one is cheapest per sample, once per load.
+            InferenceChunking.Calibration c = InferenceChunking.calibrate(network, settings.generator().maxBatch(),
+                    CALIBRATION_BUDGET);
+            network.withInferenceChunk(c.chunk());
+            LOG.infof("version %s: forward chunk %d samples (ms per sample by batch: %s)", info.version(), c.chunk(),
+                    c.msPerSample());
+        }
         LabelSet labels = labelsOf(checkpoint);
         LOG.debugf("loaded %s in %d ms", info.version(), (System.nanoTime() - t0) / 1_000_000);
         return new LoadedModel(info.version(), network, labels, info.step());

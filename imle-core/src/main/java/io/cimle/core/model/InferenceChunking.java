@@ -31,6 +31,56 @@ public final class InferenceChunking {
         return cache <= 0 ? WHOLE : forCache(config, cache);
     }
 
+    /** What {@link #calibrate} measured: the chosen chunk and ms per sample at each batch tried. */
+    public record Calibration(int chunk, java.util.SortedMap<Integer, Double> msPerSample) {
+    }
+
+    /**
+     * Times no-grad forwards of this network at batch 1, 2, 4 ... {@code maxBatch} in interleaved
+     * rounds and keeps the batch with the least time per sample as its chunk, so every larger batch
+     * runs at that per-sample cost (never more). Measuring beats a cache model: which batch is best
+     * depends on the CPU, its neighbours on a shared host and the model. Growth stops at a batch whose
+     * single forward exceeds {@code budget} (the paper preset on a CPU takes seconds at batch 1).
+     * The network's chunk is left as it was; apply the result with {@link GeneratorNetwork#withInferenceChunk}.
+     */
+    public static Calibration calibrate(GeneratorNetwork net, int maxBatch, java.time.Duration budget) {
+        int saved = net.inferenceChunk();
+        net.withInferenceChunk(0);
+        java.util.SortedMap<Integer, Double> best = new java.util.TreeMap<>();
+        try (ai.djl.ndarray.NDManager m = net.manager().newSubManager()) {
+            java.util.List<Integer> batches = new java.util.ArrayList<>();
+            for (int b = 1; b <= Math.max(1, maxBatch); b *= 2) {
+                double ms = forwardMs(net, m, b); // warm-up, and the budget check
+                batches.add(b);
+                if (ms > budget.toMillis()) {
+                    break;
+                }
+            }
+            for (int round = 0; round < 3; round++) {
+                for (int b : batches) {
+                    best.merge(b, forwardMs(net, m, b) / b, Math::min);
+                }
+            }
+        } finally {
+            net.withInferenceChunk(saved == WHOLE ? 0 : saved);
+        }
+        int chunk = best.entrySet().stream().min(java.util.Map.Entry.comparingByValue()).orElseThrow().getKey();
+        return new Calibration(chunk, best);
+    }
+
+    private static double forwardMs(GeneratorNetwork net, ai.djl.ndarray.NDManager parent, int batch) {
+        ModelConfig c = net.config();
+        try (ai.djl.ndarray.NDManager m = parent.newSubManager()) {
+            ai.djl.ndarray.NDArray layout = m.zeros(new ai.djl.ndarray.types.Shape(batch, c.channels(), c.height(),
+                    c.width()));
+            ai.djl.ndarray.NDArray noise = net.zeroNoise(m, batch);
+            long t = System.nanoTime();
+            ai.djl.ndarray.NDArray out = net.forward(layout, noise, false);
+            out.toFloatArray(); // waits for the device
+            return (System.nanoTime() - t) / 1e6;
+        }
+    }
+
     static int forCache(ModelConfig config, long cacheBytes) {
         long fits = Math.max(1, Math.min(cacheBytes / workingSetBytesPerSample(config), 1 << 30));
         return (int) Long.highestOneBit(fits);

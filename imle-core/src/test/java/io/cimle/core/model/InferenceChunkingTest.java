@@ -55,6 +55,23 @@ class InferenceChunkingTest {
     }
 
     @Test
+    void calibrationTimesEachBatchAndKeepsTheCheapestPerSample() {
+        try (GeneratorNetwork net = GeneratorNetwork.create(Presets.tiny(CHANNELS), Device.cpu(), 3)) {
+            net.withInferenceChunk(3);
+            InferenceChunking.Calibration c = InferenceChunking.calibrate(net, 4, java.time.Duration.ofSeconds(60));
+            assertEquals(List.of(1, 2, 4), List.copyOf(c.msPerSample().keySet()));
+            c.msPerSample().values().forEach(ms -> assertTrue(ms > 0, "ms per sample " + ms));
+            double cheapest = c.msPerSample().values().stream().min(Double::compare).orElseThrow();
+            assertEquals(cheapest, c.msPerSample().get(c.chunk()));
+            assertEquals(3, net.inferenceChunk(), "calibration leaves the network's chunk alone");
+            // A budget no forward meets stops the search after batch 1.
+            InferenceChunking.Calibration stopped = InferenceChunking.calibrate(net, 16, java.time.Duration.ZERO);
+            assertEquals(List.of(1), List.copyOf(stopped.msPerSample().keySet()));
+            assertEquals(1, stopped.chunk());
+        }
+    }
+
+    @Test
     void theLastLevelCacheIsReadFromSysfs(@TempDir Path caches) throws Exception {
         cache(caches, "index0", 1, "Data", "32K");
         cache(caches, "index1", 1, "Instruction", "32K");

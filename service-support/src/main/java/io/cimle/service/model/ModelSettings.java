@@ -36,9 +36,10 @@ public interface ModelSettings {
 
     /**
      * Samples one no-grad forward runs at once (sampling, selection); larger batches run as chunks of
-     * this size. Unset (the default) picks it: on a CPU the largest power of two whose activations fit the
-     * last-level cache (per-sample cost then never grows with the batch), on a GPU whole batches. 0 never
-     * splits.
+     * this size, so per-sample cost never grows with the batch. Unset (the default): the generator
+     * measures it when it loads a model (the batch up to max-batch with the least time per sample); the
+     * trainer takes the largest power of two whose activations fit the CPU's last-level cache (whole
+     * batches on a GPU). 0 never splits.
      */
     Optional<Integer> inferenceChunk();
 

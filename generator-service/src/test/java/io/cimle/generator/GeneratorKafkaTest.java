@@ -30,7 +30,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
+import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import io.cimle.cli.client.SampleClient;
@@ -56,6 +58,31 @@ class GeneratorKafkaTest {
         ToyScenes toy = new ToyScenes(TinyModelResource.config().width(), TinyModelResource.config().height());
         layout = toy.sample(7, 0).layout();
         otherLayout = toy.sample(7, 1).layout();
+    }
+
+    @Inject
+    ModelRegistry models;
+
+    /**
+     * The app counts as started before its first checkpoint is loaded (readiness says when it is); a
+     * request before that is rightly answered NO_MODEL_LOADED, so the tests wait as a user waits for ready.
+     */
+    @BeforeEach
+    void modelLoaded() throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                var m = models.acquire("");
+                if (m.isPresent()) {
+                    m.get().release();
+                    return;
+                }
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no model loaded within " + WAIT);
     }
 
     @AfterAll
@@ -208,7 +235,8 @@ class GeneratorKafkaTest {
         KafkaTestTopics.announce(KafkaBrokerTestResource.broker().bootstrapServers(), CheckpointEvent.newBuilder().setModelName(TinyModelResource.MODEL).setVersion(v2.version())
                 .setUri(v2.uri()).setSha256(v2.sha256()).build());
         for (int i = 0; i < 5; i++) {
-            assertTrue(answer("switch-" + i).ok());
+            var a = answer("switch-" + i);
+            assertTrue(a.ok(), () -> "switch request answered with " + a.error());
         }
         long deadline = System.currentTimeMillis() + 60_000;
         String version = "";

@@ -33,7 +33,7 @@ class InferenceChunkingTest {
                 NDArray x = LayoutTensors.oneHot(m, layouts);
                 NDArray z = net.noiseFor(codes, m);
                 float[] whole = net.withInferenceChunk(0).forward(x, z, false).toFloatArray();
-                NDArray chunked = net.withInferenceChunk(2).forward(x, z, false); // 2 + 2 + 1
+                NDArray chunked = net.withInferenceChunk(2).forward(x, z, false); // 3 + 2
                 assertEquals(5, chunked.getShape().get(0));
                 assertArrayEquals(whole, chunked.toFloatArray(), 1e-5f, mode.name());
             }

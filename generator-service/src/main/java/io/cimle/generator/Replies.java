@@ -54,12 +54,28 @@ public class Replies {
     @Inject
     GeneratorMetrics metrics;
 
-    public CompletableFuture<Void> sample(PlannedRequest request, int index, RgbImage image, LatentCode code,
-            String modelVersion, long modelMs) throws IOException {
+    /** A sample's image in the request's format, and how long encoding took. */
+    public record Encoded(byte[] bytes, int width, int height, long encodeMs) {
+    }
+
+    /** Encodes one sample (thread-safe: a pass's samples are encoded on all cores). */
+    public Encoded encode(PlannedRequest request, RgbImage image) {
         long e0 = System.nanoTime();
         byte[] encoded = request.format() == ImageFormat.JPEG
                 ? Images.encodeJpeg(image, request.jpegQuality() / 100f) : Images.encodePng(image);
-        long encodeMs = (System.nanoTime() - e0) / 1_000_000;
+        return new Encoded(encoded, image.width(), image.height(), (System.nanoTime() - e0) / 1_000_000);
+    }
+
+    public CompletableFuture<Void> sample(PlannedRequest request, int index, RgbImage image, LatentCode code,
+            String modelVersion, long modelMs) throws IOException {
+        return sample(request, index, encode(request, image), code, modelVersion, modelMs);
+    }
+
+    /** Publishes one encoded sample (claim check above the inline limit); the future completes on the broker's ack. */
+    public CompletableFuture<Void> sample(PlannedRequest request, int index, Encoded image, LatentCode code,
+            String modelVersion, long modelMs) throws IOException {
+        byte[] encoded = image.bytes();
+        long encodeMs = image.encodeMs();
         GeneratedSample.Builder s = GeneratedSample.newBuilder().setRequestId(request.requestId()).setIndex(index)
                 .setTotal(request.size()).setFormat(request.format()).setWidth(image.width()).setHeight(image.height())
                 .setModelVersion(modelVersion).setModelName(model.name());

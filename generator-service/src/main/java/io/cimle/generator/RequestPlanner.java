@@ -25,6 +25,7 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.IntStream;
 
 /**
  * Checks a request against the limits and the model, and turns it into codes to run. Every way a
@@ -95,9 +96,9 @@ public class RequestPlanner {
                         "num_samples is " + n + "; the limit is " + limits.maxSamples());
             }
             long seed = request.getHasSeed() ? request.getSeed() : SEEDS.nextLong();
-            for (int i = 0; i < n; i++) {
-                codes.add(LatentCodes.sample(config, seed, i));
-            }
+            // Drawing a code's values is exact Box-Muller in Java (3 ms for a medium per-pixel code): the
+            // codes are independent, so they are drawn on all cores.
+            codes.addAll(IntStream.range(0, n).parallel().mapToObj(i -> LatentCodes.sample(config, seed, i)).toList());
         }
         ImageFormat format = request.getReply().getFormat() == ImageFormat.JPEG ? ImageFormat.JPEG : ImageFormat.PNG;
         int quality = request.getReply().getJpegQuality();

@@ -55,7 +55,12 @@ class MicroBatcherTest {
         };
         b.replies = new Replies() {
             @Override
-            public CompletableFuture<Void> sample(PlannedRequest request, int index, RgbImage image, LatentCode code,
+            public Encoded encode(PlannedRequest request, RgbImage image) {
+                return new Encoded(new byte[0], image.width(), image.height(), 0);
+            }
+
+            @Override
+            public CompletableFuture<Void> sample(PlannedRequest request, int index, Encoded image, LatentCode code,
                     String modelVersion, long modelMs) {
                 CompletableFuture<Void> ack = new CompletableFuture<>();
                 if (holdReplies) {

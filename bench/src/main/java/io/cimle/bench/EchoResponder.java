@@ -57,6 +57,37 @@ final class EchoResponder implements AutoCloseable {
         thread.start();
     }
 
+    /**
+     * Runs as its own process (as the generator does), until its standard input closes: the floor then
+     * pays the same process switches on a shared host as the generator's path. Args: bootstrap, request
+     * topic, reply topic.
+     */
+    public static void main(String[] args) throws Exception {
+        try (EchoResponder echo = new EchoResponder(args[0], args[1], args[2])) {
+            System.out.println("echo ready");
+            System.out.flush();
+            while (System.in.read() >= 0) {
+                // until the bench closes our stdin (or dies)
+            }
+        }
+    }
+
+    /** Starts {@link #main} in a child JVM on this JVM's class path; closing its stdin stops it. */
+    static Process startProcess(String bootstrap, String requestTopic, String replyTopic) throws java.io.IOException {
+        Process p = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), EchoResponder.class.getName(), bootstrap, requestTopic,
+                replyTopic).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        var out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()));
+        String line;
+        while ((line = out.readLine()) != null && !line.contains("echo ready")) {
+            // slf4j lines before ready
+        }
+        if (line == null) {
+            throw new IllegalStateException("echo process exited before it was ready");
+        }
+        return p;
+    }
+
     private void loop() {
         long lastCommit = System.nanoTime();
         try {
@@ -91,6 +122,9 @@ final class EchoResponder implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
+        if (!running) {
+            return;
+        }
         running = false;
         consumer.wakeup();
         thread.join(10_000);

@@ -89,12 +89,18 @@ final class KafkaBench {
         String echoReplies = "bench." + presetName + ".echo.samples";
         broker.createTopics(List.of(requests, replies, echoRequests, echoReplies), 2);
 
-        try (EchoResponder echo = new EchoResponder(broker.bootstrapServers(), echoRequests, echoReplies);
-             Requests client = new Requests(broker.bootstrapServers(), echoRequests, echoReplies, png)) {
+        // The echo is a process of its own, as the generator is: the floor pays the same process switches.
+        Process echo = EchoResponder.startProcess(broker.bootstrapServers(), echoRequests, echoReplies);
+        try (Requests client = new Requests(broker.bootstrapServers(), echoRequests, echoReplies, png)) {
             client.warm(3);
             // JIT warm-up of the broker and both ends, discarded (the first preset's broker is cold).
             ClosedLoop.run(4, point.multipliedBy(2), SAMPLES_PER_REQUEST, client::call);
             n.set("echo", points(List.of(1), point, client::call));
+        } finally {
+            echo.getOutputStream().close();
+            if (!echo.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+                echo.destroyForcibly();
+            }
         }
 
         try (Sampler g = Sampler.fromCheckpoint(checkpoint, Device.cpu(), 16)) {

@@ -41,6 +41,28 @@ class InferenceChunkingTest {
     }
 
     @Test
+    void aSampleHasTheSameNumbersAloneAndInABatch() {
+        for (NoiseMode mode : NoiseMode.values()) {
+            ModelConfig config = Presets.small(CHANNELS).withNoiseMode(mode);
+            try (GeneratorNetwork net = GeneratorNetwork.create(config, Device.cpu(), 6);
+                 NDManager m = net.manager().newSubManager()) {
+                List<ClassMap> layouts = new ArrayList<>();
+                List<LatentCode> codes = new ArrayList<>();
+                for (int i = 0; i < 3; i++) {
+                    layouts.add(TestLayouts.layout(config.width(), config.height(), CHANNELS, i));
+                    codes.add(LatentCodes.sample(config, 21, i));
+                }
+                net.withInferenceChunk(4);
+                float[] inBatch = net.forward(LayoutTensors.oneHot(m, layouts), net.noiseFor(codes, m), false)
+                        .get(0).toFloatArray();
+                float[] alone = net.forward(LayoutTensors.oneHot(m, layouts.subList(0, 1)),
+                        net.noiseFor(codes.subList(0, 1), m), false).get(0).toFloatArray();
+                assertArrayEquals(inBatch, alone, 0f, mode + ": the same seed must give the same image, batched or not");
+            }
+        }
+    }
+
+    @Test
     void theChunkIsTheLargestPowerOfTwoWhoseWorkingSetFitsTheCache() {
         ModelConfig medium = Presets.medium(20);
         long perSample = InferenceChunking.workingSetBytesPerSample(medium);

@@ -10,6 +10,7 @@ import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -166,50 +167,36 @@ public class MicroBatcher {
         }
         SampleRunner.Result made = result;
         try {
-            publisher.execute(() -> publish(pass, made, model));
+            publisher.execute(() -> publish(pass, made, model.version()));
         } catch (RejectedExecutionException e) {
             // Stopping: these stay unanswered and unacknowledged, so they are redelivered.
         }
     }
 
-    private void publish(List<Work> pass, SampleRunner.Result result, LoadedModel model) {
-        // A pass's samples are encoded on all cores (PNG: 2 ms at 64x128), then sent in order.
-        record Sample(int request, int index) {
-        }
-        List<Sample> all = new ArrayList<>();
+    private void publish(List<Work> pass, SampleRunner.Result result, String modelVersion) {
+        // A pass's samples are encoded on all cores (PNG: 2 ms at 64x128), then sent from this one
+        // thread, so the emitter is fed in order.
+        List<CompletableFuture<Replies.Encoded>> encodings = new ArrayList<>();
         for (int r = 0; r < pass.size(); r++) {
-            for (int i = 0; i < pass.get(r).request().size(); i++) {
-                all.add(new Sample(r, i));
+            PlannedRequest request = pass.get(r).request();
+            for (RgbImage image : result.images().get(r)) {
+                encodings.add(CompletableFuture.supplyAsync(() -> replies.encode(request, image)));
             }
         }
-        List<Object> encoded = all.parallelStream().map(s -> {
-            try {
-                return (Object) replies.encode(pass.get(s.request()).request(),
-                        result.images().get(s.request()).get(s.index()));
-            } catch (RuntimeException e) {
-                return e;
-            }
-        }).toList();
-        // Sent from this one thread: the emitter is fed in order.
-        List<CompletableFuture<Void>> sent = new ArrayList<>(all.size());
-        for (int k = 0; k < all.size(); k++) {
-            Sample s = all.get(k);
-            PlannedRequest request = pass.get(s.request()).request();
-            try {
-                if (encoded.get(k) instanceof RuntimeException e) {
-                    throw e;
-                }
-                sent.add(replies.sample(request, s.index(), (Replies.Encoded) encoded.get(k),
-                        request.codes().get(s.index()), model.version(), result.modelMs()));
-            } catch (Exception e) {
-                sent.add(CompletableFuture.failedFuture(e));
-            }
-        }
-        int at = 0;
+        int k = 0;
         for (Work w : pass) {
             PlannedRequest request = w.request();
-            List<CompletableFuture<Void>> sends = new ArrayList<>(sent.subList(at, at + request.size()));
-            at += request.size();
+            List<CompletableFuture<Void>> sends = new ArrayList<>(request.size());
+            for (int i = 0; i < request.size(); i++, k++) {
+                try {
+                    sends.add(replies.sample(request, i, encodings.get(k).join(), request.codes().get(i), modelVersion,
+                            result.modelMs()));
+                } catch (CompletionException e) {
+                    sends.add(CompletableFuture.failedFuture(e.getCause()));
+                } catch (Exception e) {
+                    sends.add(CompletableFuture.failedFuture(e));
+                }
+            }
             long start = request.receivedAtMs();
             CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new))
                     .thenRun(() -> metrics.requestOk((System.currentTimeMillis() - start) * 1_000_000L))

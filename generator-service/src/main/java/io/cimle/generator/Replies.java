@@ -66,11 +66,6 @@ public class Replies {
         return new Encoded(encoded, image.width(), image.height(), (System.nanoTime() - e0) / 1_000_000);
     }
 
-    public CompletableFuture<Void> sample(PlannedRequest request, int index, RgbImage image, LatentCode code,
-            String modelVersion, long modelMs) throws IOException {
-        return sample(request, index, encode(request, image), code, modelVersion, modelMs);
-    }
-
     /** Publishes one encoded sample (claim check above the inline limit); the future completes on the broker's ack. */
     public CompletableFuture<Void> sample(PlannedRequest request, int index, Encoded image, LatentCode code,
             String modelVersion, long modelMs) throws IOException {

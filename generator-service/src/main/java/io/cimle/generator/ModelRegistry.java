@@ -31,6 +31,9 @@ import org.jboss.logging.Logger;
 public class ModelRegistry {
     /** A calibration forward slower than this stops the search at that batch (see InferenceChunking). */
     private static final java.time.Duration CALIBRATION_BUDGET = java.time.Duration.ofSeconds(1);
+    /** The measured inference chunk of each architecture served so far. */
+    private final java.util.Map<io.cimle.core.model.ModelConfig, Integer> chunks =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private static final Logger LOG = Logger.getLogger(ModelRegistry.class);
 
     @Inject
@@ -138,12 +141,16 @@ public class ModelRegistry {
         if (model.inferenceChunk().isPresent()) {
             network.withInferenceChunk(model.inferenceChunk().get());
         } else {
-            // Serving runs batches up to max-batch: measure which one is cheapest per sample, once per load.
-            InferenceChunking.Calibration c = InferenceChunking.calibrate(network, settings.generator().maxBatch(),
-                    CALIBRATION_BUDGET);
-            network.withInferenceChunk(c.chunk());
-            LOG.infof("version %s: forward chunk %d samples (ms per sample by batch: %s)", info.version(), c.chunk(),
-                    c.msPerSample());
+            // Serving runs batches up to max-batch: measure which one is cheapest per sample. The answer
+            // depends on the architecture and the machine, not the weights, so each architecture is
+            // measured once (a version switch, or a pinned version loaded on a request's path, pays nothing).
+            network.withInferenceChunk(chunks.computeIfAbsent(checkpoint.config(), config -> {
+                InferenceChunking.Calibration c = InferenceChunking.calibrate(network, settings.generator().maxBatch(),
+                        CALIBRATION_BUDGET);
+                LOG.infof("preset %s: forward chunk %d samples (ms per sample by batch: %s)", config.presetName(),
+                        c.chunk(), c.msPerSample());
+                return c.chunk();
+            }));
         }
         LabelSet labels = labelsOf(checkpoint);
         LOG.debugf("loaded %s in %d ms", info.version(), (System.nanoTime() - t0) / 1_000_000);

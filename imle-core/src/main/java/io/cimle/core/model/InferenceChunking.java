@@ -22,12 +22,17 @@ public final class InferenceChunking {
     private InferenceChunking() {
     }
 
+    /** The host's cache, read from sysfs once (every network asks at creation). */
+    private static final class HostCache {
+        static final long LAST_LEVEL_BYTES = lastLevelCacheBytes(CPU_CACHES);
+    }
+
     /** The chunk for this model on this device: the largest power of two whose working set fits the cache. */
     public static int auto(ModelConfig config, Device device) {
         if (device.isGpu()) {
             return WHOLE;
         }
-        long cache = lastLevelCacheBytes(CPU_CACHES);
+        long cache = HostCache.LAST_LEVEL_BYTES;
         return cache <= 0 ? WHOLE : forCache(config, cache);
     }
 

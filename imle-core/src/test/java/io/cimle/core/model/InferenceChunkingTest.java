@@ -21,19 +21,10 @@ class InferenceChunkingTest {
     @Test
     void aChunkedForwardGivesTheNumbersOfOnePass() {
         for (NoiseMode mode : NoiseMode.values()) {
-            ModelConfig config = Presets.tiny(CHANNELS).withNoiseMode(mode);
-            try (GeneratorNetwork net = GeneratorNetwork.create(config, Device.cpu(), 5);
+            try (GeneratorNetwork net = GeneratorNetwork.create(Presets.tiny(CHANNELS).withNoiseMode(mode), Device.cpu(), 5);
                  NDManager m = net.manager().newSubManager()) {
-                List<ClassMap> layouts = new ArrayList<>();
-                List<LatentCode> codes = new ArrayList<>();
-                for (int i = 0; i < 5; i++) {
-                    layouts.add(TestLayouts.layout(config.width(), config.height(), CHANNELS, i));
-                    codes.add(LatentCodes.sample(config, 11, i));
-                }
-                NDArray x = LayoutTensors.oneHot(m, layouts);
-                NDArray z = net.noiseFor(codes, m);
-                float[] whole = net.withInferenceChunk(0).forward(x, z, false).toFloatArray();
-                NDArray chunked = net.withInferenceChunk(2).forward(x, z, false); // 3 + 2
+                float[] whole = forward(net.withInferenceChunk(0), m, 5, 11).toFloatArray();
+                NDArray chunked = forward(net.withInferenceChunk(2), m, 5, 11); // 3 + 2
                 assertEquals(5, chunked.getShape().get(0));
                 assertArrayEquals(whole, chunked.toFloatArray(), 1e-5f, mode.name());
             }
@@ -43,23 +34,26 @@ class InferenceChunkingTest {
     @Test
     void aSampleHasTheSameNumbersAloneAndInABatch() {
         for (NoiseMode mode : NoiseMode.values()) {
-            ModelConfig config = Presets.small(CHANNELS).withNoiseMode(mode);
-            try (GeneratorNetwork net = GeneratorNetwork.create(config, Device.cpu(), 6);
+            try (GeneratorNetwork net = GeneratorNetwork.create(Presets.small(CHANNELS).withNoiseMode(mode), Device.cpu(), 6);
                  NDManager m = net.manager().newSubManager()) {
-                List<ClassMap> layouts = new ArrayList<>();
-                List<LatentCode> codes = new ArrayList<>();
-                for (int i = 0; i < 3; i++) {
-                    layouts.add(TestLayouts.layout(config.width(), config.height(), CHANNELS, i));
-                    codes.add(LatentCodes.sample(config, 21, i));
-                }
                 net.withInferenceChunk(4);
-                float[] inBatch = net.forward(LayoutTensors.oneHot(m, layouts), net.noiseFor(codes, m), false)
-                        .get(0).toFloatArray();
-                float[] alone = net.forward(LayoutTensors.oneHot(m, layouts.subList(0, 1)),
-                        net.noiseFor(codes.subList(0, 1), m), false).get(0).toFloatArray();
+                float[] inBatch = forward(net, m, 3, 21).get(0).toFloatArray();
+                float[] alone = forward(net, m, 1, 21).get(0).toFloatArray();
                 assertArrayEquals(inBatch, alone, 0f, mode + ": the same seed must give the same image, batched or not");
             }
         }
+    }
+
+    /** The no-grad forward of samples 0..n-1: layout i of TestLayouts with code i of {@code seed}. */
+    private static NDArray forward(GeneratorNetwork net, NDManager m, int n, long seed) {
+        ModelConfig config = net.config();
+        List<ClassMap> layouts = new ArrayList<>();
+        List<LatentCode> codes = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            layouts.add(TestLayouts.layout(config.width(), config.height(), CHANNELS, i));
+            codes.add(LatentCodes.sample(config, seed, i));
+        }
+        return net.forward(LayoutTensors.oneHot(m, layouts), net.noiseFor(codes, m), false);
     }
 
     @Test

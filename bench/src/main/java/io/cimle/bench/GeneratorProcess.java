@@ -31,6 +31,11 @@ final class GeneratorProcess {
         if (System.getProperty("DJL_CACHE_DIR") != null) {
             cmd.add("-DDJL_CACHE_DIR=" + System.getProperty("DJL_CACHE_DIR"));
         }
+        // Extra JVM flags for the service only (a profiler, a heap size), space-separated.
+        String extra = System.getenv("CIMLE_BENCH_GENERATOR_JAVA_OPTS");
+        if (extra != null && !extra.isBlank()) {
+            cmd.addAll(List.of(extra.trim().split("\\s+")));
+        }
         cmd.addAll(List.of("-jar", jar.toString()));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().put("ONEDNN_MAX_CPU_ISA", "AVX2");

@@ -16,7 +16,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
 
 /**
@@ -48,11 +50,13 @@ public class MicroBatcher {
      * Encodes and publishes a pass's replies while the next pass runs (on a GPU the forward leaves the
      * CPU free for PNG encoding); one thread keeps each request's samples in order.
      */
-    private final ExecutorService publisher = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "cimle-replies");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService publisher = Executors.newSingleThreadExecutor(daemons("cimle-replies-"));
+    /**
+     * PNG encoders, one per core. Not the common pool: on a 2-core host its parallelism is 1, and then
+     * {@code CompletableFuture.supplyAsync} starts a new thread for every task (160 a second under load).
+     */
+    private final ExecutorService encoders = Executors.newFixedThreadPool(
+            Math.max(1, Runtime.getRuntime().availableProcessors()), daemons("cimle-encode-"));
     private volatile boolean stopping;
     /** When the last pass ended with requests still queued: the generator counts as busy until then plus the wait. */
     private volatile long busyUntilNanos;
@@ -92,6 +96,7 @@ public class MicroBatcher {
     void stop(@Observes ShutdownEvent event) {
         stopping = true;
         publisher.shutdown();
+        encoders.shutdown();
         Thread t = worker;
         if (t != null) {
             t.interrupt();
@@ -180,7 +185,7 @@ public class MicroBatcher {
         for (int r = 0; r < pass.size(); r++) {
             PlannedRequest request = pass.get(r).request();
             for (RgbImage image : result.images().get(r)) {
-                encodings.add(CompletableFuture.supplyAsync(() -> replies.encode(request, image)));
+                encodings.add(CompletableFuture.supplyAsync(() -> replies.encode(request, image), encoders));
             }
         }
         int k = 0;
@@ -209,6 +214,15 @@ public class MicroBatcher {
                     })
                     .whenComplete(complete(w));
         }
+    }
+
+    private static ThreadFactory daemons(String prefix) {
+        AtomicInteger count = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + count.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
     }
 
     private static java.util.function.BiConsumer<Void, Throwable> complete(Work w) {

@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -57,5 +59,38 @@ final class ClosedLoop {
         p.put("samples_per_s", Stats.round(latencies.size() * (double) samplesPerRequest * 1e9
                 / (lastDone.get() - start), 2));
         return p;
+    }
+
+    /**
+     * One client per path, the paths taking turns in {@code rounds} slices of {@code length / rounds}
+     * each, so every path's point spans the same window; returns one point per path (1 client).
+     */
+    static Map<String, ObjectNode> interleaved(Map<String, Call> paths, Duration length, int rounds,
+                                               int samplesPerRequest) throws Exception {
+        Map<String, List<Double>> latencies = new TreeMap<>();
+        Map<String, Long> busyNanos = new TreeMap<>();
+        long slice = length.toNanos() / rounds;
+        for (int r = 0; r < rounds; r++) {
+            for (Map.Entry<String, Call> path : new TreeMap<>(paths).entrySet()) {
+                List<Double> mine = latencies.computeIfAbsent(path.getKey(), k -> new ArrayList<>());
+                long start = System.nanoTime();
+                for (int i = mine.size(); System.nanoTime() - start < slice; i++) {
+                    mine.add(path.getValue().call(0, i));
+                }
+                busyNanos.merge(path.getKey(), System.nanoTime() - start, Long::sum);
+            }
+        }
+        Map<String, ObjectNode> points = new TreeMap<>();
+        latencies.forEach((name, l) -> {
+            ObjectNode p = JsonNodeFactory.instance.objectNode();
+            p.put("clients", 1);
+            p.put("requests", l.size());
+            p.put("p50_ms", Stats.round(Stats.percentile(l, 50), 2));
+            p.put("p99_ms", Stats.round(Stats.percentile(l, 99), 2));
+            p.put("samples_per_s", Stats.round(l.size() * (double) samplesPerRequest * 1e9 / busyNanos.get(name), 2));
+            p.put("interleaved_rounds", rounds);
+            points.put(name, p);
+        });
+        return points;
     }
 }

@@ -42,6 +42,8 @@ final class KafkaBench {
     static final String MODEL = "toy";
     static final int SAMPLES_PER_REQUEST = 4;
     private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(120);
+    /** Slices per path of the one-at-a-time window. */
+    private static final int ROUNDS = 6;
 
     private KafkaBench() {
     }
@@ -91,50 +93,44 @@ final class KafkaBench {
 
         // The echo is a process of its own, as the generator is: the floor pays the same process switches.
         Process echo = EchoResponder.startProcess(broker.bootstrapServers(), echoRequests, echoReplies);
-        try (Requests client = new Requests(broker.bootstrapServers(), echoRequests, echoReplies, png)) {
+        List<Process> services = new ArrayList<>();
+        try (Requests echoClient = new Requests(broker.bootstrapServers(), echoRequests, echoReplies, png);
+             Requests client = new Requests(broker.bootstrapServers(), requests, replies, png);
+             Sampler g = Sampler.fromCheckpoint(checkpoint, Device.cpu(), 16)) {
+            services.add(GeneratorProcess.start(jar, broker.bootstrapServers(), store, requests, replies,
+                    o.out().resolve("generator-service-" + presetName + ".log")));
+            n.put("service_ready_ms", Stats.round(GeneratorProcess.awaitReady(services.get(0), Duration.ofSeconds(180)), 0));
+            echoClient.warm(3);
             client.warm(3);
-            // JIT warm-up of the broker and both ends, discarded (the first preset's broker is cold).
-            ClosedLoop.run(4, point.multipliedBy(2), SAMPLES_PER_REQUEST, client::call);
-            n.set("echo", points(List.of(1), point, client::call));
-        } finally {
-            echo.getOutputStream().close();
-            if (!echo.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
-                echo.destroyForcibly();
-            }
-        }
-
-        try (Sampler g = Sampler.fromCheckpoint(checkpoint, Device.cpu(), 16)) {
-            long warmUntil = System.nanoTime() + point.toNanos() / 2;
-            for (int i = 0; i < 3 || System.nanoTime() < warmUntil; i++) {
-                g.generate(layout, SAMPLES_PER_REQUEST, i);
-            }
             // One forward at a time in arrival order (a fair lock: a FIFO queue), as a server without
             // cross-request batching would run them.
             ReentrantLock queue = new ReentrantLock(true);
-            n.set("direct", points(levels, point, (client, i) -> {
+            ClosedLoop.Call direct = (c, i) -> {
                 long t = System.nanoTime();
                 queue.lock();
                 try {
-                    g.generate(layout, SAMPLES_PER_REQUEST, 1000L * client + i);
+                    g.generate(layout, SAMPLES_PER_REQUEST, 1000L * c + i);
                 } finally {
                     queue.unlock();
                 }
                 return Stats.msSince(t);
-            }));
-        }
-
-        List<Process> services = new ArrayList<>();
-        try (Requests client = new Requests(broker.bootstrapServers(), requests, replies, png)) {
-            services.add(GeneratorProcess.start(jar, broker.bootstrapServers(), store, requests, replies,
-                    o.out().resolve("generator-service-" + presetName + ".log")));
-            n.put("service_ready_ms", Stats.round(GeneratorProcess.awaitReady(services.get(0), Duration.ofSeconds(180)), 0));
-            client.warm(3);
-            ClosedLoop.run(4, point, SAMPLES_PER_REQUEST, client::call); // the service's JIT, discarded
+            };
+            // JIT warm-up of the broker, both ends and the in-process model, discarded.
+            ClosedLoop.run(4, point, SAMPLES_PER_REQUEST, echoClient::call);
+            ClosedLoop.run(4, point, SAMPLES_PER_REQUEST, client::call);
+            ClosedLoop.run(1, point.dividedBy(2), SAMPLES_PER_REQUEST, direct);
             client.breakdown.clear();
-            ArrayNode kafka = points(levels.subList(0, 1), point, client::call);
+            // One request at a time, the three paths in alternating slices of one window: a drifting
+            // machine (another process, a throttled core) moves all three alike, so their ratio holds.
+            Map<String, ObjectNode> one = ClosedLoop.interleaved(
+                    Map.of("echo", echoClient::call, "direct", direct, "kafka", client::call), point, ROUNDS,
+                    SAMPLES_PER_REQUEST);
+            n.putArray("echo").add(one.get("echo"));
             n.set("kafka_one_at_a_time_split_ms", client.split());
+            ArrayNode directCurve = n.putArray("direct").add(one.get("direct"));
+            directCurve.addAll(points(levels.subList(1, levels.size()), point, direct));
+            ArrayNode kafka = n.putArray("kafka").add(one.get("kafka"));
             kafka.addAll(points(levels.subList(1, levels.size()), point, client::call));
-            n.set("kafka", kafka);
             if (twoGenerators) {
                 services.add(GeneratorProcess.start(jar, broker.bootstrapServers(), store, requests, replies,
                         o.out().resolve("generator-service-" + presetName + "-2.log")));
@@ -144,6 +140,10 @@ final class KafkaBench {
             }
         } finally {
             services.forEach(GeneratorProcess::stop);
+            echo.getOutputStream().close();
+            if (!echo.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+                echo.destroyForcibly();
+            }
         }
         summarise(n);
         return n;
@@ -230,7 +230,8 @@ final class KafkaBench {
             if (t.getReceivedAtMs() > 0) {
                 double in = t.getReceivedAtMs() - sentAt;
                 double generator = t.getPublishedAtMs() - t.getReceivedAtMs();
-                breakdown.add(new double[] {in, generator, latency - in - generator, t.getModelMs(), t.getEncodeMs()});
+                breakdown.add(new double[] {in, generator, latency - in - generator, t.getQueueMs(), t.getModelMs(),
+                        t.getEncodeMs()});
             }
             return latency;
         }
@@ -238,7 +239,8 @@ final class KafkaBench {
         /** Medians of {@link #breakdown} (wall clocks of one host, millisecond resolution). */
         ObjectNode split() {
             ObjectNode n = JsonNodeFactory.instance.objectNode();
-            String[] names = {"to_generator", "in_generator", "back_to_client", "model", "encode_one"};
+            // in_generator = queue (planning and the wait for the batcher) + model + encoding and sending.
+            String[] names = {"to_generator", "in_generator", "back_to_client", "queue", "model", "encode_one"};
             for (int k = 0; k < names.length; k++) {
                 int col = k;
                 List<Double> v = breakdown.stream().map(d -> d[col]).toList();

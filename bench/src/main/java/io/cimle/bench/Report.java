@@ -240,7 +240,8 @@ final class Report {
                 if (split.has("in_generator")) {
                     md.append("  Where one request's time goes (medians, ms): to the generator ")
                             .append(fmt(split.path("to_generator").asDouble())).append(", in it ")
-                            .append(fmt(split.path("in_generator").asDouble())).append(" (model ")
+                            .append(fmt(split.path("in_generator").asDouble())).append(" (planning and queue ")
+                            .append(fmt(split.path("queue").asDouble())).append(", model ")
                             .append(fmt(split.path("model").asDouble())).append("), back to the client ")
                             .append(fmt(split.path("back_to_client").asDouble())).append(".\n");
                 }

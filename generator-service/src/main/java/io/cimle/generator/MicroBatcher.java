@@ -52,11 +52,11 @@ public class MicroBatcher {
      */
     private final ExecutorService publisher = Executors.newSingleThreadExecutor(daemons("cimle-replies-"));
     /**
-     * PNG encoders, one per core. Not the common pool: on a 2-core host its parallelism is 1, and then
+     * PNG encoders beside the publishing thread, one per other core. Not the common pool: on a 2-core host its parallelism is 1, and then
      * {@code CompletableFuture.supplyAsync} starts a new thread for every task (160 a second under load).
      */
     private final ExecutorService encoders = Executors.newFixedThreadPool(
-            Math.max(1, Runtime.getRuntime().availableProcessors()), daemons("cimle-encode-"));
+            Math.max(1, Runtime.getRuntime().availableProcessors() - 1), daemons("cimle-encode-"));
     private volatile boolean stopping;
     /** When the last pass ended with requests still queued: the generator counts as busy until then plus the wait. */
     private volatile long busyUntilNanos;
@@ -155,6 +155,7 @@ public class MicroBatcher {
         List<PlannedRequest> requests = pass.stream().map(Work::request).toList();
         LoadedModel model = pass.get(0).model();
         SampleRunner.Result result;
+        long startedAtMs = System.currentTimeMillis();
         try {
             result = runner.run(model, requests);
         } catch (Exception e) {
@@ -172,22 +173,32 @@ public class MicroBatcher {
         }
         SampleRunner.Result made = result;
         try {
-            publisher.execute(() -> publish(pass, made, model.version()));
+            publisher.execute(() -> publish(pass, made, model.version(), startedAtMs));
         } catch (RejectedExecutionException e) {
             // Stopping: these stay unanswered and unacknowledged, so they are redelivered.
         }
     }
 
-    private void publish(List<Work> pass, SampleRunner.Result result, String modelVersion) {
-        // A pass's samples are encoded on all cores (PNG: 2 ms at 64x128), then sent from this one
-        // thread, so the emitter is fed in order.
+    private void publish(List<Work> pass, SampleRunner.Result result, String modelVersion, long startedAtMs) {
+        // A pass's samples are encoded on all cores (PNG: 2 ms at 64x128), this thread among them, so
+        // a small pass does not wait for a pool thread to wake; then sent from this one thread, in order.
+        List<Runnable> jobs = new ArrayList<>();
         List<CompletableFuture<Replies.Encoded>> encodings = new ArrayList<>();
         for (int r = 0; r < pass.size(); r++) {
             PlannedRequest request = pass.get(r).request();
             for (RgbImage image : result.images().get(r)) {
-                encodings.add(CompletableFuture.supplyAsync(() -> replies.encode(request, image), encoders));
+                CompletableFuture<Replies.Encoded> encoded = new CompletableFuture<>();
+                encodings.add(encoded);
+                jobs.add(() -> {
+                    try {
+                        encoded.complete(replies.encode(request, image));
+                    } catch (RuntimeException | Error e) {
+                        encoded.completeExceptionally(e);
+                    }
+                });
             }
         }
+        runOnAllCores(jobs);
         int k = 0;
         for (Work w : pass) {
             PlannedRequest request = w.request();
@@ -195,7 +206,7 @@ public class MicroBatcher {
             for (int i = 0; i < request.size(); i++, k++) {
                 try {
                     sends.add(replies.sample(request, i, encodings.get(k).join(), request.codes().get(i), modelVersion,
-                            result.modelMs()));
+                            result.modelMs(), startedAtMs));
                 } catch (CompletionException e) {
                     sends.add(CompletableFuture.failedFuture(e.getCause()));
                 } catch (Exception e) {
@@ -214,6 +225,27 @@ public class MicroBatcher {
                     })
                     .whenComplete(complete(w));
         }
+    }
+
+    /** Runs the jobs on the encoder pool and on this thread, each job once; returns when all have run. */
+    private void runOnAllCores(List<Runnable> jobs) {
+        AtomicInteger next = new AtomicInteger();
+        Runnable drain = () -> {
+            for (int k; (k = next.getAndIncrement()) < jobs.size(); ) {
+                jobs.get(k).run();
+            }
+        };
+        int helpers = Math.min(jobs.size() - 1, Runtime.getRuntime().availableProcessors() - 1);
+        List<CompletableFuture<Void>> helping = new ArrayList<>(Math.max(0, helpers));
+        try {
+            for (int h = 0; h < helpers; h++) {
+                helping.add(CompletableFuture.runAsync(drain, encoders));
+            }
+        } catch (RejectedExecutionException e) {
+            // Stopping: this thread encodes the rest.
+        }
+        drain.run();
+        helping.forEach(CompletableFuture::join);
     }
 
     private static ThreadFactory daemons(String prefix) {

@@ -66,9 +66,12 @@ public class Replies {
         return new Encoded(encoded, image.width(), image.height(), (System.nanoTime() - e0) / 1_000_000);
     }
 
-    /** Publishes one encoded sample (claim check above the inline limit); the future completes on the broker's ack. */
+    /**
+     * Publishes one encoded sample (claim check above the inline limit); the future completes on the
+     * broker's ack. {@code passStartedAtMs}: when the forward pass that made it began (epoch ms).
+     */
     public CompletableFuture<Void> sample(PlannedRequest request, int index, Encoded image, LatentCode code,
-            String modelVersion, long modelMs) throws IOException {
+            String modelVersion, long modelMs, long passStartedAtMs) throws IOException {
         byte[] encoded = image.bytes();
         long encodeMs = image.encodeMs();
         GeneratedSample.Builder s = GeneratedSample.newBuilder().setRequestId(request.requestId()).setIndex(index)
@@ -90,7 +93,8 @@ public class Replies {
             s.setInterpolationT(request.interpolationTs()[index]);
         }
         long now = System.currentTimeMillis();
-        s.setTimings(Timings.newBuilder().setModelMs(modelMs).setEncodeMs(encodeMs)
+        s.setTimings(Timings.newBuilder().setQueueMs(Math.max(0, passStartedAtMs - request.receivedAtMs()))
+                .setModelMs(modelMs).setEncodeMs(encodeMs)
                 .setReceivedAtMs(request.receivedAtMs()).setPublishedAtMs(now));
         return send(request.requestId(), SampleReply.newBuilder().setSample(s).build());
     }

@@ -121,6 +121,10 @@ class GeneratorKafkaTest {
             assertEquals(a.samples().get(0).getModelVersion(), s.getModelVersion());
             assertFalse(s.getModelVersion().isEmpty());
             assertFalse(s.getImage().isEmpty());
+            var t = s.getTimings();
+            assertTrue(t.getReceivedAtMs() > 0 && t.getPublishedAtMs() >= t.getReceivedAtMs(), t::toString);
+            assertTrue(t.getQueueMs() + t.getModelMs() <= t.getPublishedAtMs() - t.getReceivedAtMs(),
+                    () -> "planning and queue, then the model, both inside the generator's time: " + t);
             distinct.add(s.getImage());
         }
         assertEquals(6, distinct.size(), "different codes give different images");

@@ -61,7 +61,7 @@ class MicroBatcherTest {
 
             @Override
             public CompletableFuture<Void> sample(PlannedRequest request, int index, Encoded image, LatentCode code,
-                    String modelVersion, long modelMs) {
+                    String modelVersion, long modelMs, long passStartedAtMs) {
                 CompletableFuture<Void> ack = new CompletableFuture<>();
                 if (holdReplies) {
                     unacknowledged.add(ack);

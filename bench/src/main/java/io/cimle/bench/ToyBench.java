@@ -162,6 +162,15 @@ final class ToyBench implements Callable<Integer> {
             trainer.addListener(selection);
             if (curve) {
                 trainer.addListener(curveListener(b, network, held, coverage, start));
+            } else {
+                // The loss's scale per epoch, cheaply: what a --reject-below distance is chosen against.
+                trainer.addListener(new TrainingListener() {
+                    @Override
+                    public void onEpoch(TrainingProgress progress, int epoch, double meanLoss) {
+                        System.out.printf(Locale.ROOT, "  %s epoch %d (%.0f s): loss %.2f%n", b, epoch + 1,
+                                (System.nanoTime() - start) / 1e9, meanLoss);
+                    }
+                });
             }
             TrainingProgress done = trainer.trainUntil(p -> System.nanoTime() > deadline);
             double seconds = (System.nanoTime() - start) / 1e9;

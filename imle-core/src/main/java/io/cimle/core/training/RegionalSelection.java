@@ -49,6 +49,16 @@ public final class RegionalSelection {
      *              m2 donors (example-major)
      */
     public Kept select(NearestCodeSelector.Targets targets, long[] seeds, int m, DistanceCheck check) {
+        return select(targets, seeds, m, check, null);
+    }
+
+    /**
+     * The same, where a caller has already measured the whole codes (a style search ranks every
+     * candidate anyway): {@code measured[t * m + j]} is candidate j's distance split by class for
+     * j &lt; {@link #wholeCandidates}(m); null measures them here.
+     */
+    public Kept select(NearestCodeSelector.Targets targets, long[] seeds, int m, DistanceCheck check,
+                       float[][] measured) {
         int n = targets.size();
         int m1 = wholeCandidates(m);
         int m2 = m - m1;
@@ -60,7 +70,15 @@ public final class RegionalSelection {
             System.arraycopy(seeds, t * m + m1, donorSeeds, t * m2, m2);
         }
         // Stage 1: whole codes, their distances split by class (rows sum to the whole distance).
-        float[][] first = selector.regionDistances(targets, whole, m1);
+        float[][] first;
+        if (measured == null) {
+            first = selector.regionDistances(targets, whole, m1);
+        } else {
+            first = new float[n * m1][];
+            for (int t = 0; t < n; t++) {
+                System.arraycopy(measured, t * m, first, t * m1, m1);
+            }
+        }
         long[] bases = new long[n];
         float[][] baseRegions = new float[n][];
         float[] baseTotals = new float[n];

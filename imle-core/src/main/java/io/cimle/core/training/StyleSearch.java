@@ -56,17 +56,21 @@ public final class StyleSearch {
         // The reference is a photo: compare it with samples as they are shown.
         NearestCodeSelector selector = new NearestCodeSelector(network, distance, batch, true);
         int[] shape = LatentCodes.shapeFor(network.config());
+        boolean regional = RegionalCodes.supported(network.config()) && candidates >= 2;
         return GradMode.withoutGradients(() -> {
-            float[] d = selector.distances(target, seeds, candidates);
+            // Split by class where the code has parts per class: the rows sum to the whole distances,
+            // and the regional composition below reuses them instead of generating its half again.
+            float[][] byClass = regional ? selector.regionDistances(target, seeds, candidates) : null;
+            float[] d = regional ? totals(byClass) : selector.distances(target, seeds, candidates);
             List<Found> all = new ArrayList<>(candidates);
             for (int j = 0; j < candidates; j++) {
                 all.add(new Found(LatentCode.fromSeed(seeds[j], shape), d[j]));
             }
             all.sort(Comparator.comparingDouble(Found::distance));
             List<Found> out = new ArrayList<>(all.subList(0, n));
-            if (RegionalCodes.supported(network.config()) && candidates >= 2) {
+            if (regional) {
                 RegionalSelection.Kept kept = new RegionalSelection(selector, network.config(), 0)
-                        .select(target, seeds, candidates, v -> v);
+                        .select(target, seeds, candidates, v -> v, byClass);
                 if (kept.composedKept() > 0) {
                     float composed = selector.distances(target, kept.codes(), 1)[0];
                     if (composed < out.get(0).distance()) {
@@ -77,5 +81,17 @@ public final class StyleSearch {
             }
             return out;
         });
+    }
+
+    private static float[] totals(float[][] rows) {
+        float[] out = new float[rows.length];
+        for (int j = 0; j < rows.length; j++) {
+            double sum = 0;
+            for (float v : rows[j]) {
+                sum += v;
+            }
+            out[j] = (float) sum;
+        }
+        return out;
     }
 }

@@ -62,6 +62,27 @@ class RegionalSelectionTest {
     }
 
     @Test
+    void wholeCodesMeasuredByTheCallerGiveTheSameSelection() {
+        try (GeneratorNetwork net = GeneratorNetwork.create(VECTOR, Device.cpu(), 4);
+             Distance d = PyramidL1Distance.defaults()) {
+            NearestCodeSelector selector = new NearestCodeSelector(net, d, 6);
+            NearestCodeSelector.Targets targets = targets();
+            int m = 6;
+            long[] seeds = new SplittableRandom(2).longs(examples.size() * m).toArray();
+            RegionalSelection selection = new RegionalSelection(selector, VECTOR, 0);
+            RegionalSelection.Kept inside = GradMode.withoutGradients(() -> selection.select(targets, seeds, m, v -> v));
+            // As a style search does: every candidate measured once, split by class, in forwards of m.
+            float[][] measured = GradMode.withoutGradients(() -> selector.regionDistances(targets, seeds, m));
+            RegionalSelection.Kept given = GradMode.withoutGradients(
+                    () -> selection.select(targets, seeds, m, v -> v, measured));
+            assertArrayEquals(inside.bases(), given.bases());
+            assertArrayEquals(inside.donors(), given.donors());
+            assertEquals(inside.codes(), given.codes());
+            assertTrue(inside.composedKept() > 0, "the case is one where composition happens");
+        }
+    }
+
+    @Test
     void theKeptCodeIsNeverFartherThanTheBestWholeCandidateAndComposesOften() {
         try (GeneratorNetwork net = GeneratorNetwork.create(VECTOR, Device.cpu(), 4);
              Distance d = PyramidL1Distance.defaults()) {

@@ -269,9 +269,11 @@ public final class ImleTrainer implements AutoCloseable {
         long start = System.nanoTime();
         int[] chosen = pickExamples();
         selected = chosen;
-        selectedDonors = new long[0];
-        selectedCodes = List.of();
-        selectedSeeds = config.mode() == TrainingMode.IMLE ? selectCodes(chosen) : new long[chosen.length];
+        Selection kept = config.mode() == TrainingMode.IMLE ? selectCodes(chosen)
+                : Selection.flat(new long[chosen.length]);
+        selectedSeeds = kept.seeds();
+        selectedDonors = kept.donors();
+        selectedCodes = kept.codes();
         selectionMs = (System.nanoTime() - start) / 1e6;
     }
 
@@ -322,7 +324,7 @@ public final class ImleTrainer implements AutoCloseable {
      * in batches of up to selectionBatch candidates (several examples per forward when they fit), the
      * target's features prepared once, and the seed of the nearest sample kept.
      */
-    long[] selectCodes(int[] chosen) {
+    Selection selectCodes(int[] chosen) {
         int m = config.samplesPerExample();
         long[] seeds = new long[chosen.length * m];
         for (int i = 0; i < seeds.length; i++) {
@@ -332,11 +334,19 @@ public final class ImleTrainer implements AutoCloseable {
             NearestCodeSelector selector = new NearestCodeSelector(network, distance, config.selectionBatch());
             RegionalSelection.Kept kept = new RegionalSelection(selector, network.config(), config.rejectBelow())
                     .select(targets(chosen), seeds, m, this::finiteDistance);
-            selectedDonors = kept.donors();
-            selectedCodes = kept.codes();
-            return kept.bases();
+            return new Selection(kept.bases(), kept.donors(), kept.codes());
         }
-        return keepNearest(chosen, seeds);
+        return Selection.flat(keepNearest(chosen, seeds));
+    }
+
+    /**
+     * An epoch's kept codes: per selected example its seed, and with regional selection its donors
+     * (per class) and the codes they compose (empty for a flat selection: the seeds are the codes).
+     */
+    record Selection(long[] seeds, long[] donors, List<LatentCode> codes) {
+        static Selection flat(long[] seeds) {
+            return new Selection(seeds, new long[0], List.of());
+        }
     }
 
     /** The seed of the nearest of each example's m candidate seeds (example-major). */

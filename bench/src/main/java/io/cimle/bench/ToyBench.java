@@ -175,6 +175,7 @@ final class ToyBench implements Callable<Integer> {
             TrainingProgress done = trainer.trainUntil(p -> System.nanoTime() > deadline);
             double seconds = (System.nanoTime() - start) / 1e9;
             EvalReport r = evaluate(b, network, held, coverage);
+            System.out.println("  " + b + " fidelity per class: " + r.classFidelities());
             return r.markdownRow().replaceFirst("\\| " + b.name() + " \\|", String.format(Locale.ROOT,
                     "| %s | %.0f (%d steps) | %.1f |", b.name(), seconds, done.globalStep(), selection.perEpochSeconds()));
         }

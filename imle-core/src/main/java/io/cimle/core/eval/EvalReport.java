@@ -12,10 +12,11 @@ import java.util.Map;
  */
 public record EvalReport(String name, int layouts, int samplesPerLayout, double coverage, double frequencyDistance,
                          double fidelity, double diversity, String diversityMetric, Map<String, Double> factorCoverage,
-                         double regionFidelity) {
+                         double regionFidelity, Map<String, Double> classFidelity) {
 
     public EvalReport {
         factorCoverage = Collections.unmodifiableMap(new LinkedHashMap<>(factorCoverage));
+        classFidelity = Collections.unmodifiableMap(new LinkedHashMap<>(classFidelity));
     }
 
     /** The least covered factor's coverage: where a collapsed factor shows (1 when none varies). */
@@ -36,17 +37,27 @@ public record EvalReport(String name, int layouts, int samplesPerLayout, double 
 
     /** "sky 1.00, vegetation 0.95, car 0.98": each varying factor's coverage. */
     public String factors() {
-        if (factorCoverage.isEmpty()) {
+        return listed(factorCoverage);
+    }
+
+    /** "sky 0.97, road 0.88, ...": per layout class, the share of its regions within the fidelity threshold. */
+    public String classFidelities() {
+        return listed(classFidelity);
+    }
+
+    private static String listed(Map<String, Double> values) {
+        if (values.isEmpty()) {
             return "-";
         }
         StringBuilder out = new StringBuilder();
-        factorCoverage.forEach((name, v) -> out.append(out.isEmpty() ? "" : ", ")
+        values.forEach((name, v) -> out.append(out.isEmpty() ? "" : ", ")
                 .append(String.format(Locale.ROOT, "%s %.2f", name, v)));
         return out.toString();
     }
 
     /** Header, row and a line naming the diversity metric. */
     public String markdown() {
-        return markdownHeader() + "\n" + markdownRow() + "\n\nDiversity metric: " + diversityMetric + "\n";
+        return markdownHeader() + "\n" + markdownRow() + "\n\nFidelity per class (regions within the threshold): "
+                + classFidelities() + ".\nDiversity metric: " + diversityMetric + "\n";
     }
 }

@@ -1,6 +1,7 @@
 package io.cimle.core.eval;
 
 import io.cimle.core.data.ClassMap;
+import io.cimle.core.data.LabelSets;
 import io.cimle.core.data.ModeReader;
 import io.cimle.core.data.RgbImage;
 import io.cimle.core.data.ToyScenes;
@@ -44,9 +45,12 @@ public final class ModeCoverage {
      *
      * @param factorCoverage per factor that varies in the universe, in the order time, sky, building,
      *                       vegetation, car: the mean share of its values shown
+     * @param classFidelity  per layout class (by name): the share of its regions, over every sample whose
+     *                       layout shows it, that lie within the threshold: which region a low fidelity is in
      */
     public record Result(int layouts, int samplesPerLayout, double coverage, double frequencyDistance,
-                         double fidelity, Map<String, Double> factorCoverage, double regionFidelity) {
+                         double fidelity, Map<String, Double> factorCoverage, double regionFidelity,
+                         Map<String, Double> classFidelity) {
         /** The least covered factor's coverage (1 when no factor varies): the figure a collapse shows in. */
         public double minFactorCoverage() {
             return factorCoverage.values().stream().mapToDouble(Double::doubleValue).min().orElse(1);
@@ -98,6 +102,9 @@ public final class ModeCoverage {
         double regionFidelity = 0;
         double[] factorSum = new double[varying.size()];
         int[] factorLayouts = new int[varying.size()];
+        List<String> classNames = LabelSets.TOY_SCENES.classNames();
+        long[] classRegions = new long[classNames.size()];
+        long[] classFaithful = new long[classNames.size()];
         int n = samples.get(0).size();
         for (int i = 0; i < layouts.size(); i++) {
             ClassMap layout = layouts.get(i);
@@ -121,6 +128,12 @@ public final class ModeCoverage {
                     faithful++;
                 }
                 regionsFaithful += r.fidelity(threshold);
+                for (ModeReader.Region g : r.regions()) {
+                    if (g.classId() >= 0 && g.classId() < classNames.size()) {
+                        classRegions[g.classId()]++;
+                        classFaithful[g.classId()] += g.distance() <= threshold ? 1 : 0;
+                    }
+                }
             }
             for (int f = 0; f < varying.size(); f++) {
                 Factor factor = varying.get(f);
@@ -158,9 +171,15 @@ public final class ModeCoverage {
                 perFactor.put(varying.get(f).name(), factorSum[f] / factorLayouts[f]);
             }
         }
+        Map<String, Double> perClass = new LinkedHashMap<>();
+        for (int c = 0; c < classNames.size(); c++) {
+            if (classRegions[c] > 0) {
+                perClass.put(classNames.get(c), classFaithful[c] / (double) classRegions[c]);
+            }
+        }
         int l = layouts.size();
         return new Result(l, n, coverage / l, tv / l, fidelity / l, Collections.unmodifiableMap(perFactor),
-                regionFidelity / l);
+                regionFidelity / l, Collections.unmodifiableMap(perClass));
     }
 
     private static Key key(ModeReader.Reading r) {

@@ -51,7 +51,8 @@ public final class ToyEvaluation {
             div = diversity.measure(perLayout, seed);
         }
         return new EvalReport(name, modes.layouts(), modes.samplesPerLayout(), modes.coverage(), modes.frequencyDistance(),
-                modes.fidelity(), div.mean(), div.metric(), modes.factorCoverage(), modes.regionFidelity());
+                modes.fidelity(), div.mean(), div.metric(), modes.factorCoverage(), modes.regionFidelity(),
+                modes.classFidelity());
     }
 
     private static List<LatentCode> zeroCodes(Sampler sampler, int n) {

@@ -49,6 +49,36 @@ class ModeCoverageTest {
     }
 
     @Test
+    void fidelityPerClassPointsAtTheRegionThatIsOff() {
+        List<Mode> regions = ToyScenes.Variant.REGIONS.modes();
+        ModeCoverage perRegion = new ModeCoverage(new HashSet<>(regions), 20.0);
+        ClassMap l = ToyModeData.scenes(64, 32, 1, 9, regions).get(0).layout();
+        List<RgbImage> images = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            RgbImage image = ToyScenes.render(l, regions.get(i), i);
+            if (i % 2 == 0) { // half the samples paint their vegetation magenta: no season has that colour
+                for (int y = 0; y < l.height(); y++) {
+                    for (int x = 0; x < l.width(); x++) {
+                        if (l.at(x, y) == ToyScenes.VEGETATION) {
+                            image.set(x, y, 255, 0, 255);
+                        }
+                    }
+                }
+            }
+            images.add(image);
+        }
+        ModeCoverage.Result r = perRegion.measure(List.of(l), List.of(images));
+        assertEquals(0.5, r.classFidelity().get("vegetation"), 1e-9);
+        r.classFidelity().forEach((name, v) -> {
+            if (!name.equals("vegetation")) {
+                assertEquals(1.0, v, 1e-9, name);
+            }
+        });
+        assertTrue(r.classFidelity().containsKey("sky") && r.classFidelity().containsKey("car"), r.classFidelity()::toString);
+        assertEquals(0.5, r.fidelity(), 1e-9, "a sample with one region off is not faithful");
+    }
+
+    @Test
     void perFactorCoverageShowsTheCollapsedFactorThatTheJointFigureBlurs() {
         List<Mode> regions = ToyScenes.Variant.REGIONS.modes();
         ModeCoverage perRegion = new ModeCoverage(new HashSet<>(regions), 20.0);

@@ -52,8 +52,9 @@ public class MicroBatcher {
      */
     private final ExecutorService publisher = Executors.newSingleThreadExecutor(daemons("cimle-replies-"));
     /**
-     * PNG encoders beside the publishing thread, one per other core. Not the common pool: on a 2-core host its parallelism is 1, and then
-     * {@code CompletableFuture.supplyAsync} starts a new thread for every task (160 a second under load).
+     * PNG encoders beside the publishing thread, one per other core. Not the common pool: on a 2-core
+     * host its parallelism is 1, and then {@code CompletableFuture.supplyAsync} starts a new thread for
+     * every task (160 a second under load).
      */
     private final ExecutorService encoders = Executors.newFixedThreadPool(
             Math.max(1, Runtime.getRuntime().availableProcessors() - 1), daemons("cimle-encode-"));

@@ -65,4 +65,31 @@ class BenchMainTest {
             assertTrue(n.get(k).asDouble() > 0, "'" + k + "' should be positive in " + n);
         }
     }
+
+    @Test
+    void interleavedPathsTakeTurnsInOneWindowAndEachGetsItsPoint() throws Exception {
+        List<String> order = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        ClosedLoop.Call a = (c, i) -> {
+            order.add("a");
+            Thread.sleep(2);
+            return 2.0;
+        };
+        ClosedLoop.Call b = (c, i) -> {
+            order.add("b");
+            Thread.sleep(2);
+            return 5.0;
+        };
+        var points = ClosedLoop.interleaved(java.util.Map.of("a", a, "b", b), java.time.Duration.ofMillis(120), 3, 4);
+        assertEquals(Set.of("a", "b"), points.keySet());
+        assertEquals(2.0, points.get("a").get("p50_ms").asDouble(), 1e-9);
+        assertEquals(5.0, points.get("b").get("p50_ms").asDouble(), 1e-9);
+        assertEquals(1, points.get("a").get("clients").asInt());
+        // Three rounds: the paths alternate a, b, a, b, a, b (runs of one path, six runs in all).
+        int runs = 1;
+        for (int k = 1; k < order.size(); k++) {
+            runs += order.get(k).equals(order.get(k - 1)) ? 0 : 1;
+        }
+        assertEquals(6, runs, order::toString);
+        assertEquals(order.stream().filter("a"::equals).count(), points.get("a").get("requests").asLong());
+    }
 }

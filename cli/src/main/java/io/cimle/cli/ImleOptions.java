@@ -55,6 +55,11 @@ public final class ImleOptions {
             + "this distance (0 = off).")
     Double rejectBelow;
 
+    @Option(names = "--rarity-floor", paramLabel = "F", description = "Loss rebalancing: no pixel weighs less than "
+            + "F times its image's rarest region, in [0, 1) (0 = the paper's weights, whose spread is the ratio of "
+            + "the classes' colour densities: a class of near-constant colour weighs ~1e-5).")
+    Double rarityFloor;
+
     @Option(names = "--region-code-dim", paramLabel = "N", description = "Vector codes: dimensions of the code's "
             + "block per layout class (0 = none; regional selection with a vector code needs blocks and takes "
             + CodeSelection.DEFAULT_REGION_CODE_DIM + " when this is left out).")
@@ -110,15 +115,19 @@ public final class ImleOptions {
         if (rejectBelow != null) {
             c = c.withRejectBelow(rejectBelow);
         }
+        if (rarityFloor != null) {
+            c = c.withRarityFloor(rarityFloor);
+        }
         return c.withRebalancing(c.lossRebalancing() && !noLossRebalancing, c.datasetRebalancing() && !noDatasetRebalancing);
     }
 
     /** The budget as one line of a --help footer. */
     public static String describe(ImleConfig c) {
-        return String.format(Locale.ROOT, "|S| %d, m %d, K %d, |S~| %d, %d epochs, lr %s, decay %s, %s selection%s",
+        return String.format(Locale.ROOT, "|S| %d, m %d, K %d, |S~| %d, %d epochs, lr %s, decay %s, %s selection%s%s",
                 c.examplesPerEpoch(), c.samplesPerExample(), c.stepsPerEpoch(), c.subBatch(), c.epochs(),
                 c.learningRate(), c.decayEnabled() && c.decayEpoch() > 0 ? "after epoch " + c.decayEpoch()
                         + (c.decayResetsEncoder() ? " (encoder re-drawn, Adam reset)" : " (lr / 10 only)") : "off",
-                c.selection().optionName(), c.rejectBelow() > 0 ? ", rejection below " + c.rejectBelow() : "");
+                c.selection().optionName(), c.rejectBelow() > 0 ? ", rejection below " + c.rejectBelow() : "",
+                c.rarityFloor() > 0 ? ", rarity floor " + c.rarityFloor() : "");
     }
 }

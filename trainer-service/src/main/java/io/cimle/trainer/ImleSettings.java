@@ -30,6 +30,7 @@ final class ImleSettings {
                 .withDecayResetsEncoder(s.decayResetsEncoder().orElse(d.decayResetsEncoder()))
                 .withSelectionBatch(s.selectionBatch().orElse(d.selectionBatch()))
                 .withSelection(s.selection().orElse(d.selection()))
-                .withRejectBelow(s.rejectBelow().orElse(d.rejectBelow()));
+                .withRejectBelow(s.rejectBelow().orElse(d.rejectBelow()))
+                .withRarityFloor(s.rarityFloor().orElse(d.rarityFloor()));
     }
 }

@@ -122,6 +122,12 @@ public interface TrainerSettings {
         /** RS-IMLE: candidates nearer than this distance are passed over (0 = off). */
         Optional<Double> rejectBelow();
 
+        /**
+         * Loss rebalancing: no pixel's weight below this share of its image's rarest region's, in [0, 1)
+         * (0 = the paper's weights).
+         */
+        Optional<Double> rarityFloor();
+
         /** Candidates per no-grad forward pass during nearest-sample selection (memory vs speed). */
         Optional<Integer> selectionBatch();
 

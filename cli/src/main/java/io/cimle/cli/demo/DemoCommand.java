@@ -225,6 +225,7 @@ public final class DemoCommand implements Callable<Integer> {
                 "-Dcimle.trainer.imle.dataset-rebalancing=" + budget.datasetRebalancing(),
                 "-Dcimle.trainer.imle.selection=" + budget.selection().optionName(),
                 "-Dcimle.trainer.imle.reject-below=" + budget.rejectBelow(),
+                "-Dcimle.trainer.imle.rarity-floor=" + budget.rarityFloor(),
                 "-Dcimle.trainer.region-code-dim=" + imle.model(Presets.byName(preset, ToyScenes.labelSet().channels())
                         .withNoiseMode(noiseMode), budget).regionCodeDim(),
                 "-jar", jar.toAbsolutePath().toString());

@@ -228,6 +228,22 @@ public final class RarityStatistics {
      * (of the image or of the data set, per {@link Config#normalisation()}); void and classes without a
      * KDE weigh {@link Config#voidWeight()}.
      */
+    /**
+     * {@link #lossMask(Example)} with no weight below {@code floor} (a share of the image's rarest region's
+     * weight, in [0, 1)): bounds the spread of the weights, which the ratio of the classes' colour
+     * densities sets otherwise (see ImleConfig's rarityFloor).
+     */
+    public float[] lossMask(Example e, double floor) {
+        if (!(floor >= 0 && floor < 1)) {
+            throw new IllegalArgumentException("rarity floor must lie in [0, 1), got " + floor);
+        }
+        float[] mask = lossMask(e);
+        for (int i = 0; i < mask.length; i++) {
+            mask[i] = Math.max(mask[i], (float) floor);
+        }
+        return mask;
+    }
+
     public float[] lossMask(Example e) {
         if (e.layout().channels() != channels) {
             throw new IllegalArgumentException("example has " + e.layout().channels() + " channels, statistics "

@@ -35,15 +35,20 @@ import java.util.Objects;
  * @param selection         how the kept code is chosen among the candidates. Default FLAT (Algorithm 1)
  * @param rejectBelow       RS-IMLE: candidates nearer than this distance are passed over (unless all are),
  *                          so kept samples do not collapse onto the photo. Default 0 (off)
+ * @param rarityFloor       loss rebalancing: no pixel's rarity weight below this share of its image's rarest
+ *                          region's, in [0, 1). The paper's weights (1 / density, over the image's largest)
+ *                          span the ratio of the classes' colour densities, and a class of nearly constant
+ *                          colour (a clear sky, a road) falls to 1e-5 and stops being learnt. Default 0 (the
+ *                          reference's weights)
  */
 public record ImleConfig(int examplesPerEpoch, int samplesPerExample, int stepsPerEpoch, int subBatch,
                          double learningRate, int epochs, int decayEpoch, boolean decayEnabled, int selectionBatch,
                          long seed, boolean lossRebalancing, boolean datasetRebalancing, TrainingMode mode,
                          double beta1, double beta2, double adamEpsilon, boolean decayResetsEncoder,
-                         CodeSelection selection, double rejectBelow) {
+                         CodeSelection selection, double rejectBelow, double rarityFloor) {
 
     public static final ImleConfig DEFAULT = new ImleConfig(400, 10, 10_000, 1, 1e-4, 16, 5, true, 40, 42L,
-            true, true, TrainingMode.IMLE, 0.9, 0.999, 1e-8, true, CodeSelection.FLAT, 0);
+            true, true, TrainingMode.IMLE, 0.9, 0.999, 1e-8, true, CodeSelection.FLAT, 0, 0);
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -52,6 +57,9 @@ public record ImleConfig(int examplesPerEpoch, int samplesPerExample, int stepsP
         Objects.requireNonNull(selection, "selection");
         if (!(rejectBelow >= 0) || !Double.isFinite(rejectBelow)) {
             throw new IllegalArgumentException("rejectBelow must be a distance >= 0, got " + rejectBelow);
+        }
+        if (!(rarityFloor >= 0 && rarityFloor < 1)) {
+            throw new IllegalArgumentException("rarityFloor must lie in [0, 1), got " + rarityFloor);
         }
         if (selection == CodeSelection.REGIONAL && samplesPerExample < 2) {
             throw new IllegalArgumentException("regional selection needs m >= 2 candidates (half flat, half for the "
@@ -101,7 +109,8 @@ public record ImleConfig(int examplesPerEpoch, int samplesPerExample, int stepsP
                                @JsonProperty("adamEpsilon") Double adamEpsilon,
                                @JsonProperty("decayResetsEncoder") Boolean decayResetsEncoder,
                                @JsonProperty("selection") CodeSelection selection,
-                               @JsonProperty("rejectBelow") Double rejectBelow) {
+                               @JsonProperty("rejectBelow") Double rejectBelow,
+                               @JsonProperty("rarityFloor") Double rarityFloor) {
         ImleConfig d = DEFAULT;
         return new ImleConfig(or(examplesPerEpoch, d.examplesPerEpoch), or(samplesPerExample, d.samplesPerExample),
                 or(stepsPerEpoch, d.stepsPerEpoch), or(subBatch, d.subBatch), or(learningRate, d.learningRate),
@@ -110,7 +119,7 @@ public record ImleConfig(int examplesPerEpoch, int samplesPerExample, int stepsP
                 or(datasetRebalancing, d.datasetRebalancing), or(mode, d.mode), or(beta1, d.beta1),
                 or(beta2, d.beta2), or(adamEpsilon, d.adamEpsilon),
                 or(decayResetsEncoder, d.decayResetsEncoder), or(selection, d.selection),
-                or(rejectBelow, d.rejectBelow));
+                or(rejectBelow, d.rejectBelow), or(rarityFloor, d.rarityFloor));
     }
 
     public String toJson() {
@@ -148,85 +157,91 @@ public record ImleConfig(int examplesPerEpoch, int samplesPerExample, int stepsP
     public ImleConfig withExamplesPerEpoch(int v) {
         return new ImleConfig(v, samplesPerExample, stepsPerEpoch, Math.min(subBatch, v), learningRate, epochs,
                 decayEpoch, decayEnabled, selectionBatch, seed, lossRebalancing, datasetRebalancing, mode, beta1,
-                beta2, adamEpsilon, decayResetsEncoder, selection, rejectBelow);
+                beta2, adamEpsilon, decayResetsEncoder, selection, rejectBelow, rarityFloor);
     }
 
     public ImleConfig withSamplesPerExample(int v) {
         return new ImleConfig(examplesPerEpoch, v, stepsPerEpoch, subBatch, learningRate, epochs, decayEpoch,
                 decayEnabled, selectionBatch, seed, lossRebalancing, datasetRebalancing, mode, beta1, beta2,
-                adamEpsilon, decayResetsEncoder, selection, rejectBelow);
+                adamEpsilon, decayResetsEncoder, selection, rejectBelow, rarityFloor);
     }
 
     public ImleConfig withStepsPerEpoch(int v) {
         return new ImleConfig(examplesPerEpoch, samplesPerExample, v, subBatch, learningRate, epochs, decayEpoch,
                 decayEnabled, selectionBatch, seed, lossRebalancing, datasetRebalancing, mode, beta1, beta2,
-                adamEpsilon, decayResetsEncoder, selection, rejectBelow);
+                adamEpsilon, decayResetsEncoder, selection, rejectBelow, rarityFloor);
     }
 
     public ImleConfig withSubBatch(int v) {
         return new ImleConfig(examplesPerEpoch, samplesPerExample, stepsPerEpoch, v, learningRate, epochs, decayEpoch,
                 decayEnabled, selectionBatch, seed, lossRebalancing, datasetRebalancing, mode, beta1, beta2,
-                adamEpsilon, decayResetsEncoder, selection, rejectBelow);
+                adamEpsilon, decayResetsEncoder, selection, rejectBelow, rarityFloor);
     }
 
     public ImleConfig withLearningRate(double v) {
         return new ImleConfig(examplesPerEpoch, samplesPerExample, stepsPerEpoch, subBatch, v, epochs, decayEpoch,
                 decayEnabled, selectionBatch, seed, lossRebalancing, datasetRebalancing, mode, beta1, beta2,
-                adamEpsilon, decayResetsEncoder, selection, rejectBelow);
+                adamEpsilon, decayResetsEncoder, selection, rejectBelow, rarityFloor);
     }
 
     public ImleConfig withEpochs(int v) {
         return new ImleConfig(examplesPerEpoch, samplesPerExample, stepsPerEpoch, subBatch, learningRate, v,
                 decayEpoch, decayEnabled, selectionBatch, seed, lossRebalancing, datasetRebalancing, mode, beta1,
-                beta2, adamEpsilon, decayResetsEncoder, selection, rejectBelow);
+                beta2, adamEpsilon, decayResetsEncoder, selection, rejectBelow, rarityFloor);
     }
 
     public ImleConfig withDecay(int epoch, boolean enabled) {
         return new ImleConfig(examplesPerEpoch, samplesPerExample, stepsPerEpoch, subBatch, learningRate, epochs,
                 epoch, enabled, selectionBatch, seed, lossRebalancing, datasetRebalancing, mode, beta1, beta2,
-                adamEpsilon, decayResetsEncoder, selection, rejectBelow);
+                adamEpsilon, decayResetsEncoder, selection, rejectBelow, rarityFloor);
     }
 
     public ImleConfig withDecayResetsEncoder(boolean v) {
         return new ImleConfig(examplesPerEpoch, samplesPerExample, stepsPerEpoch, subBatch, learningRate, epochs,
                 decayEpoch, decayEnabled, selectionBatch, seed, lossRebalancing, datasetRebalancing, mode, beta1, beta2,
-                adamEpsilon, v, selection, rejectBelow);
+                adamEpsilon, v, selection, rejectBelow, rarityFloor);
     }
 
     public ImleConfig withSelectionBatch(int v) {
         return new ImleConfig(examplesPerEpoch, samplesPerExample, stepsPerEpoch, subBatch, learningRate, epochs,
                 decayEpoch, decayEnabled, v, seed, lossRebalancing, datasetRebalancing, mode, beta1, beta2,
-                adamEpsilon, decayResetsEncoder, selection, rejectBelow);
+                adamEpsilon, decayResetsEncoder, selection, rejectBelow, rarityFloor);
     }
 
     public ImleConfig withSeed(long v) {
         return new ImleConfig(examplesPerEpoch, samplesPerExample, stepsPerEpoch, subBatch, learningRate, epochs,
                 decayEpoch, decayEnabled, selectionBatch, v, lossRebalancing, datasetRebalancing, mode, beta1, beta2,
-                adamEpsilon, decayResetsEncoder, selection, rejectBelow);
+                adamEpsilon, decayResetsEncoder, selection, rejectBelow, rarityFloor);
     }
 
     public ImleConfig withRebalancing(boolean loss, boolean dataset) {
         return new ImleConfig(examplesPerEpoch, samplesPerExample, stepsPerEpoch, subBatch, learningRate, epochs,
                 decayEpoch, decayEnabled, selectionBatch, seed, loss, dataset, mode, beta1, beta2, adamEpsilon,
-                decayResetsEncoder, selection, rejectBelow);
+                decayResetsEncoder, selection, rejectBelow, rarityFloor);
     }
 
     public ImleConfig withMode(TrainingMode v) {
         return new ImleConfig(examplesPerEpoch, samplesPerExample, stepsPerEpoch, subBatch, learningRate, epochs,
                 decayEpoch, decayEnabled, selectionBatch, seed, lossRebalancing, datasetRebalancing, v, beta1, beta2,
-                adamEpsilon, decayResetsEncoder, selection, rejectBelow);
+                adamEpsilon, decayResetsEncoder, selection, rejectBelow, rarityFloor);
     }
 
     public ImleConfig withSelection(CodeSelection v) {
         return new ImleConfig(examplesPerEpoch, samplesPerExample, stepsPerEpoch, subBatch, learningRate, epochs,
                 decayEpoch, decayEnabled, selectionBatch, seed, lossRebalancing, datasetRebalancing, mode, beta1, beta2,
-                adamEpsilon, decayResetsEncoder, v, rejectBelow);
+                adamEpsilon, decayResetsEncoder, v, rejectBelow, rarityFloor);
     }
 
     public ImleConfig withRejectBelow(double v) {
         return new ImleConfig(examplesPerEpoch, samplesPerExample, stepsPerEpoch, subBatch, learningRate, epochs,
                 decayEpoch, decayEnabled, selectionBatch, seed, lossRebalancing, datasetRebalancing, mode, beta1, beta2,
-                adamEpsilon, decayResetsEncoder, selection, v);
+                adamEpsilon, decayResetsEncoder, selection, v, rarityFloor);
+    }
+
+    public ImleConfig withRarityFloor(double v) {
+        return new ImleConfig(examplesPerEpoch, samplesPerExample, stepsPerEpoch, subBatch, learningRate, epochs,
+                decayEpoch, decayEnabled, selectionBatch, seed, lossRebalancing, datasetRebalancing, mode, beta1, beta2,
+                adamEpsilon, decayResetsEncoder, selection, rejectBelow, v);
     }
 
     private static <T> T or(T value, T fallback) {

@@ -107,7 +107,8 @@ public final class ImleTrainer implements AutoCloseable {
         this.config = c;
         this.rarity = r;
         this.sampler = c.datasetRebalancing() ? DatasetSampler.rebalanced(r, c.seed() ^ SAMPLER_SALT) : null;
-        this.masks = c.lossRebalancing() ? copy.stream().map(r::lossMask).toArray(float[][]::new) : null;
+        this.masks = c.lossRebalancing()
+                ? copy.stream().map(e -> r.lossMask(e, c.rarityFloor())).toArray(float[][]::new) : null;
         if (healthProbe == null) {
             // Fixed for the trainer's life, so its code spread is comparable from epoch to epoch.
             healthProbe = new HealthProbe(copy.stream().map(Example::layout).toList(), network, c.seed());

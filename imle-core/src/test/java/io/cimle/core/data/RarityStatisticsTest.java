@@ -9,6 +9,7 @@ import java.util.SplittableRandom;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class RarityStatisticsTest {
@@ -69,6 +70,26 @@ class RarityStatisticsTest {
         float rareCar = global.lossMask(rare)[carPixel];
         float commonCar = global.lossMask(common)[carPixel];
         assertTrue(rareCar > 5 * commonCar, "rare car weight " + rareCar + " vs common " + commonCar);
+    }
+
+    @Test
+    void aFloorBoundsTheSpreadOfTheWeightsAndLeavesTheRarestAlone() {
+        // Toy scenes: sky, road and buildings of near-constant colour have dense KDEs, so the paper's
+        // weights put them 1e-2 to 1e-5 below the rarest region of their image.
+        List<Example> ex = new ToyScenes(32, 16).generate(30, 3).stream().map(ToyScenes.Scene::example).toList();
+        RarityStatistics stats = RarityStatistics.fit(ex, RarityStatistics.Config.DEFAULT);
+        float plainMin = 1;
+        for (Example e : ex) {
+            float[] plain = stats.lossMask(e);
+            float[] floored = stats.lossMask(e, 0.1);
+            assertArrayEquals(plain, stats.lossMask(e, 0), "floor 0 is the paper's mask");
+            for (int i = 0; i < plain.length; i++) {
+                plainMin = Math.min(plainMin, plain[i]);
+                assertEquals(Math.max(plain[i], 0.1f), floored[i], 0f);
+            }
+        }
+        assertTrue(plainMin < 1e-3, "the case is one where the paper's weights nearly vanish: " + plainMin);
+        assertThrows(IllegalArgumentException.class, () -> stats.lossMask(ex.get(0), 1.0));
     }
 
     @Test

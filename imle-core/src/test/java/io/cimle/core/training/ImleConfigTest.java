@@ -25,8 +25,11 @@ class ImleConfigTest {
     @Test
     void jsonRoundTripAndMissingFieldsTakeDefaults() {
         ImleConfig c = ImleConfig.DEFAULT.withMode(TrainingMode.REGRESSION).withEpochs(3).withRebalancing(false, true)
-                .withSeed(-5);
+                .withSeed(-5).withRejectBelow(1.5).withRarityFloor(0.1);
         assertEquals(c, ImleConfig.fromJson(c.toJson()));
+        assertEquals(0.1, ImleConfig.fromJson(c.toJson()).rarityFloor());
+        assertEquals(0.0, ImleConfig.fromJson("{}").rarityFloor(), "a checkpoint from before the floor keeps the paper's weights");
+        assertThrows(IllegalArgumentException.class, () -> ImleConfig.DEFAULT.withRarityFloor(1.0));
         ImleConfig partial = ImleConfig.fromJson("{\"epochs\": 2, \"mode\": \"REGRESSION\"}");
         assertEquals(ImleConfig.DEFAULT.withEpochs(2).withMode(TrainingMode.REGRESSION), partial);
     }

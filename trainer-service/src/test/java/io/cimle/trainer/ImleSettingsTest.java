@@ -28,6 +28,7 @@ class ImleSettingsTest {
         @Override public Optional<String> vggWeights() { return Optional.empty(); }
         @Override public Optional<CodeSelection> selection() { return Optional.empty(); }
         @Override public Optional<Double> rejectBelow() { return Optional.empty(); }
+        @Override public Optional<Double> rarityFloor() { return Optional.empty(); }
     }
 
     @Test

@@ -51,14 +51,7 @@ final class ClosedLoop {
         } finally {
             pool.shutdownNow();
         }
-        ObjectNode p = JsonNodeFactory.instance.objectNode();
-        p.put("clients", clients);
-        p.put("requests", latencies.size());
-        p.put("p50_ms", Stats.round(Stats.percentile(latencies, 50), 2));
-        p.put("p99_ms", Stats.round(Stats.percentile(latencies, 99), 2));
-        p.put("samples_per_s", Stats.round(latencies.size() * (double) samplesPerRequest * 1e9
-                / (lastDone.get() - start), 2));
-        return p;
+        return point(clients, latencies, samplesPerRequest, lastDone.get() - start);
     }
 
     /**
@@ -81,16 +74,19 @@ final class ClosedLoop {
             }
         }
         Map<String, ObjectNode> points = new TreeMap<>();
-        latencies.forEach((name, l) -> {
-            ObjectNode p = JsonNodeFactory.instance.objectNode();
-            p.put("clients", 1);
-            p.put("requests", l.size());
-            p.put("p50_ms", Stats.round(Stats.percentile(l, 50), 2));
-            p.put("p99_ms", Stats.round(Stats.percentile(l, 99), 2));
-            p.put("samples_per_s", Stats.round(l.size() * (double) samplesPerRequest * 1e9 / busyNanos.get(name), 2));
-            p.put("interleaved_rounds", rounds);
-            points.put(name, p);
-        });
+        latencies.forEach((name, l) -> points.put(name,
+                point(1, l, samplesPerRequest, busyNanos.get(name)).put("interleaved_rounds", rounds)));
         return points;
+    }
+
+    /** A curve point: p50/p99 of the latencies and the samples per second over {@code nanos}. */
+    private static ObjectNode point(int clients, List<Double> latencies, int samplesPerRequest, long nanos) {
+        ObjectNode p = JsonNodeFactory.instance.objectNode();
+        p.put("clients", clients);
+        p.put("requests", latencies.size());
+        p.put("p50_ms", Stats.round(Stats.percentile(latencies, 50), 2));
+        p.put("p99_ms", Stats.round(Stats.percentile(latencies, 99), 2));
+        p.put("samples_per_s", Stats.round(latencies.size() * (double) samplesPerRequest * 1e9 / nanos, 2));
+        return p;
     }
 }

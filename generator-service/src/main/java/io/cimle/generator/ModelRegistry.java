@@ -7,6 +7,7 @@ import io.cimle.core.data.LabelSets;
 import io.cimle.core.model.Checkpoint;
 import io.cimle.core.model.GeneratorNetwork;
 import io.cimle.core.model.InferenceChunking;
+import io.cimle.core.model.ModelConfig;
 import io.cimle.core.storage.CheckpointInfo;
 import io.cimle.core.storage.CheckpointStore;
 import io.quarkus.runtime.ShutdownEvent;
@@ -17,7 +18,10 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
@@ -30,10 +34,9 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class ModelRegistry {
     /** A calibration forward slower than this stops the search at that batch (see InferenceChunking). */
-    private static final java.time.Duration CALIBRATION_BUDGET = java.time.Duration.ofSeconds(1);
+    private static final Duration CALIBRATION_BUDGET = Duration.ofSeconds(1);
     /** The measured inference chunk of each architecture served so far. */
-    private final java.util.Map<io.cimle.core.model.ModelConfig, Integer> chunks =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<ModelConfig, Integer> chunks = new ConcurrentHashMap<>();
     private static final Logger LOG = Logger.getLogger(ModelRegistry.class);
 
     @Inject

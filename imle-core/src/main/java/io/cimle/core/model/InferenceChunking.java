@@ -1,10 +1,19 @@
 package io.cimle.core.model;
 
 import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * How many samples one no-grad forward runs at a time. On a CPU the refinement modules' elementwise
@@ -37,7 +46,7 @@ public final class InferenceChunking {
     }
 
     /** What {@link #calibrate} measured: the chosen chunk and ms per sample at each batch tried. */
-    public record Calibration(int chunk, java.util.SortedMap<Integer, Double> msPerSample) {
+    public record Calibration(int chunk, SortedMap<Integer, Double> msPerSample) {
     }
 
     /**
@@ -48,12 +57,12 @@ public final class InferenceChunking {
      * single forward exceeds {@code budget} (the paper preset on a CPU takes seconds at batch 1).
      * The network's chunk is left as it was; apply the result with {@link GeneratorNetwork#withInferenceChunk}.
      */
-    public static Calibration calibrate(GeneratorNetwork net, int maxBatch, java.time.Duration budget) {
+    public static Calibration calibrate(GeneratorNetwork net, int maxBatch, Duration budget) {
         int saved = net.inferenceChunk();
         net.withInferenceChunk(0);
-        java.util.SortedMap<Integer, Double> best = new java.util.TreeMap<>();
-        try (ai.djl.ndarray.NDManager m = net.manager().newSubManager()) {
-            java.util.List<Integer> batches = new java.util.ArrayList<>();
+        SortedMap<Integer, Double> best = new TreeMap<>();
+        try (NDManager m = net.manager().newSubManager()) {
+            List<Integer> batches = new ArrayList<>();
             for (int b = 1; b <= Math.max(1, maxBatch); b *= 2) {
                 double ms = forwardMs(net, m, b); // warm-up, and the budget check
                 batches.add(b);
@@ -69,18 +78,18 @@ public final class InferenceChunking {
         } finally {
             net.withInferenceChunk(saved == WHOLE ? 0 : saved);
         }
-        int chunk = best.entrySet().stream().min(java.util.Map.Entry.comparingByValue()).orElseThrow().getKey();
+        int chunk = best.entrySet().stream().min(Map.Entry.comparingByValue()).orElseThrow().getKey();
         return new Calibration(chunk, best);
     }
 
-    private static double forwardMs(GeneratorNetwork net, ai.djl.ndarray.NDManager parent, int batch) {
+    private static double forwardMs(GeneratorNetwork net, NDManager parent, int batch) {
         ModelConfig c = net.config();
-        try (ai.djl.ndarray.NDManager m = parent.newSubManager()) {
-            ai.djl.ndarray.NDArray layout = m.zeros(new ai.djl.ndarray.types.Shape(batch, c.channels(), c.height(),
+        try (NDManager m = parent.newSubManager()) {
+            NDArray layout = m.zeros(new Shape(batch, c.channels(), c.height(),
                     c.width()));
-            ai.djl.ndarray.NDArray noise = net.zeroNoise(m, batch);
+            NDArray noise = net.zeroNoise(m, batch);
             long t = System.nanoTime();
-            ai.djl.ndarray.NDArray out = net.forward(layout, noise, false);
+            NDArray out = net.forward(layout, noise, false);
             out.toFloatArray(); // waits for the device
             return (System.nanoTime() - t) / 1e6;
         }

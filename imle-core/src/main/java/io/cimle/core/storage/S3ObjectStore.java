@@ -12,7 +12,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
@@ -39,7 +39,9 @@ public final class S3ObjectStore implements ObjectStore {
         var builder = S3Client.builder()
                 .region(Region.of(settings.region()))
                 .credentialsProvider(credentials)
-                .httpClient(UrlConnectionHttpClient.create())
+                // Apache's client: its I/O failures reach the retry strategy (a closed keep-alive
+                // connection is retried), and it checks pooled connections before reuse.
+                .httpClient(ApacheHttpClient.create())
                 .forcePathStyle(settings.pathStyle())
                 .overrideConfiguration(c -> c.retryStrategy(RetryMode.STANDARD)
                         .retryStrategy(b -> b.maxAttempts(settings.maxAttempts())));

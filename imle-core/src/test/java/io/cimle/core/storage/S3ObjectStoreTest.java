@@ -4,6 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.Random;
 import org.gaul.s3proxy.junit.S3ProxyExtension;
 import org.junit.jupiter.api.AfterEach;
@@ -40,6 +47,67 @@ class S3ObjectStoreTest extends ObjectStoreContract {
         s.put("big.bin", new ByteArrayInputStream(big), big.length);
         assertEquals(big.length, s.size("big.bin"));
         assertArrayEquals(big, s.getBytes("big.bin").orElseThrow());
+    }
+
+    @Test
+    void aPutWhoseConnectionTheServerDropsIsRetried() throws Exception {
+        // A proxy in front of s3proxy that closes the first PUT's connection before any answer, as a server
+        // does with a keep-alive connection it has just closed.
+        AtomicInteger dropped = new AtomicInteger();
+        try (ServerSocket proxy = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread acceptor = new Thread(() -> {
+                while (!proxy.isClosed()) {
+                    try {
+                        Socket client = proxy.accept();
+                        new Thread(() -> relay(client, dropped)).start();
+                    } catch (IOException e) {
+                        return;
+                    }
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            new S3ObjectStore(settings(S3.getUri(), true)).close(); // the bucket, made directly
+            // Through the proxy the first request is the object's PUT (the bucket is not checked again).
+            try (S3ObjectStore s = new S3ObjectStore(settings(URI.create("http://127.0.0.1:" + proxy.getLocalPort()),
+                    false))) {
+                byte[] body = "survives a dropped connection".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                s.put("dropped.txt", new ByteArrayInputStream(body), body.length);
+                assertArrayEquals(body, s.getBytes("dropped.txt").orElseThrow());
+            }
+        }
+        assertEquals(1, dropped.get(), "the proxy dropped the first PUT's connection");
+    }
+
+    private static S3Settings settings(URI endpoint, boolean createBucket) {
+        return new S3Settings(endpoint, "us-east-1", "cimle-drop", "", S3.getAccessKey(), S3.getSecretKey(), true,
+                S3Settings.MIN_PART_SIZE, S3Settings.MIN_PART_SIZE, 3, createBucket);
+    }
+
+    /** Drops the connection if it carries the first PUT; else relays it both ways to s3proxy. */
+    private static void relay(Socket client, AtomicInteger dropped) {
+        try (client; Socket server = new Socket(S3.getUri().getHost(), S3.getUri().getPort())) {
+            InputStream in = client.getInputStream();
+            byte[] head = in.readNBytes(4);
+            if (new String(head, java.nio.charset.StandardCharsets.US_ASCII).equals("PUT ")
+                    && dropped.compareAndSet(0, 1)) {
+                return; // closed without a reply
+            }
+            server.getOutputStream().write(head);
+            Thread up = new Thread(() -> {
+                try {
+                    in.transferTo(server.getOutputStream());
+                    server.shutdownOutput();
+                } catch (IOException e) {
+                    // either side closed
+                }
+            });
+            up.setDaemon(true);
+            up.start();
+            server.getInputStream().transferTo(client.getOutputStream());
+        } catch (IOException e) {
+            // either side closed
+        }
     }
 
     @Test

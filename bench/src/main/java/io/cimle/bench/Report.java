@@ -213,7 +213,7 @@ final class Report {
             }
             md.append("\n\n| preset | path | clients | p50 ms | p99 ms | samples/s |\n|---|---|---|---|---|---|\n");
             for (var e : (Iterable<Map.Entry<String, JsonNode>>) k.path("presets")::fields) {
-                for (String path : new String[] {"echo", "direct", "kafka", "kafka_two_generators"}) {
+                for (String path : new String[] {"echo", "direct", "direct_after_idle", "kafka", "kafka_two_generators"}) {
                     for (JsonNode p : e.getValue().path(path)) {
                         md.append("| ").append(e.getKey()).append(" | ").append(path.replace('_', ' ')).append(" | ")
                                 .append(p.path("clients").asInt()).append(" | ").append(fmt(p.path("p50_ms").asDouble()))
@@ -230,6 +230,14 @@ final class Report {
                         .append(fmt(p.path("overhead_over_echo").asDouble())).append("x the echo's ")
                         .append(fmt(p.path("echo_p50_ms").asDouble())).append(" ms), ratio ")
                         .append(fmt(p.path("latency_ratio").asDouble())).append("x");
+                if (p.has("direct_after_idle")) {
+                    md.append("; the direct call after ").append(p.path("idle_ms").asLong())
+                            .append(" ms idle (a core that waited, as the service's does) p50 ")
+                            .append(fmt(p.path("direct_after_idle").path(0).path("p50_ms").asDouble()))
+                            .append(" ms, and Kafka p50 minus that = ")
+                            .append(fmt(p.path("kafka_minus_idle_direct_p50_ms").asDouble())).append(" ms (")
+                            .append(fmt(p.path("idle_overhead_over_echo").asDouble())).append("x the echo's)");
+                }
                 if (p.has("throughput_ratio_8plus")) {
                     md.append("; Kafka throughput at ").append(p.path("throughput_8plus_clients").asInt())
                             .append(" clients **").append(fmt(p.path("throughput_ratio_8plus").asDouble()))

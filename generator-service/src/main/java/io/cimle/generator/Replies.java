@@ -24,13 +24,17 @@ import org.jboss.logging.Logger;
 import java.util.concurrent.CompletableFuture;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
+import io.cimle.service.kafka.ChannelProducer;
 import io.cimle.service.kafka.DeadLetters;
+import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 import static io.cimle.service.kafka.KafkaRecords.keyed;
 
 /**
  * Publishes what the generator answers: samples and errors on samples.generated (keyed by request id)
  * and dead letters. Each send returns a future completed when the broker acknowledged the record,
- * so the consumer commits its input only after its answers are durable.
+ * so the consumer commits its input only after its answers are durable. Samples, the hot path, go
+ * straight to the channel's producer ({@link ChannelProducer}); errors go through its emitter beside
+ * their dead letters.
  */
 @ApplicationScoped
 public class Replies {
@@ -53,6 +57,9 @@ public class Replies {
     ObjectStore store;
     @Inject
     GeneratorMetrics metrics;
+    @Inject
+    KafkaClientService kafka;
+    private volatile ChannelProducer<String, SampleReply> direct;
 
     /** A sample's image in the request's format, and how long encoding took. */
     public record Encoded(byte[] bytes, int width, int height, long encodeMs) {
@@ -96,7 +103,14 @@ public class Replies {
         s.setTimings(Timings.newBuilder().setQueueMs(Math.max(0, passStartedAtMs - request.receivedAtMs()))
                 .setModelMs(modelMs).setEncodeMs(encodeMs)
                 .setReceivedAtMs(request.receivedAtMs()).setPublishedAtMs(now));
-        return send(request.requestId(), SampleReply.newBuilder().setSample(s).build());
+        return samplesProducer().send(request.requestId(), SampleReply.newBuilder().setSample(s).build());
+    }
+
+    private ChannelProducer<String, SampleReply> samplesProducer() {
+        if (direct == null) {
+            direct = new ChannelProducer<>(kafka, "samples");
+        }
+        return direct;
     }
 
     /** Answers a record that cannot be served with an error reply and a dead letter, and counts it. */
@@ -114,14 +128,11 @@ public class Replies {
         ErrorReply error = ErrorReply.newBuilder().setRequestId(requestId == null ? "" : requestId).setCode(code)
                 .setMessage(message == null ? code.name() : message).setSourceTopic(topic == null ? "" : topic)
                 .setSourcePartition(partition).setSourceOffset(offset).setAtMs(System.currentTimeMillis()).build();
-        CompletableFuture<Void> reply = send(requestId == null ? "" : requestId, SampleReply.newBuilder().setError(error).build());
+        CompletableFuture<Void> reply = samples.sendMessage(keyed(requestId == null ? "" : requestId,
+                SampleReply.newBuilder().setError(error).build())).subscribeAsCompletionStage();
         CompletableFuture<Void> dead = deadLetters.sendMessage(keyed(requestId, DeadLetters.of(error, originalValue,
                 originalKey))).subscribeAsCompletionStage();
         return CompletableFuture.allOf(reply, dead);
-    }
-
-    private CompletableFuture<Void> send(String key, SampleReply reply) {
-        return samples.sendMessage(keyed(key, reply)).subscribeAsCompletionStage();
     }
 
     private static String safe(String id) {

@@ -25,7 +25,7 @@ final class GeneratorProcess {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Dkafka.bootstrap.servers=" + bootstrap, "-Dcimle.storage.root=" + store,
                 "-Dcimle.model.name=" + KafkaBench.MODEL, "-Dquarkus.http.port=" + port, "-Dquarkus.http.host=127.0.0.1",
-                "-Dmp.messaging.incoming.requests.topic=" + requestTopic,
+                "-Dcimle.generator.requests.topic=" + requestTopic,
                 "-Dmp.messaging.outgoing.samples.topic=" + replyTopic,
                 "-Dai.djl.offline=true", "-Dai.djl.pytorch.num_threads=" + Workloads.threads()));
         if (System.getProperty("DJL_CACHE_DIR") != null) {

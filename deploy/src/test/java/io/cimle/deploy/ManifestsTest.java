@@ -295,14 +295,16 @@ class ManifestsTest {
         // Kafka's defaults where the Kafka resource sets nothing.
         int min = intOr(kafka.get("spec", "kafka", "config", "group.min.session.timeout.ms"), 6000);
         int max = intOr(kafka.get("spec", "kafka", "config", "group.max.session.timeout.ms"), 1_800_000);
-        Map<String, String> channels = Map.of("generator-service", "requests", "trainer-service", "pairs");
-        for (Map.Entry<String, String> e : channels.entrySet()) {
+        // Where each service's request consumer reads its Kafka properties.
+        Map<String, String> consumers = Map.of("generator-service", "cimle.generator.requests.kafka.",
+                "trainer-service", "mp.messaging.incoming.pairs.");
+        for (Map.Entry<String, String> e : consumers.entrySet()) {
             Properties p = new Properties();
             try (var in = Files.newBufferedReader(DeployFiles.root().getParent()
                     .resolve(e.getKey() + "/src/main/resources/application.properties"))) {
                 p.load(in);
             }
-            String prefix = "mp.messaging.incoming." + e.getValue() + ".";
+            String prefix = e.getValue();
             String session = p.getProperty(prefix + "session.timeout.ms");
             String heartbeat = p.getProperty(prefix + "heartbeat.interval.ms");
             assertNotNull(session, e.getKey() + " ships a session timeout (Kafka's 45 s default delays failover)");

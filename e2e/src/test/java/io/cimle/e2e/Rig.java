@@ -102,7 +102,7 @@ final class Rig {
         int port = Ports.free();
         List<String> args = new ArrayList<>(List.of("-Xmx512m", "-Dquarkus.http.port=" + port,
                 "-Dkafka.bootstrap.servers=" + bootstrap, "-Dcimle.storage.root=" + store, "-Dcimle.model.name=" + MODEL,
-                "-Dmp.messaging.incoming.requests.client.id=" + name,
+                "-Dcimle.generator.requests.kafka.client.id=" + name,
                 "-Dcimle.generator.max-layout-bytes=" + GENERATOR_MAX_LAYOUT_BYTES,
                 "-Dquarkus.http.limits.max-body-size=" + GENERATOR_MAX_BODY));
         args.addAll(extra);

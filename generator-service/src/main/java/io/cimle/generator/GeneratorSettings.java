@@ -20,8 +20,8 @@ public interface GeneratorSettings {
         int maxSamples();
 
         /**
-         * Requests taken per poll of layouts.requests (the consumer's max.poll.records): the bound on
-         * work in flight. The next poll waits until every answer of this one is acknowledged.
+         * Requests planned and not yet answered (queued, running or being published): the bound on work
+         * in flight. At the bound the consumer pauses its partitions until an answer is acknowledged.
          */
         @WithDefault("32")
         int maxInFlight();
@@ -68,5 +68,31 @@ public interface GeneratorSettings {
         /** Codes with more values than this are replied without values (seed or interpolation position only). */
         @WithDefault("65536")
         int maxInlineCodeValues();
+
+        /** The layouts.requests consumer ({@link RequestConsumer}). */
+        Requests requests();
+    }
+
+    /** cimle.generator.requests.*: where requests come from and how their offsets are committed. */
+    interface Requests {
+        @WithDefault("layouts.requests")
+        String topic();
+
+        /**
+         * Kafka consumer properties, passed as they are (group.id, fetch.min.bytes, session.timeout.ms...),
+         * over the {@code kafka.*} ones every client of this service shares (kafka.bootstrap.servers).
+         */
+        java.util.Map<String, String> kafka();
+
+        /** How often the offsets of answered requests are committed (a crash redelivers at most this much). */
+        @WithDefault("1000")
+        int commitIntervalMs();
+
+        /**
+         * A request unanswered this long (its replies never acknowledged) turns liveness DOWN: the
+         * partition's commits are stuck behind it, and a restart redelivers it.
+         */
+        @WithDefault("60000")
+        long unansweredMaxAgeMs();
     }
 }

@@ -2,7 +2,6 @@ package io.cimle.generator;
 
 import io.cimle.core.data.RgbImage;
 import io.cimle.wire.v1.ErrorCode;
-import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -19,6 +18,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.jboss.logging.Logger;
 
 /**
@@ -27,8 +27,8 @@ import org.jboss.logging.Logger;
  * one (up to {@code max-batch} samples, requests of one model, in arrival order). Nothing waits for
  * a batch to fill unless {@code busy-wait-ms} asks for it, and then only while the generator is busy.
  *
- * <p>Work in flight is bounded: {@link #submit} blocks the caller (the Kafka consumer's worker, whose
- * connector then pauses the partition) while {@code max-in-flight} requests are unanswered.
+ * <p>Work in flight is bounded: {@link #offer} refuses a request while {@code max-in-flight} requests
+ * are unanswered, and the consumer then pauses its partitions ({@link RequestConsumer}).
  */
 @ApplicationScoped
 public class MicroBatcher {
@@ -66,23 +66,36 @@ public class MicroBatcher {
      * One request to run: its model reference (released here once its samples are made) and the
      * future completed when every reply to it is acknowledged by the broker.
      */
-    public record Work(KafkaRecord<String, byte[]> record, PlannedRequest request, LoadedModel model,
+    public record Work(ConsumerRecord<String, byte[]> record, PlannedRequest request, LoadedModel model,
                        CompletableFuture<Void> answered) {
-        public Work(KafkaRecord<String, byte[]> record, PlannedRequest request, LoadedModel model) {
+        public Work(ConsumerRecord<String, byte[]> record, PlannedRequest request, LoadedModel model) {
             this(record, request, model, new CompletableFuture<>());
         }
     }
 
-    /** Queues one request; blocks while {@code max-in-flight} requests are unanswered. */
-    public void submit(Work work) throws InterruptedException {
+    /** Queues one request unless {@code max-in-flight} requests are unanswered; false then (nothing queued). */
+    public boolean offer(Work work) {
         start();
-        inFlight.acquire();
+        if (!inFlight.tryAcquire()) {
+            return false;
+        }
         metrics.inFlight(1);
         work.answered().whenComplete((v, e) -> {
             metrics.inFlight(-1);
             inFlight.release();
         });
         queue.add(work);
+        return true;
+    }
+
+    /** Waits up to {@code timeoutMs} until fewer than {@code max-in-flight} requests are unanswered. */
+    public boolean awaitCapacity(long timeoutMs) throws InterruptedException {
+        start();
+        if (inFlight.tryAcquire(timeoutMs, TimeUnit.MILLISECONDS)) {
+            inFlight.release();
+            return true;
+        }
+        return false;
     }
 
     private synchronized void start() {

@@ -16,8 +16,7 @@ import io.cimle.wire.v1.Timings;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import io.cimle.service.kafka.KafkaRecords;
-import io.smallrye.reactive.messaging.kafka.KafkaRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import org.jboss.logging.Logger;
@@ -114,13 +113,12 @@ public class Replies {
     }
 
     /** Answers a record that cannot be served with an error reply and a dead letter, and counts it. */
-    public CompletableFuture<Void> failed(KafkaRecord<String, byte[]> record, String requestId, ErrorCode code,
+    public CompletableFuture<Void> failed(ConsumerRecord<String, byte[]> record, String requestId, ErrorCode code,
             String message) {
         metrics.requestFailed(code);
         LOG.debugf("request %s: %s %s", requestId, code, message);
-        byte[] key = record.getKey() == null ? null : record.getKey().getBytes(StandardCharsets.UTF_8);
-        return error(requestId, code, message, record.getTopic(), record.getPartition(), KafkaRecords.offsetOf(record), key,
-                record.getPayload());
+        byte[] key = record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8);
+        return error(requestId, code, message, record.topic(), record.partition(), record.offset(), key, record.value());
     }
 
     public CompletableFuture<Void> error(String requestId, ErrorCode code, String message, String topic, int partition,

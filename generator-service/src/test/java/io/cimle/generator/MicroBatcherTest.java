@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  * The batching policy with the forward pass and the broker replaced by recorders (the Kafka path end
  * to end is GeneratorKafkaTest's): an idle generator runs a request alone and at once, requests
  * queued during a pass share the next one up to max-batch samples, passes never mix models, and
- * submitting blocks while max-in-flight requests are unanswered.
+ * offers are refused while max-in-flight requests are unanswered.
  */
 class MicroBatcherTest {
     private final List<List<String>> passes = new CopyOnWriteArrayList<>();
@@ -87,7 +87,7 @@ class MicroBatcherTest {
     void anIdleGeneratorRunsARequestAloneAndAtOnce() throws Exception {
         MicroBatcher b = batcher(16, 32);
         MicroBatcher.Work w = work("lone", 4, modelA);
-        b.submit(w);
+        assertTrue(b.offer(w));
         w.answered().get(30, TimeUnit.SECONDS);
         assertEquals(List.of(List.of("lone")), passes);
     }
@@ -98,11 +98,11 @@ class MicroBatcherTest {
         passesAllowed.drainPermits();
         List<MicroBatcher.Work> works = new ArrayList<>();
         works.add(work("r0", 4, modelA));
-        b.submit(works.get(0));
+        assertTrue(b.offer(works.get(0)));
         assertTrue(firstPassStarted.await(30, TimeUnit.SECONDS));
         for (int i = 1; i <= 6; i++) { // 24 samples queue while r0 runs
             works.add(work("r" + i, 4, modelA));
-            b.submit(works.get(i));
+            assertTrue(b.offer(works.get(i)));
         }
         passesAllowed.release(1000);
         for (MicroBatcher.Work w : works) {
@@ -117,10 +117,10 @@ class MicroBatcherTest {
         passesAllowed.drainPermits();
         List<MicroBatcher.Work> works = List.of(work("a0", 1, modelA), work("a1", 1, modelA), work("b0", 1, modelB),
                 work("a2", 1, modelA));
-        b.submit(works.get(0));
+        assertTrue(b.offer(works.get(0)));
         assertTrue(firstPassStarted.await(30, TimeUnit.SECONDS));
         for (int i = 1; i < works.size(); i++) {
-            b.submit(works.get(i));
+            assertTrue(b.offer(works.get(i)));
         }
         passesAllowed.release(1000);
         for (MicroBatcher.Work w : works) {
@@ -130,28 +130,21 @@ class MicroBatcherTest {
     }
 
     @Test
-    void submittingWaitsWhileMaxInFlightRequestsAreUnanswered() throws Exception {
+    void offersAreRefusedWhileMaxInFlightRequestsAreUnanswered() throws Exception {
         MicroBatcher b = batcher(16, 2);
         holdReplies = true; // the broker has not acknowledged any reply yet
-        b.submit(work("r0", 1, modelA));
-        b.submit(work("r1", 1, modelA));
-        CountDownLatch thirdIn = new CountDownLatch(1);
-        Thread t = new Thread(() -> {
-            try {
-                b.submit(work("r2", 1, modelA));
-                thirdIn.countDown();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        t.start();
-        assertFalse(thirdIn.await(500, TimeUnit.MILLISECONDS), "a third request got in with two unanswered");
+        assertTrue(b.offer(work("r0", 1, modelA)));
+        assertTrue(b.offer(work("r1", 1, modelA)));
+        MicroBatcher.Work third = work("r2", 1, modelA);
+        assertFalse(b.offer(third), "a third request got in with two unanswered");
+        assertFalse(b.awaitCapacity(300), "capacity reported with two unanswered");
         while (unacknowledged.isEmpty()) {
             Thread.sleep(10);
         }
         unacknowledged.get(0).complete(null); // one answer acknowledged: one more may come in
-        assertTrue(thirdIn.await(30, TimeUnit.SECONDS));
-        t.join();
+        assertTrue(b.awaitCapacity(30_000));
+        assertTrue(b.offer(third));
+        assertFalse(b.offer(work("r3", 1, modelA)), "the freed slot was given twice");
     }
 
     private static MicroBatcher.Work work(String id, int samples, LoadedModel model) {
@@ -174,6 +167,7 @@ class MicroBatcherTest {
             public UnknownLabelPolicy unknownLabels() { return UnknownLabelPolicy.REJECT; }
             public int inlineLimitBytes() { return 1 << 20; }
             public int maxInlineCodeValues() { return 65536; }
+            public GeneratorSettings.Requests requests() { return null; }
         };
     }
 }

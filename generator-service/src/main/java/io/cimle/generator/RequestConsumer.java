@@ -1,0 +1,315 @@
+package io.cimle.generator;
+
+import io.cimle.wire.ConsumerLag;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.eclipse.microprofile.config.Config;
+import org.jboss.logging.Logger;
+
+/**
+ * Consumes layouts.requests on one thread of its own: each poll's records are parsed and planned right
+ * there and handed to the {@link MicroBatcher}, with no hop in between. (SmallRye's connector handed
+ * each poll from its polling thread to the event loop and then to a worker: 1.9-2.3 ms per request
+ * before planning began, on a 2-core host.)
+ *
+ * <p>The guarantees: every record is answered (samples or an error reply with a dead letter); a
+ * partition's offsets are committed only up to its oldest record whose answers the broker has not
+ * acknowledged ({@link OffsetTracker}), so a crash redelivers whatever was not answered durably;
+ * work in flight is bounded by {@code max-in-flight}: at the bound the partitions are paused (the
+ * group membership lives on) until an answer is acknowledged.
+ */
+@ApplicationScoped
+public class RequestConsumer {
+    private static final Logger LOG = Logger.getLogger(RequestConsumer.class);
+    /** The idle long poll: a record ends it at once (fetch.min.bytes 1). */
+    private static final Duration POLL_TIMEOUT = Duration.ofSeconds(1);
+    /** While paused, how long to wait for capacity before polling (with no wait) for group events. */
+    private static final long CAPACITY_WAIT_MS = 100;
+    private static final long LAG_PROBE_INTERVAL_MS = 1000;
+    private static final long RETRY_BACKOFF_MS = 1000;
+
+    @Inject
+    GeneratorSettings settings;
+    @Inject
+    RequestProcessor processor;
+    @Inject
+    MicroBatcher batcher;
+    @Inject
+    GeneratorMetrics metrics;
+    @Inject
+    Config config;
+
+    private final OffsetTracker offsets = new OffsetTracker();
+    /** Planned requests the batcher had no room for yet, in arrival order (at most a poll's worth). */
+    private final ArrayDeque<MicroBatcher.Work> held = new ArrayDeque<>();
+    private volatile boolean running;
+    private volatile Thread thread;
+    private volatile KafkaConsumer<String, byte[]> consumer;
+    private volatile String lastError;
+    private volatile boolean connected;
+    private volatile boolean paused;
+    private long lastCommitMs;
+    private long lastLagProbeMs;
+
+    void start(@Observes StartupEvent event) {
+        running = true;
+        thread = new Thread(this::run, "cimle-requests");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        running = false;
+        KafkaConsumer<String, byte[]> c = consumer;
+        if (c != null) {
+            c.wakeup();
+        }
+        Thread t = thread;
+        if (t != null) {
+            try {
+                t.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** The Kafka consumer's properties: the service's kafka.* ones, then cimle.generator.requests.kafka.*. */
+    Map<String, Object> properties() {
+        Map<String, Object> p = new HashMap<>();
+        for (String name : config.getPropertyNames()) {
+            if (name.startsWith("kafka.") && !name.startsWith("kafka.health.")) {
+                config.getOptionalValue(name, String.class).ifPresent(v -> p.put(name.substring("kafka.".length()), v));
+            }
+        }
+        p.putAll(settings.generator().requests().kafka());
+        p.putIfAbsent(ConsumerConfig.GROUP_ID_CONFIG, "cimle-generator");
+        p.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(Math.max(1, settings.generator().maxInFlight())));
+        // Offsets are this class's business: committed after the answers are durable, never by a timer.
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        return p;
+    }
+
+    private void run() {
+        String topic = settings.generator().requests().topic();
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(properties(), new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            consumer = c;
+            c.subscribe(List.of(topic), new Rebalance(c));
+            LOG.infof("consuming %s as group %s", topic, c.groupMetadata().groupId());
+            while (running) {
+                try {
+                    step(c, topic);
+                    lastError = null;
+                } catch (WakeupException e) {
+                    // stop() asked: the loop ends
+                } catch (InterruptException e) {
+                    break;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                } catch (RuntimeException e) {
+                    lastError = e.toString();
+                    LOG.errorf(e, "consuming %s failed; retrying in %d ms", topic, RETRY_BACKOFF_MS);
+                    try {
+                        Thread.sleep(RETRY_BACKOFF_MS);
+                    } catch (InterruptedException ie) {
+                        break;
+                    }
+                }
+            }
+            commitNow(c, offsets.committable());
+        } catch (RuntimeException e) {
+            lastError = e.toString();
+            LOG.errorf(e, "the %s consumer stopped", topic);
+        } finally {
+            // Planned but never queued: not answered and not committed, so whoever owns the partition next gets them.
+            held.forEach(w -> w.model().release());
+            held.clear();
+            consumer = null;
+        }
+    }
+
+    private void step(KafkaConsumer<String, byte[]> c, String topic) throws InterruptedException {
+        admitHeld();
+        ConsumerRecords<String, byte[]> records;
+        if (!held.isEmpty()) {
+            if (!paused) {
+                c.pause(c.assignment());
+                paused = true;
+            }
+            batcher.awaitCapacity(CAPACITY_WAIT_MS);
+            // Paused partitions fetch nothing; the poll keeps the group's protocol going.
+            records = c.poll(Duration.ZERO);
+        } else {
+            if (paused) {
+                c.resume(c.paused());
+                paused = false;
+            }
+            records = c.poll(POLL_TIMEOUT);
+        }
+        for (ConsumerRecord<String, byte[]> record : records) {
+            accept(record);
+        }
+        long now = System.currentTimeMillis();
+        if (now - lastCommitMs >= settings.generator().requests().commitIntervalMs()) {
+            lastCommitMs = now;
+            Map<TopicPartition, OffsetAndMetadata> due = offsets.committable();
+            if (!due.isEmpty()) {
+                c.commitAsync(due, (done, e) -> {
+                    if (e == null) {
+                        offsets.committed(done);
+                    } else {
+                        // The next interval commits again from the same bookkeeping.
+                        LOG.debugf("committing %s failed: %s", done, e.toString());
+                    }
+                });
+            }
+        }
+        if (now - lastLagProbeMs >= LAG_PROBE_INTERVAL_MS) {
+            lastLagProbeMs = now;
+            var m = c.metrics();
+            metrics.consumerLag(ConsumerLag.of(m, topic));
+            connected = m.entrySet().stream().anyMatch(e -> e.getKey().name().equals("connection-count")
+                    && e.getKey().group().equals("consumer-metrics")
+                    && e.getValue().metricValue() instanceof Number n && n.doubleValue() > 0);
+        }
+    }
+
+    private void accept(ConsumerRecord<String, byte[]> record) {
+        TopicPartition tp = new TopicPartition(record.topic(), record.partition());
+        long offset = record.offset();
+        offsets.received(tp, offset, System.currentTimeMillis());
+        List<CompletableFuture<Void>> errors = new ArrayList<>(1);
+        MicroBatcher.Work work = processor.accept(record, errors);
+        CompletableFuture<Void> answered = work == null
+                ? CompletableFuture.allOf(errors.toArray(CompletableFuture[]::new)) : work.answered();
+        answered.whenComplete((v, e) -> {
+            if (e == null) {
+                offsets.finished(tp, offset);
+            } else {
+                // Never finished: the partition's commits stop here, liveness turns DOWN after
+                // unanswered-max-age, and a restart redelivers the record.
+                LOG.errorf(e, "the answer to %s-%d@%d was not acknowledged; left uncommitted", tp.topic(),
+                        tp.partition(), offset);
+            }
+        });
+        if (work != null && (!held.isEmpty() || !batcher.offer(work))) {
+            held.add(work);
+        }
+    }
+
+    private void admitHeld() {
+        while (!held.isEmpty() && batcher.offer(held.peekFirst())) {
+            held.pollFirst();
+        }
+    }
+
+    private void commitNow(KafkaConsumer<String, byte[]> c, Map<TopicPartition, OffsetAndMetadata> due) {
+        if (due.isEmpty()) {
+            return;
+        }
+        try {
+            c.commitSync(due, Duration.ofSeconds(5));
+            offsets.committed(due);
+        } catch (RuntimeException e) {
+            LOG.warnf("committing %s failed: %s (those records will be delivered again)", due, e.toString());
+        }
+    }
+
+    /** Revoked partitions: commit what is answered, forget the rest (their new owner reads them again). */
+    private final class Rebalance implements ConsumerRebalanceListener {
+        private final KafkaConsumer<String, byte[]> c;
+
+        Rebalance(KafkaConsumer<String, byte[]> c) {
+            this.c = c;
+        }
+
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
+            Map<TopicPartition, OffsetAndMetadata> due = offsets.committable();
+            due.keySet().retainAll(new HashSet<>(revoked));
+            commitNow(c, due);
+            drop(revoked);
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> lost) {
+            drop(lost);
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> assigned) {
+            if (paused) {
+                c.pause(assigned);
+            }
+        }
+
+        private void drop(Collection<TopicPartition> gone) {
+            offsets.forget(gone);
+            Set<TopicPartition> set = new HashSet<>(gone);
+            for (Iterator<MicroBatcher.Work> it = held.iterator(); it.hasNext(); ) {
+                MicroBatcher.Work w = it.next();
+                if (set.contains(new TopicPartition(w.record().topic(), w.record().partition()))) {
+                    w.model().release();
+                    it.remove();
+                }
+            }
+        }
+    }
+
+    /** For health: the loop runs, its last step did not fail, and the consumer holds a broker connection. */
+    boolean ready() {
+        Thread t = thread;
+        return t != null && t.isAlive() && lastError == null && connected;
+    }
+
+    /** For health: the loop runs (or has not started yet) and no request waits longer than unanswered-max-age. */
+    boolean live() {
+        Thread t = thread;
+        if (t != null && !t.isAlive() && running) {
+            return false;
+        }
+        long oldest = offsets.oldestOutstandingMs();
+        return oldest < 0 || System.currentTimeMillis() - oldest < settings.generator().requests().unansweredMaxAgeMs();
+    }
+
+    Map<String, Object> state() {
+        Map<String, Object> s = new HashMap<>();
+        s.put("topic", settings.generator().requests().topic());
+        s.put("connected", connected);
+        s.put("unanswered", offsets.outstanding());
+        s.put("paused", paused);
+        long oldest = offsets.oldestOutstandingMs();
+        s.put("oldest_unanswered_ms", oldest < 0 ? 0 : System.currentTimeMillis() - oldest);
+        if (lastError != null) {
+            s.put("error", lastError);
+        }
+        return s;
+    }
+}

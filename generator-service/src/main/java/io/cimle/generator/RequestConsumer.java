@@ -235,7 +235,12 @@ public class RequestConsumer {
             return;
         }
         try {
-            c.commitSync(due, Duration.ofSeconds(5));
+            try {
+                c.commitSync(due, Duration.ofSeconds(5));
+            } catch (WakeupException e) {
+                // stop()'s wakeup, left pending when the loop was not polling: it ends the loop, not this commit
+                c.commitSync(due, Duration.ofSeconds(5));
+            }
             offsets.committed(due);
         } catch (RuntimeException e) {
             LOG.warnf("committing %s failed: %s (those records will be delivered again)", due, e.toString());

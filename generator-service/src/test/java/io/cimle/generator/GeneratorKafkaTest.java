@@ -1,5 +1,7 @@
 package io.cimle.generator;
 
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -27,6 +29,11 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -128,6 +135,36 @@ class GeneratorKafkaTest {
             distinct.add(s.getImage());
         }
         assertEquals(6, distinct.size(), "different codes give different images");
+    }
+
+    /**
+     * Offsets follow the answers: once a request is answered its offset is committed (within the
+     * commit interval), so a restarted generator does not serve it again; and the consumer reports
+     * itself in /q/health.
+     */
+    @Test
+    void anAnsweredRequestIsCommitted() throws Exception {
+        LayoutRequest r = request("commit-1", layout).setNumSamples(1).build();
+        SampleClient.Sent sent = client.send(r);
+        assertTrue(answer(r.getRequestId()).ok());
+        TopicPartition tp = new TopicPartition("layouts.requests", sent.partition());
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                KafkaBrokerTestResource.broker().bootstrapServers()))) {
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            long committed = -1;
+            while (System.nanoTime() < deadline) {
+                OffsetAndMetadata o = admin.listConsumerGroupOffsets("cimle-generator").partitionsToOffsetAndMetadata()
+                        .get().get(tp);
+                committed = o == null ? -1 : o.offset();
+                if (committed > sent.offset()) {
+                    break;
+                }
+                Thread.sleep(100);
+            }
+            assertTrue(committed > sent.offset(), "committed " + committed + ", answered record at " + sent.offset());
+        }
+        given().get("/q/health/ready").then().statusCode(200)
+                .body("checks.find { it.name == 'requests-consumer' }.status", equalTo("UP"));
     }
 
     /** Style from a reference over Kafka: the search finds the code the reference photo was drawn with. */

@@ -162,6 +162,7 @@ public class RequestConsumer {
             if (!paused) {
                 c.pause(c.assignment());
                 paused = true;
+                LOG.debugf("max-in-flight reached with %d more planned: partitions paused", held.size());
             }
             batcher.awaitCapacity(CAPACITY_WAIT_MS);
             // Paused partitions fetch nothing; the poll keeps the group's protocol going.

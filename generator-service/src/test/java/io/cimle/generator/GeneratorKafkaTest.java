@@ -28,6 +28,7 @@ import io.cimle.wire.v1.StyleReference;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
@@ -165,6 +166,25 @@ class GeneratorKafkaTest {
         }
         given().get("/q/health/ready").then().statusCode(200)
                 .body("checks.find { it.name == 'requests-consumer' }.status", equalTo("UP"));
+    }
+
+    /**
+     * A burst larger than max-in-flight (32): the consumer holds what the batcher refuses, pauses its
+     * partitions and resumes as answers are acknowledged; every request is answered once.
+     */
+    @Test
+    void aBurstBeyondMaxInFlightIsAllAnswered() {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 80; i++) {
+            LayoutRequest r = request("burst-" + i, layout).setNumSamples(1).build();
+            client.sendAsync(r.getRequestId(), r.toByteArray());
+            ids.add(r.getRequestId());
+        }
+        for (String id : ids) {
+            SampleClient.Answer a = answer(id);
+            assertTrue(a.ok(), () -> id + ": " + a.error());
+            assertEquals(1, a.samples().size(), id);
+        }
     }
 
     /** Style from a reference over Kafka: the search finds the code the reference photo was drawn with. */

@@ -18,6 +18,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.jboss.logging.Logger;
 
@@ -271,7 +272,7 @@ public class MicroBatcher {
         };
     }
 
-    private static java.util.function.BiConsumer<Void, Throwable> complete(Work w) {
+    private static BiConsumer<Void, Throwable> complete(Work w) {
         return (v, e) -> {
             if (e == null) {
                 w.answered().complete(null);

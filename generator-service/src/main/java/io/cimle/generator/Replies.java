@@ -14,6 +14,7 @@ import io.cimle.wire.v1.ImageFormat;
 import io.cimle.wire.v1.SampleReply;
 import io.cimle.wire.v1.Timings;
 import io.smallrye.reactive.messaging.MutinyEmitter;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -58,7 +59,12 @@ public class Replies {
     GeneratorMetrics metrics;
     @Inject
     KafkaClientService kafka;
-    private volatile ChannelProducer<String, SampleReply> direct;
+    private ChannelProducer<String, SampleReply> direct;
+
+    @PostConstruct
+    void init() {
+        direct = new ChannelProducer<>(kafka, "samples");
+    }
 
     /** A sample's image in the request's format, and how long encoding took. */
     public record Encoded(byte[] bytes, int width, int height, long encodeMs) {
@@ -102,14 +108,7 @@ public class Replies {
         s.setTimings(Timings.newBuilder().setQueueMs(Math.max(0, passStartedAtMs - request.receivedAtMs()))
                 .setModelMs(modelMs).setEncodeMs(encodeMs)
                 .setReceivedAtMs(request.receivedAtMs()).setPublishedAtMs(now));
-        return samplesProducer().send(request.requestId(), SampleReply.newBuilder().setSample(s).build());
-    }
-
-    private ChannelProducer<String, SampleReply> samplesProducer() {
-        if (direct == null) {
-            direct = new ChannelProducer<>(kafka, "samples");
-        }
-        return direct;
+        return direct.send(request.requestId(), SampleReply.newBuilder().setSample(s).build());
     }
 
     /** Answers a record that cannot be served with an error reply and a dead letter, and counts it. */

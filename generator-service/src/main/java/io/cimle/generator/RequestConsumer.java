@@ -103,13 +103,11 @@ public class RequestConsumer {
     Map<String, Object> properties() {
         Map<String, Object> p = new HashMap<>();
         for (String name : config.getPropertyNames()) {
-            if (name.startsWith("kafka.") && !name.startsWith("kafka.health.")) {
+            if (name.startsWith("kafka.")) {
                 config.getOptionalValue(name, String.class).ifPresent(v -> p.put(name.substring("kafka.".length()), v));
             }
         }
-        p.putAll(settings.generator().requests().kafka());
-        p.putIfAbsent(ConsumerConfig.GROUP_ID_CONFIG, "cimle-generator");
-        p.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(Math.max(1, settings.generator().maxInFlight())));
+        p.putAll(settings.generator().requests().kafka()); // group.id, max.poll.records...: application.properties
         // Offsets are this class's business: committed after the answers are durable, never by a timer.
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         return p;

@@ -15,10 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.IntConsumer;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -43,8 +39,7 @@ class GeneratorFaultsTest {
     private LocalStack.Service b;
     private Path store;
     private String bootstrap;
-    /** layouts.requests partition of every request sent, from the producer's acknowledgement. */
-    private final Map<String, Integer> partitionOf = new ConcurrentHashMap<>();
+    private final RequestStream requests = new RequestStream();
 
     @BeforeAll
     void start() throws Exception {
@@ -71,43 +66,13 @@ class GeneratorFaultsTest {
         System.out.println("[reliability] logs of GeneratorFaultsTest in " + dir.resolve("logs"));
     }
 
-    /** Sends {@code n} requests at {@code perSecond}, calling {@code atSent} after each with the count. */
-    private List<String> stream(SampleClient client, String prefix, int n, int samples, double perSecond,
-            IntConsumer atSent, AtomicLong sendFailures) {
-        List<String> ids = new ArrayList<>();
-        List<CompletableFuture<SampleClient.Sent>> sends = new ArrayList<>();
-        long start = System.nanoTime();
-        for (int i = 0; i < n; i++) {
-            String id = prefix + "-" + i;
-            ids.add(id);
-            sends.add(client.sendAsync(id, Rig.request(id, i % 8, samples).toByteArray()).whenComplete((md, e) -> {
-                if (md != null) {
-                    partitionOf.put(md.key(), md.partition());
-                }
-                if (e != null) {
-                    sendFailures.incrementAndGet();
-                    System.out.println("[reliability] send failed: " + e);
-                }
-            }));
-            atSent.accept(i + 1);
-            long due = start + (long) ((i + 1) * 1e9 / perSecond);
-            long wait = (due - System.nanoTime()) / 1_000_000;
-            if (wait > 0) {
-                Rig.sleep(wait);
-            }
-        }
-        sends.forEach(f -> f.exceptionally(e -> null).join());
-        return ids;
-    }
-
     @Test
     @Order(1)
     void aCheckpointPublishedUnderLoadFailsNoRequest() throws Exception {
         int n = 300;
-        AtomicLong sendFailures = new AtomicLong();
         List<CheckpointInfo> published = new ArrayList<>();
         try (SampleClient replies = new SampleClient(bootstrap)) {
-            List<String> ids = stream(replies, "switch", n, 2, 30, sent -> {
+            List<String> ids = requests.send(replies, "switch", n, 2, 30, sent -> {
                 if (sent == n / 3 || sent == 2 * n / 3) {
                     try {
                         CheckpointInfo info = Rig.publishTiny(store, 1 + published.size() + 1);
@@ -117,14 +82,14 @@ class GeneratorFaultsTest {
                         throw new IllegalStateException(e);
                     }
                 }
-            }, sendFailures);
+            });
             List<String> missing = replies.awaitAnswered(ids, Duration.ofMinutes(2));
             Map<String, Long> byVersion = Tally.versionsOf(replies, ids);
             System.out.printf("[reliability] checkpoint switch under load: sent %d, answered %d, errors %d, lost %d, "
                     + "duplicates dropped %d, versions published mid-stream %s, requests per version %s%n", n,
                     n - missing.size(), Tally.errors(replies, ids), missing.size(), Tally.duplicates(replies, ids),
                     published.stream().map(CheckpointInfo::version).toList(), byVersion);
-            assertEquals(0, sendFailures.get());
+            assertEquals(0, requests.sendFailures.get());
             assertEquals(List.of(), missing, "requests without a complete answer");
             assertEquals(0, Tally.errors(replies, ids), "no request fails during the switch");
             assertEquals(2L * n, Tally.distinctSamples(replies, ids));
@@ -138,10 +103,9 @@ class GeneratorFaultsTest {
     @Order(2)
     void aBrokerRestartMidStreamLosesNoRequest() throws Exception {
         int n = 500;
-        AtomicLong sendFailures = new AtomicLong();
         long[] downMs = new long[1];
         try (SampleClient replies = new SampleClient(bootstrap)) {
-            List<String> ids = stream(replies, "restart", n, 1, 25, sent -> {
+            List<String> ids = requests.send(replies, "restart", n, 1, 25, sent -> {
                 if (sent == 200) {
                     long t0 = System.nanoTime();
                     broker.stopServer();
@@ -150,13 +114,13 @@ class GeneratorFaultsTest {
                     downMs[0] = (System.nanoTime() - t0) / 1_000_000;
                     System.out.println("[reliability] broker stopped and restarted in " + downMs[0] + " ms after request 200");
                 }
-            }, sendFailures);
+            });
             List<String> missing = replies.awaitAnswered(ids, Duration.ofMinutes(3));
             long dups = Tally.duplicates(replies, ids);
             System.out.printf("[reliability] broker restart mid-stream: sent %d, answered %d (errors %d), lost %d, "
                     + "duplicates dropped by (request id, index) %d, broker down %d ms%n", n, n - missing.size(),
                     Tally.errors(replies, ids), missing.size(), dups, downMs[0]);
-            assertEquals(0, sendFailures.get(), "every request reached the broker");
+            assertEquals(0, requests.sendFailures.get(), "every request reached the broker");
             assertEquals(List.of(), missing, "requests without a complete answer");
             assertEquals(0, Tally.errors(replies, ids), "a broker restart is not the request's fault");
             assertEquals(n, Tally.distinctSamples(replies, ids), "one distinct sample per request");
@@ -174,9 +138,8 @@ class GeneratorFaultsTest {
     void aGeneratorKilledMidBatchLosesNoRequest() throws Exception {
         int n = 300;
         int samples = 16;
-        AtomicLong sendFailures = new AtomicLong();
         try (SampleClient replies = new SampleClient(bootstrap)) {
-            List<String> ids = stream(replies, "kill", n, samples, 1000, sent -> { }, sendFailures);
+            List<String> ids = requests.send(replies, "kill", n, samples, 1000, sent -> { });
             // Kill once both are busy: some answers out, most still to come.
             long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
             while (ids.stream().filter(id -> Tally.complete(replies, id)).count() < n / 10 && System.nanoTime() < deadline) {
@@ -186,7 +149,7 @@ class GeneratorFaultsTest {
             assertEquals(1, deadPartitions.size(), "generator-a holds one of the 2 partitions: " + deadPartitions);
             double answeredByA = Rig.metric(stack, a, "cimle_generator_requests_total", "outcome=\"ok\"");
             long answeredBefore = ids.stream().filter(id -> Tally.complete(replies, id)).count();
-            List<String> waitingOnA = ids.stream().filter(id -> deadPartitions.contains(partitionOf.get(id))
+            List<String> waitingOnA = ids.stream().filter(id -> deadPartitions.contains(requests.partitionOf.get(id))
                     && !Tally.complete(replies, id)).toList();
             Rig.kill(a);
             System.out.println("[reliability] SIGKILL generator-a after " + answeredBefore + " of " + n
@@ -197,7 +160,7 @@ class GeneratorFaultsTest {
             System.out.printf("[reliability] generator SIGKILL mid-batch: sent %d (%d samples each), answered %d "
                     + "(errors %d), lost %d, duplicates dropped %d%n", n, samples, n - missing.size(), Tally.errors(replies, ids),
                     missing.size(), Tally.duplicates(replies, ids));
-            assertEquals(0, sendFailures.get());
+            assertEquals(0, requests.sendFailures.get());
             assertEquals(List.of(), missing, "requests without a complete answer");
             assertEquals(0, Tally.errors(replies, ids));
             assertEquals((long) n * samples, Tally.distinctSamples(replies, ids));
@@ -230,13 +193,12 @@ class GeneratorFaultsTest {
         int n = 400;
         int killAfter = 100;
         double rate = 20;
-        AtomicLong sendFailures = new AtomicLong();
         long[] kill = new long[2]; // nanoTime before the SIGKILL, requests c had answered
         try (SampleClient replies = new SampleClient(bootstrap)) {
             // Warm up (the first forward passes of a fresh JVM are slow): both serve their partition at the rate.
-            List<String> warm = stream(replies, "warm", 40, 1, rate, sent -> { }, sendFailures);
+            List<String> warm = requests.send(replies, "warm", 40, 1, rate, sent -> { });
             assertEquals(List.of(), replies.awaitAnswered(warm, Duration.ofMinutes(1)), "warm-up answered");
-            List<String> ids = stream(replies, "failover", n, 1, rate, sent -> {
+            List<String> ids = requests.send(replies, "failover", n, 1, rate, sent -> {
                 if (sent == killAfter) { // requests 0 .. killAfter-1 are out, the rest follow the kill
                     kill[1] = (long) Rig.metric(stack, c, "cimle_generator_requests_total", "outcome=\"ok\"");
                     kill[0] = System.nanoTime();
@@ -246,10 +208,10 @@ class GeneratorFaultsTest {
                         throw new IllegalStateException(e);
                     }
                 }
-            }, sendFailures);
+            });
             List<String> missing = replies.awaitAnswered(ids, Duration.ofMinutes(2));
             List<String> afterKillOnC = ids.subList(killAfter, n).stream()
-                    .filter(id -> partitionsOfC.contains(partitionOf.get(id))).toList();
+                    .filter(id -> partitionsOfC.contains(requests.partitionOf.get(id))).toList();
             assertTrue(afterKillOnC.size() > 50, "the stream goes on to generator-c's partition: " + afterKillOnC.size());
             long failoverMs = (afterKillOnC.stream().map(replies::receipt).filter(r -> r != null && r.complete())
                     .mapToLong(SampleClient.Receipt::completedNanos).min()
@@ -261,9 +223,9 @@ class GeneratorFaultsTest {
                     + "(shipped session.timeout.ms 6000, heartbeat.interval.ms 1000); answered %d (errors %d), lost %d, "
                     + "duplicates dropped %d%n", partitionsOfC, killAfter, n, rate, kill[1], failoverMs, n - missing.size(),
                     Tally.errors(replies, ids), missing.size(), Tally.duplicates(replies, ids));
-            assertTrue(kill[1] > warm.stream().filter(id -> partitionsOfC.contains(partitionOf.get(id))).count(),
+            assertTrue(kill[1] > warm.stream().filter(id -> partitionsOfC.contains(requests.partitionOf.get(id))).count(),
                     "generator-c was serving its partition when it was killed: " + kill[1]);
-            assertEquals(0, sendFailures.get());
+            assertEquals(0, requests.sendFailures.get());
             assertEquals(List.of(), missing, "requests without a complete answer");
             assertEquals(0, Tally.errors(replies, ids));
             assertTrue(b.process().isAlive());

@@ -59,10 +59,18 @@ final class Rig {
 
     /** Publishes a tiny, freshly initialised model as the next version, as the trainer would. */
     static CheckpointInfo publishTiny(Path store, long initSeed) throws IOException {
+        return publishTiny(checkpoints(store), initSeed);
+    }
+
+    static CheckpointInfo publishTiny(CheckpointStore store, long initSeed) throws IOException {
+        return publishTiny(store, MODEL, initSeed);
+    }
+
+    static CheckpointInfo publishTiny(CheckpointStore store, String model, long initSeed) throws IOException {
         try (GeneratorNetwork net = GeneratorNetwork.create(config(), Device.cpu(), initSeed)) {
             Checkpoint c = Checkpoint.of(net, initSeed * 100, (int) initSeed,
                     Map.of("labelSet", ToyScenes.labelSet().toJson()), Map.of());
-            return checkpoints(store).publish(new CheckpointStore.Publication(MODEL, c.step(), c.epoch(), Map.of("loss", 1.0),
+            return store.publish(new CheckpointStore.Publication(model, c.step(), c.epoch(), Map.of("loss", 1.0),
                     config().presetName(), config().width(), config().height()), c.toBytes());
         }
     }

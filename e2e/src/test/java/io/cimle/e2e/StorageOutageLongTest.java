@@ -10,23 +10,16 @@ import io.cimle.cli.demo.LocalStack;
 import io.cimle.core.storage.CheckpointInfo;
 import io.cimle.core.storage.CheckpointStore;
 import io.cimle.core.storage.S3ObjectStore;
-import io.cimle.core.storage.S3Settings;
 import io.cimle.kafka.LocalKafkaBroker;
 import io.cimle.wire.Topics;
 import io.cimle.wire.v1.LayoutImagePair;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.gaul.s3proxy.BlobStores;
-import org.gaul.s3proxy.S3Proxy;
-import org.gaul.s3proxy.auth.AuthenticationType;
-import org.gaul.s3proxy.blobstore.BlobStore;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,29 +33,15 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("long")
 class StorageOutageLongTest {
     static final int OUTAGE_S = Integer.getInteger("cimle.outage.seconds", 30);
-    static final String ACCESS = "outage-access";
-    static final String SECRET = "outage-" + "secret-" + System.nanoTime();
 
     @Test
     void theTrainerRidesOutA30SecondStorageOutage(@TempDir Path dir) throws Exception {
-        int port = Ports.free();
-        URI endpoint = URI.create("http://127.0.0.1:" + port);
-        Properties props = new Properties();
-        props.setProperty("jclouds.filesystem.basedir", Files.createDirectories(dir.resolve("s3")).toString());
-        props.setProperty("jclouds.identity", ACCESS);
-        props.setProperty("jclouds.credential", SECRET);
-        BlobStore blobs = BlobStores.create("filesystem", props);
-        S3Proxy s3 = proxy(blobs, endpoint);
-        s3.start();
-        S3Settings settings = new S3Settings(endpoint, "us-east-1", "cimle", "", ACCESS, SECRET, true,
-                S3Settings.MIN_PART_SIZE, S3Settings.MIN_PART_SIZE, 3, true);
+        S3Server s3 = new S3Server(dir.resolve("s3"));
         try (LocalKafkaBroker broker = LocalKafkaBroker.startTemporary(); LocalStack stack = new LocalStack(dir.resolve("logs"));
-                S3ObjectStore store = new S3ObjectStore(settings)) {
+                S3ObjectStore store = s3.client()) {
             broker.createSystemTopics(2);
             String bootstrap = broker.bootstrapServers();
-            Map<String, String> env = Map.of("CIMLE_STORAGE_KIND", "s3", "CIMLE_STORAGE_S3_ENDPOINT", endpoint.toString(),
-                    "CIMLE_STORAGE_S3_BUCKET", "cimle", "CIMLE_STORAGE_S3_REGION", "us-east-1",
-                    "AWS_ACCESS_KEY_ID", ACCESS, "AWS_SECRET_ACCESS_KEY", SECRET);
+            Map<String, String> env = S3Server.env(s3.endpoint());
             LocalStack.Service trainer = Rig.trainer(stack, "trainer", bootstrap, dir.resolve("unused"), 5, List.of(), env);
             stack.awaitHttp(trainer, "/q/health/live", Duration.ofMinutes(3));
             produce(bootstrap, 0, 24);
@@ -79,7 +58,6 @@ class StorageOutageLongTest {
             Thread.sleep(OUTAGE_S * 1000L - (System.nanoTime() - down) / 1_000_000);
             String statusDuring = stack.get(trainer, "/api/trainer/status");
             String metricsDuring = stack.get(trainer, "/q/metrics");
-            s3 = proxy(blobs, endpoint);
             s3.start();
             System.out.println("[reliability] object storage was down for " + (System.nanoTime() - down) / 1_000_000 + " ms");
 
@@ -109,15 +87,10 @@ class StorageOutageLongTest {
             assertTrue(failureMetric > 0, "a metric counts storage failures");
             assertEquals(40, stored, "pairs that arrived during the outage are stored after it");
             assertTrue(after.version().compareTo(before) > 0, "checkpoints resume after the outage");
-            assertFalse(log.contains(SECRET), "the secret never reaches the log");
+            assertFalse(log.contains(S3Server.SECRET), "the secret never reaches the log");
         } finally {
             s3.stop();
         }
-    }
-
-    static S3Proxy proxy(BlobStore blobs, URI endpoint) {
-        return S3Proxy.builder().blobStore(blobs).endpoint(endpoint)
-                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS, SECRET).ignoreUnknownHeaders(true).build();
     }
 
     private static void produce(String bootstrap, int from, int to) {

@@ -10,6 +10,7 @@ import io.cimle.core.model.InferenceChunking;
 import io.cimle.core.model.ModelConfig;
 import io.cimle.core.storage.CheckpointInfo;
 import io.cimle.core.storage.CheckpointStore;
+import io.cimle.service.Backoff;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.PostConstruct;
@@ -22,8 +23,9 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.logging.Logger;
 
@@ -49,8 +51,13 @@ public class ModelRegistry {
     GeneratorMetrics metrics;
 
     private final AtomicReference<LoadedModel> latest = new AtomicReference<>();
+    private final ModelAvailability availability = new ModelAvailability();
+    /** Retries of the latest checkpoint's load while none is served (the store unreachable, a load failed). */
+    private final Backoff loadRetry = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30));
+    /** Held while the store is looked at again, so one caller reads it and the others see the answer. */
+    private final Object recheck = new Object();
     private PinnedVersions pinned;
-    private final ExecutorService loader = Executors.newSingleThreadExecutor(r -> {
+    private final ScheduledExecutorService loader = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "model-loader");
         t.setDaemon(true);
         return t;
@@ -69,7 +76,7 @@ public class ModelRegistry {
     }
 
     void onStart(@Observes StartupEvent event) {
-        loader.submit(this::loadLatestQuietly);
+        loader.submit(this::loadLatest);
     }
 
     void onStop(@Observes ShutdownEvent event) {
@@ -83,18 +90,40 @@ public class ModelRegistry {
         }
     }
 
-    private void loadLatestQuietly() {
+    /**
+     * Reads the store's latest version and loads it. While none is served, a failure (the store
+     * unreachable, a broken checkpoint) is retried with backoff: requests wait in Kafka meanwhile, since
+     * the store may well hold a model.
+     */
+    private void loadLatest() {
+        long look = System.nanoTime();
         try {
             Optional<CheckpointInfo> info = checkpoints.latest(model.name());
             if (info.isPresent()) {
+                availability.loading();
                 switchTo(info.get());
             } else {
-                LOG.infof("no checkpoint yet for model %s: waiting for one on the checkpoints topic", model.name());
+                availability.noneStored(look);
+                LOG.infof("no checkpoint yet for model %s: requests are answered NO_MODEL_LOADED until one is published",
+                        model.name());
             }
+            loadRetry.reset();
         } catch (IOException | RuntimeException e) {
-            LOG.errorf(e, "loading the latest checkpoint of %s failed; will retry on the next announcement",
-                    model.name());
+            retryLatestLoad(e);
         }
+    }
+
+    private void retryLatestLoad(Exception e) {
+        if (latest.get() != null) {
+            LOG.errorf(e, "loading the latest checkpoint of %s failed; still serving version %s", model.name(),
+                    latest.get().version());
+            return;
+        }
+        availability.unknown();
+        long delay = loadRetry.nextDelayMs();
+        LOG.errorf(e, "loading the latest checkpoint of %s failed; requests wait in Kafka, retrying in %d ms",
+                model.name(), delay);
+        loader.schedule(this::loadLatest, delay, TimeUnit.MILLISECONDS);
     }
 
     /** Loads the announced version in the background; the switch happens between batches. */
@@ -106,16 +135,24 @@ public class ModelRegistry {
         if (current != null && current.version().compareTo(version) >= 0) {
             return;
         }
+        availability.loading();
         loader.submit(() -> {
             try {
                 Optional<CheckpointInfo> info = checkpoints.version(modelName, version);
                 if (info.isEmpty()) {
                     LOG.warnf("announced checkpoint %s/%s is not in the store", modelName, version);
+                    if (latest.get() == null) {
+                        loadLatest();
+                    }
                     return;
                 }
                 switchTo(info.get());
             } catch (IOException | RuntimeException e) {
-                LOG.errorf(e, "loading checkpoint %s/%s failed; still serving the previous version", modelName, version);
+                if (latest.get() == null) {
+                    retryLatestLoad(e);
+                } else {
+                    LOG.errorf(e, "loading checkpoint %s/%s failed; still serving the previous version", modelName, version);
+                }
             }
         });
     }
@@ -128,6 +165,7 @@ public class ModelRegistry {
         }
         LoadedModel loaded = load(info);
         LoadedModel old = latest.getAndSet(loaded);
+        availability.serving();
         if (old != null) {
             old.release();
         }
@@ -213,6 +251,54 @@ public class ModelRegistry {
             pinned.put(loaded);
             return Optional.of(loaded);
         }
+    }
+
+    /** Whether a request received now may be answered: {@link #answerable(long)} of now. */
+    public boolean answerable() {
+        return answerable(System.nanoTime());
+    }
+
+    /**
+     * Whether a request received at {@code receivedNanos} ({@link System#nanoTime()}) may be answered:
+     * a model is served, or the store held none at a look that began after the request arrived (so a
+     * model published before the request was sent is always seen). When the last look is older, the
+     * store is read again on the caller's thread: one read per batch of requests, only while no model
+     * exists. False while a model that exists is still loading: the request must wait.
+     */
+    public boolean answerable(long receivedNanos) {
+        if (availability.emptyOnlyBefore(receivedNanos)) {
+            synchronized (recheck) {
+                if (availability.emptyOnlyBefore(receivedNanos)) {
+                    lookAgain();
+                }
+            }
+        }
+        return availability.answerable();
+    }
+
+    private void lookAgain() {
+        long look = System.nanoTime();
+        try {
+            if (checkpoints.latest(model.name()).isPresent()) {
+                availability.loading();
+                loader.submit(this::loadLatest);
+            } else {
+                availability.noneStored(look);
+            }
+        } catch (IOException | RuntimeException e) {
+            availability.unknown(); // whether a model exists is unknown: requests wait for the retried load
+            loader.submit(() -> retryLatestLoad(e));
+        }
+    }
+
+    /** Waits up to {@code ms} for {@link #answerable()}; returns it. */
+    public boolean awaitAnswerable(long ms) throws InterruptedException {
+        return answerable() || availability.await(ms) && answerable();
+    }
+
+    /** Where this generator stands with its model (for health and the consumer's log). */
+    public ModelAvailability.State availability() {
+        return availability.state();
     }
 
     public Optional<LoadedModel> current() {

@@ -42,6 +42,12 @@ import org.jboss.logging.Logger;
  * acknowledged ({@link OffsetTracker}), so a crash redelivers whatever was not answered durably;
  * work in flight is bounded by {@code max-in-flight}: at the bound the partitions are paused (the
  * group membership lives on) until an answer is acknowledged.
+ *
+ * <p>No request is refused for a model that exists: the consumer joins the group only once the
+ * registry can answer (a model is loaded, or the store holds none), so a restarted or added pod takes
+ * no partition while its model loads; should the answer change later (a first checkpoint announced
+ * while none was served), the partitions are paused and records already polled are put back (a seek
+ * to the first of them) until the model is in.
  */
 @ApplicationScoped
 public class RequestConsumer {
@@ -57,6 +63,8 @@ public class RequestConsumer {
     GeneratorSettings settings;
     @Inject
     RequestProcessor processor;
+    @Inject
+    ModelRegistry models;
     @Inject
     MicroBatcher batcher;
     @Inject
@@ -118,8 +126,11 @@ public class RequestConsumer {
         try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(properties(), new StringDeserializer(),
                 new ByteArrayDeserializer())) {
             consumer = c;
+            if (!awaitModel(c, topic)) {
+                return;
+            }
             c.subscribe(List.of(topic), new Rebalance(c));
-            LOG.infof("consuming %s as group %s", topic, c.groupMetadata().groupId());
+            LOG.infof("consuming %s as group %s (model: %s)", topic, c.groupMetadata().groupId(), models.availability());
             while (running) {
                 try {
                     step(c, topic);
@@ -153,16 +164,40 @@ public class RequestConsumer {
         }
     }
 
+    /** Before joining the group: waits until requests can be answered; false when stopped first. */
+    private boolean awaitModel(KafkaConsumer<String, byte[]> c, String topic) {
+        if (models.answerable()) {
+            return true;
+        }
+        LOG.infof("waiting for the model before joining group %s on %s", c.groupMetadata().groupId(), topic);
+        try {
+            while (running) {
+                if (models.awaitAnswerable(CAPACITY_WAIT_MS)) {
+                    return true;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return false;
+    }
+
     private void step(KafkaConsumer<String, byte[]> c, String topic) throws InterruptedException {
         admitHeld();
         ConsumerRecords<String, byte[]> records;
-        if (!held.isEmpty()) {
+        boolean waitingForModel = !models.answerable();
+        if (!held.isEmpty() || waitingForModel) {
             if (!paused) {
                 c.pause(c.assignment());
                 paused = true;
-                LOG.debugf("max-in-flight reached with %d more planned: partitions paused", held.size());
+                LOG.debugf(waitingForModel ? "the model is loading: partitions paused"
+                        : "max-in-flight reached with " + held.size() + " more planned: partitions paused");
             }
-            batcher.awaitCapacity(CAPACITY_WAIT_MS);
+            if (waitingForModel) {
+                models.awaitAnswerable(CAPACITY_WAIT_MS);
+            } else {
+                batcher.awaitCapacity(CAPACITY_WAIT_MS);
+            }
             // Paused partitions fetch nothing; the poll keeps the group's protocol going.
             records = c.poll(Duration.ZERO);
         } else {
@@ -172,9 +207,17 @@ public class RequestConsumer {
             }
             records = c.poll(POLL_TIMEOUT);
         }
+        long polled = System.nanoTime(); // every record was sent before this: a model published before it is seen
+        Map<TopicPartition, Long> putBack = new HashMap<>();
         for (ConsumerRecord<String, byte[]> record : records) {
-            accept(record);
+            TopicPartition tp = new TopicPartition(record.topic(), record.partition());
+            if (putBack.containsKey(tp) || !models.answerable(polled)) {
+                putBack.putIfAbsent(tp, record.offset()); // this and the partition's later records wait for the model
+            } else {
+                accept(record);
+            }
         }
+        putBack.forEach(c::seek);
         long now = System.currentTimeMillis();
         if (now - lastCommitMs >= settings.generator().requests().commitIntervalMs()) {
             lastCommitMs = now;
@@ -269,7 +312,7 @@ public class RequestConsumer {
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> assigned) {
-            if (paused) {
+            if (paused) { // at max-in-flight, or waiting for the model: the new partitions wait too
                 c.pause(assigned);
             }
         }
@@ -309,6 +352,7 @@ public class RequestConsumer {
         s.put("connected", connected);
         s.put("unanswered", offsets.outstanding());
         s.put("paused", paused);
+        s.put("model", models.availability().name());
         long oldest = offsets.oldestOutstandingMs();
         s.put("oldest_unanswered_ms", oldest < 0 ? 0 : System.currentTimeMillis() - oldest);
         if (lastError != null) {

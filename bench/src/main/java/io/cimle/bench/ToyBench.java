@@ -13,6 +13,7 @@ import io.cimle.core.eval.ModeCoverage;
 import io.cimle.core.eval.PairwiseDiversity;
 import io.cimle.core.eval.ToyEvaluation;
 import io.cimle.core.eval.ToyModeData;
+import io.cimle.core.model.CodeParts;
 import io.cimle.core.model.Sampler;
 import io.cimle.core.model.GeneratorNetwork;
 import io.cimle.core.model.ModelConfig;
@@ -29,6 +30,7 @@ import io.cimle.core.training.distance.PyramidL1Distance;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -77,8 +79,10 @@ final class ToyBench implements Callable<Integer> {
             .withDecayResetsEncoder(false).withSeed(3).withSelection(CodeSelection.REGIONAL);
 
     @Option(names = "--scenes", defaultValue = "times", description = "Which toy scenes: times (3 times of day x 2 car "
-            + "colours, one dominant global factor) or regions (sky weather 3 x vegetation season 3 x car colour 4, "
-            + "three independent per-region factors) (default ${DEFAULT-VALUE}).")
+            + "colours, one dominant global factor), regions (sky weather 3 x vegetation season 3 x car colour 4, "
+            + "three independent per-region factors), regions4 (regions and building hue 3) or instances (sky and "
+            + "vegetation scene-wide, each car its own colour, each building block its own hue) "
+            + "(default ${DEFAULT-VALUE}).")
     String scenes;
 
     @Option(names = "--train-scenes", description = "Training pairs (default 96 for times, 400 for regions).")
@@ -104,12 +108,9 @@ final class ToyBench implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         long benchStart = System.nanoTime();
-        boolean regions = switch (scenes) {
-            case "times" -> false;
-            case "regions" -> true;
-            default -> throw new IllegalArgumentException("--scenes must be times or regions, got '" + scenes + "'");
-        };
-        List<Mode> modes = regions ? ToyScenes.Variant.REGIONS.modes() : ToyModeData.timesOfDay(0, 2); // red, blue cars
+        ToyScenes.Variant variant = "times".equals(scenes) ? null : ToyScenes.Variant.byName(scenes);
+        boolean regions = variant != null;
+        List<Mode> modes = regions ? variant.modes() : ToyModeData.timesOfDay(0, 2); // red, blue cars
         int trainCount = trainScenes != null ? trainScenes : regions ? 400 : 96;
         int heldCount = heldOut != null ? heldOut : regions ? 30 : 20;
         ModelConfig base = Presets.byName(preset, LabelSets.TOY_SCENES.channels());
@@ -119,17 +120,23 @@ final class ToyBench implements Callable<Integer> {
         }
         ImleConfig budget = imle.apply(BUDGET).withSelectionBatch(48);
         base = imle.model(base.withNoiseMode(noiseMode), budget);
-        List<Example> train = ToyModeData.scenes(base.width(), base.height(), trainCount, 1, modes).stream()
-                .map(Scene::example).toList();
-        List<ClassMap> held = ToyModeData.scenes(base.width(), base.height(), heldCount, 2, modes).stream()
-                .map(Scene::layout).toList();
+        List<Scene> trainScenes = regions ? ToyModeData.scenes(base.width(), base.height(), trainCount, 1, variant)
+                : ToyModeData.scenes(base.width(), base.height(), trainCount, 1, modes);
+        List<Scene> heldScenes = regions ? ToyModeData.scenes(base.width(), base.height(), heldCount, 2, variant)
+                : ToyModeData.scenes(base.width(), base.height(), heldCount, 2, modes);
+        List<Example> train = trainScenes.stream().map(Scene::example).toList();
+        List<ClassMap> held = heldScenes.stream().map(Scene::layout).toList();
+        instances = variant == ToyScenes.Variant.INSTANCES ? heldScenes.stream().map(Scene::instances).toList() : null;
+        base = CodeParts.fitToData(base, train);
         ModeCoverage coverage = new ModeCoverage(new HashSet<>(modes), 20.0);
-        String setup = String.format(Locale.ROOT, "preset %s (%dx%d, noise %s%s), %d training / %d held-out scenes, "
+        String setup = String.format(Locale.ROOT, "preset %s (%dx%d, noise %s%s%s%s), %d training / %d held-out scenes, "
                         + "%d modes (%s), %s, cap %.1f min/model, %d samples per layout",
                 preset, base.height(), base.width(), noise,
-                base.regionCodeDim() > 0 ? ", region blocks " + base.regionCodeDim() : "", train.size(), held.size(),
-                modes.size(), regions ? "sky weather 3 x vegetation season 3 x car colour 4" : "3 times of day x 2 car colours",
-                ImleOptions.describe(budget), minutesPerModel, perLayout);
+                base.regionCodeDim() > 0 ? ", region blocks " + base.regionCodeDim() : "",
+                base.partsAreClasses() ? "" : ", " + base.instanceSlots() + " parts per instance of "
+                        + instanceClassNames(base),
+                base.regionPooling() ? ", region pooling" : "", train.size(), held.size(),
+                modes.size(), describe(variant), ImleOptions.describe(budget), minutesPerModel, perLayout);
         System.out.println(setup + "\n");
         StringBuilder table = new StringBuilder(EvalReport.markdownHeader()
                 .replace("| model |", "| model | train s | selection s/epoch |")
@@ -147,6 +154,25 @@ final class ToyBench implements Callable<Integer> {
         Files.writeString(out.resolve("toy.md"), setup + "\n\n" + table + note);
         System.err.println("bench toy: wrote " + out.resolve("toy.md"));
         return 0;
+    }
+
+    private List<ToyScenes.Instances> instances;
+
+    private static List<String> instanceClassNames(ModelConfig model) {
+        return Arrays.stream(model.instanceClasses()).mapToObj(LabelSets.TOY_SCENES.classNames()::get).toList();
+    }
+
+    private static String describe(ToyScenes.Variant variant) {
+        if (variant == null) {
+            return "3 times of day x 2 car colours";
+        }
+        return switch (variant) {
+            case REGIONS -> "sky weather 3 x vegetation season 3 x car colour 4";
+            case REGIONS4 -> "sky weather 3 x vegetation season 3 x car colour 4 x building hue 3";
+            case INSTANCES -> "sky weather 3 x vegetation season 3 scene-wide; each car its own colour (4), each "
+                    + "building block its own hue (3)";
+            case CLASSIC -> "classic";
+        };
     }
 
     /** Trains one row under the budget (stopping loudly on an unhealthy model) and evaluates it. */
@@ -257,7 +283,7 @@ final class ToyBench implements Callable<Integer> {
     }
 
     private EvalReport evaluate(Baseline b, GeneratorNetwork net, List<ClassMap> held, ModeCoverage coverage) {
-        return ToyEvaluation.evaluate(b.name(), Sampler.wrap(net, 20), held, perLayout, coverage,
+        return ToyEvaluation.evaluate(b.name(), Sampler.wrap(net, 20), held, instances, perLayout, coverage,
                 new PairwiseDiversity(new MeanAbsPixelMetric(), PairwiseDiversity.DEFAULT_PAIRS), 5,
                 b == Baseline.REGRESSION);
     }

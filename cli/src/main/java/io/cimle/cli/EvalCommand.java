@@ -19,6 +19,7 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -63,13 +64,17 @@ final class EvalCommand implements Callable<Integer> {
         if (maps.isEmpty()) {
             throw new IllegalArgumentException("data set " + data + " has no readable pairs");
         }
+        List<ToyScenes.Instances> instances = new ArrayList<>();
+        for (Example e : examples.subList(0, maps.size())) {
+            instances.add(ToyScenes.readInstances(data, e.id(), e.layout().width(), e.layout().height()));
+        }
         boolean zeroNoise = TrainingMode.REGRESSION.name().equals(cp.metadata().get("mode"));
         String name = cp.config().presetName() + " " + cp.metadata().getOrDefault("mode", "?") + " "
                 + cp.config().noiseMode() + " epoch " + cp.epoch();
         try (Sampler sampler = Sampler.fromCheckpoint(cp, model.device(), 16)) {
             PairwiseDiversity diversity = PairwiseDiversity.create(lpips, sampler.network().device());
-            return ToyEvaluation.evaluate(name, sampler, maps, samples, new ModeCoverage(universe(data), 20.0),
-                    diversity, seed, zeroNoise);
+            return ToyEvaluation.evaluate(name, sampler, maps, instances.contains(null) ? null : instances, samples,
+                    new ModeCoverage(universe(data), 20.0), diversity, seed, zeroNoise);
         }
     }
 

@@ -65,15 +65,31 @@ public final class ImleOptions {
             + CodeSelection.DEFAULT_REGION_CODE_DIM + " when this is left out).")
     Integer regionCodeDim;
 
+    @Option(names = "--instance-slots", paramLabel = "N", description = "Code parts per instance of the classes whose "
+            + "instances the training photos show in appearances of their own (each car its own colour): the N largest "
+            + "connected components of such a class each get a part (1 = one part per class).")
+    Integer instanceSlots;
+
+    @Option(names = "--region-pooling", negatable = true, description = "The code reaches every scale pooled over "
+            + "each region's pixels (area-resized, not point-sampled), so a small region's code stays its own at the "
+            + "coarse modules.")
+    Boolean regionPooling;
+
     /**
      * The model with the code form these options ask for: region blocks as given, or by default when
-     * regional selection meets a vector code without them.
+     * regional selection meets a vector code without them; instance slots and region pooling as given.
      */
     public ModelConfig model(ModelConfig base, ImleConfig config) {
-        if (regionCodeDim != null) {
-            return regionCodeDim == base.regionCodeDim() ? base : base.withRegionCodeDim(regionCodeDim);
+        ModelConfig m = regionCodeDim != null
+                ? (regionCodeDim == base.regionCodeDim() ? base : base.withRegionCodeDim(regionCodeDim))
+                : config.selection().fit(base);
+        if (instanceSlots != null) {
+            m = m.withInstanceParts(instanceSlots, new int[0]);
         }
-        return config.selection().fit(base);
+        if (regionPooling != null) {
+            m = m.withRegionPooling(regionPooling);
+        }
+        return m;
     }
 
     /** {@code base} with every option given here applied. */

@@ -20,8 +20,10 @@ final class ToyScenesCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Seed (default ${DEFAULT-VALUE}).")
     long seed;
     @Option(names = "--variant", defaultValue = "classic", description = "classic (time of day x car colour x "
-            + "building hue, 27 modes) or regions (sky weather 3 x vegetation season 3 x car colour 4, independent "
-            + "per-region factors, 36 modes) (default ${DEFAULT-VALUE}).")
+            + "building hue, 27 modes), regions (sky weather 3 x vegetation season 3 x car colour 4, independent "
+            + "per-region factors, 36 modes), regions4 (regions x building hue 3, 108 modes) or instances (sky and "
+            + "vegetation scene-wide; each car its own colour, each building block its own hue; instance maps in "
+            + "instances/ for eval) (default ${DEFAULT-VALUE}).")
     String variant;
 
     record Result(Path out, int scenes, int width, int height) {

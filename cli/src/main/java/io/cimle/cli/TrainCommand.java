@@ -9,6 +9,7 @@ import io.cimle.core.data.Example;
 import io.cimle.core.data.LayoutFormat;
 import io.cimle.core.data.PairedFolderDataset;
 import io.cimle.core.model.Checkpoint;
+import io.cimle.core.model.CodeParts;
 import io.cimle.core.model.GeneratorNetwork;
 import io.cimle.core.model.ModelConfig;
 import io.cimle.core.model.NoiseMode;
@@ -114,8 +115,8 @@ final class TrainCommand implements Callable<Integer> {
             Checkpoint from = latest.isPresent()
                     ? Checkpoint.readFrom(new ByteArrayInputStream(store.read(latest.get()))) : null;
             ImleConfig config = imleConfig(from == null ? ImleConfig.DEFAULT : ImleTrainer.configOf(from));
-            try (GeneratorNetwork network = from == null ? GeneratorNetwork.create(imle.model(model, config), dev,
-                    config.seed())
+            try (GeneratorNetwork network = from == null
+                    ? GeneratorNetwork.create(CodeParts.fitToData(imle.model(model, config), train), dev, config.seed())
                          : GeneratorNetwork.create(from.config(), dev);
                  // Flags given now override a resumed run's own config; the rest continues as it was.
                  ImleTrainer t = from == null ? new ImleTrainer(network, distance, train, null, config)

@@ -37,6 +37,19 @@ public interface TrainerSettings {
          */
         Optional<Integer> regionCodeDim();
 
+        /**
+         * Code parts per instance of the classes whose instances the training photos show in appearances of
+         * their own (found in the data at the start of a new model: InstanceClasses); 1 = one part per class.
+         * A resumed checkpoint keeps its own.
+         */
+        Optional<Integer> instanceSlots();
+
+        /**
+         * The code reaches every scale pooled over each region (area-resized instead of point-sampled). A
+         * resumed checkpoint keeps its own.
+         */
+        Optional<Boolean> regionPooling();
+
         /** Training starts once the data set holds this many pairs. */
         @WithDefault("16")
         int minDatasetSize();

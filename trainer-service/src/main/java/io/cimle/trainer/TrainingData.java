@@ -35,8 +35,11 @@ public class TrainingData {
         labels = model.labelsFile().map(TrainingData::readLabels).orElseGet(() -> LabelSets.byName(model.labels()));
         ModelConfig preset = Presets.byName(settings.trainer().preset(), labels.channels())
                 .withNoiseMode(settings.trainer().noise());
-        modelConfig = settings.trainer().regionCodeDim().map(preset::withRegionCodeDim)
+        ModelConfig blocks = settings.trainer().regionCodeDim().map(preset::withRegionCodeDim)
                 .orElseGet(() -> settings.trainer().imle().selection().orElse(ImleConfig.DEFAULT.selection()).fit(preset));
+        ModelConfig instances = settings.trainer().instanceSlots().map(n -> blocks.withInstanceParts(n, new int[0]))
+                .orElse(blocks);
+        modelConfig = settings.trainer().regionPooling().map(instances::withRegionPooling).orElse(instances);
         store = new DatasetStore(objectStore, model.name(), labels);
         validator = new PairValidator(labels, modelConfig.width(), modelConfig.height(), settings.trainer().maxImageBytes(),
                 settings.trainer().unknownLabels());

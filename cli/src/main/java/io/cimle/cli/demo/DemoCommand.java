@@ -207,6 +207,8 @@ public final class DemoCommand implements Callable<Integer> {
     /** trainer-service with the demo's budget, as configuration (the service's own keys). */
     private List<String> trainerArguments(String bootstrap, String store, NoiseMode noiseMode, ImleConfig budget,
                                           Path jar) {
+        ModelConfig code = imle.model(Presets.byName(preset, ToyScenes.labelSet().channels()).withNoiseMode(noiseMode),
+                budget);
         return List.of(
                 "-Dquarkus.http.port=" + trainerPort, "-Dkafka.bootstrap.servers=" + bootstrap,
                 "-Dcimle.storage.root=" + store, "-Dcimle.model.name=" + MODEL, "-Dcimle.trainer.preset=" + preset,
@@ -226,8 +228,9 @@ public final class DemoCommand implements Callable<Integer> {
                 "-Dcimle.trainer.imle.selection=" + budget.selection().optionName(),
                 "-Dcimle.trainer.imle.reject-below=" + budget.rejectBelow(),
                 "-Dcimle.trainer.imle.rarity-floor=" + budget.rarityFloor(),
-                "-Dcimle.trainer.region-code-dim=" + imle.model(Presets.byName(preset, ToyScenes.labelSet().channels())
-                        .withNoiseMode(noiseMode), budget).regionCodeDim(),
+                "-Dcimle.trainer.region-code-dim=" + code.regionCodeDim(),
+                "-Dcimle.trainer.instance-slots=" + code.instanceSlots(),
+                "-Dcimle.trainer.region-pooling=" + code.regionPooling(),
                 "-jar", jar.toAbsolutePath().toString());
     }
 

@@ -143,15 +143,36 @@ public final class ModeReader {
         return new Reading(time, car, building, weather, season, List.copyOf(regions));
     }
 
+    /**
+     * One instance of an {@link ToyScenes.Variant#INSTANCES} scene, on its own: its mean colour matched to
+     * its class's appearances (every car colour, every building hue) at the time of day {@code at}. The
+     * region's prototype is the appearance's index.
+     */
+    public static Region readInstance(int cls, double[] mean, TimeOfDay at) {
+        int best = 0;
+        double bestD = Double.MAX_VALUE;
+        for (int v = 0; v < ToyScenes.instanceValues(cls); v++) {
+            double d = distance(mean, ToyScenes.instancePrototype(cls, v, at));
+            if (d < bestD) {
+                bestD = d;
+                best = v;
+            }
+        }
+        return new Region(cls, mean, best, bestD);
+    }
+
+    private static double distance(double[] mean, int[] p) {
+        double dr = mean[0] - p[0];
+        double dg = mean[1] - p[1];
+        double db = mean[2] - p[2];
+        return Math.sqrt(dr * dr + dg * dg + db * db);
+    }
+
     private static Region nearest(int cls, double[] mean, List<Mode> modes) {
         int best = 0;
         double bestD = Double.MAX_VALUE;
         for (int i = 0; i < modes.size(); i++) {
-            int[] p = ToyScenes.prototype(cls, modes.get(i));
-            double dr = mean[0] - p[0];
-            double dg = mean[1] - p[1];
-            double db = mean[2] - p[2];
-            double d = Math.sqrt(dr * dr + dg * dg + db * db);
+            double d = distance(mean, ToyScenes.prototype(cls, modes.get(i)));
             if (d < bestD) {
                 bestD = d;
                 best = i;

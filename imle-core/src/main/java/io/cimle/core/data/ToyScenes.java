@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -106,7 +107,15 @@ public final class ToyScenes {
          * Daylight with three independent per-region factors: sky weather (3, a large region), vegetation
          * season (3) and car colour (4, a small region): 36 joint appearances.
          */
-        REGIONS;
+        REGIONS,
+        /** {@link #REGIONS} and the building hue (3) as a fourth scene-wide factor: 108 joint appearances. */
+        REGIONS4,
+        /**
+         * Daylight, sky weather (3) and vegetation season (3) scene-wide, and instances that each draw their own
+         * appearance: two or three cars, each its own colour (4), and two or three building blocks, each its own
+         * hue (3). Instances never touch, so each is a connected component of its class in the layout.
+         */
+        INSTANCES;
 
         public List<Mode> modes() {
             List<Mode> out = new ArrayList<>();
@@ -116,24 +125,65 @@ public final class ToyScenes {
                 }
                 return out;
             }
+            int cars = this == INSTANCES ? 1 : CAR_COLOURS.length;
+            int hues = this == REGIONS4 ? BUILDING_HUES.length : 1;
             for (int w = 0; w < SKY_WEATHERS.length; w++) {
                 for (int v = 0; v < VEGETATION_SEASONS.length; v++) {
-                    for (int c = 0; c < CAR_COLOURS.length; c++) {
-                        out.add(new Mode(TimeOfDay.DAY, c, 0, w, v));
+                    for (int c = 0; c < cars; c++) {
+                        for (int b = 0; b < hues; b++) {
+                            out.add(new Mode(TimeOfDay.DAY, c, b, w, v));
+                        }
                     }
                 }
             }
             return out;
         }
 
-        /** {@code classic} or {@code regions}, any case. */
+        /** Classes whose instances each draw their own appearance (none but in {@link #INSTANCES}). */
+        public int[] instanceClasses() {
+            return this == INSTANCES ? new int[] {BUILDING, CAR} : new int[0];
+        }
+
+        /** {@code classic}, {@code regions}, {@code regions4} or {@code instances}, any case. */
         public static Variant byName(String name) {
             for (Variant v : values()) {
                 if (v.name().equalsIgnoreCase(name == null ? "" : name.trim())) {
                     return v;
                 }
             }
-            throw new IllegalArgumentException("toy scenes must be classic or regions, got '" + name + "'");
+            throw new IllegalArgumentException("toy scenes must be classic, regions, regions4 or instances, got '"
+                    + name + "'");
+        }
+    }
+
+    /** How many appearances an instance of {@code cls} can take: car colours, building hues; 0 for other classes. */
+    public static int instanceValues(int cls) {
+        return switch (cls) {
+            case CAR -> CAR_COLOURS.length;
+            case BUILDING -> BUILDING_HUES.length;
+            default -> 0;
+        };
+    }
+
+    /**
+     * The instances of an {@link Variant#INSTANCES} scene, for evaluation only (a model sees class ids):
+     * per pixel the instance it belongs to (-1 for none), per instance its class and its appearance (a car
+     * colour or building hue index).
+     */
+    public record Instances(int[] instanceAt, int[] classOf, int[] value) {
+        public int count() {
+            return classOf.length;
+        }
+
+        /** Pixels per instance. */
+        public int[] sizes() {
+            int[] out = new int[count()];
+            for (int i : instanceAt) {
+                if (i >= 0) {
+                    out[i]++;
+                }
+            }
+            return out;
         }
     }
 
@@ -143,8 +193,12 @@ public final class ToyScenes {
                 VEGETATION_SEASONS.length};
     }
 
-    /** A layout, its photo and the mode the photo was drawn in. */
-    public record Scene(String id, ClassMap layout, RgbImage photo, Mode mode) {
+    /** A layout, its photo, the mode the photo was drawn in and, for instance scenes, its instances (else null). */
+    public record Scene(String id, ClassMap layout, RgbImage photo, Mode mode, Instances instances) {
+        public Scene(String id, ClassMap layout, RgbImage photo, Mode mode) {
+            this(id, layout, photo, mode, null);
+        }
+
         public Example example() {
             return new Example(id, layout, photo);
         }
@@ -212,6 +266,11 @@ public final class ToyScenes {
 
     /** Paints a layout in a mode: prototype colour per class plus Gaussian texture noise. */
     public static RgbImage render(ClassMap layout, Mode mode, long noiseSeed) {
+        return render(layout, mode, null, noiseSeed);
+    }
+
+    /** The same, each instance (where given) in its own appearance. */
+    public static RgbImage render(ClassMap layout, Mode mode, Instances instances, long noiseSeed) {
         if (layout.channels() != LabelSets.TOY_SCENES.channels()) {
             throw new IllegalArgumentException("not a toy-scenes layout: " + layout.channels() + " channels");
         }
@@ -219,15 +278,164 @@ public final class ToyScenes {
         for (int c = 0; c < protos.length; c++) {
             protos[c] = prototype(c, mode);
         }
+        int[][] own = new int[instances == null ? 0 : instances.count()][];
+        for (int i = 0; i < own.length; i++) {
+            own[i] = instancePrototype(instances.classOf()[i], instances.value()[i], mode.timeOfDay());
+        }
         SplittableRandom rnd = new SplittableRandom(noiseSeed);
         RgbImage out = RgbImage.blank(layout.width(), layout.height());
         for (int y = 0; y < layout.height(); y++) {
             for (int x = 0; x < layout.width(); x++) {
-                int[] p = protos[layout.at(x, y)];
+                int instance = instances == null ? -1 : instances.instanceAt()[y * layout.width() + x];
+                int[] p = instance >= 0 ? own[instance] : protos[layout.at(x, y)];
                 out.set(x, y, p[0] + noise(rnd), p[1] + noise(rnd), p[2] + noise(rnd));
             }
         }
         return out;
+    }
+
+    /** The exact mean colour of an instance of {@code cls} with appearance {@code value} at a time of day. */
+    public static int[] instancePrototype(int cls, int value, TimeOfDay time) {
+        return switch (cls) {
+            case CAR -> scale(CAR_COLOURS[value], time.brightness);
+            case BUILDING -> scale(BUILDING_HUES[value], time.brightness);
+            default -> throw new IllegalArgumentException("class " + cls + " has no per-instance appearance");
+        };
+    }
+
+    /**
+     * An {@link Variant#INSTANCES} scene: a street whose building blocks and cars stand apart (never touching,
+     * so each is a connected component), each drawing its appearance on its own, in one of {@code modes}
+     * (the scene-wide factors).
+     */
+    public Scene sampleInstances(SplittableRandom rnd, String id, List<Mode> modes) {
+        int[] ids = new int[width * height];
+        List<int[]> boxes = new ArrayList<>(); // {class, x0, y0, x1, y1}
+        instanceStreet(rnd, ids, boxes);
+        ClassMap layout = new ClassMap(width, height, LabelSets.TOY_SCENES.channels(), ids);
+        int[] at = new int[ids.length];
+        Arrays.fill(at, -1);
+        int[] classOf = new int[boxes.size()];
+        int[] value = new int[boxes.size()];
+        for (int i = 0; i < boxes.size(); i++) {
+            int[] b = boxes.get(i);
+            classOf[i] = b[0];
+            value[i] = rnd.nextInt(instanceValues(b[0]));
+            for (int y = b[2]; y < b[4]; y++) {
+                for (int x = b[1]; x < b[3]; x++) {
+                    if (ids[y * width + x] == b[0]) {
+                        at[y * width + x] = i;
+                    }
+                }
+            }
+        }
+        Instances instances = new Instances(at, classOf, value);
+        Mode mode = modes.get(rnd.nextInt(modes.size()));
+        return new Scene(id, layout, render(layout, mode, instances, rnd.nextLong()), mode, instances);
+    }
+
+    /**
+     * Sky, grass, two or three building blocks on the horizon with sky between them, a road with sidewalks,
+     * two or three cars on it at different depths, boxes at least a pixel apart; trees only where they touch
+     * no building. Appends each instance's box.
+     */
+    private void instanceStreet(SplittableRandom rnd, int[] ids, List<int[]> boxes) {
+        int w = width;
+        int h = height;
+        int horizon = (int) Math.round(h * uniform(rnd, 0.38, 0.5));
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                ids[y * w + x] = y < horizon ? SKY : VEGETATION;
+            }
+        }
+        int blocks = 2 + rnd.nextInt(2);
+        int slot = w / blocks; // one block per slot, with a gap of sky on each side
+        for (int b = 0; b < blocks; b++) {
+            int bw = Math.max(3, (int) Math.round(slot * uniform(rnd, 0.45, 0.75)));
+            int x0 = b * slot + 1 + rnd.nextInt(Math.max(1, slot - bw - 1));
+            int top = Math.max(1, horizon - Math.max(2, (int) Math.round(horizon * uniform(rnd, 0.35, 0.85))));
+            int x1 = Math.min(w, x0 + bw);
+            fill(ids, w, x0, top, x1, horizon, BUILDING, -1);
+            boxes.add(new int[] {BUILDING, x0, top, x1, horizon});
+        }
+        double cTop = w * uniform(rnd, 0.4, 0.6);
+        double cBottom = w * uniform(rnd, 0.4, 0.6);
+        double halfTop = Math.max(1, w * 0.02);
+        double halfBottom = w * uniform(rnd, 0.3, 0.42);
+        double walk = uniform(rnd, 1.2, 1.4);
+        for (int y = horizon; y < h; y++) {
+            double t = (y - horizon + 0.5) / (h - horizon);
+            double c = cTop + (cBottom - cTop) * t;
+            double half = halfTop + (halfBottom - halfTop) * t;
+            for (int x = 0; x < w; x++) {
+                double d = Math.abs(x + 0.5 - c);
+                if (d < half) {
+                    ids[y * w + x] = ROAD;
+                } else if (d < half * walk) {
+                    ids[y * w + x] = SIDEWALK;
+                }
+            }
+        }
+        int trees = rnd.nextInt(3);
+        for (int i = 0; i < trees; i++) {
+            double cx = w * rnd.nextDouble();
+            double cy = horizon - h * uniform(rnd, 0.0, 0.08);
+            double rx = w * uniform(rnd, 0.02, 0.05);
+            double ry = h * uniform(rnd, 0.05, 0.1);
+            List<Integer> crown = new ArrayList<>();
+            boolean touches = false;
+            for (int y = Math.max(1, (int) (cy - ry)); y <= Math.min(h - 1, (int) (cy + ry)); y++) {
+                for (int x = Math.max(0, (int) (cx - rx)); x <= Math.min(w - 1, (int) (cx + rx)); x++) {
+                    double dx = (x + 0.5 - cx) / rx;
+                    double dy = (y + 0.5 - cy) / ry;
+                    if (dx * dx + dy * dy <= 1) {
+                        touches |= nearClass(ids, w, h, x, y, BUILDING);
+                        if (ids[y * w + x] != ROAD && ids[y * w + x] != SIDEWALK) {
+                            crown.add(y * w + x);
+                        }
+                    }
+                }
+            }
+            if (!touches) {
+                crown.forEach(p -> ids[p] = VEGETATION);
+            }
+        }
+        int cars = 2 + rnd.nextInt(2);
+        for (int i = 0, tries = 0; i < cars && tries < 60; tries++) {
+            double t = uniform(rnd, 0.25, 0.95);
+            int yb = Math.min(h, horizon + (int) Math.round(t * (h - horizon)));
+            double c = cTop + (cBottom - cTop) * t;
+            double half = halfTop + (halfBottom - halfTop) * t;
+            int cw = Math.max(3, (int) Math.round(w * (0.05 + 0.11 * t)));
+            int ch = Math.max(2, (int) Math.round(cw * 0.55));
+            double slack = Math.max(0, half - cw / 2.0);
+            int x0 = Math.max(0, (int) Math.round(c + uniform(rnd, -slack, slack) - cw / 2.0));
+            int[] box = {CAR, x0, Math.max(horizon, yb - ch), Math.min(w, x0 + cw), yb};
+            if (boxes.stream().anyMatch(o -> o[0] == CAR && near(o, box))) {
+                continue;
+            }
+            fill(ids, w, box[1], box[2], box[3], box[4], CAR, -1);
+            boxes.add(box);
+            i++;
+        }
+    }
+
+    /** Whether two boxes touch or overlap, counting diagonal neighbours (8-connectivity). */
+    private static boolean near(int[] a, int[] b) {
+        return a[1] <= b[3] && b[1] <= a[3] && a[2] <= b[4] && b[2] <= a[4];
+    }
+
+    private static boolean nearClass(int[] ids, int w, int h, int x, int y, int cls) {
+        for (int dy = -1; dy <= 1; dy++) {
+            for (int dx = -1; dx <= 1; dx++) {
+                int nx = x + dx;
+                int ny = y + dy;
+                if (nx >= 0 && ny >= 0 && nx < w && ny < h && ids[ny * w + nx] == cls) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static int noise(SplittableRandom rnd) {
@@ -325,6 +533,62 @@ public final class ToyScenes {
         }
     }
 
+    private static void writeInstances(Path root, List<Scene> scenes) throws IOException {
+        Files.createDirectories(root.resolve("instances"));
+        StringBuilder csv = new StringBuilder("name,instance,class,value\n");
+        for (Scene s : scenes) {
+            Instances inst = s.instances();
+            int[] grey = new int[inst.instanceAt().length];
+            for (int p = 0; p < grey.length; p++) {
+                grey[p] = inst.instanceAt()[p] + 1;
+            }
+            // The labels' grey writer; one channel above the ids, since it writes its last ("void") as 255.
+            Files.write(root.resolve("instances").resolve(s.id() + ".png"), LayoutEncoder.classIdsPng(
+                    new ClassMap(s.layout().width(), s.layout().height(), inst.count() + 2, grey)));
+            for (int k = 0; k < inst.count(); k++) {
+                csv.append(s.id()).append(',').append(k).append(',').append(inst.classOf()[k]).append(',')
+                        .append(inst.value()[k]).append('\n');
+            }
+        }
+        Files.writeString(root.resolve("instances.csv"), csv, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The instances {@link #writeFolders} wrote for the scene {@code name} under {@code root}, or null when
+     * the folder has none (not an instance data set, or not this scene).
+     */
+    public static Instances readInstances(Path root, String name, int width, int height) throws IOException {
+        Path png = root.resolve("instances").resolve(name + ".png");
+        Path csv = root.resolve("instances.csv");
+        if (!Files.isRegularFile(png) || !Files.isRegularFile(csv)) {
+            return null;
+        }
+        List<int[]> rows = new ArrayList<>();
+        List<String> lines = Files.readAllLines(csv);
+        for (String line : lines.subList(1, lines.size())) {
+            String[] f = line.split(",");
+            if (f.length == 4 && f[0].equals(name)) {
+                rows.add(new int[] {Integer.parseInt(f[1]), Integer.parseInt(f[2]), Integer.parseInt(f[3])});
+            }
+        }
+        RgbImage grey = Images.decode(Files.readAllBytes(png));
+        if (grey.width() != width || grey.height() != height) {
+            throw new IllegalArgumentException("instance map " + png + " is " + grey.width() + "x" + grey.height()
+                    + ", its layout " + width + "x" + height);
+        }
+        int[] at = new int[width * height];
+        for (int p = 0; p < at.length; p++) {
+            at[p] = grey.get(p % width, p / width, 0) - 1;
+        }
+        int[] classOf = new int[rows.size()];
+        int[] value = new int[rows.size()];
+        for (int[] r : rows) {
+            classOf[r[0]] = r[1];
+            value[r[0]] = r[2];
+        }
+        return new Instances(at, classOf, value);
+    }
+
     private static double uniform(SplittableRandom rnd, double lo, double hi) {
         return lo + (hi - lo) * rnd.nextDouble();
     }
@@ -337,13 +601,19 @@ public final class ToyScenes {
         return writeFolders(root, n, seed, width, height, Variant.CLASSIC);
     }
 
-    /** The same for scenes drawn from a variant's modes. */
+    /**
+     * The same for scenes drawn from a variant's modes. Instance scenes also get {@code instances/NAME.png}
+     * (per pixel 0 for none, k + 1 for instance k; 8-bit grey) and {@code instances.csv} (name, instance,
+     * class id, appearance), for evaluation only: a model trains on the class ids.
+     */
     public static List<Scene> writeFolders(Path root, int n, long seed, int width, int height, Variant variant) {
         ToyScenes toy = new ToyScenes(width, height);
         List<Mode> modes = variant.modes();
         List<Scene> scenes = new ArrayList<>(n);
+        SplittableRandom stream = new SplittableRandom(seed);
         for (int i = 0; i < n; i++) {
-            scenes.add(toy.sample(seed, i, modes));
+            scenes.add(variant == Variant.INSTANCES ? toy.sampleInstances(stream, String.format("toy_%05d", i), modes)
+                    : toy.sample(seed, i, modes));
         }
         try {
             Files.createDirectories(root.resolve("labels"));
@@ -360,6 +630,9 @@ public final class ToyScenes {
             }
             Files.writeString(root.resolve("classes.json"), LabelSets.TOY_SCENES.toJson(), StandardCharsets.UTF_8);
             Files.writeString(root.resolve("modes.csv"), csv, StandardCharsets.UTF_8);
+            if (variant == Variant.INSTANCES) {
+                writeInstances(root, scenes);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write toy scenes under " + root, e);
         }

@@ -12,11 +12,14 @@ import java.util.Map;
  */
 public record EvalReport(String name, int layouts, int samplesPerLayout, double coverage, double frequencyDistance,
                          double fidelity, double diversity, String diversityMetric, Map<String, Double> factorCoverage,
-                         double regionFidelity, Map<String, Double> classFidelity) {
+                         double regionFidelity, Map<String, Double> classFidelity, Map<String, Double> instanceCoverage,
+                         Map<String, Double> independence) {
 
     public EvalReport {
         factorCoverage = Collections.unmodifiableMap(new LinkedHashMap<>(factorCoverage));
         classFidelity = Collections.unmodifiableMap(new LinkedHashMap<>(classFidelity));
+        instanceCoverage = Collections.unmodifiableMap(new LinkedHashMap<>(instanceCoverage));
+        independence = Collections.unmodifiableMap(new LinkedHashMap<>(independence));
     }
 
     /** The least covered factor's coverage: where a collapsed factor shows (1 when none varies). */
@@ -24,15 +27,38 @@ public record EvalReport(String name, int layouts, int samplesPerLayout, double 
         return factorCoverage.values().stream().mapToDouble(Double::doubleValue).min().orElse(1);
     }
 
+    /** The least covered per-instance class's coverage (1 when the scenes have no instances). */
+    public double minInstanceCoverage() {
+        return instanceCoverage.values().stream().mapToDouble(Double::doubleValue).min().orElse(1);
+    }
+
+    /** The least independent multi-instance class's "mixed" figure (1 when the scenes have no instances). */
+    public double minIndependence() {
+        return independence.values().stream().mapToDouble(Double::doubleValue).min().orElse(1);
+    }
+
     public static String markdownHeader() {
-        return "| model | layouts | samples/layout | mode coverage | per factor | min factor | freq. distance (TV) "
-                + "| fidelity (all regions / per region) | pairwise diversity |\n|---|---|---|---|---|---|---|---|---|";
+        return "| model | layouts | samples/layout | mode coverage | per factor | min factor | per instance: coverage "
+                + "/ mixed | freq. distance (TV) | fidelity (all regions / per region) | pairwise diversity |\n"
+                + "|---|---|---|---|---|---|---|---|---|---|";
     }
 
     public String markdownRow() {
-        return String.format(Locale.ROOT, "| %s | %d | %d | %.3f | %s | %.2f | %.3f | %.3f / %.3f | %.4f |", name,
-                layouts, samplesPerLayout, coverage, factors(), minFactorCoverage(), frequencyDistance, fidelity,
-                regionFidelity, diversity);
+        return String.format(Locale.ROOT, "| %s | %d | %d | %.3f | %s | %.2f | %s | %.3f | %.3f / %.3f | %.4f |", name,
+                layouts, samplesPerLayout, coverage, factors(), minFactorCoverage(), instances(), frequencyDistance,
+                fidelity, regionFidelity, diversity);
+    }
+
+    /** "car 0.95 / 0.88, building 0.93 / 0.91": per instance class, coverage / mixed; "-" without instances. */
+    public String instances() {
+        if (instanceCoverage.isEmpty()) {
+            return "-";
+        }
+        StringBuilder out = new StringBuilder();
+        instanceCoverage.forEach((name, v) -> out.append(out.isEmpty() ? "" : ", ").append(String.format(Locale.ROOT,
+                "%s %.2f / %s", name, v, independence.containsKey(name)
+                        ? String.format(Locale.ROOT, "%.2f", independence.get(name)) : "-")));
+        return out.toString();
     }
 
     /** "sky 1.00, vegetation 0.95, car 0.98": each varying factor's coverage. */

@@ -6,6 +6,8 @@ import io.cimle.core.data.ModeReader;
 import io.cimle.core.data.RgbImage;
 import io.cimle.core.data.ToyScenes;
 import io.cimle.core.data.ToyScenes.Mode;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -26,6 +28,13 @@ import java.util.function.ToIntFunction;
  * sky weather, building hue, vegetation season, car colour): the share of its values at least one
  * sample shows, over the layouts that show the factor. Region fidelity = share of (sample, region)
  * pairs within the threshold, the lenient reading of fidelity. All are averaged over layouts.
+ *
+ * <p>On instance scenes ({@link ToyScenes.Variant#INSTANCES}, whose instances are given beside the layouts)
+ * each instance of a per-instance class is read on its own: its coverage is the share of its class's
+ * appearances it shows over the samples (averaged over instances), and for every two instances of a class
+ * in one layout the "mixed" figure is how often they differ in a sample over how often they would if
+ * each drew its appearance independently and uniformly, as the data does (1 - 1/K for K appearances;
+ * 1 is independent, 0 always alike). Instances replace their class's region in the fidelities.
  */
 public final class ModeCoverage {
 
@@ -50,7 +59,14 @@ public final class ModeCoverage {
      */
     public record Result(int layouts, int samplesPerLayout, double coverage, double frequencyDistance,
                          double fidelity, Map<String, Double> factorCoverage, double regionFidelity,
-                         Map<String, Double> classFidelity) {
+                         Map<String, Double> classFidelity, Map<String, Double> instanceCoverage,
+                         Map<String, Double> independence) {
+        public Result(int layouts, int samplesPerLayout, double coverage, double frequencyDistance, double fidelity,
+                      Map<String, Double> factorCoverage, double regionFidelity, Map<String, Double> classFidelity) {
+            this(layouts, samplesPerLayout, coverage, frequencyDistance, fidelity, factorCoverage, regionFidelity,
+                    classFidelity, Map.of(), Map.of());
+        }
+
         /** The least covered factor's coverage (1 when no factor varies): the figure a collapse shows in. */
         public double minFactorCoverage() {
             return factorCoverage.values().stream().mapToDouble(Double::doubleValue).min().orElse(1);
@@ -92,6 +108,17 @@ public final class ModeCoverage {
 
     /** {@code samples.get(i)} are samples for {@code layouts.get(i)}; at least one each. */
     public Result measure(List<ClassMap> layouts, List<List<RgbImage>> samples) {
+        return measure(layouts, null, samples);
+    }
+
+    /**
+     * The same where {@code instances.get(i)} are layout i's instances (instance scenes), each read on its
+     * own; {@code instances} null (or its entries) for scenes without.
+     */
+    public Result measure(List<ClassMap> layouts, List<ToyScenes.Instances> instances, List<List<RgbImage>> samples) {
+        if (instances != null && instances.size() != layouts.size()) {
+            throw new IllegalArgumentException(layouts.size() + " layouts but " + instances.size() + " instance maps");
+        }
         if (layouts.size() != samples.size() || layouts.isEmpty()) {
             throw new IllegalArgumentException(layouts.size() + " layouts but " + samples.size()
                     + " sample lists; need one non-empty list per layout");
@@ -105,6 +132,10 @@ public final class ModeCoverage {
         List<String> classNames = LabelSets.TOY_SCENES.classNames();
         long[] classRegions = new long[classNames.size()];
         long[] classFaithful = new long[classNames.size()];
+        double[] instanceShown = new double[classNames.size()];
+        int[] instanceCount = new int[classNames.size()];
+        double[] mixedSum = new double[classNames.size()];
+        int[] mixedPairs = new int[classNames.size()];
         int n = samples.get(0).size();
         for (int i = 0; i < layouts.size(); i++) {
             ClassMap layout = layouts.get(i);
@@ -118,22 +149,30 @@ public final class ModeCoverage {
             List<Set<Integer>> shown = varying.stream().map(f -> (Set<Integer>) new HashSet<Integer>()).toList();
             int faithful = 0;
             double regionsFaithful = 0;
-            for (RgbImage image : images) {
+            ToyScenes.Instances inst = instances == null ? null : instances.get(i);
+            int[][] valueOf = inst == null ? null : new int[inst.count()][images.size()]; // [instance][sample]
+            for (int s = 0; s < images.size(); s++) {
+                RgbImage image = images.get(s);
                 ModeReader.Reading r = reader.readImage(layout, image);
                 counts.merge(key(r), 1, Integer::sum);
                 for (int f = 0; f < varying.size(); f++) {
                     shown.get(f).add(varying.get(f).ofReading().applyAsInt(r));
                 }
-                if (!r.regions().isEmpty() && r.regions().stream().allMatch(g -> g.distance() <= threshold)) {
+                List<ModeReader.Region> regions = inst == null ? r.regions() : withInstances(r, inst, image, valueOf, s);
+                if (!regions.isEmpty() && regions.stream().allMatch(g -> g.distance() <= threshold)) {
                     faithful++;
                 }
-                regionsFaithful += r.fidelity(threshold);
-                for (ModeReader.Region g : r.regions()) {
+                regionsFaithful += regions.isEmpty() ? 0
+                        : regions.stream().filter(g -> g.distance() <= threshold).count() / (double) regions.size();
+                for (ModeReader.Region g : regions) {
                     if (g.classId() >= 0 && g.classId() < classNames.size()) {
                         classRegions[g.classId()]++;
                         classFaithful[g.classId()] += g.distance() <= threshold ? 1 : 0;
                     }
                 }
+            }
+            if (inst != null) {
+                tallyInstances(inst, valueOf, instanceShown, instanceCount, mixedSum, mixedPairs);
             }
             for (int f = 0; f < varying.size(); f++) {
                 Factor factor = varying.get(f);
@@ -177,9 +216,83 @@ public final class ModeCoverage {
                 perClass.put(classNames.get(c), classFaithful[c] / (double) classRegions[c]);
             }
         }
+        Map<String, Double> perInstance = new LinkedHashMap<>();
+        Map<String, Double> mixed = new LinkedHashMap<>();
+        for (int c = 0; c < classNames.size(); c++) {
+            if (instanceCount[c] > 0) {
+                perInstance.put(classNames.get(c), instanceShown[c] / instanceCount[c]);
+            }
+            if (mixedPairs[c] > 0) {
+                mixed.put(classNames.get(c), mixedSum[c] / mixedPairs[c]);
+            }
+        }
         int l = layouts.size();
         return new Result(l, n, coverage / l, tv / l, fidelity / l, Collections.unmodifiableMap(perFactor),
-                regionFidelity / l, Collections.unmodifiableMap(perClass));
+                regionFidelity / l, Collections.unmodifiableMap(perClass), Collections.unmodifiableMap(perInstance),
+                Collections.unmodifiableMap(mixed));
+    }
+
+    /**
+     * A sample's regions with each instance read on its own in place of its class's region; records each
+     * instance's appearance in {@code valueOf[instance][sample]}.
+     */
+    private static List<ModeReader.Region> withInstances(ModeReader.Reading r, ToyScenes.Instances inst, RgbImage image,
+                                                         int[][] valueOf, int sample) {
+        Set<Integer> instanceClasses = new HashSet<>();
+        for (int c : inst.classOf()) {
+            instanceClasses.add(c);
+        }
+        List<ModeReader.Region> out = new ArrayList<>();
+        r.regions().stream().filter(g -> !instanceClasses.contains(g.classId())).forEach(out::add);
+        double[][] sum = new double[inst.count()][3];
+        int[] size = inst.sizes();
+        byte[] rgb = image.rgb();
+        int[] at = inst.instanceAt();
+        for (int p = 0; p < at.length; p++) {
+            if (at[p] >= 0) {
+                sum[at[p]][0] += rgb[3 * p] & 0xff;
+                sum[at[p]][1] += rgb[3 * p + 1] & 0xff;
+                sum[at[p]][2] += rgb[3 * p + 2] & 0xff;
+            }
+        }
+        ToyScenes.TimeOfDay time = r.timeOfDay() == null ? ToyScenes.TimeOfDay.DAY : r.timeOfDay();
+        for (int k = 0; k < inst.count(); k++) {
+            if (size[k] == 0) {
+                valueOf[k][sample] = -1;
+                continue;
+            }
+            double[] mean = {sum[k][0] / size[k], sum[k][1] / size[k], sum[k][2] / size[k]};
+            ModeReader.Region g = ModeReader.readInstance(inst.classOf()[k], mean, time);
+            valueOf[k][sample] = g.prototype();
+            out.add(g);
+        }
+        return out;
+    }
+
+    /** Adds one layout's per-instance coverage and, per pair of same-class instances, its mixed figure. */
+    private static void tallyInstances(ToyScenes.Instances inst, int[][] valueOf, double[] shown, int[] count,
+                                       double[] mixedSum, int[] mixedPairs) {
+        int[] size = inst.sizes();
+        for (int k = 0; k < inst.count(); k++) {
+            int c = inst.classOf()[k];
+            if (size[k] == 0) {
+                continue;
+            }
+            int values = ToyScenes.instanceValues(c);
+            shown[c] += Arrays.stream(valueOf[k]).filter(v -> v >= 0).distinct().count() / (double) values;
+            count[c]++;
+            for (int j = k + 1; j < inst.count(); j++) {
+                if (inst.classOf()[j] != c || size[j] == 0) {
+                    continue;
+                }
+                int differ = 0;
+                for (int s = 0; s < valueOf[k].length; s++) {
+                    differ += valueOf[k][s] != valueOf[j][s] ? 1 : 0;
+                }
+                mixedSum[c] += differ / (double) valueOf[k].length / (1 - 1.0 / values);
+                mixedPairs[c]++;
+            }
+        }
     }
 
     private static Key key(ModeReader.Reading r) {

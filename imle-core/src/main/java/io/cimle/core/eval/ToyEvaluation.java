@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.cimle.core.data.ClassMap;
 import io.cimle.core.data.RgbImage;
+import io.cimle.core.data.ToyScenes;
 import io.cimle.core.model.Sampler;
 import io.cimle.core.model.ImageTensors;
 import io.cimle.core.model.LatentCode;
@@ -25,6 +26,13 @@ public final class ToyEvaluation {
     public static EvalReport evaluate(String name, Sampler sampler, List<ClassMap> layouts, int samplesPerLayout,
                                       ModeCoverage coverage, PairwiseDiversity diversity, long seed,
                                       boolean zeroNoise) {
+        return evaluate(name, sampler, layouts, null, samplesPerLayout, coverage, diversity, seed, zeroNoise);
+    }
+
+    /** The same on instance scenes: {@code instances.get(i)} are layout i's (null where none). */
+    public static EvalReport evaluate(String name, Sampler sampler, List<ClassMap> layouts,
+                                      List<ToyScenes.Instances> instances, int samplesPerLayout, ModeCoverage coverage,
+                                      PairwiseDiversity diversity, long seed, boolean zeroNoise) {
         if (samplesPerLayout < 2) {
             throw new IllegalArgumentException("need at least 2 samples per layout for diversity, got "
                     + samplesPerLayout);
@@ -35,13 +43,20 @@ public final class ToyEvaluation {
                     ? sampler.generate(layouts.get(i), zeroCodes(sampler, samplesPerLayout)).images()
                     : sampler.generate(layouts.get(i), samplesPerLayout, seed + i).images());
         }
-        return evaluate(name, layouts, samples, coverage, diversity, seed);
+        return evaluate(name, layouts, instances, samples, coverage, diversity, seed);
     }
 
     /** The same report for samples made elsewhere (e.g. received from generator-service over Kafka). */
     public static EvalReport evaluate(String name, List<ClassMap> layouts, List<List<RgbImage>> samples,
                                       ModeCoverage coverage, PairwiseDiversity diversity, long seed) {
-        ModeCoverage.Result modes = coverage.measure(layouts, samples);
+        return evaluate(name, layouts, null, samples, coverage, diversity, seed);
+    }
+
+    /** The same with the layouts' instances (instance scenes; null without). */
+    public static EvalReport evaluate(String name, List<ClassMap> layouts, List<ToyScenes.Instances> instances,
+                                      List<List<RgbImage>> samples, ModeCoverage coverage, PairwiseDiversity diversity,
+                                      long seed) {
+        ModeCoverage.Result modes = coverage.measure(layouts, instances, samples);
         DiversityResult div;
         try (NDManager manager = NDManager.newBaseManager()) {
             List<NDArray> perLayout = new ArrayList<>(samples.size());
@@ -52,7 +67,7 @@ public final class ToyEvaluation {
         }
         return new EvalReport(name, modes.layouts(), modes.samplesPerLayout(), modes.coverage(), modes.frequencyDistance(),
                 modes.fidelity(), div.mean(), div.metric(), modes.factorCoverage(), modes.regionFidelity(),
-                modes.classFidelity());
+                modes.classFidelity(), modes.instanceCoverage(), modes.independence());
     }
 
     private static List<LatentCode> zeroCodes(Sampler sampler, int n) {

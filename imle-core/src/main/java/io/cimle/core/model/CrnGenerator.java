@@ -21,8 +21,9 @@ import java.util.List;
  * The cascaded refinement network T(x, z): an optional noise encoder, one refinement module per
  * scale (coarsest first), and a 1x1 convolution to RGB without norm or activation.
  *
- * <p>Inputs: {@code layout (N, C, H, W)} one-hot, and the raw noise: {@code (N, Z, H, W)} for
- * ENCODER and RAW, {@code (N, d)} for VECTOR. Output {@code (N, 3, H, W)} in [-1, 1] space (unclamped).
+ * <p>Inputs: {@code layout (N, C, H, W)} one-hot, the raw noise: {@code (N, Z, H, W)} for ENCODER and
+ * RAW, {@code (N, d)} for VECTOR, and the code parts {@code (N, P, H, W)} one-hot ({@link CodeParts}:
+ * the layout itself when every class is one part). Output {@code (N, 3, H, W)} in [-1, 1] space (unclamped).
  */
 public final class CrnGenerator extends AbstractBlock {
     private final ModelConfig config;
@@ -45,7 +46,8 @@ public final class CrnGenerator extends AbstractBlock {
             int out = config.moduleChannels(i);
             // input channels = previous + layoutChannels + noiseChannels
             modules.add(addChildBlock("module" + i, new RefinementModule(config.moduleHeight(i),
-                    config.moduleWidth(i), previous, layoutChannels, noiseChannels, out, config.leakySlope())));
+                    config.moduleWidth(i), previous, layoutChannels, noiseChannels, out, config.leakySlope(),
+                    config.regionPooling())));
             previous = out;
         }
         toRgb = addChildBlock("toRgb", Conv2d.builder().setKernelShape(new Shape(1, 1)).setFilters(3).build());
@@ -64,14 +66,19 @@ public final class CrnGenerator extends AbstractBlock {
                                      PairList<String, Object> params) {
         NDArray layout = inputs.get(0);                                     // (N, C, H, W)
         NDArray noise = inputs.get(1);                                      // (N, Zin, H, W) or (N, d)
-        checkInputs(layout, noise);
-        long n = layout.getShape().get(0);
+        NDArray parts = inputs.get(2);                                      // (N, P, H, W)
+        checkInputs(layout, noise, parts);
+        boolean pool = config.regionPooling();
         NDArray z = switch (config.noiseMode()) {
-            case RAW -> noise;                                              // (N, Z, H, W)
-            case ENCODER -> encoder.forward(store, new NDList(layout, noise), training).head(); // (N, Z, H, W)
-            case VECTOR -> encoder.forward(store, new NDList(layout, vectorCodeInput(layout, noise)), training)
-                    .head(); // (N, Z, H, W)
+            case RAW -> pool ? pool(noise, parts, true) : noise;            // (N, Z, H, W)
+            case ENCODER -> encoder.forward(store, new NDList(layout, pool ? pool(noise, parts, true) : noise),
+                    training).head();                                       // (N, Z, H, W)
+            case VECTOR -> encoder.forward(store, new NDList(layout, vectorCodeInput(parts, noise)), training)
+                    .head();                                                // (N, Z, H, W)
         };
+        if (pool && config.noiseMode() != NoiseMode.RAW) {
+            z = pool(z, parts, false); // the encoder's 3x3 convolutions bleed a part's code into its neighbours
+        }
         NDArray features = null;
         for (RefinementModule module : modules) {
             NDList in = features == null ? new NDList(layout, z) : new NDList(features, layout, z);
@@ -81,10 +88,27 @@ public final class CrnGenerator extends AbstractBlock {
     }
 
     /**
-     * The encoder's code input for vector codes: the global part tiled over the image, and with region
-     * blocks, at every pixel the block of that pixel's class (a soft layout mixes its classes' blocks).
+     * {@code x} made constant over each code part: its mean there, or with {@code unitVariance} its sum
+     * divided by the square root of the part's pixel count, so that i.i.d. unit noise stays unit noise
+     * however large the part (a mean over a sky of 1,000 pixels would leave it 1/1,000 of the variance).
      */
-    private NDArray vectorCodeInput(NDArray layout, NDArray code) {
+    private NDArray pool(NDArray x, NDArray parts, boolean unitVariance) {
+        long n = x.getShape().get(0);
+        long z = x.getShape().get(1);
+        long p = parts.getShape().get(1);
+        long hw = (long) config.height() * config.width();
+        NDArray members = parts.reshape(n, p, hw);                                        // (N, P, HW)
+        NDArray sums = x.reshape(n, z, hw).matMul(members.transpose(0, 2, 1));            // (N, Z, P)
+        NDArray counts = members.sum(new int[] {2}).reshape(n, 1, p).maximum(parts.getManager().create(1f)); // (N, 1, P)
+        NDArray perPart = sums.div(unitVariance ? counts.sqrt() : counts);                // (N, Z, P)
+        return perPart.matMul(members).reshape(n, z, config.height(), config.width());    // (N, Z, H, W)
+    }
+
+    /**
+     * The encoder's code input for vector codes: the global part tiled over the image, and with region
+     * blocks, at every pixel the block of that pixel's code part (its class's, or its instance's).
+     */
+    private NDArray vectorCodeInput(NDArray parts, NDArray code) {
         long n = code.getShape().get(0);
         int global = config.noiseVectorDim();
         long h = config.height();
@@ -93,14 +117,14 @@ public final class CrnGenerator extends AbstractBlock {
         if (config.regionCodeDim() == 0) {
             return tiled;
         }
-        int c = config.channels();
-        NDArray blocks = code.get(":, {}:", global).reshape(n, c, config.regionCodeDim()); // (N, C, r)
-        NDArray perPixel = blocks.transpose(0, 2, 1).matMul(layout.reshape(n, c, h * w))      // (N, r, H*W)
+        int p = CodeParts.count(config);
+        NDArray blocks = code.get(":, {}:", global).reshape(n, p, config.regionCodeDim()); // (N, P, r)
+        NDArray perPixel = blocks.transpose(0, 2, 1).matMul(parts.reshape(n, p, h * w))       // (N, r, H*W)
                 .reshape(n, config.regionCodeDim(), h, w);
         return tiled.concat(perPixel, 1);                                                  // (N, d + r, H, W)
     }
 
-    private void checkInputs(NDArray layout, NDArray noise) {
+    private void checkInputs(NDArray layout, NDArray noise, NDArray parts) {
         Shape l = layout.getShape();
         Shape expectedLayout = new Shape(l.get(0), config.channels(), config.height(), config.width());
         if (!l.equals(expectedLayout)) {
@@ -112,6 +136,15 @@ public final class CrnGenerator extends AbstractBlock {
             throw new IllegalArgumentException("noise tensor must be " + expectedNoise + " for noise mode "
                     + config.noiseMode() + ", got " + noise.getShape());
         }
+        Shape expectedParts = partsShape(l.get(0));
+        if (!parts.getShape().equals(expectedParts)) {
+            throw new IllegalArgumentException("code parts tensor must be " + expectedParts + ", got " + parts.getShape());
+        }
+    }
+
+    /** Shape of the code parts input for a batch of n. */
+    public Shape partsShape(long n) {
+        return new Shape(n, CodeParts.count(config), config.height(), config.width());
     }
 
     /** Shape of the raw noise input for a batch of n. */

@@ -15,6 +15,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.ParameterList;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
+import io.cimle.core.data.ClassMap;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -44,7 +45,8 @@ public final class GeneratorNetwork implements AutoCloseable {
         this.model = Model.newInstance("crn-" + config.presetName(), device, ENGINE);
         this.block = new CrnGenerator(config);
         model.setBlock(block);
-        block.initialize(model.getNDManager(), DataType.FLOAT32, block.layoutShape(1), block.noiseShape(1));
+        block.initialize(model.getNDManager(), DataType.FLOAT32, block.layoutShape(1), block.noiseShape(1),
+                block.partsShape(1));
     }
 
     /** A freshly initialised network (initialisation uses the engine's current random state). */
@@ -71,11 +73,37 @@ public final class GeneratorNetwork implements AutoCloseable {
     }
 
     /**
-     * T(layout, noise). {@code layout} (N, C, H, W) one-hot; {@code noise} as {@link #noiseFor} builds
-     * it. Output (N, 3, H, W) in [-1, 1] space, in the layout's manager. Gradients are recorded only
-     * inside a GradientCollector.
+     * T(layout, noise) for a model whose code parts are its classes ({@link ModelConfig#partsAreClasses()}):
+     * the layout is the parts input too. A model with instance parts needs {@link #forward(NDArray, NDArray,
+     * NDArray, boolean)} with the parts {@link #inputs} builds.
      */
     public NDArray forward(NDArray layout, NDArray noise, boolean training) {
+        if (!config.partsAreClasses()) {
+            throw new IllegalArgumentException("model " + config.presetName() + " has instance code parts: give the "
+                    + "parts tensor (GeneratorNetwork.inputs builds it from the layouts)");
+        }
+        return forward(layout, noise, layout, training);
+    }
+
+    /** The network's three inputs for these layouts and codes: one-hot layout, noise, code parts. */
+    public NDList inputs(NDManager manager, List<ClassMap> layouts, List<LatentCode> codes) {
+        NDArray layout = LayoutTensors.oneHot(manager, layouts);                           // (N, C, H, W)
+        NDArray noise = noiseFor(codes, manager);                                          // (N, Z, H, W) | (N, d)
+        NDArray parts = config.partsAreClasses() ? layout : LayoutTensors.parts(manager, layouts, config); // (N, P, H, W)
+        return new NDList(layout, noise, parts);
+    }
+
+    /** {@link #forward(NDArray, NDArray, NDArray, boolean)} of what {@link #inputs} built. */
+    public NDArray forward(NDList inputs, boolean training) {
+        return forward(inputs.get(0), inputs.get(1), inputs.get(2), training);
+    }
+
+    /**
+     * T(layout, noise). {@code layout} (N, C, H, W) one-hot; {@code noise} as {@link #noiseFor} builds
+     * it; {@code parts} (N, P, H, W) one-hot over the code parts ({@link CodeParts}). Output (N, 3, H, W) in
+     * [-1, 1] space, in the layout's manager. Gradients are recorded only inside a GradientCollector.
+     */
+    public NDArray forward(NDArray layout, NDArray noise, NDArray parts, boolean training) {
         ParameterStore store = new ParameterStore(model.getNDManager(), false);
         long n = layout.getShape().get(0);
         int chunk = inferenceChunk;
@@ -84,25 +112,26 @@ public final class GeneratorNetwork implements AutoCloseable {
             // bits (and then a pixel by a level): a lone sample runs as a pair, so a seed gives the same
             // image whether its request ran alone or shared a pass. Costs less than a second sample
             // (chunk >= 2 means a pair is cheaper per sample than one).
-            NDArray pair = block.forward(store, new NDList(layout.repeat(0, 2), noise.repeat(0, 2)), false).head();
+            NDArray pair = block.forward(store, new NDList(layout.repeat(0, 2), noise.repeat(0, 2),
+                    parts.repeat(0, 2)), false).head();
             return pair.get("0:1");
         }
         if (training || n < 2L * chunk) {
-            return block.forward(store, new NDList(layout, noise), training).head();
+            return block.forward(store, new NDList(layout, noise, parts), training).head();
         }
         // Layer norm is per sample, so chunks give the same numbers as one pass. Chunks hold chunk to
         // 2 * chunk - 1 samples, sizes differing by one at most (9 at 8 runs as one pass, 9 at 2 as 3 + 2
         // + 2 + 2): never a lone sample beside larger chunks, since libtorch may pick another convolution
         // kernel for a batch of one, which moves a pixel by a level, and a seed should give the same
         // bytes wherever its sample sits in a request.
-        long parts = Math.max(1, n / chunk);
+        long count = Math.max(1, n / chunk);
         NDList outs = new NDList();
         long start = 0;
-        for (long p = 0; p < parts; p++) {
-            long size = n / parts + (p < n % parts ? 1 : 0);
+        for (long p = 0; p < count; p++) {
+            long size = n / count + (p < n % count ? 1 : 0);
             NDIndex rows = new NDIndex("{}:{}", start, start + size);
             start += size;
-            outs.add(block.forward(store, new NDList(layout.get(rows), noise.get(rows)), false).head());
+            outs.add(block.forward(store, new NDList(layout.get(rows), noise.get(rows), parts.get(rows)), false).head());
         }
         return NDArrays.concat(outs, 0);
     }

@@ -88,8 +88,9 @@ public final class InferenceChunking {
             NDArray layout = m.zeros(new Shape(batch, c.channels(), c.height(),
                     c.width()));
             NDArray noise = net.zeroNoise(m, batch);
+            NDArray parts = m.zeros(net.block().partsShape(batch));
             long t = System.nanoTime();
-            NDArray out = net.forward(layout, noise, false);
+            NDArray out = net.forward(layout, noise, parts, false);
             out.toFloatArray(); // waits for the device
             return (System.nanoTime() - t) / 1e6;
         }

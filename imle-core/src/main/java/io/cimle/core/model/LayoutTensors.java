@@ -5,36 +5,60 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.cimle.core.data.ClassMap;
 
+import java.util.ArrayList;
 import java.util.List;
 
-/** Layouts as one-hot tensors. */
+/** Layouts as one-hot tensors: over their classes, or over a model's code parts. */
 public final class LayoutTensors {
     private LayoutTensors() {
     }
 
     /** (N, C, H, W) float32 one-hot; all layouts must share size and channel count. */
     public static NDArray oneHot(NDManager manager, List<ClassMap> layouts) {
+        ClassMap first = check(layouts);
+        List<int[]> ids = new ArrayList<>(layouts.size());
+        layouts.forEach(l -> ids.add(l.ids()));
+        return oneHot(manager, ids, first.channels(), first.height(), first.width());
+    }
+
+    /** (N, P, H, W) float32 one-hot over the model's code parts ({@link CodeParts}): which part each pixel reads. */
+    public static NDArray parts(NDManager manager, List<ClassMap> layouts, ModelConfig config) {
+        ClassMap first = check(layouts);
+        if (config.partsAreClasses()) {
+            return oneHot(manager, layouts);
+        }
+        List<int[]> parts = new ArrayList<>(layouts.size());
+        layouts.forEach(l -> parts.add(CodeParts.of(config, l)));
+        return oneHot(manager, parts, CodeParts.count(config), first.height(), first.width());
+    }
+
+    /** (N, P, H, W) one-hot of per-pixel indices in [0, P). */
+    public static NDArray oneHot(NDManager manager, List<int[]> indices, int p, int h, int w) {
+        int plane = h * w;
+        float[] data = new float[indices.size() * p * plane];
+        for (int n = 0; n < indices.size(); n++) {
+            int[] ids = indices.get(n);
+            int base = n * p * plane;
+            for (int i = 0; i < plane; i++) {
+                data[base + ids[i] * plane + i] = 1f;
+            }
+        }
+        return manager.create(data, new Shape(indices.size(), p, h, w));
+    }
+
+    private static ClassMap check(List<ClassMap> layouts) {
         if (layouts.isEmpty()) {
             throw new IllegalArgumentException("no layouts given");
         }
         ClassMap first = layouts.get(0);
-        int c = first.channels();
-        int h = first.height();
-        int w = first.width();
-        int plane = h * w;
-        float[] data = new float[layouts.size() * c * plane];
         for (int n = 0; n < layouts.size(); n++) {
             ClassMap layout = layouts.get(n);
-            if (layout.width() != w || layout.height() != h || layout.channels() != c) {
+            if (layout.width() != first.width() || layout.height() != first.height()
+                    || layout.channels() != first.channels()) {
                 throw new IllegalArgumentException("layout " + n + " is " + layout + " but layout 0 is " + first
                         + "; a batch needs one size and channel count");
             }
-            int[] ids = layout.ids();
-            int base = n * c * plane;
-            for (int p = 0; p < plane; p++) {
-                data[base + ids[p] * plane + p] = 1f;
-            }
         }
-        return manager.create(data, new Shape(layouts.size(), c, h, w));
+        return first;
     }
 }

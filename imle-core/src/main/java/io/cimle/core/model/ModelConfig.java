@@ -30,10 +30,21 @@ import java.util.Objects;
  *                        its class's block, so a class's appearance has its own part of the code that
  *                        regional selection can choose on its own. Default 0 (the code of checkpoints
  *                        written before it existed)
+ * @param instanceSlots   parts of the code per instance-wise class ({@link CodeParts}): the instances
+ *                        (connected components) of such a class take parts 0..slots-1 by rank, rank modulo
+ *                        slots. 1 (default): one part per class, every instance alike, as before
+ * @param instanceClasses the classes whose instances each get a part of their own, ascending; found in the
+ *                        training data ({@code InstanceClasses}). Empty (default): none
+ * @param regionPooling   the code reaches every scale pooled over its region's part: a per-pixel code is
+ *                        summed over each part's pixels (scaled back to unit variance) before the encoder,
+ *                        the encoder's output is averaged over each part, and each module sees it area-resized
+ *                        (a coarse cell holds its parts' codes by their share of it). Off (default): the noise
+ *                        is point-sampled to each module's size, as before
  */
 public record ModelConfig(String presetName, int height, int width, int channels, int noiseChannels,
                           NoiseMode noiseMode, int noiseVectorDim, int encoderWidth, int[] moduleChannels,
-                          double leakySlope, int regionCodeDim) {
+                          double leakySlope, int regionCodeDim, int instanceSlots, int[] instanceClasses,
+                          boolean regionPooling) {
 
     /** Height of the first (coarsest) refinement module, as in CRN. */
     public static final int COARSE_HEIGHT = 4;
@@ -50,11 +61,20 @@ public record ModelConfig(String presetName, int height, int width, int channels
                 moduleChannels, leakySlope, 0);
     }
 
+    /** One code part per class, point-sampled noise: the form of every checkpoint written before instance parts. */
+    public ModelConfig(String presetName, int height, int width, int channels, int noiseChannels,
+                       NoiseMode noiseMode, int noiseVectorDim, int encoderWidth, int[] moduleChannels,
+                       double leakySlope, int regionCodeDim) {
+        this(presetName, height, width, channels, noiseChannels, noiseMode, noiseVectorDim, encoderWidth,
+                moduleChannels, leakySlope, regionCodeDim, 1, new int[0], false);
+    }
+
     public ModelConfig {
         Objects.requireNonNull(presetName, "presetName");
         Objects.requireNonNull(noiseMode, "noiseMode");
         Objects.requireNonNull(moduleChannels, "moduleChannels");
         moduleChannels = moduleChannels.clone();
+        instanceClasses = instanceClasses == null ? new int[0] : instanceClasses.clone();
         if (height < COARSE_HEIGHT || !isPowerOfTwo(height / COARSE_HEIGHT) || height % COARSE_HEIGHT != 0) {
             throw new IllegalArgumentException("height must be " + COARSE_HEIGHT
                     + " times a power of two (4, 8, 16, ...), got " + height);
@@ -93,6 +113,16 @@ public record ModelConfig(String presetName, int height, int width, int channels
             throw new IllegalArgumentException("region code blocks (regionCodeDim " + regionCodeDim + ") belong to "
                     + "vector codes; a per-pixel code (noise mode " + noiseMode + ") is regional already");
         }
+        if (instanceSlots < 1) {
+            throw new IllegalArgumentException("instanceSlots must be >= 1, got " + instanceSlots);
+        }
+        for (int i = 0; i < instanceClasses.length; i++) {
+            if (instanceClasses[i] < 0 || instanceClasses[i] >= channels
+                    || (i > 0 && instanceClasses[i] <= instanceClasses[i - 1])) {
+                throw new IllegalArgumentException("instanceClasses must be ascending class ids in [0, " + channels
+                        + "), got " + Arrays.toString(instanceClasses));
+            }
+        }
         if (!(leakySlope >= 0 && leakySlope < 1)) {
             throw new IllegalArgumentException("leakySlope must be in [0, 1), got " + leakySlope);
         }
@@ -110,14 +140,23 @@ public record ModelConfig(String presetName, int height, int width, int channels
                                 @JsonProperty("encoderWidth") Integer encoderWidth,
                                 @JsonProperty("moduleChannels") int[] moduleChannels,
                                 @JsonProperty("leakySlope") Double leakySlope,
-                                @JsonProperty("regionCodeDim") Integer regionCodeDim) {
+                                @JsonProperty("regionCodeDim") Integer regionCodeDim,
+                                @JsonProperty("instanceSlots") Integer instanceSlots,
+                                @JsonProperty("instanceClasses") int[] instanceClasses,
+                                @JsonProperty("regionPooling") Boolean regionPooling) {
         return new ModelConfig(presetName == null ? "custom" : presetName, height, width, channels,
                 noiseChannels == null ? DEFAULT_NOISE_CHANNELS : noiseChannels,
                 noiseMode == null ? NoiseMode.ENCODER : noiseMode,
                 noiseVectorDim == null ? DEFAULT_NOISE_VECTOR_DIM : noiseVectorDim,
                 encoderWidth == null ? DEFAULT_ENCODER_WIDTH : encoderWidth,
                 moduleChannels, leakySlope == null ? DEFAULT_LEAKY_SLOPE : leakySlope,
-                regionCodeDim == null ? 0 : regionCodeDim);
+                regionCodeDim == null ? 0 : regionCodeDim, instanceSlots == null ? 1 : instanceSlots,
+                instanceClasses == null ? new int[0] : instanceClasses, regionPooling != null && regionPooling);
+    }
+
+    @Override
+    public int[] instanceClasses() {
+        return instanceClasses.clone();
     }
 
     @Override
@@ -152,9 +191,9 @@ public record ModelConfig(String presetName, int height, int width, int channels
         return noiseMode == NoiseMode.VECTOR ? noiseVectorDim + regionCodeDim : noiseChannels;
     }
 
-    /** Length of a VECTOR code: the global part and one block per layout class. */
+    /** Length of a VECTOR code: the global part and one block per code part ({@link CodeParts#count}). */
     public int codeVectorLength() {
-        return noiseVectorDim + channels * regionCodeDim;
+        return noiseVectorDim + regionCodeDim * CodeParts.count(this);
     }
 
     /** Whether a class's part of the code can be chosen on its own (per-pixel codes, or vector codes with blocks). */
@@ -169,22 +208,41 @@ public record ModelConfig(String presetName, int height, int width, int channels
 
     public ModelConfig withNoiseMode(NoiseMode mode) {
         return new ModelConfig(presetName, height, width, channels, noiseChannels, mode, noiseVectorDim,
-                encoderWidth, moduleChannels, leakySlope, regionCodeDim);
+                encoderWidth, moduleChannels, leakySlope, regionCodeDim, instanceSlots, instanceClasses, regionPooling);
     }
 
     public ModelConfig withChannels(int newChannels) {
         return new ModelConfig(presetName, height, width, newChannels, noiseChannels, noiseMode, noiseVectorDim,
-                encoderWidth, moduleChannels, leakySlope, regionCodeDim);
+                encoderWidth, moduleChannels, leakySlope, regionCodeDim, instanceSlots, instanceClasses, regionPooling);
     }
 
     public ModelConfig withRegionCodeDim(int d) {
         return new ModelConfig(presetName, height, width, channels, noiseChannels, noiseMode, noiseVectorDim,
-                encoderWidth, moduleChannels, leakySlope, d);
+                encoderWidth, moduleChannels, leakySlope, d, instanceSlots, instanceClasses, regionPooling);
     }
 
     public ModelConfig withNoiseVectorDim(int d) {
         return new ModelConfig(presetName, height, width, channels, noiseChannels, noiseMode, d,
-                encoderWidth, moduleChannels, leakySlope, regionCodeDim);
+                encoderWidth, moduleChannels, leakySlope, regionCodeDim, instanceSlots, instanceClasses, regionPooling);
+    }
+
+    /** Parts per instance of the given classes (see {@link CodeParts}). */
+    public ModelConfig withInstanceParts(int slots, int[] classes) {
+        return new ModelConfig(presetName, height, width, channels, noiseChannels, noiseMode, noiseVectorDim,
+                encoderWidth, moduleChannels, leakySlope, regionCodeDim, slots, classes, regionPooling);
+    }
+
+    public ModelConfig withRegionPooling(boolean pooling) {
+        return new ModelConfig(presetName, height, width, channels, noiseChannels, noiseMode, noiseVectorDim,
+                encoderWidth, moduleChannels, leakySlope, regionCodeDim, instanceSlots, instanceClasses, pooling);
+    }
+
+    /**
+     * Whether each class is one part of the code (no instance parts, or a vector code without region blocks,
+     * which has no parts to give instances): the parts are the layout's classes.
+     */
+    public boolean partsAreClasses() {
+        return instanceClasses.length == 0 || instanceSlots == 1 || !hasRegionalCode();
     }
 
     /**
@@ -203,6 +261,9 @@ public record ModelConfig(String presetName, int height, int width, int channels
             diff(d, "noiseVectorDim", noiseVectorDim, other.noiseVectorDim);
             diff(d, "regionCodeDim", regionCodeDim, other.regionCodeDim);
         }
+        diff(d, "instanceSlots", instanceSlots, other.instanceSlots);
+        diff(d, "instanceClasses", Arrays.toString(instanceClasses), Arrays.toString(other.instanceClasses));
+        diff(d, "regionPooling", regionPooling, other.regionPooling);
         if (hasEncoder() || other.hasEncoder()) {
             diff(d, "encoderWidth", encoderWidth, other.encoderWidth);
         }
@@ -226,20 +287,25 @@ public record ModelConfig(String presetName, int height, int width, int channels
                 && width == c.width && channels == c.channels && noiseChannels == c.noiseChannels
                 && noiseMode == c.noiseMode && noiseVectorDim == c.noiseVectorDim && encoderWidth == c.encoderWidth
                 && Arrays.equals(moduleChannels, c.moduleChannels)
-                && Double.compare(leakySlope, c.leakySlope) == 0 && regionCodeDim == c.regionCodeDim;
+                && Double.compare(leakySlope, c.leakySlope) == 0 && regionCodeDim == c.regionCodeDim
+                && instanceSlots == c.instanceSlots && Arrays.equals(instanceClasses, c.instanceClasses)
+                && regionPooling == c.regionPooling;
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(presetName, height, width, channels, noiseChannels, noiseMode, noiseVectorDim,
-                encoderWidth, Arrays.hashCode(moduleChannels), leakySlope, regionCodeDim);
+                encoderWidth, Arrays.hashCode(moduleChannels), leakySlope, regionCodeDim, instanceSlots,
+                Arrays.hashCode(instanceClasses), regionPooling);
     }
 
     @Override
     public String toString() {
         return "ModelConfig[" + presetName + " " + height + "x" + width + ", channels=" + channels + ", noise="
                 + noiseMode + "/" + noiseChannels + (noiseMode == NoiseMode.VECTOR ? " d=" + noiseVectorDim
-                + (regionCodeDim > 0 ? "+" + channels + "x" + regionCodeDim : "") : "")
+                + (regionCodeDim > 0 ? "+" + CodeParts.count(this) + "x" + regionCodeDim : "") : "")
+                + (partsAreClasses() ? "" : ", instance parts " + instanceSlots + " for classes "
+                + Arrays.toString(instanceClasses)) + (regionPooling ? ", region pooling" : "")
                 + ", encoderWidth=" + encoderWidth + ", modules=" + Arrays.toString(moduleChannels) + "]";
     }
 }

@@ -26,6 +26,7 @@ public final class RefinementModule extends AbstractBlock {
     private final int inputChannels;
     private final int outputChannels;
     private final float leakySlope;
+    private final boolean areaNoise;
 
     private final Conv2d conv1;
     private final LayerNorm2d norm1;
@@ -37,6 +38,17 @@ public final class RefinementModule extends AbstractBlock {
      */
     public RefinementModule(int height, int width, int previousChannels, int layoutChannels, int noiseChannels,
                             int outputChannels, double leakySlope) {
+        this(height, width, previousChannels, layoutChannels, noiseChannels, outputChannels, leakySlope, false);
+    }
+
+    /**
+     * @param areaNoise resize the noise by area averaging, as the layout is: for noise pooled over code parts
+     *                  (constant on each, so averaging keeps its variance and a coarse cell holds each part's
+     *                  code by its share of the cell); point sampling otherwise (see {@link Resize#sample})
+     */
+    public RefinementModule(int height, int width, int previousChannels, int layoutChannels, int noiseChannels,
+                            int outputChannels, double leakySlope, boolean areaNoise) {
+        this.areaNoise = areaNoise;
         this.height = height;
         this.width = width;
         this.previousChannels = previousChannels;
@@ -66,7 +78,7 @@ public final class RefinementModule extends AbstractBlock {
             parts.add(Resize.bilinear(inputs.get(0), height, width));        // (N, P, h, w)
         }
         parts.add(Resize.area(layout, height, width));                       // (N, C, h, w)
-        parts.add(Resize.sample(noise, height, width));                      // (N, Z, h, w)
+        parts.add(areaNoise ? Resize.area(noise, height, width) : Resize.sample(noise, height, width)); // (N, Z, h, w)
         NDArray x = NDArrays.concat(parts, 1);                               // (N, P+C+Z, h, w)
         x = conv1.forward(store, new NDList(x), training).head();           // (N, out, h, w)
         x = Activation.leakyRelu(norm1.forward(store, new NDList(x), training).head(), leakySlope);

@@ -4,10 +4,11 @@ import io.cimle.core.data.ClassMap;
 import java.util.Arrays;
 
 /**
- * Codes put together region by region: a base code whose part for layout class c is taken from
- * another code (its donor). For a per-pixel code a class's part is the noise at that class's pixels;
- * for a vector code with region blocks it is the class's block (the global part stays the base's).
- * Regional selection keeps such codes, so each class's appearance is matched on its own.
+ * Codes put together region by region: a base code whose code part k ({@link CodeParts}: a class, or
+ * one instance of an instance class) is taken from another code (its donor). For a per-pixel code a
+ * part is the noise at that part's pixels; for a vector code with region blocks it is the part's block
+ * (the global part stays the base's). Regional selection keeps such codes, so each class's (and each
+ * instance's) appearance is matched on its own.
  */
 public final class RegionalCodes {
     private RegionalCodes() {
@@ -19,18 +20,20 @@ public final class RegionalCodes {
     }
 
     /**
-     * The code of seed {@code base} with the part of every class c taken from seed {@code donors[c]}
-     * (a donor equal to the base changes nothing).
+     * The code of seed {@code base} with every part k taken from seed {@code donors[k]} (a donor equal to
+     * the base changes nothing).
      *
-     * @param layout the example's layout: which pixels a class's part covers (per-pixel codes only)
+     * @param layout the example's layout: which pixels a part covers (per-pixel codes only)
      */
     public static LatentCode compose(ModelConfig config, ClassMap layout, long base, long[] donors) {
         requireSupported(config);
-        if (donors.length != config.channels()) {
-            throw new IllegalArgumentException(donors.length + " donors for " + config.channels() + " classes");
+        int parts = CodeParts.count(config);
+        if (donors.length != parts) {
+            throw new IllegalArgumentException(donors.length + " donors for " + parts + " code parts");
         }
         int[] shape = LatentCodes.shapeFor(config);
         float[] values = LatentCode.fromSeed(base, shape).valuesView().clone();
+        int[] partOf = config.noiseMode() == NoiseMode.VECTOR ? null : partsOf(config, layout);
         boolean changed = false;
         for (int c = 0; c < donors.length; c++) {
             if (donors[c] == base || (c > 0 && donorSeenBefore(donors, c))) {
@@ -39,14 +42,14 @@ public final class RegionalCodes {
             float[] donor = LatentCode.fromSeed(donors[c], shape).valuesView();
             changed |= config.noiseMode() == NoiseMode.VECTOR
                     ? copyBlocks(config, donors, donors[c], donor, values)
-                    : copyPixels(config, layout, donors, donors[c], donor, values);
+                    : copyPixels(config, partOf, donors, donors[c], donor, values);
         }
         return changed ? LatentCode.ofValues(values, shape) : LatentCode.fromSeed(base, shape);
     }
 
-    /** The code of seed {@code base} with every class's part from seed {@code donor}. */
+    /** The code of seed {@code base} with every part from seed {@code donor}. */
     public static LatentCode withRegionsOf(ModelConfig config, ClassMap layout, long base, long donor) {
-        long[] donors = new long[config.channels()];
+        long[] donors = new long[CodeParts.count(config)];
         Arrays.fill(donors, donor);
         if (config.noiseMode() != NoiseMode.VECTOR) {
             return LatentCode.fromSeed(donor, LatentCodes.shapeFor(config)); // every pixel is some class's
@@ -63,7 +66,7 @@ public final class RegionalCodes {
         return false;
     }
 
-    /** Copies the blocks of every class whose donor is {@code seed}. */
+    /** Copies the blocks of every part whose donor is {@code seed}. */
     private static boolean copyBlocks(ModelConfig config, long[] donors, long seed, float[] donor, float[] out) {
         int r = config.regionCodeDim();
         int offset = config.noiseVectorDim();
@@ -77,28 +80,29 @@ public final class RegionalCodes {
         return any;
     }
 
-    /** Copies, in every noise channel, the pixels of every class whose donor is {@code seed}. */
-    private static boolean copyPixels(ModelConfig config, ClassMap layout, long[] donors, long seed, float[] donor,
+    /** Copies, in every noise channel, the pixels of every part whose donor is {@code seed}. */
+    private static boolean copyPixels(ModelConfig config, int[] partOf, long[] donors, long seed, float[] donor,
                                       float[] out) {
+        int plane = config.width() * config.height();
+        boolean any = false;
+        for (int p = 0; p < plane; p++) {
+            if (donors[partOf[p]] != seed) {
+                continue;
+            }
+            for (int z = 0; z < config.noiseChannels(); z++) {
+                out[z * plane + p] = donor[z * plane + p];
+            }
+            any = true;
+        }
+        return any;
+    }
+
+    private static int[] partsOf(ModelConfig config, ClassMap layout) {
         if (layout.width() != config.width() || layout.height() != config.height()) {
             throw new IllegalArgumentException("layout " + layout.width() + "x" + layout.height() + " does not fit the "
                     + config.width() + "x" + config.height() + " model");
         }
-        int plane = config.width() * config.height();
-        boolean any = false;
-        for (int y = 0; y < config.height(); y++) {
-            for (int x = 0; x < config.width(); x++) {
-                if (donors[layout.at(x, y)] != seed) {
-                    continue;
-                }
-                int p = y * config.width() + x;
-                for (int z = 0; z < config.noiseChannels(); z++) {
-                    out[z * plane + p] = donor[z * plane + p];
-                }
-                any = true;
-            }
-        }
-        return any;
+        return CodeParts.of(config, layout);
     }
 
     private static void requireSupported(ModelConfig config) {

@@ -2,6 +2,7 @@ package io.cimle.core.model;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import io.cimle.core.data.ClassMap;
 import io.cimle.core.data.RgbImage;
@@ -134,9 +135,8 @@ public final class Sampler implements AutoCloseable {
                 int end = Math.min(codes.size(), start + maxBatch);
                 try (NDManager batch = network.manager().newSubManager()) {
                     long t0 = System.nanoTime();
-                    NDArray layout = LayoutTensors.oneHot(batch, layouts.subList(start, end)); // (B, C, H, W)
-                    NDArray noise = network.noiseFor(codes.subList(start, end), batch);         // (B, Z, H, W) | (B, d)
-                    NDArray out = network.forward(layout, noise, false);                        // (B, 3, H, W)
+                    NDList inputs = network.inputs(batch, layouts.subList(start, end), codes.subList(start, end));
+                    NDArray out = network.forward(inputs, false);                               // (B, 3, H, W)
                     handler.handle(start, out, System.nanoTime() - t0);
                 }
             }

@@ -429,13 +429,16 @@ public final class ImleTrainer implements AutoCloseable {
     private double forwardBackward(int[] idx, List<LatentCode> codes) {
         double loss;
         try (NDManager sub = network.manager().newSubManager()) {
-            NDArray layout = LayoutTensors.oneHot(sub, layoutsOf(idx)); // (b, C, H, W)
+            List<ClassMap> layouts = layoutsOf(idx);
+            NDArray layout = LayoutTensors.oneHot(sub, layouts); // (b, C, H, W)
             NDArray target = photo255(sub, idx); // (b, 3, H, W)
             NDArray mask = mask(sub, idx); // (b, 1, H, W) or null
             NDArray noise = config.mode() == TrainingMode.IMLE ? network.noiseFor(codes, sub)
                     : network.zeroNoise(sub, idx.length);
+            NDArray parts = network.config().partsAreClasses() ? layout
+                    : LayoutTensors.parts(sub, layouts, network.config()); // (b, P, H, W)
             try (GradientCollector collector = sub.getEngine().newGradientCollector()) {
-                NDArray generated = ImageTensors.to255(network.forward(layout, noise, true));
+                NDArray generated = ImageTensors.to255(network.forward(layout, noise, parts, true));
                 NDArray value = distance.perSample(generated, target, mask).mean();
                 loss = value.getFloat();
                 if (!Double.isFinite(loss)) {

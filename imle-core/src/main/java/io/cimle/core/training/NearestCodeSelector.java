@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.cimle.core.data.ClassMap;
 import io.cimle.core.data.RgbImage;
+import io.cimle.core.model.CodeParts;
 import io.cimle.core.model.GeneratorNetwork;
 import io.cimle.core.model.LatentCode;
 import io.cimle.core.model.LatentCodes;
@@ -111,12 +112,13 @@ public final class NearestCodeSelector {
     }
 
     /**
-     * Per candidate, its distance split over the layout's classes: {@code [candidate][class]}, each row
+     * Per candidate, its distance split over the code's parts ({@link CodeParts}: the layout's classes, or
+     * instances): {@code [candidate][part]}, each row
      * summing to the candidate's distance (see {@link Distance#perCandidateByRegion}).
      */
     public float[][] regionDistances(Targets targets, List<LatentCode> codes, int m) {
         float[][] out = new float[codes.size()][];
-        int classes = network.config().channels();
+        int classes = CodeParts.count(network.config());
         run(targets, codes, m, true, (c, d) -> {
             for (int k = 0; k < d.length / classes; k++) {
                 out[c + k] = Arrays.copyOfRange(d, k * classes, (k + 1) * classes);
@@ -183,13 +185,13 @@ public final class NearestCodeSelector {
                 manager = network.manager().newSubManager();
                 features = distance.prepare(ImageTensors.pixels255(manager, List.of(targets.photo(t))),
                         targets.mask(manager, t));
-                regions = LayoutTensors.oneHot(manager, List.of(targets.layout(t))); // (1, C, H, W)
+                regions = LayoutTensors.parts(manager, List.of(targets.layout(t)), network.config()); // (1, P, H, W)
                 preparedFor = t;
             }
             return features;
         }
 
-        /** The prepared target's layout, one-hot: the regions its distance splits over. */
+        /** The prepared target's code parts, one-hot: the regions its distance splits over. */
         NDArray regions() {
             return regions;
         }

@@ -1,6 +1,7 @@
 package io.cimle.core.training;
 
 import io.cimle.core.data.ClassMap;
+import io.cimle.core.model.CodeParts;
 import io.cimle.core.model.LatentCode;
 import io.cimle.core.model.ModelConfig;
 import io.cimle.core.model.RegionalCodes;
@@ -10,13 +11,14 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * IMLE's selection with each layout class's part of the code chosen on its own ({@link CodeSelection#REGIONAL}).
+ * IMLE's selection with each part of the code ({@link CodeParts}: a layout class, or an instance of an
+ * instance class) chosen on its own ({@link CodeSelection#REGIONAL}).
  *
  * <p>Per example, with m candidates in all: the nearest of {@code m1 = ceil(m/2)} whole codes is the
  * base; {@code m2 = m - m1} donors each lend the base their class parts; for every class present the
  * part whose image is nearest the photo over that class's pixels is kept (the base's own included);
  * one more forward checks the composed code, kept only when its whole distance is below the base's.
- * With R classes showing, that reaches {@code m1 * (m2 + 1)^R} combinations for m + 1 forwards, where
+ * (Read "class" as "code part" throughout: with instance parts each car is one.) With R classes showing, that reaches {@code m1 * (m2 + 1)^R} combinations for m + 1 forwards, where
  * a flat draw reaches m: independent appearances of sky, vegetation and cars are matched together.
  */
 public final class RegionalSelection {
@@ -62,7 +64,7 @@ public final class RegionalSelection {
         int n = targets.size();
         int m1 = wholeCandidates(m);
         int m2 = m - m1;
-        int classes = config.channels();
+        int classes = CodeParts.count(config); // the code's parts: one per class, or per instance
         long[] whole = new long[n * m1];
         long[] donorSeeds = new long[n * m2];
         for (int t = 0; t < n; t++) {
@@ -103,7 +105,7 @@ public final class RegionalSelection {
         long[] donors = new long[n * classes];
         List<LatentCode> composed = new ArrayList<>(n);
         for (int t = 0; t < n; t++) {
-            int[] present = targets.layout(t).histogram();
+            int[] present = CodeParts.histogram(config, CodeParts.of(config, targets.layout(t)));
             for (int c = 0; c < classes; c++) {
                 long keep = bases[t];
                 float best = baseRegions[t][c];
@@ -138,7 +140,7 @@ public final class RegionalSelection {
 
     /** The codes that {@code bases} and {@code donors} describe (a resumed run rebuilds its selection so). */
     static List<LatentCode> rebuild(ModelConfig config, List<ClassMap> layouts, long[] bases, long[] donors) {
-        int classes = config.channels();
+        int classes = CodeParts.count(config); // the code's parts: one per class, or per instance
         List<LatentCode> out = new ArrayList<>(bases.length);
         for (int t = 0; t < bases.length; t++) {
             out.add(RegionalCodes.compose(config, layouts.get(t), bases[t],

@@ -14,7 +14,7 @@ public class CheckpointListener {
     @Incoming("checkpoints")
     public void onCheckpoint(CheckpointEvent event) {
         if (event != null) {
-            models.announce(event.getModelName(), event.getVersion());
+            models.announce(event.getModelName(), event.getVersion(), event.getTerm(), event.getStep());
         }
     }
 }

@@ -90,7 +90,7 @@ public class GenerateResource {
     }
 
     public record ModelJson(String name, String version, long step, String preset, int width, int height,
-            String noiseMode, String labels, List<ClassJson> classes, int maxSamples) {
+            String noiseMode, String labels, List<ClassJson> classes, int maxSamples, long term) {
     }
 
     @GET
@@ -109,7 +109,7 @@ public class GenerateResource {
         }
         return Response.ok(new ModelJson(model.name(), m.version(), m.step(), m.config().presetName(),
                 m.config().width(), m.config().height(), m.config().noiseMode().name(), labels.name(), classes,
-                settings.generator().maxSamples())).build();
+                settings.generator().maxSamples(), m.term())).build();
     }
 
     @POST

@@ -43,6 +43,8 @@ public class GeneratorMetrics {
                 .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64, 128).register(registry);
         Gauge.builder("cimle.generator.in.flight.requests", inFlight, AtomicInteger::get)
                 .description("Requests received and not yet answered").register(registry);
+        Counter.builder("cimle.generator.checkpoints.refused").tag("reason", "older")
+                .description("Checkpoints not switched to: older in (term, step) than the one served").register(registry);
         Gauge.builder("cimle.generator.model.loaded", modelLoaded, AtomicInteger::get)
                 .description("1 when a model is loaded").register(registry);
         Gauge.builder("cimle.generator.model.version", modelVersion, AtomicLong::get)
@@ -75,6 +77,11 @@ public class GeneratorMetrics {
 
     public void consumerLag(long lag) {
         consumerLag.set(lag);
+    }
+
+    /** An announced or stored checkpoint not switched to because it is older in (term, step) than the one served. */
+    public void checkpointRefused() {
+        registry.counter("cimle.generator.checkpoints.refused", "reason", "older").increment();
     }
 
     public void modelLoaded(LoadedModel model) {

@@ -14,13 +14,15 @@ public final class LoadedModel {
     private final GeneratorNetwork network;
     private final LabelSet labels;
     private final long step;
+    private final long term;
     private final AtomicInteger users = new AtomicInteger(1);
 
-    LoadedModel(String version, GeneratorNetwork network, LabelSet labels, long step) {
+    LoadedModel(String version, GeneratorNetwork network, LabelSet labels, long step, long term) {
         this.version = version;
         this.network = network;
         this.labels = labels;
         this.step = step;
+        this.term = term;
     }
 
     public String version() {
@@ -41,6 +43,11 @@ public final class LoadedModel {
 
     public long step() {
         return step;
+    }
+
+    /** The leadership term of the trainer that published it (0 before terms existed). */
+    public long term() {
+        return term;
     }
 
     /** Takes a reference; false if the model is already closed (the caller must look it up again). */

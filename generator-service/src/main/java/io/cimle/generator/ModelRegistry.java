@@ -126,13 +126,22 @@ public class ModelRegistry {
         loader.schedule(this::loadLatest, delay, TimeUnit.MILLISECONDS);
     }
 
-    /** Loads the announced version in the background; the switch happens between batches. */
-    public void announce(String modelName, String version) {
+    /**
+     * Loads the announced version in the background; the switch happens between batches. An announcement
+     * older in (term, step) than the model served (a stale trainer's, or a replay) is refused: the log says
+     * so and cimle_generator_checkpoints_refused_total counts it.
+     */
+    public void announce(String modelName, String version, long term, long step) {
         if (!model.name().equals(modelName)) {
             return;
         }
         LoadedModel current = latest.get();
-        if (current != null && current.version().compareTo(version) >= 0) {
+        if (current != null && current.version().equals(version)) {
+            return;
+        }
+        // An event that carries its (term, step) is judged at once; the sidecar read below decides in any case.
+        if (current != null && (term > 0 || step > 0) && !newer(term, step, current)) {
+            refuse(modelName, version, term, step, current);
             return;
         }
         availability.loading();
@@ -157,10 +166,24 @@ public class ModelRegistry {
         });
     }
 
-    /** Loads and installs a version as the latest, if it is newer than what is served. */
+    private static boolean newer(long term, long step, LoadedModel than) {
+        return term != than.term() ? term > than.term() : step > than.step();
+    }
+
+    private void refuse(String modelName, String version, long term, long step, LoadedModel current) {
+        metrics.checkpointRefused();
+        LOG.warnf("checkpoint %s/%s (term %d, step %d) is older than the one served, %s (term %d, step %d): not "
+                + "switching to it", modelName, version, term, step, current.version(), current.term(), current.step());
+    }
+
+    /** Loads and installs a version as the latest, if it is newer in (term, step) than what is served. */
     synchronized void switchTo(CheckpointInfo info) throws IOException {
         LoadedModel current = latest.get();
-        if (current != null && current.version().compareTo(info.version()) >= 0) {
+        if (current != null && (current.version().equals(info.version())
+                || !newer(info.term(), info.step(), current))) {
+            if (current != null && !current.version().equals(info.version())) {
+                refuse(info.modelName(), info.version(), info.term(), info.step(), current);
+            }
             return;
         }
         LoadedModel loaded = load(info);
@@ -170,8 +193,8 @@ public class ModelRegistry {
             old.release();
         }
         metrics.modelLoaded(loaded);
-        LOG.infof("serving model %s version %s (step %d, preset %s %dx%d)", info.modelName(), info.version(),
-                info.step(), loaded.config().presetName(), loaded.config().width(), loaded.config().height());
+        LOG.infof("serving model %s version %s (term %d, step %d, preset %s %dx%d)", info.modelName(), info.version(),
+                info.term(), info.step(), loaded.config().presetName(), loaded.config().width(), loaded.config().height());
     }
 
     private LoadedModel load(CheckpointInfo info) throws IOException {
@@ -195,7 +218,7 @@ public class ModelRegistry {
         }
         LabelSet labels = labelsOf(checkpoint);
         LOG.debugf("loaded %s in %d ms", info.version(), (System.nanoTime() - t0) / 1_000_000);
-        return new LoadedModel(info.version(), network, labels, info.step());
+        return new LoadedModel(info.version(), network, labels, info.step(), info.term());
     }
 
     private LabelSet labelsOf(Checkpoint checkpoint) {

@@ -33,8 +33,8 @@ class MicroBatcherTest {
     private final List<CompletableFuture<Void>> unacknowledged = new CopyOnWriteArrayList<>();
     private boolean holdReplies;
     private MicroBatcher batcher;
-    private final LoadedModel modelA = new LoadedModel("1", null, null, 1);
-    private final LoadedModel modelB = new LoadedModel("2", null, null, 2);
+    private final LoadedModel modelA = new LoadedModel("1", null, null, 1, 0);
+    private final LoadedModel modelB = new LoadedModel("2", null, null, 2, 0);
 
     private MicroBatcher batcher(int maxBatch, int maxInFlight) {
         MicroBatcher b = new MicroBatcher();

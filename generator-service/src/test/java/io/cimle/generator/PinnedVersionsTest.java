@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PinnedVersionsTest {
     private static LoadedModel model(String version) {
         return new LoadedModel(version, GeneratorNetwork.create(Presets.tiny(LabelSets.TOY_SCENES.channels()),
-                Device.cpu()), ToyScenes.labelSet(), 1);
+                Device.cpu()), ToyScenes.labelSet(), 1, 0);
     }
 
     @Test

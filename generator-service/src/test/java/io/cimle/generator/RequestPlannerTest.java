@@ -39,7 +39,7 @@ class RequestPlannerTest {
         planner = new RequestPlanner();
         planner.settings = config.getConfigMapping(GeneratorSettings.class);
         GeneratorNetwork net = GeneratorNetwork.create(Presets.tiny(LabelSets.TOY_SCENES.channels()), Device.cpu(), 1);
-        model = new LoadedModel("000001", net, ToyScenes.labelSet(), 10);
+        model = new LoadedModel("000001", net, ToyScenes.labelSet(), 10, 0);
         ToyScenes.Scene scene = new ToyScenes(32, 16).generate(1, 3).get(0);
         good = LayoutRequest.newBuilder().setRequestId("r1").setNumSamples(3).setSeed(9).setHasSeed(true)
                 .setLayout(Layout.newBuilder().setEncoding(LayoutEncoding.CLASS_IDS)

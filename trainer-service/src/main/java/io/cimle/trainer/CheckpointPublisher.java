@@ -41,17 +41,24 @@ public class CheckpointPublisher {
     @Channel("checkpoint-events")
     MutinyEmitter<CheckpointEvent> events;
 
-    public CheckpointInfo publish(Checkpoint checkpoint, Map<String, Double> trainingMetrics) throws IOException, InterruptedException {
+    /**
+     * Publishes under leadership term {@code term}; a {@link CheckpointStore.StaleTermException} (a newer term
+     * exists) is not retried: the caller is a stale leader and must stop.
+     */
+    public CheckpointInfo publish(Checkpoint checkpoint, Map<String, Double> trainingMetrics, long term)
+            throws IOException, InterruptedException {
         long t0 = System.nanoTime();
         byte[] bytes = checkpoint.toBytes();
         CheckpointStore.Publication p = new CheckpointStore.Publication(model.name(), checkpoint.step(),
                 checkpoint.epoch(), trainingMetrics, checkpoint.config().presetName(), checkpoint.config().width(),
-                checkpoint.config().height());
+                checkpoint.config().height(), term);
         CheckpointInfo info = null;
         Backoff backoff = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30));
         for (int attempt = 1; info == null; attempt++) {
             try {
                 info = store.publish(p, bytes);
+            } catch (CheckpointStore.StaleTermException e) {
+                throw e;
             } catch (IOException e) {
                 if (attempt >= ATTEMPTS) {
                     throw e;
@@ -65,7 +72,7 @@ public class CheckpointPublisher {
         CheckpointEvent event = CheckpointEvent.newBuilder().setModelName(info.modelName()).setVersion(info.version())
                 .setStep(info.step()).setEpoch(info.epoch()).setUri(info.uri()).setSha256(info.sha256())
                 .setSizeBytes(info.sizeBytes()).putAllMetrics(info.metrics()).setCreatedAtMs(info.createdAtMs())
-                .setPreset(info.preset()).setWidth(info.width()).setHeight(info.height()).build();
+                .setPreset(info.preset()).setWidth(info.width()).setHeight(info.height()).setTerm(info.term()).build();
         events.sendMessage(KafkaRecords.keyed(info.modelName(), event))
                 .await().atMost(Duration.ofSeconds(60));
         metrics.checkpoint(info.sizeBytes(), System.nanoTime() - t0);

@@ -25,6 +25,7 @@ public class TrainerMetrics {
     private final AtomicLong epoch = new AtomicLong();
     private final AtomicLong step = new AtomicLong();
     private final AtomicLong leader = new AtomicLong();
+    private final AtomicLong term = new AtomicLong();
     private final AtomicLong lossFinite = new AtomicLong(1);
     private final AtomicLong checkpointSize = new AtomicLong();
     private final AtomicLong lastCheckpointMs = new AtomicLong();
@@ -57,6 +58,12 @@ public class TrainerMetrics {
         Gauge.builder("cimle.trainer.checkpoint.age.seconds", this, m -> m.checkpointAgeSeconds())
                 .description("Seconds since the last published checkpoint (-1 before the first)").register(registry);
         Gauge.builder("cimle.trainer.leader", leader, AtomicLong::get).description("1 on the replica that trains").register(registry);
+        Gauge.builder("cimle.trainer.term", term, AtomicLong::get)
+                .description("The leadership term this replica trains under (its fencing token); 0 before it leads")
+                .register(registry);
+        Counter.builder("cimle.trainer.fenced")
+                .description("Publications refused because a newer term exists: this replica was a stale leader")
+                .register(registry);
         Gauge.builder("cimle.trainer.consumer.lag", consumerLag, AtomicLong::get).register(registry);
         Counter.builder("cimle.trainer.pairs.rejected").tag("reason", ErrorCode.INVALID_REQUEST.name()).register(registry);
         Counter.builder("cimle.trainer.storage.failures").description("Storage failures the training loop retried")
@@ -138,6 +145,14 @@ public class TrainerMetrics {
         checkpointSize.set(sizeBytes);
         lastCheckpointMs.set(System.currentTimeMillis());
         checkpointDuration.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    public void term(long now) {
+        term.set(now);
+    }
+
+    public void fenced() {
+        registry.counter("cimle.trainer.fenced").increment();
     }
 
     public void leader(boolean isLeader) {

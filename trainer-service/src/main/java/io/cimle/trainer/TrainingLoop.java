@@ -3,7 +3,9 @@ package io.cimle.trainer;
 import ai.djl.Device;
 import io.cimle.core.data.Example;
 import io.cimle.core.model.Checkpoint;
+import io.cimle.core.model.CodeParts;
 import io.cimle.core.model.GeneratorNetwork;
+import io.cimle.core.model.ModelConfig;
 import io.cimle.core.storage.CheckpointInfo;
 import io.cimle.core.storage.CheckpointStore;
 import io.cimle.core.training.CheckpointPolicy;
@@ -47,8 +49,19 @@ import io.cimle.service.Backoff;
 public class TrainingLoop {
     private static final Logger LOG = Logger.getLogger(TrainingLoop.class);
 
-    /** What the loop is doing, for /api/trainer/status and the logs. */
-    public enum Phase { STANDBY, WAITING_FOR_DATA, TRAINING, PAUSED, DONE, FAILED }
+    /**
+     * What the loop is doing, for /api/trainer/status and the logs. FENCED: a newer leadership term exists
+     * (another replica leads since this one stalled past its lease), so this replica publishes nothing
+     * and waits until it wins the lease again (without leader election: for good, the newer trainer trains).
+     */
+    public enum Phase { STANDBY, WAITING_FOR_DATA, TRAINING, PAUSED, DONE, FAILED, FENCED }
+
+    /** Thrown out of the trainer's checkpoint sink when the store refused a publication as stale. */
+    private static final class Fenced extends RuntimeException {
+        Fenced(CheckpointStore.StaleTermException cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
 
     @Inject
     TrainerSettings settings;
@@ -75,6 +88,10 @@ public class TrainingLoop {
     private volatile TrainingProgress progress;
     private volatile String version = "";
     private volatile long datasetSize;
+    /** The leadership term the current trainer publishes under (claimed when it started); 0 before. */
+    private volatile long term;
+    /** Set when a publication was refused as stale; cleared when this replica wins the lease again. */
+    private volatile boolean fenced;
     private LeaderElection election;
     private Thread worker;
     /** The network the trainer trains: this loop creates it and closes it after the trainer. */
@@ -89,6 +106,7 @@ public class TrainingLoop {
             @Override
             public void started() {
                 metrics.leader(true);
+                fenced = false; // a fresh leadership: the trainer will claim a new term
                 synchronized (TrainingLoop.this) {
                     TrainingLoop.this.notifyAll();
                 }
@@ -141,7 +159,7 @@ public class TrainingLoop {
     }
 
     private boolean mayTrain() {
-        return !closing && started && !paused && election != null && election.isLeader();
+        return !closing && started && !paused && !fenced && election != null && election.isLeader();
     }
 
     private void run() {
@@ -152,9 +170,9 @@ public class TrainingLoop {
         try {
             while (!closing) {
                 try {
-                    if (election == null || !election.isLeader()) {
+                    if (election == null || !election.isLeader() || fenced) {
                         trainer = closeTrainer(trainer);
-                        phase.set(Phase.STANDBY);
+                        phase.set(fenced ? Phase.FENCED : Phase.STANDBY);
                         idle(1000);
                         continue;
                     }
@@ -193,6 +211,13 @@ public class TrainingLoop {
                     int epoch = trainer.progress().epoch();
                     trainer.trainUntil(p -> p.epoch() != epoch || !mayTrain());
                     backoff.reset();
+                } catch (Fenced e) {
+                    fenced = true;
+                    metrics.fenced();
+                    failure = e.getMessage();
+                    LOG.errorf("stale leader: %s; this replica stops training and publishes nothing until it leads "
+                            + "again", e.getMessage());
+                    trainer = closeTrainer(trainer);
                 } catch (IOException | UncheckedIOException e) {
                     // Storage (or a read of it) failed: nothing is lost, the next attempt resumes from the
                     // latest complete checkpoint. Back off and retry rather than give up.
@@ -233,6 +258,10 @@ public class TrainingLoop {
         List<Example> examples = data.store().loadAll();
         datasetSize = examples.size();
         ImleConfig config = imleConfig(examples.size());
+        // The fencing token first: a trainer that claims it later is newer, and this one's publications stop.
+        term = checkpoints.claimTerm(model.name(), election.identity());
+        metrics.term(term);
+        LOG.infof("leading %s under term %d", model.name(), term);
         Optional<CheckpointInfo> latest = checkpoints.latest(model.name());
         ImleTrainer trainer;
         if (latest.isPresent()) {
@@ -243,9 +272,10 @@ public class TrainingLoop {
             network = GeneratorNetwork.create(from.config(), device());
             trainer = ImleTrainer.resume(from, network, distance, examples, config, true);
         } else {
-            LOG.infof("starting a new %s model %s (noise %s) on %d pairs", data.modelConfig().presetName(),
-                    model.name(), data.modelConfig().noiseMode().optionName(), examples.size());
-            network = GeneratorNetwork.create(data.modelConfig(), device(), config.seed());
+            ModelConfig fitted = CodeParts.fitToData(data.modelConfig(), examples);
+            LOG.infof("starting a new %s model %s (%s) on %d pairs", fitted.presetName(), model.name(), fitted,
+                    examples.size());
+            network = GeneratorNetwork.create(fitted, device(), config.seed());
             trainer = new ImleTrainer(network, distance, examples, null, config);
         }
         model.inferenceChunk().ifPresent(chunk -> network.withInferenceChunk(chunk));
@@ -259,7 +289,9 @@ public class TrainingLoop {
         CheckpointInfo info;
         try {
             info = publisher.publish(checkpoint, Map.of("loss", lastLoss, "epoch", (double) p.epoch(),
-                    "dataset_size", (double) datasetSize));
+                    "dataset_size", (double) datasetSize), term);
+        } catch (CheckpointStore.StaleTermException e) {
+            throw new Fenced(e);
         } catch (IOException e) {
             // Unchecked so the loop's storage handler (back off, resume from the last complete one) sees it.
             throw new UncheckedIOException(e);
@@ -358,7 +390,7 @@ public class TrainingLoop {
     /** A snapshot for /api/trainer/status. */
     public record Status(String phase, boolean leader, String identity, String leaderIdentity, int epoch, int epochs,
             int stepInEpoch, int stepsPerEpoch, long globalStep, double loss, long datasetSize, String version,
-            String failure) {
+            String failure, long term) {
     }
 
     public Status status() {
@@ -374,6 +406,6 @@ public class TrainingLoop {
                 election == null ? "" : election.identity(), election == null ? "" : election.leader(),
                 p == null ? 0 : p.epoch(), p == null ? idle.epochs() : p.epochs(),
                 p == null ? 0 : p.stepInEpoch(), p == null ? idle.stepsPerEpoch() : p.stepsPerEpoch(),
-                p == null ? 0 : p.globalStep(), lastLoss, size, version, failure);
+                p == null ? 0 : p.globalStep(), lastLoss, size, version, failure, term);
     }
 }

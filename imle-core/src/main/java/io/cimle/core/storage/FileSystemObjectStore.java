@@ -17,8 +17,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Objects as files under a root directory. Writes go to a temporary file that is fsynced and then
@@ -26,10 +28,18 @@ import java.util.UUID;
  * A process killed mid-write leaves its temporary file behind; opening the store sweeps those older
  * than {@link #ORPHAN_AGE} (old enough that no live writer, on this host or another sharing the
  * volume, can still own them: an upload takes seconds to minutes).
+ *
+ * <p>Conditional writes ({@link #putIf}) hold an exclusive lock on {@link #LOCK_FILE} under the root
+ * (fcntl locks: every process on this host, and hosts sharing the volume where its file system honours
+ * them) while they compare and write, so they serialise; the tag is the SHA-256 of the value.
  */
 public final class FileSystemObjectStore implements ObjectStore {
     private static final System.Logger LOG = System.getLogger(FileSystemObjectStore.class.getName());
     private static final String TMP_SUFFIX = ".tmp-upload";
+    /** The lock conditional writes hold, a file under the root that no key can name. */
+    public static final String LOCK_FILE = ".conditional-writes.lock";
+    /** One per root in this JVM: a file lock is held per process, so threads take this first. */
+    private static final ConcurrentHashMap<Path, Object> JVM_LOCKS = new ConcurrentHashMap<>();
     /** Temporary files older than this are orphans of a killed writer. */
     public static final Duration ORPHAN_AGE = Duration.ofHours(1);
     private final Path root;
@@ -104,6 +114,28 @@ public final class FileSystemObjectStore implements ObjectStore {
     }
 
     @Override
+    public Optional<Tagged> getTagged(String key) throws IOException {
+        Optional<byte[]> bytes = getBytes(key);
+        return bytes.map(b -> new Tagged(b, CheckpointStore.sha256(b)));
+    }
+
+    @Override
+    public boolean putIf(String key, byte[] content, String expectedTag) throws IOException {
+        path(key); // checks the key before taking the lock
+        synchronized (JVM_LOCKS.computeIfAbsent(root, r -> new Object())) {
+            try (FileChannel lock = FileChannel.open(root.resolve(LOCK_FILE), StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE); var held = lock.lock()) {
+                String current = getTagged(key).map(Tagged::tag).orElse(null);
+                if (!Objects.equals(current, expectedTag)) {
+                    return false;
+                }
+                put(key, content);
+                return true;
+            }
+        }
+    }
+
+    @Override
     public boolean exists(String key) {
         return Files.isRegularFile(path(key));
     }
@@ -119,7 +151,7 @@ public final class FileSystemObjectStore implements ObjectStore {
         List<String> keys = new ArrayList<>();
         walkFiles((file, attrs) -> {
             String key = root.relativize(file).toString().replace('\\', '/');
-            if (key.startsWith(prefix) && !key.endsWith(TMP_SUFFIX)) {
+            if (key.startsWith(prefix) && !key.endsWith(TMP_SUFFIX) && !key.equals(LOCK_FILE)) {
                 keys.add(key);
             }
         });

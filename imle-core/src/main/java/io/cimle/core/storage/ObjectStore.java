@@ -9,8 +9,14 @@ import java.util.Optional;
 /**
  * A flat key/value blob store: the local filesystem or an S3-compatible service. Keys use '/' as
  * separator. A {@link #put} is atomic for readers: they see the old value or the whole new one.
+ * {@link #putIf} is a compare-and-set for the few objects that several writers may race for (a version's
+ * sidecar, {@code LATEST}, a leadership term): the fencing of {@link CheckpointStore} rests on it.
  */
 public interface ObjectStore extends AutoCloseable {
+
+    /** A value and the tag a conditional write compares against (an S3 ETag; a content hash on the filesystem). */
+    record Tagged(byte[] bytes, String tag) {
+    }
 
     /** Writes the whole stream under key, replacing any previous value atomically. */
     void put(String key, InputStream content, long length) throws IOException;
@@ -31,6 +37,16 @@ public interface ObjectStore extends AutoCloseable {
             return Optional.of(s.readAllBytes());
         }
     }
+
+    /** The value and its tag, or empty if the key does not exist. */
+    Optional<Tagged> getTagged(String key) throws IOException;
+
+    /**
+     * Writes {@code content} under key only if the key still holds the value tagged {@code expectedTag}, or
+     * with {@code expectedTag} null only if the key does not exist; atomically with respect to every other
+     * {@code putIf} on the key. Returns false, writing nothing, when the key holds something else.
+     */
+    boolean putIf(String key, byte[] content, String expectedTag) throws IOException;
 
     boolean exists(String key) throws IOException;
 

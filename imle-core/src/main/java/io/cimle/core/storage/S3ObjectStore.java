@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -26,10 +27,18 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * Objects in an S3-compatible bucket through the AWS SDK v2. A PUT becomes visible only when complete,
  * so readers never see partial objects; large objects go up in parts, and a failed multipart upload is
  * aborted. The SDK retries transient errors with exponential backoff ({@link S3Settings#maxAttempts()}).
+ *
+ * <p>Conditional writes use S3's own: {@code If-None-Match: *} (create only if absent) and {@code If-Match:
+ * <etag>} (replace only that value), answered 412 when another writer got there first (AWS S3 since 2024,
+ * MinIO, s3proxy). A server that refuses them (501 Not Implemented) gets a read-compare-write instead, with
+ * one warning in the log: correct against a writer that is not racing at that very moment, not against one
+ * that is, which is what fencing needs; use a server with conditional writes where two trainers may run.
  */
 public final class S3ObjectStore implements ObjectStore {
+    private static final System.Logger LOG = System.getLogger(S3ObjectStore.class.getName());
     private final S3Settings settings;
     private final S3Client s3;
+    private volatile boolean conditionalWrites = true;
 
     public S3ObjectStore(S3Settings settings) {
         this.settings = settings;
@@ -136,6 +145,55 @@ public final class S3ObjectStore implements ObjectStore {
         } catch (SdkException e) {
             throw new IOException("S3 get of " + uri(key) + " failed: " + e.getMessage(), e);
         }
+    }
+
+    @Override
+    public Optional<Tagged> getTagged(String key) throws IOException {
+        try {
+            var response = s3.getObjectAsBytes(b -> b.bucket(settings.bucket()).key(fullKey(key)));
+            return Optional.of(new Tagged(response.asByteArray(), response.response().eTag()));
+        } catch (NoSuchKeyException e) {
+            return Optional.empty();
+        } catch (SdkException e) {
+            throw new IOException("S3 get of " + uri(key) + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public boolean putIf(String key, byte[] content, String expectedTag) throws IOException {
+        String k = fullKey(key);
+        if (conditionalWrites) {
+            try {
+                s3.putObject(b -> {
+                    b.bucket(settings.bucket()).key(k);
+                    if (expectedTag == null) {
+                        b.ifNoneMatch("*");
+                    } else {
+                        b.ifMatch(expectedTag);
+                    }
+                }, RequestBody.fromBytes(content));
+                return true;
+            } catch (S3Exception e) {
+                if (e.statusCode() == 412 || e.statusCode() == 409) {
+                    return false; // precondition failed, or a concurrent conditional write on the key
+                }
+                if (e.statusCode() != 501) {
+                    throw new IOException("S3 conditional put of " + uri(key) + " failed: " + e.getMessage(), e);
+                }
+                conditionalWrites = false;
+                LOG.log(System.Logger.Level.WARNING, "the S3 server at {0} refuses conditional writes ({1}): "
+                        + "falling back to read-compare-write, which does not fence a writer racing at the same moment",
+                        settings.endpoint(), e.getMessage());
+            } catch (SdkException e) {
+                throw new IOException("S3 conditional put of " + uri(key) + " failed: " + e.getMessage(), e);
+            }
+        }
+        String current = getTagged(key).map(Tagged::tag).orElse(null);
+        if (!Objects.equals(current, expectedTag)) {
+            return false;
+        }
+        put(key, content);
+        return true;
     }
 
     @Override

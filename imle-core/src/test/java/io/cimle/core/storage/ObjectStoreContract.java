@@ -8,9 +8,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 /** Behaviour every ObjectStore must have; run against the filesystem and against a real S3 API server. */
@@ -34,6 +41,103 @@ abstract class ObjectStoreContract {
         s.delete("a/two.bin");
         assertFalse(s.exists("a/two.bin"));
         assertTrue(s.uri("a/b/one.bin").contains("a/b/one.bin"));
+    }
+
+    @Test
+    void conditionalWritesCreateOnceAndReplaceOnlyTheValueSeen() throws Exception {
+        ObjectStore s = store();
+        assertTrue(s.putIf("c/k", new byte[] {1}, null), "absent: created");
+        assertFalse(s.putIf("c/k", new byte[] {2}, null), "present: not created again");
+        ObjectStore.Tagged seen = s.getTagged("c/k").orElseThrow();
+        assertArrayEquals(new byte[] {1}, seen.bytes());
+        assertFalse(s.putIf("c/k", new byte[] {2}, "\"not-the-tag\""), "another tag: nothing written");
+        assertTrue(s.putIf("c/k", new byte[] {2}, seen.tag()), "the value seen: replaced");
+        assertFalse(s.putIf("c/k", new byte[] {3}, seen.tag()), "a stale tag: nothing written");
+        assertArrayEquals(new byte[] {2}, s.getBytes("c/k").orElseThrow());
+        assertTrue(s.getTagged("c/none").isEmpty());
+    }
+
+    @Test
+    void ofWritersRacingToCreateAKeyExactlyOneWins() throws Exception {
+        ObjectStore s = store();
+        int writers = 8;
+        ExecutorService pool = Executors.newFixedThreadPool(writers);
+        try {
+            List<Future<Boolean>> won = new ArrayList<>();
+            CountDownLatch go = new CountDownLatch(1);
+            for (int w = 0; w < writers; w++) {
+                byte[] mine = {(byte) w};
+                won.add(pool.submit(() -> {
+                    go.await();
+                    return s.putIf("race/k", mine, null);
+                }));
+            }
+            go.countDown();
+            int winners = 0;
+            for (var f : won) {
+                winners += f.get() ? 1 : 0;
+            }
+            assertEquals(1, winners, "one writer created the key");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aStaleTermPublishesNothingAndLatestNeverGoesBack() throws Exception {
+        ObjectStore s = store();
+        CheckpointStore cs = new CheckpointStore(s, 10, true);
+        long first = cs.claimTerm("fenced", "trainer-a");
+        long second = cs.claimTerm("fenced", "trainer-b");
+        assertEquals(first + 1, second, "terms only grow, one per claim");
+        CheckpointInfo b = cs.publish(publication("fenced", 500, second), new byte[] {1, 2});
+        assertEquals(second, cs.latest("fenced").orElseThrow().term());
+        List<String> before = s.list("models/fenced/checkpoints/");
+        CheckpointStore.StaleTermException stale = assertThrows(CheckpointStore.StaleTermException.class,
+                () -> cs.publish(publication("fenced", 9000, first), new byte[] {3}), "a higher step under an older term");
+        assertEquals(second, stale.newest());
+        assertEquals(before, s.list("models/fenced/checkpoints/"), "nothing of the stale publication is left");
+        assertEquals(b.version(), cs.latest("fenced").orElseThrow().version(), "LATEST did not go back");
+        // A claimed term fences its predecessor before the new leader has published anything.
+        long third = cs.claimTerm("fenced", "trainer-c");
+        assertThrows(CheckpointStore.StaleTermException.class, () -> cs.publish(publication("fenced", 600, second), new byte[] {4}));
+        assertEquals(third, cs.publish(publication("fenced", 100, third), new byte[] {5}).term(), "a lower step, a newer term");
+        assertEquals(third, cs.latest("fenced").orElseThrow().term());
+    }
+
+    @Test
+    void publishersRacingForOneVersionNumberNeverOverwriteEachOther() throws Exception {
+        ObjectStore s = store();
+        CheckpointStore cs = new CheckpointStore(s, 50, true);
+        long term = cs.claimTerm("race", "both");
+        int writers = 4;
+        ExecutorService pool = Executors.newFixedThreadPool(writers);
+        try {
+            List<Future<CheckpointInfo>> done = new ArrayList<>();
+            CountDownLatch go = new CountDownLatch(1);
+            for (int w = 0; w < writers; w++) {
+                long step = 100 + w;
+                done.add(pool.submit(() -> {
+                    go.await();
+                    return cs.publish(publication("race", step, term), new byte[] {(byte) step});
+                }));
+            }
+            go.countDown();
+            Set<String> versions = new TreeSet<>();
+            for (var f : done) {
+                CheckpointInfo info = f.get();
+                versions.add(info.version());
+                assertArrayEquals(new byte[] {(byte) info.step()}, cs.read(info), "each version holds its own bytes");
+            }
+            assertEquals(writers, versions.size(), "every publisher got a version of its own: " + versions);
+            assertEquals(103, cs.latest("race").orElseThrow().step(), "LATEST holds the highest step");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static CheckpointStore.Publication publication(String model, long step, long term) {
+        return new CheckpointStore.Publication(model, step, 1, Map.of(), "tiny", 32, 16, term);
     }
 
     @Test

@@ -26,6 +26,7 @@ final class FaultyLink implements AutoCloseable {
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private final Object gate = new Object();
     private final AtomicLong relayed = new AtomicLong();
+    private final AtomicLong accepted = new AtomicLong();
     private volatile boolean cut;
     private volatile long latencyMs;
     private volatile long bytesPerSecond;
@@ -52,6 +53,11 @@ final class FaultyLink implements AutoCloseable {
 
     String address() {
         return "127.0.0.1:" + port();
+    }
+
+    /** Connections accepted so far (a client's reconnections and retries show here). */
+    long accepted() {
+        return accepted.get();
     }
 
     /** Bytes relayed so far, both directions. */
@@ -93,6 +99,7 @@ final class FaultyLink implements AutoCloseable {
         while (!closed) {
             try {
                 Socket client = server.accept();
+                accepted.incrementAndGet();
                 Thread t = new Thread(() -> connect(client), "faulty-link-conn");
                 t.setDaemon(true);
                 t.start();
@@ -104,9 +111,9 @@ final class FaultyLink implements AutoCloseable {
 
     private void connect(Socket client) {
         sockets.add(client);
+        Socket up = new Socket();
         try {
             awaitOpen(); // a connection attempt during a cut hangs, as a SYN into a black hole does
-            Socket up = new Socket();
             sockets.add(up);
             up.connect(upstream, 5000);
             client.setTcpNoDelay(true);
@@ -115,8 +122,13 @@ final class FaultyLink implements AutoCloseable {
             back.setDaemon(true);
             back.start();
             pump(client, up);
+            back.join();
         } catch (IOException | InterruptedException e) {
             closeQuietly(client);
+            closeQuietly(up);
+        } finally {
+            sockets.remove(client);
+            sockets.remove(up);
         }
     }
 

@@ -42,13 +42,23 @@ public final class LocalKafkaBroker implements AutoCloseable {
     private final int brokerPort;
     private final int controllerPort;
     private final boolean deleteOnClose;
+    /** A second listener for clients that go through a proxy (a test's faulty link), or 0 for none. */
+    private final int proxiedPort;
+    private final int proxiedAdvertisedPort;
     private KafkaRaftServer server;
 
     private LocalKafkaBroker(Path dataDir, int brokerPort, int controllerPort, boolean deleteOnClose) {
+        this(dataDir, brokerPort, controllerPort, deleteOnClose, 0, 0);
+    }
+
+    private LocalKafkaBroker(Path dataDir, int brokerPort, int controllerPort, boolean deleteOnClose, int proxiedPort,
+            int proxiedAdvertisedPort) {
         this.dataDir = dataDir;
         this.brokerPort = brokerPort;
         this.controllerPort = controllerPort;
         this.deleteOnClose = deleteOnClose;
+        this.proxiedPort = proxiedPort;
+        this.proxiedAdvertisedPort = proxiedAdvertisedPort;
     }
 
     /** A broker on free ports in a fresh temporary directory, deleted on close. */
@@ -61,6 +71,28 @@ public final class LocalKafkaBroker implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * A temporary broker with a second listener, {@link #proxiedPort()}, that advertises itself as
+     * {@code 127.0.0.1:advertisedPort}: a client bootstrapped at that address (a TCP proxy in front of the
+     * proxied port) then reaches the broker only through it, for every request, as Kafka clients connect
+     * to the advertised address of the listener they came in on.
+     */
+    public static LocalKafkaBroker startTemporaryBehind(int advertisedPort) {
+        try {
+            Path dir = Files.createTempDirectory("cimle-kafka-");
+            LocalKafkaBroker broker = new LocalKafkaBroker(dir, freePort(), freePort(), true, freePort(), advertisedPort);
+            broker.start();
+            return broker;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The proxied listener's own port (a proxy relays to it); 0 without one. */
+    public int proxiedPort() {
+        return proxiedPort;
     }
 
     /**
@@ -98,10 +130,12 @@ public final class LocalKafkaBroker implements AutoCloseable {
         p.put("process.roles", "broker,controller");
         p.put("node.id", "1");
         p.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-        p.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
-        p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
+        String proxied = proxiedPort == 0 ? "" : ",PROXIED://127.0.0.1:" + proxiedPort;
+        p.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort + proxied);
+        p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort
+                + (proxiedPort == 0 ? "" : ",PROXIED://127.0.0.1:" + proxiedAdvertisedPort));
         p.put("controller.listener.names", "CONTROLLER");
-        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,PROXIED:PLAINTEXT");
         p.put("inter.broker.listener.name", "PLAINTEXT");
         p.put("log.dirs", dataDir.resolve("log").toString());
         p.put("num.partitions", "1");

@@ -83,6 +83,7 @@ public final class SampleClient implements AutoCloseable {
      */
     public static final class Receipt {
         private final Map<Integer, Integer> timesByIndex = new HashMap<>();
+        private final List<Integer> arrivals = new ArrayList<>();
         private final Map<String, Integer> samplesByVersion = new TreeMap<>();
         private int total = -1;
         private ErrorReply error;
@@ -109,6 +110,11 @@ public final class SampleClient implements AutoCloseable {
             return error != null || complete();
         }
 
+        /** Sample indices in the order their records arrived, repeats included. */
+        public synchronized List<Integer> arrivals() {
+            return List.copyOf(arrivals);
+        }
+
         public synchronized Map<String, Integer> samplesByVersion() {
             return Map.copyOf(samplesByVersion);
         }
@@ -125,6 +131,7 @@ public final class SampleClient implements AutoCloseable {
 
         private synchronized boolean add(GeneratedSample s, long now) {
             boolean first = timesByIndex.merge(s.getIndex(), 1, Integer::sum) == 1;
+            arrivals.add(s.getIndex());
             total = s.getTotal();
             samplesByVersion.merge(s.getModelVersion(), 1, Integer::sum);
             markIfDone(now);

@@ -77,6 +77,21 @@ final class OffsetTracker {
         return oldest;
     }
 
+    /**
+     * Records of these partitions received and not yet answered durably, counting per partition only those
+     * below its entry in {@code below} (where given): the records still being answered, not those set aside.
+     */
+    synchronized int outstanding(Collection<TopicPartition> of, Map<TopicPartition, Long> below) {
+        int n = 0;
+        for (TopicPartition tp : of) {
+            Partition p = partitions.get(tp);
+            if (p != null) {
+                n += p.outstanding.headMap(below.getOrDefault(tp, Long.MAX_VALUE)).size();
+            }
+        }
+        return n;
+    }
+
     synchronized int outstanding() {
         return partitions.values().stream().mapToInt(p -> p.outstanding.size()).sum();
     }

@@ -58,6 +58,12 @@ public class RequestConsumer {
     private static final long CAPACITY_WAIT_MS = 100;
     private static final long LAG_PROBE_INTERVAL_MS = 1000;
     private static final long RETRY_BACKOFF_MS = 1000;
+    /**
+     * At a revocation, how long to wait for the revoked partitions' requests already in the batcher to be
+     * answered, so that their offsets are committed before the partitions move (else their new owner answers
+     * them again). Far below max.poll.interval.ms (5 min), far above a pass of max-batch samples.
+     */
+    private static final long REVOKE_DRAIN_MS = 10_000;
 
     @Inject
     GeneratorSettings settings;
@@ -299,19 +305,46 @@ public class RequestConsumer {
 
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
+            // Planned but not started: set aside, unanswered (their next owner answers them); the commit stops
+            // at the first of them. The ones in the batcher are answered first, so they are not answered twice.
+            Map<TopicPartition, Long> setAside = dropHeld(revoked);
+            long drained = drain(revoked, setAside);
             Map<TopicPartition, OffsetAndMetadata> due = offsets.committable();
             due.keySet().retainAll(new HashSet<>(revoked));
+            LOG.infof("partitions revoked: %s; in-flight answers waited for %d ms (%d left); committing %s", revoked,
+                    drained, offsets.outstanding(revoked, setAside), due);
             commitNow(c, due);
-            drop(revoked);
+            offsets.forget(revoked);
+        }
+
+        /** Waits (bounded) until the requests of {@code revoked} in the batcher are answered; the time it took. */
+        private long drain(Collection<TopicPartition> revoked, Map<TopicPartition, Long> setAside) {
+            long t0 = System.currentTimeMillis();
+            while (offsets.outstanding(revoked, setAside) > 0 && System.currentTimeMillis() - t0 < REVOKE_DRAIN_MS) {
+                try {
+                    Thread.sleep(5);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+            return System.currentTimeMillis() - t0;
         }
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> lost) {
+            LOG.infof("partitions lost (the group moved on without this member): %s; answered up to %s", lost,
+                    offsets.committable());
             drop(lost);
         }
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> assigned) {
+            if (!assigned.isEmpty()) {
+                Map<TopicPartition, Long> positions = new HashMap<>();
+                assigned.forEach(tp -> positions.put(tp, c.position(tp)));
+                LOG.infof("partitions assigned: reading from %s", positions);
+            }
             if (paused) { // at max-in-flight, or waiting for the model: the new partitions wait too
                 c.pause(assigned);
             }
@@ -319,14 +352,23 @@ public class RequestConsumer {
 
         private void drop(Collection<TopicPartition> gone) {
             offsets.forget(gone);
+            dropHeld(gone);
+        }
+
+        /** Removes the planned, not yet queued requests of {@code gone}; per partition, the first one's offset. */
+        private Map<TopicPartition, Long> dropHeld(Collection<TopicPartition> gone) {
             Set<TopicPartition> set = new HashSet<>(gone);
+            Map<TopicPartition, Long> first = new HashMap<>();
             for (Iterator<MicroBatcher.Work> it = held.iterator(); it.hasNext(); ) {
                 MicroBatcher.Work w = it.next();
-                if (set.contains(new TopicPartition(w.record().topic(), w.record().partition()))) {
+                TopicPartition tp = new TopicPartition(w.record().topic(), w.record().partition());
+                if (set.contains(tp)) {
+                    first.merge(tp, w.record().offset(), Math::min);
                     w.model().release();
                     it.remove();
                 }
             }
+            return first;
         }
     }
 

@@ -187,6 +187,44 @@ class GeneratorKafkaTest {
         }
     }
 
+    /**
+     * A rebalance while a burst is in flight (another member joins the group, then leaves): the requests
+     * already in the batcher are answered and committed before the partitions move, so none is answered
+     * twice; those only planned are left to the partitions' next owner. (Before, each rebalance answered
+     * the in-flight ones again: the repeats after a broker restart.)
+     */
+    @Test
+    void aRebalanceWithRequestsInFlightAnswersEachOnce() throws Exception {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            LayoutRequest r = request("rebalance-" + i, layout).setNumSamples(64).build();
+            client.sendAsync(r.getRequestId(), r.toByteArray());
+            ids.add(r.getRequestId());
+        }
+        // Joins the generator's group: every partition of the generator is revoked, then given back as it leaves.
+        Map<String, Object> props = Map.of(org.apache.kafka.clients.consumer.ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                KafkaBrokerTestResource.broker().bootstrapServers(),
+                org.apache.kafka.clients.consumer.ConsumerConfig.GROUP_ID_CONFIG, "cimle-generator",
+                org.apache.kafka.clients.consumer.ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
+                org.apache.kafka.clients.consumer.ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "1");
+        try (var joiner = new org.apache.kafka.clients.consumer.KafkaConsumer<>(props,
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+            joiner.subscribe(List.of(io.cimle.wire.Topics.LAYOUTS_REQUESTS));
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (joiner.groupMetadata().generationId() <= 0 && System.currentTimeMillis() < deadline) {
+                joiner.poll(Duration.ofMillis(100));
+            }
+            assertTrue(joiner.groupMetadata().generationId() > 0, "the extra member joined the group (a rebalance)");
+        }
+        for (String id : ids) {
+            SampleClient.Answer a = answer(id);
+            assertTrue(a.ok(), () -> id + ": " + a.error());
+        }
+        long repeats = ids.stream().map(client::receipt).mapToLong(SampleClient.Receipt::duplicates).sum();
+        assertEquals(0, repeats, "no request answered twice across the two rebalances");
+    }
+
     /** Style from a reference over Kafka: the search finds the code the reference photo was drawn with. */
     @Test
     void aStyleReferenceFindsTheCodeOfItsPhoto() {

@@ -34,7 +34,7 @@ final class EpochBench {
      * rebalancing (its statistics are fitted once per run and are not what is measured here).
      */
     static ImleConfig config(int examples, int m, int k) {
-        return ImleConfig.DEFAULT.withExamplesPerEpoch(examples).withSamplesPerExample(m).withStepsPerEpoch(k)
+        return ImleConfig.REFERENCE.withExamples(examples).withCandidates(m).withSteps(k)
                 .withEpochs(1).withSubBatch(1).withRebalancing(false, false);
     }
 

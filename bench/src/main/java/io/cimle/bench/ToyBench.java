@@ -20,7 +20,6 @@ import io.cimle.core.model.ModelConfig;
 import io.cimle.core.model.NoiseMode;
 import io.cimle.core.model.Presets;
 import io.cimle.core.training.Baseline;
-import io.cimle.core.training.CodeSelection;
 import io.cimle.core.training.ImleConfig;
 import io.cimle.core.training.ImleTrainer;
 import io.cimle.core.training.TrainingListener;
@@ -50,10 +49,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "toy", mixinStandardHelpOptions = true,
         description = "IMLE vs its baselines on toy scenes under one budget; prints a markdown table and writes "
-                + "<out>/toy.md.",
-        footer = {"", "IMLE options left out: |S| 96, m 12, K 150, |S~| 8, 20 epochs, lr 4e-4, lr / 10 after epoch 14"
-                + " (encoder kept), seed 3, regional selection (8 region dimensions per class for vector codes)."})
-final class ToyBench implements Callable<Integer> {
+                + "<out>/toy.md.")
+final class ToyBench implements Callable<Integer>, ImleOptions.Budgeted {
     @Option(names = "--preset", defaultValue = "small", description = "Model preset (default ${DEFAULT-VALUE}).")
     String preset;
 
@@ -61,11 +58,6 @@ final class ToyBench implements Callable<Integer> {
             description = "Models to train (default ${DEFAULT-VALUE}).")
     List<Baseline> variants;
 
-    @Option(names = "--noise", defaultValue = "vector",
-            description = "How the code reaches the modules of IMLE and NO_REBALANCING: vector (a tiled "
-                    + "low-dimensional code through the noise encoder, the paper's text) or encoder (per-pixel noise "
-                    + "through it, the reference code) (default ${DEFAULT-VALUE}).")
-    String noise;
 
     @Mixin
     ImleOptions imle;
@@ -74,9 +66,14 @@ final class ToyBench implements Callable<Integer> {
      * The budget where an IMLE option is left out: what reached coverage 0.97 in README's table, a plain
      * lr / 10 for the last epochs (coverage swings by +-0.05 from epoch to epoch at the full rate).
      */
-    static final ImleConfig BUDGET = ImleConfig.DEFAULT.withExamplesPerEpoch(96).withSamplesPerExample(12)
-            .withStepsPerEpoch(150).withSubBatch(8).withEpochs(20).withLearningRate(4e-4).withDecay(14, true)
-            .withDecayResetsEncoder(false).withSeed(3).withSelection(CodeSelection.REGIONAL);
+    static final ImleConfig BUDGET = ImleConfig.DEFAULT.withExamples(96).withCandidates(12)
+            .withSteps(150).withSubBatch(8).withEpochs(20).withLearningRate(4e-4).withDecay(14, true)
+            .withDecayResetsEncoder(false).withSeed(3).withSelectionBatch(48);
+
+    @Override
+    public ImleConfig budget() {
+        return BUDGET;
+    }
 
     @Option(names = "--scenes", defaultValue = "times", description = "Which toy scenes: times (3 times of day x 2 car "
             + "colours, one dominant global factor), regions (sky weather 3 x vegetation season 3 x car colour 4, "
@@ -113,13 +110,12 @@ final class ToyBench implements Callable<Integer> {
         List<Mode> modes = regions ? variant.modes() : ToyModeData.timesOfDay(0, 2); // red, blue cars
         int trainCount = trainScenes != null ? trainScenes : regions ? 400 : 96;
         int heldCount = heldOut != null ? heldOut : regions ? 30 : 20;
-        ModelConfig base = Presets.byName(preset, LabelSets.TOY_SCENES.channels());
-        NoiseMode noiseMode = NoiseMode.byName(noise);
-        if (noiseMode == NoiseMode.RAW) {
+        ImleConfig budget = imle.apply(BUDGET);
+        if (budget.get(ImleConfig.NOISE) == NoiseMode.RAW) {
             throw new IllegalArgumentException("--noise must be vector or encoder (raw is the NO_NOISE_ENCODER row)");
         }
-        ImleConfig budget = imle.apply(BUDGET).withSelectionBatch(48);
-        base = imle.model(base.withNoiseMode(noiseMode), budget);
+        ModelConfig base = budget.codeForm(Presets.byName(preset, LabelSets.TOY_SCENES.channels()));
+        String noise = budget.get(ImleConfig.NOISE).optionName();
         List<Scene> trainScenes = regions ? ToyModeData.scenes(base.width(), base.height(), trainCount, 1, variant)
                 : ToyModeData.scenes(base.width(), base.height(), trainCount, 1, modes);
         List<Scene> heldScenes = regions ? ToyModeData.scenes(base.width(), base.height(), heldCount, 2, variant)
@@ -136,7 +132,7 @@ final class ToyBench implements Callable<Integer> {
                 base.partsAreClasses() ? "" : ", " + base.instanceSlots() + " parts per instance of "
                         + instanceClassNames(base),
                 base.regionPooling() ? ", region pooling" : "", train.size(), held.size(),
-                modes.size(), describe(variant), ImleOptions.describe(budget), minutesPerModel, perLayout);
+                modes.size(), describe(variant), budget.describe(ImleConfig.REFERENCE), minutesPerModel, perLayout);
         System.out.println(setup + "\n");
         StringBuilder table = new StringBuilder(EvalReport.markdownHeader()
                 .replace("| model |", "| model | train s | selection s/epoch |")

@@ -1,149 +1,112 @@
 package io.cimle.cli;
 
-import io.cimle.core.model.ModelConfig;
-import io.cimle.core.training.CodeSelection;
 import io.cimle.core.training.ImleConfig;
+import io.cimle.core.training.Setting;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
-import picocli.CommandLine.Option;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Spec;
 
 /**
- * The IMLE hyper-parameters, one name per quantity for every command that trains (train, demo, bench
- * toy). An option left out keeps the command's own budget, which its --help footer states: train starts
- * from the reference's {@link ImleConfig#DEFAULT}, demo and bench toy from toy-sized budgets.
+ * The training settings as options of every command that trains (train, demo, bench toy): one option per
+ * {@link ImleConfig#SETTINGS} entry, made from its declaration ({@code --candidates M}, {@code --selection
+ * flat|regional}, booleans as {@code --name} / {@code --no-name}), so a setting declared in the core is an option
+ * here without a line of its own. An option left out keeps the command's budget ({@link Budgeted}), which its
+ * --help footer states.
  */
+@Command(modelTransformer = ImleOptions.Declared.class)
 public final class ImleOptions {
-    @Option(names = "--examples", paramLabel = "S", description = "|S|: examples whose nearest sample is selected each epoch.")
-    Integer examples;
+    /** A command that trains from a budget of its own: its --help footer lists what it sets. */
+    public interface Budgeted {
+        ImleConfig budget();
+    }
 
-    @Option(names = "--candidates", paramLabel = "M", description = "m: codes drawn per example to select from.")
-    Integer candidates;
+    /** The command this is mixed into: picocli adds the declared options to it. */
+    private CommandSpec mixee;
 
-    @Option(names = "--steps", paramLabel = "K", description = "K: gradient steps per epoch.")
-    Integer steps;
+    @CommandLine.Option(names = "--base", paramLabel = "default|reference", description = "The settings an option "
+            + "left out takes: default (this command's, with the best measured method) or reference (the paper's "
+            + "configuration: flat selection, one code part per class, point-sampled noise, rarity weights).")
+    String base;
 
-    @Option(names = "--sub-batch", paramLabel = "N", description = "|S~|: examples per gradient step.")
-    Integer subBatch;
-
-    @Option(names = "--epochs", description = "Epochs in all.")
-    Integer epochs;
-
-    @Option(names = "--lr", paramLabel = "RATE", description = "Adam's learning rate.")
-    Double learningRate;
-
-    @Option(names = "--decay-epoch", paramLabel = "E", description = "From this epoch on lr / 10; 0 = never.")
-    Integer decayEpoch;
-
-    @Option(names = "--decay-resets-encoder", negatable = true, description = "At the decay also re-draw the noise "
-            + "encoder and reset Adam (the reference code); --no-decay-resets-encoder makes it a plain lr / 10.")
-    Boolean decayResetsEncoder;
-
-    @Option(names = "--seed", description = "Seed of the trainer's random stream.")
-    Long seed;
-
-    @Option(names = "--no-loss-rebalancing", description = "Plain distance, no rarity mask.")
-    boolean noLossRebalancing;
-
-    @Option(names = "--no-dataset-rebalancing", description = "Uniform choice of S.")
-    boolean noDatasetRebalancing;
-
-    @Option(names = "--selection", paramLabel = "flat|regional", description = "How the kept code is chosen: flat "
-            + "(Algorithm 1: the nearest whole image) or regional (the nearest, then each class's part of the code on "
-            + "its own, so independent per-region appearances are all matched).")
-    String selection;
-
-    @Option(names = "--reject-below", paramLabel = "D", description = "RS-IMLE: pass over candidates nearer than "
-            + "this distance (0 = off).")
-    Double rejectBelow;
-
-    @Option(names = "--rarity-floor", paramLabel = "F", description = "Loss rebalancing: no pixel weighs less than "
-            + "F times its image's rarest region, in [0, 1) (0 = the paper's weights, whose spread is the ratio of "
-            + "the classes' colour densities: a class of near-constant colour weighs ~1e-5).")
-    Double rarityFloor;
-
-    @Option(names = "--region-code-dim", paramLabel = "N", description = "Vector codes: dimensions of the code's "
-            + "block per layout class (0 = none; regional selection with a vector code needs blocks and takes "
-            + CodeSelection.DEFAULT_REGION_CODE_DIM + " when this is left out).")
-    Integer regionCodeDim;
-
-    @Option(names = "--instance-slots", paramLabel = "N", description = "Code parts per instance of the classes whose "
-            + "instances the training photos show in appearances of their own (each car its own colour): the N largest "
-            + "connected components of such a class each get a part (1 = one part per class).")
-    Integer instanceSlots;
-
-    @Option(names = "--region-pooling", negatable = true, description = "The code reaches every scale pooled over "
-            + "each region's pixels (area-resized, not point-sampled), so a small region's code stays its own at the "
-            + "coarse modules.")
-    Boolean regionPooling;
+    @Spec(Spec.Target.MIXEE)
+    void mixee(CommandSpec spec) {
+        this.mixee = spec;
+        if (spec.userObject() instanceof Budgeted b) {
+            List<String> footer = new ArrayList<>(List.of("", "Training settings left out: "
+                    + b.budget().describe(ImleConfig.REFERENCE) + "; the others take the reference's value, given with "
+                    + "each option. --base reference starts from the paper's configuration instead."));
+            footer.addAll(List.of(spec.usageMessage().footer()));
+            spec.usageMessage().footer(footer.toArray(String[]::new));
+        }
+    }
 
     /**
-     * The model with the code form these options ask for: region blocks as given, or by default when
-     * regional selection meets a vector code without them; instance slots and region pooling as given.
+     * {@code budget} with every option given on the command line applied (each checked as its setting declares);
+     * with {@code --base reference}, the budget's method settings first return to the reference's.
      */
-    public ModelConfig model(ModelConfig base, ImleConfig config) {
-        ModelConfig m = regionCodeDim != null
-                ? (regionCodeDim == base.regionCodeDim() ? base : base.withRegionCodeDim(regionCodeDim))
-                : config.selection().fit(base);
-        if (instanceSlots != null) {
-            m = m.withInstanceParts(instanceSlots, new int[0]);
+    public ImleConfig apply(ImleConfig budget) {
+        ImleConfig c = switch (base == null ? "default" : base) {
+            case "default" -> budget;
+            case "reference" -> budget.withReferenceMethod();
+            default -> throw new IllegalArgumentException("--base must be default or reference, got '" + base + "'");
+        };
+        for (Setting<?> s : ImleConfig.SETTINGS) {
+            String value = mixee.findOption("--" + s.name()).getValue();
+            if (s.type() == Boolean.class && Boolean.TRUE.equals(mixee.findOption("--no-" + s.name()).getValue())) {
+                value = "false";
+            }
+            if (value != null) {
+                try {
+                    c = c.withText(s, value);
+                } catch (IllegalArgumentException e) {
+                    // One line naming the option as it was written ("--candidates must be ...").
+                    throw new IllegalArgumentException(e.getMessage().startsWith(s.name()) ? "--" + e.getMessage()
+                            : e.getMessage(), e);
+                }
+            }
         }
-        if (regionPooling != null) {
-            m = m.withRegionPooling(regionPooling);
-        }
-        return m;
+        return c;
     }
 
-    /** {@code base} with every option given here applied. */
-    public ImleConfig apply(ImleConfig base) {
-        if (decayEpoch != null && decayEpoch < 0) {
-            throw new IllegalArgumentException("--decay-epoch must be >= 0, got " + decayEpoch);
+    /** Declares the options from the settings, when picocli builds this mixin's model. */
+    public static final class Declared implements CommandLine.IModelTransformer {
+        @Override
+        public CommandSpec transform(CommandSpec spec) {
+            for (Setting<?> s : ImleConfig.SETTINGS) {
+                spec.addOption(option(s));
+                if (s.type() == Boolean.class) {
+                    spec.addOption(OptionSpec.builder("--no-" + s.name()).type(Boolean.class).arity("0")
+                            .description("The same as --" + s.name() + "=false.").build());
+                }
+            }
+            return spec;
         }
-        ImleConfig c = base;
-        if (subBatch != null) {
-            c = c.withSubBatch(subBatch);
-        }
-        if (examples != null) {
-            c = c.withExamplesPerEpoch(examples);
-        }
-        if (candidates != null) {
-            c = c.withSamplesPerExample(candidates);
-        }
-        if (steps != null) {
-            c = c.withStepsPerEpoch(steps);
-        }
-        if (epochs != null) {
-            c = c.withEpochs(epochs);
-        }
-        if (learningRate != null) {
-            c = c.withLearningRate(learningRate);
-        }
-        if (seed != null) {
-            c = c.withSeed(seed);
-        }
-        if (decayEpoch != null) {
-            c = c.withDecay(decayEpoch, decayEpoch > 0);
-        }
-        if (decayResetsEncoder != null) {
-            c = c.withDecayResetsEncoder(decayResetsEncoder);
-        }
-        if (selection != null) {
-            c = c.withSelection(CodeSelection.byName(selection));
-        }
-        if (rejectBelow != null) {
-            c = c.withRejectBelow(rejectBelow);
-        }
-        if (rarityFloor != null) {
-            c = c.withRarityFloor(rarityFloor);
-        }
-        return c.withRebalancing(c.lossRebalancing() && !noLossRebalancing, c.datasetRebalancing() && !noDatasetRebalancing);
-    }
 
-    /** The budget as one line of a --help footer. */
-    public static String describe(ImleConfig c) {
-        return String.format(Locale.ROOT, "|S| %d, m %d, K %d, |S~| %d, %d epochs, lr %s, decay %s, %s selection%s%s",
-                c.examplesPerEpoch(), c.samplesPerExample(), c.stepsPerEpoch(), c.subBatch(), c.epochs(),
-                c.learningRate(), c.decayEnabled() && c.decayEpoch() > 0 ? "after epoch " + c.decayEpoch()
-                        + (c.decayResetsEncoder() ? " (encoder re-drawn, Adam reset)" : " (lr / 10 only)") : "off",
-                c.selection().optionName(), c.rejectBelow() > 0 ? ", rejection below " + c.rejectBelow() : "",
-                c.rarityFloor() > 0 ? ", rarity floor " + c.rarityFloor() : "");
+        private static OptionSpec option(Setting<?> s) {
+            List<String> names = new ArrayList<>(List.of("--" + s.name()));
+            if (s == ImleConfig.LEARNING_RATE) {
+                names.add("--lr"); // what every trainer's CLI calls it
+            }
+            OptionSpec.Builder b = OptionSpec.builder(names.toArray(String[]::new)).type(String.class)
+                    .description(s.help() + (s.symbol().isEmpty() ? "" : " The paper's " + s.symbol() + ".") + " "
+                            + capitalised(s.expected()) + "; the reference " + s.format(s.reference()) + ".");
+            if (s.type() == Boolean.class) {
+                b.arity("0..1").fallbackValue("true").paramLabel("true|false");
+            } else {
+                b.paramLabel(s.type().isEnum() ? String.join("|", s.choices())
+                        : s.symbol().isEmpty() || s.symbol().contains("~") ? s.name().toUpperCase(Locale.ROOT)
+                        .replace('-', '_') : s.symbol().replaceAll("[^A-Za-z]", "").toUpperCase(Locale.ROOT));
+            }
+            return b.build();
+        }
+
+        private static String capitalised(String text) {
+            return Character.toUpperCase(text.charAt(0)) + text.substring(1);
+        }
     }
 }

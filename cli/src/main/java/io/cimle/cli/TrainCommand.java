@@ -12,7 +12,6 @@ import io.cimle.core.model.Checkpoint;
 import io.cimle.core.model.CodeParts;
 import io.cimle.core.model.GeneratorNetwork;
 import io.cimle.core.model.ModelConfig;
-import io.cimle.core.model.NoiseMode;
 import io.cimle.core.model.Presets;
 import io.cimle.core.storage.CheckpointInfo;
 import io.cimle.core.storage.CheckpointStore;
@@ -20,7 +19,6 @@ import io.cimle.core.training.CheckpointPolicy;
 import io.cimle.core.training.ImleConfig;
 import io.cimle.core.training.ImleTrainer;
 import io.cimle.core.training.ProgressReporter;
-import io.cimle.core.training.TrainingMode;
 import io.cimle.core.training.TrainingProgress;
 import io.cimle.core.training.distance.Distance;
 import io.cimle.core.training.distance.DistanceConfig;
@@ -34,7 +32,6 @@ import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -42,9 +39,8 @@ import java.util.concurrent.Callable;
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Trains a generator with Conditional IMLE (or a baseline) on a paired-folders data set,"
                 + " publishing checkpoints under --out.",
-        footer = {"", "IMLE options left out take the reference's budget (|S| 400, m 10, K 10000, |S~| 1, 16 epochs,"
-                + " lr 1e-4, lr / 10 after epoch 5 with the encoder re-drawn and Adam reset); with --resume, the run's own."})
-final class TrainCommand implements Callable<Integer> {
+        footer = {"", "With --resume, settings left out are the run's own."})
+final class TrainCommand implements Callable<Integer>, ImleOptions.Budgeted {
     @Option(names = "--data", required = true, description = "Paired-folders data set (labels/, images/, and "
             + "classes.json unless --labels names the label set).")
     Path data;
@@ -57,10 +53,6 @@ final class TrainCommand implements Callable<Integer> {
     String preset;
     @Mixin
     ImleOptions imle;
-    @Option(names = "--mode", description = "imle|regression (default imle).")
-    String mode;
-    @Option(names = "--noise", defaultValue = "encoder", description = "encoder|raw|vector (default ${DEFAULT-VALUE}).")
-    String noise;
     @Option(names = "--vgg-weights", description = "VGG-19 .npz for the perceptual distance (default: pyramid L1).")
     Path vggWeights;
     @Option(names = "--device", defaultValue = "cpu", description = "cpu|gpu (default ${DEFAULT-VALUE}).")
@@ -96,7 +88,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         LabelSet labelSet = labels != null ? LabelSets.byName(labels)
                 : PairedFolderDataset.open(data, LayoutFormat.CLASS_IDS, DatasetOptions.DEFAULT).labelSet();
-        ModelConfig model = Presets.byName(preset, labelSet.channels()).withNoiseMode(noiseMode());
+        ModelConfig model = Presets.byName(preset, labelSet.channels());
         DatasetReader.Loaded loaded = new PairedFolderDataset(data, labelSet, LayoutFormat.CLASS_IDS,
                 DatasetOptions.DEFAULT.withTarget(model.width(), model.height())).readAll();
         List<Example> train = loaded.examples();
@@ -116,7 +108,7 @@ final class TrainCommand implements Callable<Integer> {
                     ? Checkpoint.readFrom(new ByteArrayInputStream(store.read(latest.get()))) : null;
             ImleConfig config = imleConfig(from == null ? ImleConfig.DEFAULT : ImleTrainer.configOf(from));
             try (GeneratorNetwork network = from == null
-                    ? GeneratorNetwork.create(CodeParts.fitToData(imle.model(model, config), train), dev, config.seed())
+                    ? GeneratorNetwork.create(CodeParts.fitToData(config.codeForm(model), train), dev, config.seed())
                          : GeneratorNetwork.create(from.config(), dev);
                  // Flags given now override a resumed run's own config; the rest continues as it was.
                  ImleTrainer t = from == null ? new ImleTrainer(network, distance, train, null, config)
@@ -135,22 +127,12 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     ImleConfig imleConfig(ImleConfig base) {
-        ImleConfig c = imle.apply(base);
-        if (mode != null) {
-            c = c.withMode(switch (mode.toLowerCase(Locale.ROOT)) {
-                case "imle" -> TrainingMode.IMLE;
-                case "regression" -> TrainingMode.REGRESSION;
-                default -> throw new IllegalArgumentException("--mode must be imle or regression, got '" + mode + "'");
-            });
-        }
-        return c;
+        return imle.apply(base);
     }
 
-    NoiseMode noiseMode() {
-        try {
-            return NoiseMode.byName(noise);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--noise must be encoder, raw or vector, got '" + noise + "'", e);
-        }
+    /** A new run starts from the defaults where users start: the best measured method, the reference's budget. */
+    @Override
+    public ImleConfig budget() {
+        return ImleConfig.DEFAULT;
     }
 }

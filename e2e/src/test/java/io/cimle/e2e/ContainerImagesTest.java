@@ -148,7 +148,7 @@ class ContainerImagesTest {
                     Map.entry("CIMLE_TRAINER_MIN_DATASET_SIZE", "8"),
                     Map.entry("CIMLE_TRAINER_CHECKPOINT_EVERY_STEPS", "4"),
                     Map.entry("CIMLE_TRAINER_IMLE_EXAMPLES", "8"),
-                    Map.entry("CIMLE_TRAINER_IMLE_SAMPLES", "2"),
+                    Map.entry("CIMLE_TRAINER_IMLE_CANDIDATES", "2"),
                     Map.entry("CIMLE_TRAINER_IMLE_STEPS", "4"),
                     Map.entry("CIMLE_TRAINER_IMLE_DECAY", "false")));
             String storeRoot = trainerEnv.get("CIMLE_STORAGE_ROOT");

@@ -135,7 +135,7 @@ final class Rig {
                 "-Dkafka.bootstrap.servers=" + bootstrap, "-Dcimle.storage.root=" + store, "-Dcimle.model.name=" + MODEL,
                 "-Dcimle.trainer.preset=tiny", "-Dcimle.trainer.min-dataset-size=8",
                 "-Dcimle.trainer.checkpoint-every-steps=" + everySteps, "-Dcimle.trainer.checkpoint-keep-last=3",
-                "-Dcimle.trainer.imle.examples=8", "-Dcimle.trainer.imle.samples=2", "-Dcimle.trainer.imle.steps=10",
+                "-Dcimle.trainer.imle.examples=8", "-Dcimle.trainer.imle.candidates=2", "-Dcimle.trainer.imle.steps=10",
                 "-Dcimle.trainer.imle.epochs=100000", "-Dcimle.trainer.imle.decay=false"));
         args.addAll(extra);
         args.addAll(List.of("-jar", jar("trainer-service").toString()));

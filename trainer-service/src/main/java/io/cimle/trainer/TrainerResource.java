@@ -29,6 +29,8 @@ public class TrainerResource {
     StorageSettings storage;
     @Inject
     TrainingData data;
+    @Inject
+    ImleSettings imleSettings;
 
     @GET
     @Path("/status")
@@ -75,17 +77,10 @@ public class TrainerResource {
         out.put("device", model.device().optionName());
         out.put("labels", data.labels().name());
         out.put("modelConfig", data.modelConfig());
-        ImleConfig c = ImleSettings.config(imle, Integer.MAX_VALUE); // |S| before the data set caps it
+        // Every training setting, by its name (|S| before the data set caps it).
         Map<String, Object> imleOut = new LinkedHashMap<>();
-        imleOut.put("examples", c.examplesPerEpoch());
-        imleOut.put("samples", c.samplesPerExample());
-        imleOut.put("steps", c.stepsPerEpoch());
-        imleOut.put("subBatch", c.subBatch());
-        imleOut.put("learningRate", c.learningRate());
-        imleOut.put("epochs", c.epochs() == Integer.MAX_VALUE ? 0 : c.epochs());
-        imleOut.put("lossRebalancing", c.lossRebalancing());
-        imleOut.put("datasetRebalancing", c.datasetRebalancing());
-        imleOut.put("seed", c.seed());
+        ImleConfig c = imleSettings.configured();
+        ImleConfig.SETTINGS.forEach(s -> imleOut.put(s.name(), c.get(s) instanceof Enum<?> ? s.format(c.get(s)) : c.get(s)));
         imleOut.put("distance", imle.vggWeights().isPresent() ? "vgg19" : "pyramid-l1");
         out.put("imle", imleOut);
         out.put("minDatasetSize", settings.trainer().minDatasetSize());

@@ -1,11 +1,10 @@
 package io.cimle.trainer;
 
 import io.cimle.core.data.UnknownLabelPolicy;
-import io.cimle.core.model.NoiseMode;
-import io.cimle.core.training.CodeSelection;
-import io.cimle.core.training.ImleConfig;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithParentName;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -21,34 +20,6 @@ public interface TrainerSettings {
         /** Model preset: tiny (16x32), small (32x64), medium (64x128) or paper (256x512). */
         @WithDefault("tiny")
         String preset();
-
-        /**
-         * How the latent code reaches the modules: encoder (per-pixel noise through the noise encoder, the
-         * reference code), vector (a low-dimensional code tiled over the image, then the encoder: the paper's
-         * text, and the better mode coverage on toy scenes at small) or raw (no encoder, the paper's ablation).
-         * A resumed checkpoint keeps its own.
-         */
-        @WithDefault("encoder")
-        NoiseMode noise();
-
-        /**
-         * Vector codes: dimensions of the code's block per layout class (0 = none). Unset: none, or
-         * CodeSelection.DEFAULT_REGION_CODE_DIM (8) when selection is regional. A resumed checkpoint keeps its own.
-         */
-        Optional<Integer> regionCodeDim();
-
-        /**
-         * Code parts per instance of the classes whose instances the training photos show in appearances of
-         * their own (found in the data at the start of a new model: InstanceClasses); 1 = one part per class.
-         * A resumed checkpoint keeps its own.
-         */
-        Optional<Integer> instanceSlots();
-
-        /**
-         * The code reaches every scale pooled over each region (area-resized instead of point-sampled). A
-         * resumed checkpoint keeps its own.
-         */
-        Optional<Boolean> regionPooling();
 
         /** Training starts once the data set holds this many pairs. */
         @WithDefault("16")
@@ -83,8 +54,8 @@ public interface TrainerSettings {
     }
 
     /**
-     * Conditional IMLE hyperparameters. Every one left unset takes {@link ImleConfig#DEFAULT}'s value (the
-     * reference code's, documented there and in README): the defaults are stated once, in the core.
+     * The service's own keys under cimle.trainer.imle. The training settings themselves (|S|, m, K, selection,
+     * ...) are read from the core's table by {@link ImleSettings}: declared once, in ImleConfig.
      */
     interface Imle {
         /**
@@ -94,58 +65,19 @@ public interface TrainerSettings {
          */
         Optional<Double> minCodeSpread();
 
-        /** |S|: examples per epoch (capped by the data set size). */
-        Optional<Integer> examples();
-
-        /** m: latent codes drawn per example for nearest-sample selection. */
-        Optional<Integer> samples();
-
-        /** K: gradient steps per epoch. */
-        Optional<Integer> steps();
-
-        /** |S~|: examples per gradient step (capped by |S|). */
-        Optional<Integer> subBatch();
-
-        Optional<Double> learningRate();
-
-        /** Epochs in all; 0 trains until stopped (POST /api/trainer/pause, or the pod goes away). */
-        Optional<Integer> epochs();
-
-        Optional<Boolean> lossRebalancing();
-
-        Optional<Boolean> datasetRebalancing();
-
-        Optional<Long> seed();
-
-        /** The reference's schedule: after this epoch re-initialise the noise encoder, reset Adam, lr / 10. */
-        Optional<Integer> decayEpoch();
-
-        /** Whether that decay happens at all (off for short toy runs with many small epochs). */
-        Optional<Boolean> decay();
-
-        /** Whether the decay also re-initialises the noise encoder and resets Adam (the reference); false = lr / 10 only. */
-        Optional<Boolean> decayResetsEncoder();
-
-        /**
-         * flat (Algorithm 1: the nearest whole image) or regional (the nearest, then each layout class's part of
-         * the code chosen on its own, so independent per-region appearances are all matched).
-         */
-        Optional<CodeSelection> selection();
-
-        /** RS-IMLE: candidates nearer than this distance are passed over (0 = off). */
-        Optional<Double> rejectBelow();
-
-        /**
-         * Loss rebalancing: no pixel's weight below this share of its image's rarest region's, in [0, 1)
-         * (0 = the paper's weights).
-         */
-        Optional<Double> rarityFloor();
-
-        /** Candidates per no-grad forward pass during nearest-sample selection (memory vs speed). */
-        Optional<Integer> selectionBatch();
-
         /** Optional VGG-19 weights (.npz) for the perceptual distance; unset = pyramid L1. */
         Optional<String> vggWeights();
+
+        /** default (the best measured method) or reference (the paper's configuration): see ImleSettings. */
+        @WithDefault("default")
+        String base();
+
+        /**
+         * Every key under cimle.trainer.imle by its name: the training settings of ImleConfig's table, which
+         * {@link ImleSettings} reads and checks (declared so the mapping knows them).
+         */
+        @WithParentName
+        Map<String, String> settings();
     }
 
     interface LeaderElection {

@@ -5,7 +5,6 @@ import io.cimle.core.data.LabelSet;
 import io.cimle.core.data.LabelSets;
 import io.cimle.core.model.ModelConfig;
 import io.cimle.core.model.Presets;
-import io.cimle.core.training.ImleConfig;
 import io.cimle.core.storage.ObjectStore;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -24,6 +23,8 @@ public class TrainingData {
     ModelSettings model;
     @Inject
     ObjectStore objectStore;
+    @Inject
+    ImleSettings imle;
 
     private LabelSet labels;
     private ModelConfig modelConfig;
@@ -33,13 +34,7 @@ public class TrainingData {
     @PostConstruct
     void init() {
         labels = model.labelsFile().map(TrainingData::readLabels).orElseGet(() -> LabelSets.byName(model.labels()));
-        ModelConfig preset = Presets.byName(settings.trainer().preset(), labels.channels())
-                .withNoiseMode(settings.trainer().noise());
-        ModelConfig blocks = settings.trainer().regionCodeDim().map(preset::withRegionCodeDim)
-                .orElseGet(() -> settings.trainer().imle().selection().orElse(ImleConfig.DEFAULT.selection()).fit(preset));
-        ModelConfig instances = settings.trainer().instanceSlots().map(n -> blocks.withInstanceParts(n, new int[0]))
-                .orElse(blocks);
-        modelConfig = settings.trainer().regionPooling().map(instances::withRegionPooling).orElse(instances);
+        modelConfig = imle.configured().codeForm(Presets.byName(settings.trainer().preset(), labels.channels()));
         store = new DatasetStore(objectStore, model.name(), labels);
         validator = new PairValidator(labels, modelConfig.width(), modelConfig.height(), settings.trainer().maxImageBytes(),
                 settings.trainer().unknownLabels());

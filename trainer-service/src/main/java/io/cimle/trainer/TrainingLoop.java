@@ -70,6 +70,8 @@ public class TrainingLoop {
     @Inject
     TrainingData data;
     @Inject
+    ImleSettings imle;
+    @Inject
     CheckpointStore checkpoints;
     @Inject
     CheckpointPublisher publisher;
@@ -316,7 +318,7 @@ public class TrainingLoop {
                         (long) (updateMs * 1e6), perSecond);
                 if (step % 100 == 0) {
                     LOG.infof("epoch %d step %d/%d loss %.4f (selection %.0f ms/epoch, update %.1f ms/step)", p.epoch(),
-                            p.stepInEpoch(), p.stepsPerEpoch(), loss, selectionMs, updateMs);
+                            p.stepInEpoch(), p.steps(), loss, selectionMs, updateMs);
                 }
             }
 
@@ -329,7 +331,7 @@ public class TrainingLoop {
     }
 
     private ImleConfig imleConfig(int datasetSize) {
-        return ImleSettings.config(settings.trainer().imle(), datasetSize);
+        return imle.forDataset(datasetSize);
     }
 
     private DistanceConfig distanceConfig() {
@@ -405,7 +407,7 @@ public class TrainingLoop {
         return new Status(phase.get().name(), election != null && election.isLeader(),
                 election == null ? "" : election.identity(), election == null ? "" : election.leader(),
                 p == null ? 0 : p.epoch(), p == null ? idle.epochs() : p.epochs(),
-                p == null ? 0 : p.stepInEpoch(), p == null ? idle.stepsPerEpoch() : p.stepsPerEpoch(),
+                p == null ? 0 : p.stepInEpoch(), p == null ? idle.steps() : p.steps(),
                 p == null ? 0 : p.globalStep(), lastLoss, size, version, failure, term);
     }
 }

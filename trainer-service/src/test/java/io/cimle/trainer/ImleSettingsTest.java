@@ -1,54 +1,79 @@
 package io.cimle.trainer;
 
-import io.cimle.core.training.CodeSelection;
-import io.cimle.core.training.ImleConfig;
-import org.junit.jupiter.api.Test;
-
-import java.util.Optional;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cimle.core.model.NoiseMode;
+import io.cimle.core.training.CodeSelection;
+import io.cimle.core.training.ImleConfig;
+import io.cimle.core.training.Setting;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 class ImleSettingsTest {
 
-    /** Only what a test sets; the rest unset, as in a fresh deployment. */
-    private record Given(Optional<Integer> examples, Optional<Integer> subBatch, Optional<Integer> epochs)
-            implements TrainerSettings.Imle {
-        @Override public Optional<Double> minCodeSpread() { return Optional.empty(); }
-        @Override public Optional<Integer> samples() { return Optional.empty(); }
-        @Override public Optional<Integer> steps() { return Optional.empty(); }
-        @Override public Optional<Double> learningRate() { return Optional.empty(); }
-        @Override public Optional<Boolean> lossRebalancing() { return Optional.empty(); }
-        @Override public Optional<Boolean> datasetRebalancing() { return Optional.empty(); }
-        @Override public Optional<Long> seed() { return Optional.empty(); }
-        @Override public Optional<Integer> decayEpoch() { return Optional.empty(); }
-        @Override public Optional<Boolean> decay() { return Optional.empty(); }
-        @Override public Optional<Boolean> decayResetsEncoder() { return Optional.empty(); }
-        @Override public Optional<Integer> selectionBatch() { return Optional.empty(); }
-        @Override public Optional<String> vggWeights() { return Optional.empty(); }
-        @Override public Optional<CodeSelection> selection() { return Optional.empty(); }
-        @Override public Optional<Double> rejectBelow() { return Optional.empty(); }
-        @Override public Optional<Double> rarityFloor() { return Optional.empty(); }
+    private static ImleConfig read(Map<String, String> keys) {
+        return ImleSettings.read(keys::get, keys.keySet());
     }
 
     @Test
-    void unsetMeansTheCoresDefault() {
-        ImleConfig c = ImleSettings.config(new Given(Optional.empty(), Optional.empty(), Optional.empty()), 10_000);
-        assertEquals(ImleConfig.DEFAULT, c);
+    void unsetMeansTheDefaultWhereUsersStartAndReferenceIsTheNamedAlternative() {
+        assertEquals(ImleConfig.DEFAULT, read(Map.of()));
+        assertEquals(ImleConfig.REFERENCE, read(Map.of("cimle.trainer.imle.base", "reference")));
+        assertThrows(IllegalArgumentException.class, () -> read(Map.of("cimle.trainer.imle.base", "paper")));
+    }
+
+    /** The test that fails when a setting is declared in the core but the service cannot set it. */
+    @Test
+    void everyDeclaredSettingIsAKey() {
+        for (Setting<?> s : ImleConfig.SETTINGS) {
+            Object other = otherValue(s);
+            ImleConfig c = read(Map.of("cimle.trainer.imle." + s.name(), s.format(other)));
+            assertEquals(other, c.get(s), s.name());
+        }
+    }
+
+    @Test
+    void earlierKeysStillWorkAndATypoFailsAtStartUp() {
+        assertEquals(12, read(Map.of("cimle.trainer.imle.samples", "12")).candidates());
+        assertEquals(NoiseMode.VECTOR, read(Map.of("cimle.trainer.noise", "vector")).get(ImleConfig.NOISE));
+        IllegalArgumentException typo = assertThrows(IllegalArgumentException.class,
+                () -> read(Map.of("cimle.trainer.imle.candidatez", "3")));
+        assertTrue(typo.getMessage().contains("candidatez"), typo.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> read(Map.of("cimle.trainer.imle.selection", "fancy")));
+        assertEquals(CodeSelection.FLAT, read(Map.of("cimle.trainer.imle.selection", "FLAT")).selection());
     }
 
     @Test
     void aSmallDataSetCapsSAndItsSubBatch() {
-        ImleConfig c = ImleSettings.config(new Given(Optional.of(400), Optional.of(16), Optional.empty()), 10);
-        assertEquals(10, c.examplesPerEpoch());
-        assertEquals(10, c.subBatch());
+        Map<String, String> keys = new HashMap<>(Map.of("cimle.trainer.imle.examples", "400", "cimle.trainer.imle.sub-batch",
+                "16"));
+        ImleConfig c = ImleSettings.read(keys::get, keys.keySet());
+        ImleConfig capped = c.withExamples(Math.max(1, Math.min(c.examples(), 10)));
+        assertEquals(10, capped.examples());
+        assertEquals(10, capped.subBatch());
+        assertEquals(Integer.MAX_VALUE, read(Map.of("cimle.trainer.imle.epochs", "0")).epochs(), "0 = until stopped");
+        assertThrows(IllegalArgumentException.class, () -> read(Map.of("cimle.trainer.imle.epochs", "-1")));
     }
 
-    @Test
-    void zeroEpochsTrainsUntilStopped() {
-        assertEquals(Integer.MAX_VALUE, ImleSettings.config(new Given(Optional.empty(), Optional.empty(),
-                Optional.of(0)), 100).epochs());
-        assertThrows(IllegalArgumentException.class, () -> ImleSettings.config(new Given(Optional.empty(),
-                Optional.empty(), Optional.of(-1)), 100));
+    /** A valid value other than the default's, for any setting. */
+    static Object otherValue(Setting<?> s) {
+        Object d = ImleConfig.DEFAULT.get(s);
+        if (d instanceof Boolean b) {
+            return !b;
+        }
+        if (d instanceof Integer i) {
+            return i + 1;
+        }
+        if (d instanceof Long l) {
+            return l + 1;
+        }
+        if (d instanceof Double x) {
+            return s.max() != null ? (x + s.max()) / 2 : x + 0.5;
+        }
+        Object[] values = s.type().getEnumConstants();
+        return values[0].equals(d) ? values[1] : values[0];
     }
 }

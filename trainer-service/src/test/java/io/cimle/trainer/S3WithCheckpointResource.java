@@ -60,7 +60,7 @@ public class S3WithCheckpointResource implements QuarkusTestResourceLifecycleMan
         for (Example e : examples) {
             pairs.putIfAbsent(e);
         }
-        ImleConfig config = ImleConfig.DEFAULT.withExamplesPerEpoch(8).withSamplesPerExample(3).withStepsPerEpoch(10)
+        ImleConfig config = ImleConfig.REFERENCE.withExamples(8).withCandidates(3).withSteps(10)
                 .withEpochs(3).withLearningRate(1e-3).withSeed(42).withRebalancing(true, true);
         try (GeneratorNetwork net = GeneratorNetwork.create(Presets.tiny(labels.channels()), Device.cpu(), 42);
                 Distance distance = Distances.create(DistanceConfig.defaults());

@@ -30,7 +30,7 @@ public class TinyTrainingResource implements QuarkusTestResourceLifecycleManager
                 Map.entry("cimle.trainer.checkpoint-every-steps", "10"),
                 Map.entry("cimle.trainer.checkpoint-keep-last", "3"),
                 Map.entry("cimle.trainer.imle.examples", "8"),
-                Map.entry("cimle.trainer.imle.samples", "3"),
+                Map.entry("cimle.trainer.imle.candidates", "3"),
                 Map.entry("cimle.trainer.imle.steps", "10"),
                 Map.entry("cimle.trainer.imle.epochs", "3"),
                 Map.entry("cimle.trainer.imle.learning-rate", "1e-3"));

@@ -23,9 +23,7 @@ import io.cimle.core.eval.PairwiseDiversity;
 import io.cimle.core.eval.ToyEvaluation;
 import io.cimle.core.eval.ToyModeData;
 import io.cimle.core.model.ModelConfig;
-import io.cimle.core.model.NoiseMode;
 import io.cimle.core.model.Presets;
-import io.cimle.core.training.CodeSelection;
 import io.cimle.core.training.ImleConfig;
 import io.cimle.kafka.LocalKafkaBroker;
 import io.cimle.wire.Topics;
@@ -66,8 +64,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Runs the whole system locally and writes a gallery of diverse images to --out.",
-        footer = {"", "IMLE options left out: |S| 64, m 10, K 50, |S~| 8, lr 5e-4, no decay, regional selection, trained for --minutes."})
-public final class DemoCommand implements Callable<Integer> {
+        footer = {"", "The trainer trains until --minutes are spent."})
+public final class DemoCommand implements Callable<Integer>, ImleOptions.Budgeted {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String MODEL = "toy";
 
@@ -75,10 +73,6 @@ public final class DemoCommand implements Callable<Integer> {
     double minutes;
     @Option(names = "--preset", defaultValue = "small", description = "tiny (16x32), small (32x64) or medium (64x128); default ${DEFAULT-VALUE}.")
     String preset;
-    @Option(names = "--noise", defaultValue = "vector", description = "How the code reaches the generator: vector "
-            + "(a tiled low-dimensional code through the noise encoder), encoder (per-pixel noise through it) or raw; "
-            + "a resumed model keeps its own (default ${DEFAULT-VALUE}).")
-    String noise;
     @Option(names = "--pairs", defaultValue = "240", description = "Training pairs to produce (default ${DEFAULT-VALUE}).")
     int pairs;
     @Option(names = "--layouts", defaultValue = "6", description = "Held-out layouts in the gallery (default ${DEFAULT-VALUE}).")
@@ -108,9 +102,13 @@ public final class DemoCommand implements Callable<Integer> {
      * The demo's budget where an IMLE option is left out: small epochs (the progress bar moves), no decay
      * (the reference's epoch-5 decay is tuned for 10000-step epochs of GTA-5), until stopped.
      */
-    static final ImleConfig BUDGET = ImleConfig.DEFAULT.withExamplesPerEpoch(64).withSamplesPerExample(10)
-            .withStepsPerEpoch(50).withSubBatch(8).withLearningRate(5e-4).withDecay(0, false)
-            .withSelection(CodeSelection.REGIONAL);
+    static final ImleConfig BUDGET = ImleConfig.DEFAULT.withExamples(64).withCandidates(10)
+            .withSteps(50).withSubBatch(8).withLearningRate(5e-4).withDecay(0, false).withEpochs(0);
+
+    @Override
+    public ImleConfig budget() {
+        return BUDGET;
+    }
 
     /** What the demo produced, for tests and for the summary. */
     public record Result(Path gallery, int galleryImages, String modelVersion, EvalReport report, Path logs) {
@@ -131,7 +129,6 @@ public final class DemoCommand implements Callable<Integer> {
     public Result run() throws Exception {
         DemoState state = openState();
         int[] size = sizeOf(preset);
-        NoiseMode noiseMode = NoiseMode.byName(noise);
         ImleConfig budget = imle.apply(BUDGET); // bad options are refused before the broker starts
         List<Mode> modes = demoModes();
         Path trainerJar = builtJar("trainer-service");
@@ -144,7 +141,7 @@ public final class DemoCommand implements Callable<Integer> {
             String bootstrap = broker.bootstrapServers();
             String store = work.resolve("store").toAbsolutePath().toString();
             LocalStack.Service trainer = stack.startJava("trainer-service",
-                    trainerArguments(bootstrap, store, noiseMode, budget, trainerJar), Map.of(), trainerPort);
+                    trainerArguments(bootstrap, store, budget, trainerJar), Map.of(), trainerPort);
             LocalStack.Service generator = stack.startJava("generator-service", List.of(
                     "-Dquarkus.http.port=" + generatorPort, "-Dkafka.bootstrap.servers=" + bootstrap,
                     "-Dcimle.storage.root=" + store, "-Dcimle.model.name=" + MODEL,
@@ -205,33 +202,16 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     /** trainer-service with the demo's budget, as configuration (the service's own keys). */
-    private List<String> trainerArguments(String bootstrap, String store, NoiseMode noiseMode, ImleConfig budget,
-                                          Path jar) {
-        ModelConfig code = imle.model(Presets.byName(preset, ToyScenes.labelSet().channels()).withNoiseMode(noiseMode),
-                budget);
-        return List.of(
+    private List<String> trainerArguments(String bootstrap, String store, ImleConfig budget, Path jar) {
+        List<String> args = new ArrayList<>(List.of(
                 "-Dquarkus.http.port=" + trainerPort, "-Dkafka.bootstrap.servers=" + bootstrap,
                 "-Dcimle.storage.root=" + store, "-Dcimle.model.name=" + MODEL, "-Dcimle.trainer.preset=" + preset,
-                "-Dcimle.trainer.noise=" + noiseMode.optionName(),
                 "-Dcimle.trainer.min-dataset-size=" + Math.min(pairs, 32),
                 "-Dcimle.trainer.auto-start=false",
-                "-Dcimle.trainer.checkpoint-every-steps=" + budget.stepsPerEpoch() * 10,
-                "-Dcimle.trainer.imle.examples=" + budget.examplesPerEpoch(),
-                "-Dcimle.trainer.imle.samples=" + budget.samplesPerExample(),
-                "-Dcimle.trainer.imle.steps=" + budget.stepsPerEpoch(), "-Dcimle.trainer.imle.sub-batch=" + budget.subBatch(),
-                "-Dcimle.trainer.imle.epochs=0", "-Dcimle.trainer.imle.learning-rate=" + budget.learningRate(),
-                "-Dcimle.trainer.imle.seed=" + budget.seed(),
-                "-Dcimle.trainer.imle.decay=" + budget.decayEnabled(), "-Dcimle.trainer.imle.decay-epoch=" + budget.decayEpoch(),
-                "-Dcimle.trainer.imle.decay-resets-encoder=" + budget.decayResetsEncoder(),
-                "-Dcimle.trainer.imle.loss-rebalancing=" + budget.lossRebalancing(),
-                "-Dcimle.trainer.imle.dataset-rebalancing=" + budget.datasetRebalancing(),
-                "-Dcimle.trainer.imle.selection=" + budget.selection().optionName(),
-                "-Dcimle.trainer.imle.reject-below=" + budget.rejectBelow(),
-                "-Dcimle.trainer.imle.rarity-floor=" + budget.rarityFloor(),
-                "-Dcimle.trainer.region-code-dim=" + code.regionCodeDim(),
-                "-Dcimle.trainer.instance-slots=" + code.instanceSlots(),
-                "-Dcimle.trainer.region-pooling=" + code.regionPooling(),
-                "-jar", jar.toAbsolutePath().toString());
+                "-Dcimle.trainer.checkpoint-every-steps=" + budget.steps() * 10));
+        budget.asProperties("cimle.trainer.imle.").forEach((key, value) -> args.add("-D" + key + "=" + value));
+        args.addAll(List.of("-jar", jar.toAbsolutePath().toString()));
+        return args;
     }
 
     private void produceDataOnce(DemoState state, String bootstrap, int[] size, List<Mode> modes) throws Exception {
@@ -369,7 +349,7 @@ public final class DemoCommand implements Callable<Integer> {
         g.evaluation(List.of(report));
         Path index = g.write("cimle demo: diverse images from semantic layouts",
                 "Model " + MODEL + " version " + version + " (" + preset + ", " + size[1] + "x" + size[0]
-                        + ", noise " + NoiseMode.byName(noise).optionName() + "), trained by trainer-service on " + pairs + " toy-scene pairs produced to Kafka; every image "
+                        + ", noise " + imle.apply(BUDGET).get(ImleConfig.NOISE).optionName() + "), trained by trainer-service on " + pairs + " toy-scene pairs produced to Kafka; every image "
                         + "below was generated by generator-service and received over Kafka.");
         Files.writeString(out.resolve("evaluation.md"), report.markdown());
         return new Result(index, g.imageCount(), version, report, logs);

@@ -1,256 +1,465 @@
 package io.cimle.core.training;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
-import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cimle.core.model.ModelConfig;
+import io.cimle.core.model.NoiseMode;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
- * Hyper-parameters of the IMLE loop. Defaults are the reference code's (see method.md).
+ * The settings of a training run: the IMLE loop's (Algorithm 1, its schedule, selection, the loss) and the
+ * code form a new model takes. Each setting is declared once, in the table below ({@link Setting}: name,
+ * the paper's symbol, type, the reference's value, range, help); everything that reads or writes settings
+ * (the CLI's options, the trainer's {@code cimle.trainer.imle.*} keys, the demo's trainer arguments, help
+ * footers, the checkpoint's JSON) goes through {@link #SETTINGS}. Adding one is its line here and its use.
  *
- * @param examplesPerEpoch  |S|, examples whose nearest sample is selected once per epoch. Default 400
- * @param samplesPerExample m, codes drawn per example to select from. Default 10
- * @param stepsPerEpoch     K, gradient steps per epoch on the selected pairs. Default 10000
- * @param subBatch          |S~|, examples per gradient step. Default 1
- * @param learningRate      Adam's initial rate. Default 1e-4 (the code; the paper's text says 1e-5)
- * @param epochs            epochs in all. Default 16
- * @param decayEpoch        after this many epochs: re-initialise the noise encoder, reset Adam and
- *                          divide the rate by 10 (the reference code). Default 5
- * @param decayEnabled      switch for the decay above. Default true
- * @param selectionBatch    candidates per no-grad forward during selection; several examples' m
- *                          candidates are batched together when it allows. Memory, not results,
- *                          depends on it. Default 40
- * @param seed              seeds the trainer's random stream (codes, subsets, sub-batches). Default 42
- * @param lossRebalancing   multiply the distance by the per-pixel rarity mask. Default true
- * @param datasetRebalancing draw S by the rarity-weighted sampler instead of uniformly. Default true
- * @param mode              IMLE or the no-noise REGRESSION baseline. Default IMLE
- * @param beta1             Adam's first-moment decay. Default 0.9
- * @param beta2             Adam's second-moment decay. Default 0.999
- * @param adamEpsilon       Adam's epsilon. Default 1e-8
- * @param decayResetsEncoder whether the decay also re-initialises the noise encoder and resets Adam (the
- *                          reference); false makes it a plain lr/10 that lets a trained model settle. Default true
- * @param selection         how the kept code is chosen among the candidates. Default FLAT (Algorithm 1)
- * @param rejectBelow       RS-IMLE: candidates nearer than this distance are passed over (unless all are),
- *                          so kept samples do not collapse onto the photo. Default 0 (off)
- * @param rarityFloor       loss rebalancing: no pixel's rarity weight below this share of its image's rarest
- *                          region's, in [0, 1). The paper's weights (1 / density, over the image's largest)
- *                          span the ratio of the classes' colour densities, and a class of nearly constant
- *                          colour (a clear sky, a road) falls to 1e-5 and stops being learnt. Default 0 (the
- *                          reference's weights)
+ * <p>{@link #REFERENCE} is the reference code's configuration (the paper's, for reproducing it); {@link #DEFAULT}
+ * is the best measured one, where users start (README, "Measured"). Immutable; invariants across settings are
+ * checked at construction.
  */
-public record ImleConfig(int examplesPerEpoch, int samplesPerExample, int stepsPerEpoch, int subBatch,
-                         double learningRate, int epochs, int decayEpoch, boolean decayEnabled, int selectionBatch,
-                         long seed, boolean lossRebalancing, boolean datasetRebalancing, TrainingMode mode,
-                         double beta1, double beta2, double adamEpsilon, boolean decayResetsEncoder,
-                         CodeSelection selection, double rejectBelow, double rarityFloor) {
+public final class ImleConfig {
+    // --- the table: one line per setting ---------------------------------------------------------------------
 
-    public static final ImleConfig DEFAULT = new ImleConfig(400, 10, 10_000, 1, 1e-4, 16, 5, true, 40, 42L,
-            true, true, TrainingMode.IMLE, 0.9, 0.999, 1e-8, true, CodeSelection.FLAT, 0, 0);
+    public static final Setting<Integer> EXAMPLES = Setting.integer("examples", "|S|", 400, 1,
+            "Examples whose nearest sample is selected each epoch.", "examplesPerEpoch");
+    public static final Setting<Integer> CANDIDATES = Setting.integer("candidates", "m", 10, 1,
+            "Codes drawn per example to select from.", "samplesPerExample", "samples");
+    public static final Setting<Integer> STEPS = Setting.integer("steps", "K", 10_000, 1,
+            "Gradient steps per epoch on the selected pairs.", "stepsPerEpoch");
+    public static final Setting<Integer> SUB_BATCH = Setting.integer("sub-batch", "|S~|", 1, 1,
+            "Examples per gradient step.");
+    public static final Setting<Double> LEARNING_RATE = Setting.real("learning-rate", 1e-4, 1e-12, null, false,
+            "Adam's learning rate (the reference code's; the paper's text says 1e-5).", "lr");
+    public static final Setting<Integer> EPOCHS = Setting.integer("epochs", "", 16, 0,
+            "Epochs in all (0 = until stopped).");
+    public static final Setting<Integer> DECAY_EPOCH = Setting.integer("decay-epoch", "", 5, 0,
+            "From this 0-based epoch on lr / 10 (0 = never).");
+    public static final Setting<Boolean> DECAY = Setting.flag("decay", true, "Whether the decay happens at all.",
+            "decayEnabled");
+    public static final Setting<Boolean> DECAY_RESETS_ENCODER = Setting.flag("decay-resets-encoder", true,
+            "At the decay also re-draw the noise encoder and reset Adam (the reference code); false: a plain lr / 10.");
+    public static final Setting<Integer> SELECTION_BATCH = Setting.integer("selection-batch", "", 40, 1,
+            "Candidates per no-grad forward during selection (memory and speed, never which codes are kept).");
+    public static final Setting<Long> SEED = Setting.integer64("seed", 42L,
+            "Seed of the trainer's random stream (codes, subsets, sub-batches).");
+    public static final Setting<Boolean> LOSS_REBALANCING = Setting.flag("loss-rebalancing", true,
+            "Weigh the distance per pixel (see loss-weights); false: plain distance.");
+    public static final Setting<Boolean> DATASET_REBALANCING = Setting.flag("dataset-rebalancing", true,
+            "Draw S by rarity (paper 3.7); false: uniformly.");
+    public static final Setting<TrainingMode> MODE = Setting.choice("mode", TrainingMode.IMLE,
+            "imle, or regression (the CRN baseline: zero codes, no selection).");
+    public static final Setting<Double> BETA1 = Setting.real("beta1", 0.9, 0.0, 1.0, true, "Adam's first-moment decay.");
+    public static final Setting<Double> BETA2 = Setting.real("beta2", 0.999, 0.0, 1.0, true,
+            "Adam's second-moment decay.");
+    public static final Setting<Double> ADAM_EPSILON = Setting.real("adam-epsilon", 1e-8, 1e-30, null, false,
+            "Adam's epsilon.");
+    public static final Setting<CodeSelection> SELECTION = Setting.choice("selection", CodeSelection.FLAT,
+            "flat (Algorithm 1: the nearest whole image) or regional (the nearest, then each part of the code, a "
+                    + "class or an instance, on its own, so independent appearances are all matched).");
+    public static final Setting<Double> REJECT_BELOW = Setting.real("reject-below", 0.0, 0.0, null, false,
+            "RS-IMLE: pass over candidates nearer than this distance (0 = off).");
+    public static final Setting<Double> RARITY_FLOOR = Setting.real("rarity-floor", 0.0, 0.0, 1.0, true,
+            "Rarity weights: no pixel below this share of its image's rarest region (0 = the paper's weights).");
+    public static final Setting<LossWeights> LOSS_WEIGHTS = Setting.choice("loss-weights", LossWeights.RARITY,
+            "What the per-pixel loss weights are: rarity (the paper's masks) or parts (each part of the code, a "
+                    + "class or an instance, weighs the same whatever its size).");
+    public static final Setting<NoiseMode> NOISE = Setting.choice("noise", NoiseMode.ENCODER,
+            "How the code reaches the modules of a new model: encoder (per-pixel noise through the noise encoder, the "
+                    + "reference), vector (a low-dimensional code tiled, then the encoder) or raw (no encoder).");
+    public static final Setting<Integer> REGION_CODE_DIM = Setting.integer("region-code-dim", "", 0, 0,
+            "Vector codes: dimensions of the block per code part (0 = " + CodeSelection.DEFAULT_REGION_CODE_DIM
+                    + " with regional selection, none with flat).");
+    public static final Setting<Integer> INSTANCE_SLOTS = Setting.integer("instance-slots", "", 1, 1,
+            "Code parts per instance of the classes whose instances the training photos show in appearances of their "
+                    + "own (each car its own colour): the N largest connected components each get one (1 = per class).");
+    public static final Setting<Boolean> REGION_POOLING = Setting.flag("region-pooling", false,
+            "The code reaches every scale pooled over each part's pixels and area-resized, so a small region's code "
+                    + "stays its own at the coarse modules (false: point-sampled).");
+
+    /** Every setting, in the order help and JSON list them. */
+    public static final List<Setting<?>> SETTINGS = List.of(EXAMPLES, CANDIDATES, STEPS, SUB_BATCH, LEARNING_RATE,
+            EPOCHS, DECAY_EPOCH, DECAY, DECAY_RESETS_ENCODER, SELECTION_BATCH, SEED, LOSS_REBALANCING,
+            DATASET_REBALANCING, MODE, BETA1, BETA2, ADAM_EPSILON, SELECTION, REJECT_BELOW, RARITY_FLOOR, LOSS_WEIGHTS,
+            NOISE, REGION_CODE_DIM, INSTANCE_SLOTS, REGION_POOLING);
+
+    /** The reference code's configuration: every setting at its declared reference value. */
+    public static final ImleConfig REFERENCE = new ImleConfig(referenceValues());
+
+    /**
+     * Where users start: the reference's loop and budget with the best measured method (README, "Measured"):
+     * regional selection over code parts per instance, the code pooled per region, part-balanced loss weights.
+     */
+    public static final ImleConfig DEFAULT = REFERENCE.with(SELECTION, CodeSelection.REGIONAL).with(INSTANCE_SLOTS, 4)
+            .with(REGION_POOLING, true).with(LOSS_WEIGHTS, LossWeights.PARTS);
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    public ImleConfig {
-        Objects.requireNonNull(mode, "mode");
-        Objects.requireNonNull(selection, "selection");
-        if (!(rejectBelow >= 0) || !Double.isFinite(rejectBelow)) {
-            throw new IllegalArgumentException("rejectBelow must be a distance >= 0, got " + rejectBelow);
+    private final Map<Setting<?>, Object> values;
+
+    private ImleConfig(Map<Setting<?>, Object> values) {
+        this.values = values;
+        int subBatch = get(SUB_BATCH);
+        if (subBatch > get(EXAMPLES)) {
+            throw new IllegalArgumentException("sub-batch " + subBatch + " exceeds examples " + get(EXAMPLES)
+                    + ": a sub-batch is drawn from the epoch's selected examples");
         }
-        if (!(rarityFloor >= 0 && rarityFloor < 1)) {
-            throw new IllegalArgumentException("rarityFloor must lie in [0, 1), got " + rarityFloor);
-        }
-        if (selection == CodeSelection.REGIONAL && samplesPerExample < 2) {
+        if (get(SELECTION) == CodeSelection.REGIONAL && get(CANDIDATES) < 2) {
             throw new IllegalArgumentException("regional selection needs m >= 2 candidates (half flat, half for the "
-                    + "regions), got " + samplesPerExample);
-        }
-        positive("examplesPerEpoch", examplesPerEpoch);
-        positive("samplesPerExample", samplesPerExample);
-        positive("stepsPerEpoch", stepsPerEpoch);
-        positive("subBatch", subBatch);
-        positive("epochs", epochs);
-        positive("selectionBatch", selectionBatch);
-        if (subBatch > examplesPerEpoch) {
-            throw new IllegalArgumentException("subBatch " + subBatch + " exceeds examplesPerEpoch "
-                    + examplesPerEpoch + ": a sub-batch is drawn from the epoch's selected examples");
-        }
-        if (!(learningRate > 0) || !Double.isFinite(learningRate)) {
-            throw new IllegalArgumentException("learningRate must be a positive number, got " + learningRate);
-        }
-        if (decayEpoch < 0) {
-            throw new IllegalArgumentException("decayEpoch must be >= 0, got " + decayEpoch);
-        }
-        if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1)) {
-            throw new IllegalArgumentException("Adam betas must lie in [0, 1), got " + beta1 + " and " + beta2);
-        }
-        if (!(adamEpsilon > 0)) {
-            throw new IllegalArgumentException("adamEpsilon must be > 0, got " + adamEpsilon);
+                    + "regions), got " + get(CANDIDATES));
         }
     }
 
-    /** JSON entry point: absent fields take the defaults above. */
-    @JsonCreator
-    static ImleConfig fromJson(@JsonProperty("examplesPerEpoch") Integer examplesPerEpoch,
-                               @JsonProperty("samplesPerExample") Integer samplesPerExample,
-                               @JsonProperty("stepsPerEpoch") Integer stepsPerEpoch,
-                               @JsonProperty("subBatch") Integer subBatch,
-                               @JsonProperty("learningRate") Double learningRate,
-                               @JsonProperty("epochs") Integer epochs,
-                               @JsonProperty("decayEpoch") Integer decayEpoch,
-                               @JsonProperty("decayEnabled") Boolean decayEnabled,
-                               @JsonProperty("selectionBatch") Integer selectionBatch,
-                               @JsonProperty("seed") Long seed,
-                               @JsonProperty("lossRebalancing") Boolean lossRebalancing,
-                               @JsonProperty("datasetRebalancing") Boolean datasetRebalancing,
-                               @JsonProperty("mode") TrainingMode mode,
-                               @JsonProperty("beta1") Double beta1,
-                               @JsonProperty("beta2") Double beta2,
-                               @JsonProperty("adamEpsilon") Double adamEpsilon,
-                               @JsonProperty("decayResetsEncoder") Boolean decayResetsEncoder,
-                               @JsonProperty("selection") CodeSelection selection,
-                               @JsonProperty("rejectBelow") Double rejectBelow,
-                               @JsonProperty("rarityFloor") Double rarityFloor) {
-        ImleConfig d = DEFAULT;
-        return new ImleConfig(or(examplesPerEpoch, d.examplesPerEpoch), or(samplesPerExample, d.samplesPerExample),
-                or(stepsPerEpoch, d.stepsPerEpoch), or(subBatch, d.subBatch), or(learningRate, d.learningRate),
-                or(epochs, d.epochs), or(decayEpoch, d.decayEpoch), or(decayEnabled, d.decayEnabled),
-                or(selectionBatch, d.selectionBatch), or(seed, d.seed), or(lossRebalancing, d.lossRebalancing),
-                or(datasetRebalancing, d.datasetRebalancing), or(mode, d.mode), or(beta1, d.beta1),
-                or(beta2, d.beta2), or(adamEpsilon, d.adamEpsilon),
-                or(decayResetsEncoder, d.decayResetsEncoder), or(selection, d.selection),
-                or(rejectBelow, d.rejectBelow), or(rarityFloor, d.rarityFloor));
+    private static Map<Setting<?>, Object> referenceValues() {
+        Map<Setting<?>, Object> v = new LinkedHashMap<>();
+        SETTINGS.forEach(s -> v.put(s, s.reference()));
+        return v;
     }
 
-    public String toJson() {
-        try {
-            return JSON.writeValueAsString(this);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    /** The setting's value. */
+    public <T> T get(Setting<T> setting) {
+        return setting.type().cast(values.get(setting));
     }
 
-    public static ImleConfig fromJson(String json) {
-        try {
-            return JSON.readValue(json, ImleConfig.class);
-        } catch (IOException e) {
-            Throwable cause = e.getCause() instanceof IllegalArgumentException iae ? iae : e;
-            throw new IllegalArgumentException("bad IMLE config JSON: " + cause.getMessage(), e);
+    /** This config with one setting changed (checked against its type and range). */
+    public <T> ImleConfig with(Setting<T> setting, T value) {
+        if (!values.containsKey(setting)) {
+            throw new IllegalArgumentException("unknown setting " + setting.name());
         }
+        Map<Setting<?>, Object> v = new LinkedHashMap<>(values);
+        v.put(setting, setting.check(value));
+        if (setting == EXAMPLES) {
+            v.put(SUB_BATCH, Math.min(get(SUB_BATCH), (Integer) value)); // |S~| <= |S| always
+        }
+        return new ImleConfig(v);
     }
+
+    /** The same from text, as users write values (CLI, configuration). */
+    public ImleConfig withText(Setting<?> setting, String text) {
+        return withUnchecked(setting, setting.parse(text));
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T> ImleConfig withUnchecked(Setting<T> setting, Object value) {
+        return with(setting, (T) value);
+    }
+
+    /** The setting of this name (or an earlier name of it), or null. */
+    public static Setting<?> byName(String name) {
+        for (Setting<?> s : SETTINGS) {
+            if (s.name().equals(name) || s.jsonKey().equals(name) || s.aliases().contains(name)) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    // --- typed access to what the code reads most ---
+
+    public int examples() {
+        return get(EXAMPLES);
+    }
+
+    public int candidates() {
+        return get(CANDIDATES);
+    }
+
+    public int steps() {
+        return get(STEPS);
+    }
+
+    public int subBatch() {
+        return get(SUB_BATCH);
+    }
+
+    public double learningRate() {
+        return get(LEARNING_RATE);
+    }
+
+    /** Epochs in all; {@link Integer#MAX_VALUE} for 0 (until stopped). */
+    public int epochs() {
+        int e = get(EPOCHS);
+        return e == 0 ? Integer.MAX_VALUE : e;
+    }
+
+    public int decayEpoch() {
+        return get(DECAY_EPOCH);
+    }
+
+    public boolean decayEnabled() {
+        return get(DECAY);
+    }
+
+    public boolean decayResetsEncoder() {
+        return get(DECAY_RESETS_ENCODER);
+    }
+
+    public int selectionBatch() {
+        return get(SELECTION_BATCH);
+    }
+
+    public long seed() {
+        return get(SEED);
+    }
+
+    public boolean lossRebalancing() {
+        return get(LOSS_REBALANCING);
+    }
+
+    public boolean datasetRebalancing() {
+        return get(DATASET_REBALANCING);
+    }
+
+    public TrainingMode mode() {
+        return get(MODE);
+    }
+
+    public double beta1() {
+        return get(BETA1);
+    }
+
+    public double beta2() {
+        return get(BETA2);
+    }
+
+    public double adamEpsilon() {
+        return get(ADAM_EPSILON);
+    }
+
+    public CodeSelection selection() {
+        return get(SELECTION);
+    }
+
+    public double rejectBelow() {
+        return get(REJECT_BELOW);
+    }
+
+    public double rarityFloor() {
+        return get(RARITY_FLOOR);
+    }
+
+    public LossWeights lossWeights() {
+        return get(LOSS_WEIGHTS);
+    }
+
+    // --- typed changes for what code and tests set most ---
+
+    public ImleConfig withExamples(int v) {
+        return with(EXAMPLES, v);
+    }
+
+    public ImleConfig withCandidates(int v) {
+        return with(CANDIDATES, v);
+    }
+
+    public ImleConfig withSteps(int v) {
+        return with(STEPS, v);
+    }
+
+    public ImleConfig withSubBatch(int v) {
+        return with(SUB_BATCH, v);
+    }
+
+    public ImleConfig withLearningRate(double v) {
+        return with(LEARNING_RATE, v);
+    }
+
+    public ImleConfig withEpochs(int v) {
+        return with(EPOCHS, v);
+    }
+
+    /** The decay from 0-based epoch {@code epoch} on, and whether it happens at all. */
+    public ImleConfig withDecay(int epoch, boolean enabled) {
+        return with(DECAY_EPOCH, epoch).with(DECAY, enabled);
+    }
+
+    public ImleConfig withDecayResetsEncoder(boolean v) {
+        return with(DECAY_RESETS_ENCODER, v);
+    }
+
+    public ImleConfig withSelectionBatch(int v) {
+        return with(SELECTION_BATCH, v);
+    }
+
+    public ImleConfig withSeed(long v) {
+        return with(SEED, v);
+    }
+
+    public ImleConfig withRebalancing(boolean loss, boolean dataset) {
+        return with(LOSS_REBALANCING, loss).with(DATASET_REBALANCING, dataset);
+    }
+
+    public ImleConfig withMode(TrainingMode v) {
+        return with(MODE, v);
+    }
+
+    public ImleConfig withSelection(CodeSelection v) {
+        return with(SELECTION, v);
+    }
+
+    public ImleConfig withRejectBelow(double v) {
+        return with(REJECT_BELOW, v);
+    }
+
+    public ImleConfig withRarityFloor(double v) {
+        return with(RARITY_FLOOR, v);
+    }
+
+    // --- what is derived ---
 
     /** Whether the decay (encoder re-init, Adam reset, lr/10) happens at the start of 0-based epoch {@code e}. */
     public boolean decaysAt(int epoch) {
-        return decayEnabled && decayEpoch > 0 && epoch == decayEpoch;
+        return decayEnabled() && decayEpoch() > 0 && epoch == decayEpoch();
     }
 
     /** Whether the encoder re-init and Adam reset happen at the start of 0-based epoch {@code e}. */
     public boolean resetsEncoderAt(int epoch) {
-        return decaysAt(epoch) && decayResetsEncoder;
+        return decaysAt(epoch) && decayResetsEncoder();
     }
 
     /** The learning rate in force during 0-based epoch {@code e}. */
     public double learningRateAt(int epoch) {
-        return decayEnabled && decayEpoch > 0 && epoch >= decayEpoch ? learningRate / 10 : learningRate;
+        return decayEnabled() && decayEpoch() > 0 && epoch >= decayEpoch() ? learningRate() / 10 : learningRate();
     }
 
-    public ImleConfig withExamplesPerEpoch(int v) {
-        return new ImleConfig(v, samplesPerExample, stepsPerEpoch, Math.min(subBatch, v), learningRate, epochs,
-                decayEpoch, decayEnabled, selectionBatch, seed, lossRebalancing, datasetRebalancing, mode, beta1,
-                beta2, adamEpsilon, decayResetsEncoder, selection, rejectBelow, rarityFloor);
+    /**
+     * The code form a new model of {@code preset} takes under these settings: the noise, region blocks (given,
+     * or {@link CodeSelection#DEFAULT_REGION_CODE_DIM} where regional selection meets a vector code), instance
+     * slots and region pooling. Its instance classes still come from the data ({@code CodeParts.fitToData}).
+     */
+    public ModelConfig codeForm(ModelConfig preset) {
+        ModelConfig m = preset.withNoiseMode(get(NOISE));
+        int blocks = get(REGION_CODE_DIM);
+        m = blocks > 0 ? m.withRegionCodeDim(m.noiseMode() == NoiseMode.VECTOR ? blocks : 0) : selection().fit(m);
+        return m.withInstanceParts(get(INSTANCE_SLOTS), new int[0]).withRegionPooling(get(REGION_POOLING));
     }
 
-    public ImleConfig withSamplesPerExample(int v) {
-        return new ImleConfig(examplesPerEpoch, v, stepsPerEpoch, subBatch, learningRate, epochs, decayEpoch,
-                decayEnabled, selectionBatch, seed, lossRebalancing, datasetRebalancing, mode, beta1, beta2,
-                adamEpsilon, decayResetsEncoder, selection, rejectBelow, rarityFloor);
-    }
-
-    public ImleConfig withStepsPerEpoch(int v) {
-        return new ImleConfig(examplesPerEpoch, samplesPerExample, v, subBatch, learningRate, epochs, decayEpoch,
-                decayEnabled, selectionBatch, seed, lossRebalancing, datasetRebalancing, mode, beta1, beta2,
-                adamEpsilon, decayResetsEncoder, selection, rejectBelow, rarityFloor);
-    }
-
-    public ImleConfig withSubBatch(int v) {
-        return new ImleConfig(examplesPerEpoch, samplesPerExample, stepsPerEpoch, v, learningRate, epochs, decayEpoch,
-                decayEnabled, selectionBatch, seed, lossRebalancing, datasetRebalancing, mode, beta1, beta2,
-                adamEpsilon, decayResetsEncoder, selection, rejectBelow, rarityFloor);
-    }
-
-    public ImleConfig withLearningRate(double v) {
-        return new ImleConfig(examplesPerEpoch, samplesPerExample, stepsPerEpoch, subBatch, v, epochs, decayEpoch,
-                decayEnabled, selectionBatch, seed, lossRebalancing, datasetRebalancing, mode, beta1, beta2,
-                adamEpsilon, decayResetsEncoder, selection, rejectBelow, rarityFloor);
-    }
-
-    public ImleConfig withEpochs(int v) {
-        return new ImleConfig(examplesPerEpoch, samplesPerExample, stepsPerEpoch, subBatch, learningRate, v,
-                decayEpoch, decayEnabled, selectionBatch, seed, lossRebalancing, datasetRebalancing, mode, beta1,
-                beta2, adamEpsilon, decayResetsEncoder, selection, rejectBelow, rarityFloor);
-    }
-
-    public ImleConfig withDecay(int epoch, boolean enabled) {
-        return new ImleConfig(examplesPerEpoch, samplesPerExample, stepsPerEpoch, subBatch, learningRate, epochs,
-                epoch, enabled, selectionBatch, seed, lossRebalancing, datasetRebalancing, mode, beta1, beta2,
-                adamEpsilon, decayResetsEncoder, selection, rejectBelow, rarityFloor);
-    }
-
-    public ImleConfig withDecayResetsEncoder(boolean v) {
-        return new ImleConfig(examplesPerEpoch, samplesPerExample, stepsPerEpoch, subBatch, learningRate, epochs,
-                decayEpoch, decayEnabled, selectionBatch, seed, lossRebalancing, datasetRebalancing, mode, beta1, beta2,
-                adamEpsilon, v, selection, rejectBelow, rarityFloor);
-    }
-
-    public ImleConfig withSelectionBatch(int v) {
-        return new ImleConfig(examplesPerEpoch, samplesPerExample, stepsPerEpoch, subBatch, learningRate, epochs,
-                decayEpoch, decayEnabled, v, seed, lossRebalancing, datasetRebalancing, mode, beta1, beta2,
-                adamEpsilon, decayResetsEncoder, selection, rejectBelow, rarityFloor);
-    }
-
-    public ImleConfig withSeed(long v) {
-        return new ImleConfig(examplesPerEpoch, samplesPerExample, stepsPerEpoch, subBatch, learningRate, epochs,
-                decayEpoch, decayEnabled, selectionBatch, v, lossRebalancing, datasetRebalancing, mode, beta1, beta2,
-                adamEpsilon, decayResetsEncoder, selection, rejectBelow, rarityFloor);
-    }
-
-    public ImleConfig withRebalancing(boolean loss, boolean dataset) {
-        return new ImleConfig(examplesPerEpoch, samplesPerExample, stepsPerEpoch, subBatch, learningRate, epochs,
-                decayEpoch, decayEnabled, selectionBatch, seed, loss, dataset, mode, beta1, beta2, adamEpsilon,
-                decayResetsEncoder, selection, rejectBelow, rarityFloor);
-    }
-
-    public ImleConfig withMode(TrainingMode v) {
-        return new ImleConfig(examplesPerEpoch, samplesPerExample, stepsPerEpoch, subBatch, learningRate, epochs,
-                decayEpoch, decayEnabled, selectionBatch, seed, lossRebalancing, datasetRebalancing, v, beta1, beta2,
-                adamEpsilon, decayResetsEncoder, selection, rejectBelow, rarityFloor);
-    }
-
-    public ImleConfig withSelection(CodeSelection v) {
-        return new ImleConfig(examplesPerEpoch, samplesPerExample, stepsPerEpoch, subBatch, learningRate, epochs,
-                decayEpoch, decayEnabled, selectionBatch, seed, lossRebalancing, datasetRebalancing, mode, beta1, beta2,
-                adamEpsilon, decayResetsEncoder, v, rejectBelow, rarityFloor);
-    }
-
-    public ImleConfig withRejectBelow(double v) {
-        return new ImleConfig(examplesPerEpoch, samplesPerExample, stepsPerEpoch, subBatch, learningRate, epochs,
-                decayEpoch, decayEnabled, selectionBatch, seed, lossRebalancing, datasetRebalancing, mode, beta1, beta2,
-                adamEpsilon, decayResetsEncoder, selection, v, rarityFloor);
-    }
-
-    public ImleConfig withRarityFloor(double v) {
-        return new ImleConfig(examplesPerEpoch, samplesPerExample, stepsPerEpoch, subBatch, learningRate, epochs,
-                decayEpoch, decayEnabled, selectionBatch, seed, lossRebalancing, datasetRebalancing, mode, beta1, beta2,
-                adamEpsilon, decayResetsEncoder, selection, rejectBelow, v);
-    }
-
-    private static <T> T or(T value, T fallback) {
-        return value == null ? fallback : value;
-    }
-
-    private static void positive(String name, int value) {
-        if (value < 1) {
-            throw new IllegalArgumentException(name + " must be >= 1, got " + value);
+    /**
+     * This config with the reference's method: every setting in which {@link #DEFAULT} differs from
+     * {@link #REFERENCE} (selection, code parts, pooling, loss weights) set to the reference's value; the budget
+     * (|S|, m, K, epochs, learning rate, ...) stays. What "--base reference" means on a command's budget.
+     */
+    public ImleConfig withReferenceMethod() {
+        ImleConfig c = this;
+        for (Setting<?> s : SETTINGS) {
+            if (!Objects.equals(DEFAULT.get(s), REFERENCE.get(s))) {
+                c = c.withUnchecked(s, REFERENCE.get(s));
+            }
         }
+        return c;
+    }
+
+    /** Every setting whose value differs from {@code base}'s, as users write it: "candidates 12, selection regional". */
+    public String describe(ImleConfig base) {
+        List<String> out = new ArrayList<>();
+        for (Setting<?> s : SETTINGS) {
+            if (!Objects.equals(get(s), base.get(s))) {
+                out.add((s.symbol().isEmpty() ? s.name() : s.symbol()) + " " + s.format(get(s)));
+            }
+        }
+        return out.isEmpty() ? "as " + (base == REFERENCE ? "the reference" : "the base") : String.join(", ", out);
+    }
+
+    /** Every setting as users write it: "|S| 400, m 10, K 10000, ..., region-pooling false". */
+    public String describe() {
+        List<String> out = new ArrayList<>();
+        for (Setting<?> s : SETTINGS) {
+            out.add((s.symbol().isEmpty() ? s.name() : s.symbol()) + " " + s.format(get(s)));
+        }
+        return String.join(", ", out);
+    }
+
+    /** Every setting as configuration properties under {@code prefix}: "prefix.candidates" = "10", ... */
+    public Map<String, String> asProperties(String prefix) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Setting<?> s : SETTINGS) {
+            out.put(prefix + s.name(), s.format(get(s)));
+        }
+        return out;
+    }
+
+    /**
+     * {@code base} with every setting {@code lookup} holds under its name (or an earlier name), parsed and
+     * checked; for configuration sources that are maps of text.
+     */
+    public static ImleConfig from(ImleConfig base, Function<String, String> lookup) {
+        ImleConfig c = base;
+        for (Setting<?> s : SETTINGS) {
+            String v = lookup.apply(s.name());
+            for (Iterator<String> a = s.aliases().iterator(); v == null && a.hasNext(); ) {
+                v = lookup.apply(a.next());
+            }
+            if (v != null) {
+                c = c.withText(s, v);
+            }
+        }
+        return c;
+    }
+
+    /** The checkpoint's JSON: every setting under its camel-case key. */
+    public String toJson() {
+        ObjectNode node = JSON.createObjectNode();
+        for (Setting<?> s : SETTINGS) {
+            Object v = get(s);
+            if (v instanceof Enum<?> e) {
+                node.put(s.jsonKey(), e.name());
+            } else {
+                node.set(s.jsonKey(), JSON.valueToTree(v));
+            }
+        }
+        return node.toString();
+    }
+
+    /**
+     * Reads {@link #toJson}, and the JSON of older checkpoints (their keys are the settings' aliases); a setting
+     * absent takes its reference value, the one a checkpoint from before the setting existed was trained with.
+     */
+    public static ImleConfig fromJson(String json) {
+        try {
+            JsonNode node = JSON.readTree(json);
+            if (node == null || !node.isObject()) {
+                throw new IllegalArgumentException("not a JSON object");
+            }
+            for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
+                String name = names.next();
+                if (byName(name) == null) {
+                    throw new IllegalArgumentException("unknown setting '" + name + "'");
+                }
+            }
+            return from(REFERENCE, name -> {
+                Setting<?> s = byName(name);
+                JsonNode v = node.get(s.jsonKey());
+                if (v == null) {
+                    v = node.get(name);
+                }
+                return v == null || v.isNull() ? null : v.asText();
+            });
+        } catch (IOException e) {
+            throw new IllegalArgumentException("bad IMLE config JSON: " + e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("bad IMLE config JSON: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ImleConfig c && values.equals(c.values);
+    }
+
+    @Override
+    public int hashCode() {
+        return values.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "ImleConfig[" + describe() + "]";
     }
 }

@@ -10,6 +10,7 @@ import io.cimle.core.data.Example;
 import io.cimle.core.data.RarityStatistics;
 import io.cimle.core.data.RgbImage;
 import io.cimle.core.model.Checkpoint;
+import io.cimle.core.model.CodeParts;
 import io.cimle.core.model.GeneratorNetwork;
 import io.cimle.core.model.GradMode;
 import io.cimle.core.model.ImageTensors;
@@ -107,8 +108,8 @@ public final class ImleTrainer implements AutoCloseable {
         this.config = c;
         this.rarity = r;
         this.sampler = c.datasetRebalancing() ? DatasetSampler.rebalanced(r, c.seed() ^ SAMPLER_SALT) : null;
-        this.masks = c.lossRebalancing()
-                ? copy.stream().map(e -> r.lossMask(e, c.rarityFloor())).toArray(float[][]::new) : null;
+        this.masks = !c.lossRebalancing() ? null : copy.stream().map(e -> c.lossWeights() == LossWeights.PARTS
+                ? partWeights(e.layout()) : r.lossMask(e, c.rarityFloor())).toArray(float[][]::new);
         if (healthProbe == null) {
             // Fixed for the trainer's life, so its code spread is comparable from epoch to epoch.
             healthProbe = new HealthProbe(copy.stream().map(Example::layout).toList(), network, c.seed());
@@ -230,7 +231,7 @@ public final class ImleTrainer implements AutoCloseable {
             if (!hasSelection()) {
                 beginEpoch();
             }
-            while (stepInEpoch < config.stepsPerEpoch()) {
+            while (stepInEpoch < config.steps()) {
                 // K gradient steps on random sub-batches of S with the kept codes.
                 long start = System.nanoTime();
                 double loss = gradientStep();
@@ -240,7 +241,7 @@ public final class ImleTrainer implements AutoCloseable {
                 for (TrainingListener l : listeners) {
                     l.onStep(progress(), global, loss, selectionMs, updateMs);
                 }
-                boolean endOfEpoch = stepInEpoch == config.stepsPerEpoch();
+                boolean endOfEpoch = stepInEpoch == config.steps();
                 if (endOfEpoch) {
                     finishEpoch();
                 }
@@ -279,7 +280,7 @@ public final class ImleTrainer implements AutoCloseable {
     }
 
     private void finishEpoch() {
-        double meanLoss = epochLossSum / config.stepsPerEpoch();
+        double meanLoss = epochLossSum / config.steps();
         if (!(firstEpochLoss > 0)) {
             firstEpochLoss = meanLoss;
         }
@@ -304,7 +305,7 @@ public final class ImleTrainer implements AutoCloseable {
 
     /** S example indices: by the rebalancing sampler, else uniformly (without replacement while S <= N). */
     int[] pickExamples() {
-        int s = config.examplesPerEpoch();
+        int s = config.examples();
         int[] out = new int[s];
         if (sampler != null) {
             for (int i = 0; i < s; i++) {
@@ -326,7 +327,7 @@ public final class ImleTrainer implements AutoCloseable {
      * target's features prepared once, and the seed of the nearest sample kept.
      */
     Selection selectCodes(int[] chosen) {
-        int m = config.samplesPerExample();
+        int m = config.candidates();
         long[] seeds = new long[chosen.length * m];
         for (int i = 0; i < seeds.length; i++) {
             seeds[i] = rng.nextLong(); // drawn up front: the batch size must not change the stream
@@ -352,7 +353,7 @@ public final class ImleTrainer implements AutoCloseable {
 
     /** The seed of the nearest of each example's m candidate seeds (example-major). */
     long[] keepNearest(int[] chosen, long[] seeds) {
-        int m = config.samplesPerExample();
+        int m = config.candidates();
         float[] distances = new NearestCodeSelector(network, distance, config.selectionBatch())
                 .distances(targets(chosen), seeds, m);
         for (float v : distances) {
@@ -516,7 +517,7 @@ public final class ImleTrainer implements AutoCloseable {
     }
 
     public TrainingProgress progress() {
-        return new TrainingProgress(epoch, config.epochs(), stepInEpoch, config.stepsPerEpoch(), learningRate);
+        return new TrainingProgress(epoch, config.epochs(), stepInEpoch, config.steps(), learningRate);
     }
 
     public GeneratorNetwork network() {
@@ -552,7 +553,25 @@ public final class ImleTrainer implements AutoCloseable {
         return ImageTensors.pixels255(manager, photos);
     }
 
-    /** (n, 1, H, W) rarity weights, or null without loss rebalancing. */
+    /**
+     * {@link LossWeights#PARTS}: each code part present weighs the same in the image, a pixel 1 / (its part's
+     * pixel count), scaled to a mean of 1 (row-major, H*W).
+     */
+    private float[] partWeights(ClassMap layout) {
+        int[] part = CodeParts.of(network.config(), layout);
+        int[] size = CodeParts.histogram(network.config(), part);
+        double sum = 0;
+        for (int p : part) {
+            sum += 1.0 / size[p];
+        }
+        float[] w = new float[part.length];
+        for (int i = 0; i < part.length; i++) {
+            w[i] = (float) (part.length / (size[part[i]] * sum));
+        }
+        return w;
+    }
+
+    /** (n, 1, H, W) per-pixel loss weights, or null without loss rebalancing. */
     private NDArray mask(NDManager manager, int[] idx) {
         if (masks == null) {
             return null;

@@ -51,7 +51,7 @@ public final class ProgressReporter implements TrainingListener {
             out.printf(Locale.ROOT, "epoch %d/%d step %d/%d (global %d/%d) loss %.4f (mean of last %d) "
                             + "selection %.0f ms/epoch update %.1f ms/step lr %.2g ETA %s%n",
                     p.epoch() + (p.stepInEpoch() == 0 ? 0 : 1), p.epochs(),
-                    p.stepInEpoch() == 0 ? p.stepsPerEpoch() : p.stepInEpoch(), p.stepsPerEpoch(), step,
+                    p.stepInEpoch() == 0 ? p.steps() : p.stepInEpoch(), p.steps(), step,
                     p.totalSteps(), lossSum / lossCount, lossCount, selectionMs, updateMs, p.learningRate(), eta);
             lossSum = 0;
             lossCount = 0;

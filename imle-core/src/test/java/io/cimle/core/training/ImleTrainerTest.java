@@ -41,7 +41,7 @@ class ImleTrainerTest {
                         net.noiseFor(List.of(code), m), false);
                 example = new Example("self", base.layout(), ImageTensors.toImages(out).get(0));
             }
-            ImleConfig cfg = TrainingFixtures.tinyImle().withExamplesPerEpoch(1).withSamplesPerExample(5);
+            ImleConfig cfg = TrainingFixtures.tinyImle().withExamples(1).withCandidates(5);
             try (ImleTrainer trainer = new ImleTrainer(net, d, List.of(example), null, cfg)) {
                 long[] seeds = {11L, 22L, wanted, 33L, 44L};
                 assertArrayEquals(new long[] {wanted}, trainer.keepNearest(new int[] {0}, seeds));
@@ -63,7 +63,7 @@ class ImleTrainerTest {
         int[] batchSizes = {1, 4, 15};
         try (GeneratorNetwork net = TrainingFixtures.tinyNetwork(2); Distance d = PyramidL1Distance.defaults()) {
             for (int b = 0; b < batchSizes.length; b++) {
-                ImleConfig cfg = TrainingFixtures.tinyImle().withExamplesPerEpoch(5).withSelectionBatch(batchSizes[b]);
+                ImleConfig cfg = TrainingFixtures.tinyImle().withExamples(5).withSelectionBatch(batchSizes[b]);
                 try (ImleTrainer trainer = new ImleTrainer(net, d, data, null, cfg)) {
                     kept[b] = trainer.keepNearest(chosen, seeds);
                 }
@@ -76,7 +76,7 @@ class ImleTrainerTest {
     @Test
     void aStepLowersTheLossOnAFixedExample() {
         List<Example> data = TrainingFixtures.toyExamples(1, 5);
-        ImleConfig cfg = TrainingFixtures.tinyImle().withExamplesPerEpoch(1).withStepsPerEpoch(2).withEpochs(1);
+        ImleConfig cfg = TrainingFixtures.tinyImle().withExamples(1).withSteps(2).withEpochs(1);
         List<Double> losses = new ArrayList<>();
         try (GeneratorNetwork net = TrainingFixtures.tinyNetwork(3); Distance d = PyramidL1Distance.defaults();
              ImleTrainer trainer = new ImleTrainer(net, d, data, null, cfg)) {
@@ -120,7 +120,7 @@ class ImleTrainerTest {
     /** The kept codes composed region by region travel in the checkpoint (their donors) and are rebuilt. */
     @Test
     void aRegionalSelectionResumesExactly() throws Exception {
-        assertResumesExactly(TrainingFixtures.tinyImle().withSamplesPerExample(4).withSelection(CodeSelection.REGIONAL));
+        assertResumesExactly(TrainingFixtures.tinyImle().withCandidates(4).withSelection(CodeSelection.REGIONAL));
     }
 
     private static void assertResumesExactly(ImleConfig cfg) throws Exception {
@@ -185,14 +185,14 @@ class ImleTrainerTest {
              ImleTrainer trainer = new ImleTrainer(net, d, first, null, cfg)) {
             trainer.trainUntil(p -> p.epoch() == 1);
             afterEpoch0 = trainer.checkpoint().toBytes();
-            trainer.continueWith(grown, cfg.withExamplesPerEpoch(6));
+            trainer.continueWith(grown, cfg.withExamples(6));
             trainer.train();
             continued = SeededRun.weightHash(net);
         }
         String resumed;
         try (GeneratorNetwork net = TrainingFixtures.tinyNetwork(77); Distance d = PyramidL1Distance.defaults();
              ImleTrainer trainer = ImleTrainer.resume(Checkpoint.readFrom(new ByteArrayInputStream(afterEpoch0)), net, d,
-                     grown, cfg.withExamplesPerEpoch(6), true)) {
+                     grown, cfg.withExamples(6), true)) {
             trainer.train();
             resumed = SeededRun.weightHash(net);
         }

@@ -32,7 +32,7 @@ public final class SeededRun {
     static String train(NoiseMode noise, int epochs) {
         List<Example> data = TrainingFixtures.toyExamples(16, 21);
         ModelConfig model = Presets.tiny(LabelSets.TOY_SCENES.channels()).withNoiseMode(noise);
-        ImleConfig config = ImleConfig.DEFAULT.withExamplesPerEpoch(16).withSamplesPerExample(4).withStepsPerEpoch(24)
+        ImleConfig config = ImleConfig.REFERENCE.withExamples(16).withCandidates(4).withSteps(24)
                 .withSubBatch(4).withEpochs(epochs).withSelectionBatch(32).withDecay(0, false).withLearningRate(2e-3)
                 .withSeed(5);
         try (GeneratorNetwork net = GeneratorNetwork.create(model, Device.cpu(), 13);

@@ -28,7 +28,7 @@ final class TrainingFixtures {
     }
 
     static ImleConfig tinyImle() {
-        return ImleConfig.DEFAULT.withExamplesPerEpoch(4).withSamplesPerExample(3).withStepsPerEpoch(3)
+        return ImleConfig.REFERENCE.withExamples(4).withCandidates(3).withSteps(3)
                 .withEpochs(2).withSelectionBatch(6).withRebalancing(false, false).withDecay(0, false)
                 .withLearningRate(1e-3).withSeed(7);
     }

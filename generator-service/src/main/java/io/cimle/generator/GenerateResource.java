@@ -3,9 +3,7 @@ package io.cimle.generator;
 import io.cimle.service.model.ModelSettings;
 import com.fasterxml.jackson.annotation.JsonFormat;
 import com.google.protobuf.ByteString;
-import io.cimle.core.data.Images;
 import io.cimle.core.data.LabelSet;
-import io.cimle.core.data.RgbImage;
 import io.cimle.core.model.LatentCode;
 import io.cimle.wire.v1.ErrorCode;
 import io.cimle.wire.v1.Interpolation;
@@ -27,22 +25,31 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
 /**
- * The synchronous HTTP face of the generator (the web page uses it). Requests go through the same
- * planner, limits and runner as Kafka requests; errors carry the same codes.
+ * The synchronous HTTP face of the generator (the web page uses it). A request takes the same road as a
+ * Kafka one: admitted by the {@link RequestProcessor} (model, limits, plan), run by the {@link MicroBatcher}
+ * (sharing passes with Kafka requests), its {@link Outcome} turned into JSON here; errors carry the same
+ * codes. Beyond max-in-flight unanswered requests it answers 503 with Retry-After, never an unbounded queue.
  */
 @Path("/api")
 @Produces(MediaType.APPLICATION_JSON)
 public class GenerateResource {
 
+    /** Seconds a refused client is asked to wait before trying again (a pass takes milliseconds to a second). */
+    static final int RETRY_AFTER_SECONDS = 1;
+
     @Inject
     ModelRegistry models;
     @Inject
-    RequestPlanner planner;
+    RequestProcessor processor;
     @Inject
-    SampleRunner runner;
+    MicroBatcher batcher;
     @Inject
     GeneratorSettings settings;
     @Inject
@@ -80,7 +87,8 @@ public class GenerateResource {
     public record SampleJson(int index, String png, CodeJson code, Float t) {
     }
 
-    public record ResultJson(String requestId, String modelVersion, long modelMs, List<SampleJson> samples) {
+    /** @param pass the forward pass that made the samples (Kafka replies carry the same number in their timings) */
+    public record ResultJson(String requestId, String modelVersion, long modelMs, long pass, List<SampleJson> samples) {
     }
 
     public record ErrorJson(String code, String message) {
@@ -99,7 +107,7 @@ public class GenerateResource {
     public Response model() {
         Optional<LoadedModel> current = models.current();
         if (current.isEmpty()) {
-            return error(Response.Status.SERVICE_UNAVAILABLE, ErrorCode.NO_MODEL_LOADED, "no model is loaded yet");
+            return failed(Outcome.failed(ErrorCode.NO_MODEL_LOADED, "no model is loaded yet"));
         }
         LoadedModel m = current.get();
         LabelSet labels = m.labels();
@@ -116,7 +124,7 @@ public class GenerateResource {
     @Path("/generate")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Generate samples for a layout: n from a seed, explicit codes, or an interpolation")
-    public Response generate(GenerateJson body) {
+    public Response generate(GenerateJson body) throws InterruptedException {
         long received = System.currentTimeMillis();
         if (body == null || body.layoutPng() == null) {
             return error(Response.Status.BAD_REQUEST, ErrorCode.INVALID_REQUEST, "layoutPng (base64 PNG) is required");
@@ -127,36 +135,55 @@ public class GenerateResource {
         } catch (IllegalArgumentException e) {
             return error(Response.Status.BAD_REQUEST, ErrorCode.INVALID_REQUEST, e.getMessage());
         }
-        LoadedModel model;
-        try {
-            Optional<LoadedModel> m = models.acquire(request.getModelName(), request.getModelVersion());
-            if (m.isEmpty()) {
-                return error(Response.Status.SERVICE_UNAVAILABLE, ErrorCode.NO_MODEL_LOADED, "no model is loaded yet");
-            }
-            model = m.get();
-        } catch (ModelRegistry.UnknownVersionException e) {
-            return error(Response.Status.NOT_FOUND, ErrorCode.UNKNOWN_MODEL_VERSION, e.getMessage());
-        } catch (Exception e) {
-            return error(Response.Status.INTERNAL_SERVER_ERROR, ErrorCode.INTERNAL, e.getMessage());
+        Admission admission = processor.admit(request, received);
+        if (admission instanceof Admission.Refused refused) {
+            return failed(refused.failure());
         }
-        try {
-            PlannedRequest planned = planner.plan(request, model, received);
-            SampleRunner.Result result = runner.run(model, List.of(planned));
-            List<RgbImage> images = result.images().get(0);
-            List<SampleJson> samples = new ArrayList<>();
-            for (int i = 0; i < images.size(); i++) {
-                samples.add(new SampleJson(i, Base64.getEncoder().encodeToString(Images.encodePng(images.get(i))),
-                        toJson(planned.codes().get(i)), planned.interpolationTs() == null ? null : planned.interpolationTs()[i]));
-            }
-            metrics.requestOk((System.currentTimeMillis() - received) * 1_000_000L);
-            return Response.ok(new ResultJson(planned.requestId(), model.version(), result.modelMs(), samples)).build();
-        } catch (RequestException e) {
-            metrics.requestFailed(e.code());
-            return error(e.code() == ErrorCode.PAYLOAD_TOO_LARGE ? Response.Status.REQUEST_ENTITY_TOO_LARGE
-                    : Response.Status.BAD_REQUEST, e.code(), e.getMessage());
-        } finally {
-            model.release();
+        Admission.Ready ready = (Admission.Ready) admission;
+        CompletableFuture<Outcome> done = new CompletableFuture<>();
+        MicroBatcher.Work work = new MicroBatcher.Work(ready.request(), ready.model(), outcome -> {
+            done.complete(outcome);
+            return CompletableFuture.completedFuture(null);
+        });
+        if (!batcher.offer(work)) {
+            ready.model().release();
+            return failed(Outcome.failed(ErrorCode.OVERLOADED, settings.generator().maxInFlight()
+                    + " requests are being answered (max-in-flight): retry after " + RETRY_AFTER_SECONDS + " s"));
         }
+        Outcome outcome;
+        try {
+            outcome = done.get(settings.generator().requests().unansweredMaxAgeMs(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            return failed(Outcome.failed(ErrorCode.INTERNAL, "no answer: " + e));
+        }
+        if (outcome instanceof Outcome.Failed f) {
+            return failed(f);
+        }
+        Outcome.Samples s = (Outcome.Samples) outcome;
+        PlannedRequest planned = s.request();
+        List<SampleJson> samples = new ArrayList<>();
+        for (int i = 0; i < planned.size(); i++) {
+            samples.add(new SampleJson(i, Base64.getEncoder().encodeToString(s.images().get(i).bytes()),
+                    toJson(planned.codes().get(i)), planned.interpolationTs() == null ? null : planned.interpolationTs()[i]));
+        }
+        return Response.ok(new ResultJson(planned.requestId(), s.modelVersion(), s.modelMs(), s.pass(), samples)).build();
+    }
+
+    /** A coded error as its HTTP status and JSON; 503s say when to come back. */
+    private Response failed(Outcome.Failed f) {
+        metrics.requestFailed(f.code());
+        Response.Status status = switch (f.code()) {
+            case NO_MODEL_LOADED, OVERLOADED -> Response.Status.SERVICE_UNAVAILABLE;
+            case UNKNOWN_MODEL_VERSION -> Response.Status.NOT_FOUND;
+            case PAYLOAD_TOO_LARGE -> Response.Status.REQUEST_ENTITY_TOO_LARGE;
+            case INTERNAL -> Response.Status.INTERNAL_SERVER_ERROR;
+            default -> Response.Status.BAD_REQUEST;
+        };
+        Response.ResponseBuilder r = Response.status(status).entity(new ErrorJson(f.code().name(), f.message()));
+        if (status == Response.Status.SERVICE_UNAVAILABLE) {
+            r.header("Retry-After", RETRY_AFTER_SECONDS);
+        }
+        return r.build();
     }
 
     private CodeJson toJson(LatentCode code) {

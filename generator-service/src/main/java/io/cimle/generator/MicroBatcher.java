@@ -18,18 +18,20 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.jboss.logging.Logger;
 
 /**
- * Runs planned Kafka requests as batched forward passes on one thread, at the model's pace: a request
- * that finds the generator idle runs at once, and whatever queued while a pass ran shares the next
- * one (up to {@code max-batch} samples, requests of one model, in arrival order). Nothing waits for
- * a batch to fill unless {@code busy-wait-ms} asks for it, and then only while the generator is busy.
+ * Runs planned requests, from Kafka and REST alike, as batched forward passes on one thread, at the
+ * model's pace: a request that finds the generator idle runs at once, and whatever queued while a pass
+ * ran shares the next one (up to {@code max-batch} samples, requests of one model, in arrival order).
+ * Nothing waits for a batch to fill unless {@code busy-wait-ms} asks for it, and then only while the
+ * generator is busy. A style reference is a pass of its own: its search, then its samples.
  *
  * <p>Work in flight is bounded: {@link #offer} refuses a request while {@code max-in-flight} requests
- * are unanswered, and the consumer then pauses its partitions ({@link RequestConsumer}).
+ * are unanswered; the Kafka consumer then pauses its partitions ({@link RequestConsumer}), REST answers 503.
+ * Each request's {@link Outcome} goes to its {@link Answer}.
  */
 @ApplicationScoped
 public class MicroBatcher {
@@ -39,8 +41,6 @@ public class MicroBatcher {
     GeneratorSettings settings;
     @Inject
     SampleRunner runner;
-    @Inject
-    Replies replies;
     @Inject
     GeneratorMetrics metrics;
 
@@ -62,15 +62,16 @@ public class MicroBatcher {
     private volatile boolean stopping;
     /** When the last pass ended with requests still queued: the generator counts as busy until then plus the wait. */
     private volatile long busyUntilNanos;
+    /** Passes run so far: each pass's number goes out with its samples. */
+    private final AtomicLong passes = new AtomicLong();
 
     /**
-     * One request to run: its model reference (released here once its samples are made) and the
-     * future completed when every reply to it is acknowledged by the broker.
+     * One request to run: its model reference (released here once its samples are made), where its outcome
+     * goes, and the future completed when that answer is durable.
      */
-    public record Work(ConsumerRecord<String, byte[]> record, PlannedRequest request, LoadedModel model,
-                       CompletableFuture<Void> answered) {
-        public Work(ConsumerRecord<String, byte[]> record, PlannedRequest request, LoadedModel model) {
-            this(record, request, model, new CompletableFuture<>());
+    public record Work(PlannedRequest request, LoadedModel model, Answer answer, CompletableFuture<Void> answered) {
+        public Work(PlannedRequest request, LoadedModel model, Answer answer) {
+            this(request, model, answer, new CompletableFuture<>());
         }
     }
 
@@ -135,10 +136,16 @@ public class MicroBatcher {
         left.forEach(w -> w.model().release());
     }
 
-    /** The requests of the next pass: the oldest one, then queued ones of its model while they fit in max-batch. */
+    /**
+     * The requests of the next pass: the oldest one, then queued ones of its model while they fit in
+     * max-batch; a style reference alone.
+     */
     private List<Work> nextPass() throws InterruptedException {
         Work first = queue.take();
         List<Work> pass = new ArrayList<>(List.of(first));
+        if (first.request().style() != null) {
+            return pass;
+        }
         int maxBatch = Math.max(1, settings.generator().maxBatch());
         int samples = first.request().size();
         long waitNanos = TimeUnit.MILLISECONDS.toNanos(settings.generator().busyWaitMs());
@@ -157,7 +164,8 @@ public class MicroBatcher {
                 }
                 queue.addFirst(next);
             }
-            if (next == null || next.model() != first.model() || samples + next.request().size() > maxBatch) {
+            if (next == null || next.model() != first.model() || next.request().style() != null
+                    || samples + next.request().size() > maxBatch) {
                 break;
             }
             pass.add(queue.pollFirst());
@@ -167,17 +175,18 @@ public class MicroBatcher {
     }
 
     private void run(List<Work> pass) {
-        List<PlannedRequest> requests = pass.stream().map(Work::request).toList();
         LoadedModel model = pass.get(0).model();
         SampleRunner.Result result;
         long startedAtMs = System.currentTimeMillis();
+        long number = passes.incrementAndGet();
+        List<PlannedRequest> requests;
         try {
+            requests = pass.stream().map(w -> withStyleFound(w.request(), model)).toList();
             result = runner.run(model, requests);
         } catch (Exception e) {
             LOG.errorf(e, "generating %d requests failed", pass.size());
             for (Work w : pass) {
-                replies.failed(w.record(), w.request().requestId(), ErrorCode.INTERNAL, "generation failed: " + e)
-                        .whenComplete(complete(w));
+                w.answer().deliver(Outcome.failed(ErrorCode.INTERNAL, "generation failed: " + e)).whenComplete(complete(w));
             }
             return;
         } finally {
@@ -188,25 +197,33 @@ public class MicroBatcher {
         }
         SampleRunner.Result made = result;
         try {
-            publisher.execute(() -> publish(pass, made, model.version(), startedAtMs));
+            publisher.execute(() -> publish(pass, requests, made, model.version(), number, startedAtMs));
         } catch (RejectedExecutionException e) {
             // Stopping: these stay unanswered and unacknowledged, so they are redelivered.
         }
     }
 
-    private void publish(List<Work> pass, SampleRunner.Result result, String modelVersion, long startedAtMs) {
+    /** A style reference's codes, found on this thread (the network's): a request with codes as it is. */
+    private PlannedRequest withStyleFound(PlannedRequest request, LoadedModel model) {
+        PlannedRequest.StyleQuery q = request.style();
+        return q == null ? request : request.withCodes(runner.findStyle(model, q.layout(), q.photo(), q.candidates(),
+                q.seed(), q.n()));
+    }
+
+    private void publish(List<Work> pass, List<PlannedRequest> requests, SampleRunner.Result result, String modelVersion,
+                         long number, long startedAtMs) {
         // A pass's samples are encoded on all cores (PNG: 2 ms at 64x128), this thread among them, so
         // a small pass does not wait for a pool thread to wake; then sent from this one thread, in order.
         List<Runnable> jobs = new ArrayList<>();
         List<CompletableFuture<Replies.Encoded>> encodings = new ArrayList<>();
         for (int r = 0; r < pass.size(); r++) {
-            PlannedRequest request = pass.get(r).request();
+            PlannedRequest request = requests.get(r);
             for (RgbImage image : result.images().get(r)) {
                 CompletableFuture<Replies.Encoded> encoded = new CompletableFuture<>();
                 encodings.add(encoded);
                 jobs.add(() -> {
                     try {
-                        encoded.complete(replies.encode(request, image));
+                        encoded.complete(Replies.Encoded.of(request, image));
                     } catch (RuntimeException | Error e) {
                         encoded.completeExceptionally(e);
                     }
@@ -215,28 +232,34 @@ public class MicroBatcher {
         }
         runOnAllCores(jobs);
         int k = 0;
-        for (Work w : pass) {
-            PlannedRequest request = w.request();
-            List<CompletableFuture<Void>> sends = new ArrayList<>(request.size());
-            for (int i = 0; i < request.size(); i++, k++) {
-                try {
-                    sends.add(replies.sample(request, i, encodings.get(k).join(), request.codes().get(i), modelVersion,
-                            result.modelMs(), startedAtMs));
-                } catch (CompletionException e) {
-                    sends.add(CompletableFuture.failedFuture(e.getCause()));
-                } catch (Exception e) {
-                    sends.add(CompletableFuture.failedFuture(e));
+        for (int r = 0; r < pass.size(); r++) {
+            Work w = pass.get(r);
+            PlannedRequest request = requests.get(r);
+            Outcome outcome;
+            try {
+                List<Replies.Encoded> images = new ArrayList<>(request.size());
+                for (int i = 0; i < request.size(); i++) {
+                    images.add(encodings.get(k + i).join());
                 }
+                outcome = new Outcome.Samples(request, images, modelVersion, result.modelMs(), number, startedAtMs);
+            } catch (CompletionException e) {
+                LOG.errorf(e.getCause(), "encoding the samples of %s failed", request.requestId());
+                outcome = Outcome.failed(ErrorCode.INTERNAL, "encoding failed: " + e.getCause());
             }
+            k += request.size();
             long start = request.receivedAtMs();
-            CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new))
-                    .thenRun(() -> metrics.requestOk((System.currentTimeMillis() - start) * 1_000_000L))
+            boolean ok = outcome instanceof Outcome.Samples;
+            w.answer().deliver(outcome)
+                    .thenRun(() -> {
+                        if (ok) {
+                            metrics.requestOk((System.currentTimeMillis() - start) * 1_000_000L);
+                        }
+                    })
                     .exceptionallyCompose(e -> {
-                        // A sample that could not be encoded or stored: the error completes the answer
-                        // (samples already sent stay sent; the client drops repeats).
+                        // A sample that could not be stored or sent: the error completes the answer (samples
+                        // already sent stay sent; the client drops repeats).
                         LOG.errorf(e, "publishing the samples of %s failed", request.requestId());
-                        return replies.failed(w.record(), request.requestId(), ErrorCode.INTERNAL,
-                                "publishing failed: " + e);
+                        return w.answer().deliver(Outcome.failed(ErrorCode.INTERNAL, "publishing failed: " + e));
                     })
                     .whenComplete(complete(w));
         }

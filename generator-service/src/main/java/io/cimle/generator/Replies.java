@@ -21,6 +21,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import org.jboss.logging.Logger;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
@@ -30,19 +32,19 @@ import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 import static io.cimle.service.kafka.KafkaRecords.keyed;
 
 /**
- * Publishes what the generator answers: samples and errors on samples.generated (keyed by request id)
- * and dead letters. Each send returns a future completed when the broker acknowledged the record,
- * so the consumer commits its input only after its answers are durable. Samples, the hot path, go
- * straight to the channel's producer ({@link ChannelProducer}); errors go through its emitter beside
- * their dead letters.
+ * Publishes what the generator answers over Kafka: samples and errors on samples.generated (keyed by
+ * request id) and dead letters. Each send returns a future completed when the broker acknowledged the
+ * record, so the consumer commits its input only after its answers are durable. Samples and errors leave
+ * through one producer, the samples channel's own ({@link ChannelProducer}); dead letters through theirs.
  */
 @ApplicationScoped
 public class Replies {
     private static final Logger LOG = Logger.getLogger(Replies.class);
+    /** Unused for sending (see {@link #direct}), but SmallRye creates the channel's producer only for an emitter. */
     @Inject
     @Channel("samples")
     @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 8192)
-    MutinyEmitter<SampleReply> samples;
+    MutinyEmitter<SampleReply> samplesChannel;
 
     @Inject
     @Channel("requests-dlq")
@@ -68,22 +70,45 @@ public class Replies {
 
     /** A sample's image in the request's format, and how long encoding took. */
     public record Encoded(byte[] bytes, int width, int height, long encodeMs) {
-    }
-
-    /** Encodes one sample (thread-safe: a pass's samples are encoded on all cores). */
-    public Encoded encode(PlannedRequest request, RgbImage image) {
-        long e0 = System.nanoTime();
-        byte[] encoded = request.format() == ImageFormat.JPEG
-                ? Images.encodeJpeg(image, request.jpegQuality() / 100f) : Images.encodePng(image);
-        return new Encoded(encoded, image.width(), image.height(), (System.nanoTime() - e0) / 1_000_000);
+        /** Encodes one sample (thread-safe: a pass's samples are encoded on all cores). */
+        public static Encoded of(PlannedRequest request, RgbImage image) {
+            long e0 = System.nanoTime();
+            byte[] encoded = request.format() == ImageFormat.JPEG
+                    ? Images.encodeJpeg(image, request.jpegQuality() / 100f) : Images.encodePng(image);
+            return new Encoded(encoded, image.width(), image.height(), (System.nanoTime() - e0) / 1_000_000);
+        }
     }
 
     /**
-     * Publishes one encoded sample (claim check above the inline limit); the future completes on the
-     * broker's ack. {@code passStartedAtMs}: when the forward pass that made it began (epoch ms).
+     * The Kafka answer to {@code record}: samples one record each, an error as an error reply and a dead letter;
+     * durable once the broker acknowledged every record.
      */
-    public CompletableFuture<Void> sample(PlannedRequest request, int index, Encoded image, LatentCode code,
-            String modelVersion, long modelMs, long passStartedAtMs) throws IOException {
+    public Answer to(ConsumerRecord<String, byte[]> record, String requestId) {
+        return outcome -> outcome instanceof Outcome.Failed f ? failed(record, requestId, f.code(), f.message())
+                : samples((Outcome.Samples) outcome);
+    }
+
+    private CompletableFuture<Void> samples(Outcome.Samples s) {
+        PlannedRequest request = s.request();
+        List<CompletableFuture<Void>> sends = new ArrayList<>(request.size());
+        for (int i = 0; i < request.size(); i++) {
+            try {
+                sends.add(sample(s, i));
+            } catch (IOException | RuntimeException e) {
+                sends.add(CompletableFuture.failedFuture(e));
+            }
+        }
+        return CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new));
+    }
+
+    /** Publishes one encoded sample (claim check above the inline limit); the future completes on the broker's ack. */
+    private CompletableFuture<Void> sample(Outcome.Samples samples, int index) throws IOException {
+        PlannedRequest request = samples.request();
+        Encoded image = samples.images().get(index);
+        LatentCode code = request.codes().get(index);
+        String modelVersion = samples.modelVersion();
+        long modelMs = samples.modelMs();
+        long passStartedAtMs = samples.passStartedAtMs();
         byte[] encoded = image.bytes();
         long encodeMs = image.encodeMs();
         GeneratedSample.Builder s = GeneratedSample.newBuilder().setRequestId(request.requestId()).setIndex(index)
@@ -107,7 +132,7 @@ public class Replies {
         long now = System.currentTimeMillis();
         s.setTimings(Timings.newBuilder().setQueueMs(Math.max(0, passStartedAtMs - request.receivedAtMs()))
                 .setModelMs(modelMs).setEncodeMs(encodeMs)
-                .setReceivedAtMs(request.receivedAtMs()).setPublishedAtMs(now));
+                .setReceivedAtMs(request.receivedAtMs()).setPublishedAtMs(now).setPass(samples.pass()));
         return direct.send(request.requestId(), SampleReply.newBuilder().setSample(s).build());
     }
 
@@ -125,8 +150,8 @@ public class Replies {
         ErrorReply error = ErrorReply.newBuilder().setRequestId(requestId == null ? "" : requestId).setCode(code)
                 .setMessage(message == null ? code.name() : message).setSourceTopic(topic == null ? "" : topic)
                 .setSourcePartition(partition).setSourceOffset(offset).setAtMs(System.currentTimeMillis()).build();
-        CompletableFuture<Void> reply = samples.sendMessage(keyed(requestId == null ? "" : requestId,
-                SampleReply.newBuilder().setError(error).build())).subscribeAsCompletionStage();
+        CompletableFuture<Void> reply = direct.send(requestId == null ? "" : requestId,
+                SampleReply.newBuilder().setError(error).build());
         CompletableFuture<Void> dead = deadLetters.sendMessage(keyed(requestId, DeadLetters.of(error, originalValue,
                 originalKey))).subscribeAsCompletionStage();
         return CompletableFuture.allOf(reply, dead);

@@ -1,6 +1,9 @@
 package io.cimle.generator;
 
 import io.cimle.wire.ConsumerLag;
+import io.cimle.wire.WireFormat;
+import io.cimle.wire.v1.ErrorCode;
+import io.cimle.wire.v1.LayoutRequest;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -70,6 +73,8 @@ public class RequestConsumer {
     @Inject
     RequestProcessor processor;
     @Inject
+    Replies replies;
+    @Inject
     ModelRegistry models;
     @Inject
     MicroBatcher batcher;
@@ -80,7 +85,11 @@ public class RequestConsumer {
 
     private final OffsetTracker offsets = new OffsetTracker();
     /** Planned requests the batcher had no room for yet, in arrival order (at most a poll's worth). */
-    private final ArrayDeque<MicroBatcher.Work> held = new ArrayDeque<>();
+    private final ArrayDeque<Held> held = new ArrayDeque<>();
+
+    /** A planned request the batcher had no room for yet, and the record it came in. */
+    private record Held(MicroBatcher.Work work, ConsumerRecord<String, byte[]> record) {
+    }
     private volatile boolean running;
     private volatile Thread thread;
     private volatile KafkaConsumer<String, byte[]> consumer;
@@ -164,7 +173,7 @@ public class RequestConsumer {
             LOG.errorf(e, "the %s consumer stopped", topic);
         } finally {
             // Planned but never queued: not answered and not committed, so whoever owns the partition next gets them.
-            held.forEach(w -> w.model().release());
+            held.forEach(h -> h.work().model().release());
             held.clear();
             consumer = null;
         }
@@ -253,10 +262,24 @@ public class RequestConsumer {
         TopicPartition tp = new TopicPartition(record.topic(), record.partition());
         long offset = record.offset();
         offsets.received(tp, offset, System.currentTimeMillis());
-        List<CompletableFuture<Void>> errors = new ArrayList<>(1);
-        MicroBatcher.Work work = processor.accept(record, errors);
-        CompletableFuture<Void> answered = work == null
-                ? CompletableFuture.allOf(errors.toArray(CompletableFuture[]::new)) : work.answered();
+        long receivedAtMs = System.currentTimeMillis();
+        MicroBatcher.Work work = null;
+        CompletableFuture<Void> answered;
+        WireFormat.Parsed<LayoutRequest> parsed = WireFormat.parse(LayoutRequest.parser(), record.value());
+        if (!parsed.ok()) {
+            answered = replies.to(record, record.key()).deliver(Outcome.failed(ErrorCode.UNPARSEABLE_RECORD,
+                    "the record is not a LayoutRequest: " + parsed.error()));
+        } else {
+            LayoutRequest request = parsed.message().get();
+            Answer answer = replies.to(record, request.getRequestId());
+            Admission admission = processor.admit(request, receivedAtMs);
+            if (admission instanceof Admission.Ready ready) {
+                work = new MicroBatcher.Work(ready.request(), ready.model(), answer);
+                answered = work.answered();
+            } else {
+                answered = answer.deliver(((Admission.Refused) admission).failure());
+            }
+        }
         answered.whenComplete((v, e) -> {
             if (e == null) {
                 offsets.finished(tp, offset);
@@ -268,12 +291,12 @@ public class RequestConsumer {
             }
         });
         if (work != null && (!held.isEmpty() || !batcher.offer(work))) {
-            held.add(work);
+            held.add(new Held(work, record));
         }
     }
 
     private void admitHeld() {
-        while (!held.isEmpty() && batcher.offer(held.peekFirst())) {
+        while (!held.isEmpty() && batcher.offer(held.peekFirst().work())) {
             held.pollFirst();
         }
     }
@@ -359,12 +382,12 @@ public class RequestConsumer {
         private Map<TopicPartition, Long> dropHeld(Collection<TopicPartition> gone) {
             Set<TopicPartition> set = new HashSet<>(gone);
             Map<TopicPartition, Long> first = new HashMap<>();
-            for (Iterator<MicroBatcher.Work> it = held.iterator(); it.hasNext(); ) {
-                MicroBatcher.Work w = it.next();
-                TopicPartition tp = new TopicPartition(w.record().topic(), w.record().partition());
+            for (Iterator<Held> it = held.iterator(); it.hasNext(); ) {
+                Held h = it.next();
+                TopicPartition tp = new TopicPartition(h.record().topic(), h.record().partition());
                 if (set.contains(tp)) {
-                    first.merge(tp, w.record().offset(), Math::min);
-                    w.model().release();
+                    first.merge(tp, h.record().offset(), Math::min);
+                    h.work().model().release();
                     it.remove();
                 }
             }

@@ -28,8 +28,9 @@ import java.util.Locale;
 import java.util.stream.IntStream;
 
 /**
- * Checks a request against the limits and the model, and turns it into codes to run. Every way a
- * request can be wrong ends here as a {@link RequestException} with its error code and a sentence.
+ * Checks a request against the limits and the model, and turns it into codes to run (or, for a style
+ * reference, the search that finds them). Pure: no forward pass runs here, the batcher runs them all.
+ * Every way a request can be wrong ends here as a {@link RequestException} with its error code and a sentence.
  */
 @ApplicationScoped
 public class RequestPlanner {
@@ -37,8 +38,6 @@ public class RequestPlanner {
 
     @Inject
     GeneratorSettings settings;
-    @Inject
-    SampleRunner runner;
 
     public PlannedRequest plan(LayoutRequest request, LoadedModel model, long receivedAtMs) throws RequestException {
         GeneratorSettings.Serving limits = settings.generator();
@@ -55,6 +54,7 @@ public class RequestPlanner {
         ModelConfig config = model.config();
         List<LatentCode> codes = new ArrayList<>();
         float[] ts = null;
+        PlannedRequest.StyleQuery style = null;
         if (request.hasInterpolation()) {
             Interpolation in = request.getInterpolation();
             int steps = in.getSteps();
@@ -71,10 +71,10 @@ public class RequestPlanner {
             InterpolationMethod method = method(in.getMethod());
             LatentCode a = resolve(in.getFrom(), config, 0);
             LatentCode b = resolve(in.getTo(), config, 1);
+            codes.addAll(LatentCodes.interpolation(a, b, steps, method));
             ts = new float[steps];
             for (int i = 0; i < steps; i++) {
-                ts[i] = (float) i / (steps - 1);
-                codes.add(LatentCodes.interpolate(a, b, ts[i], method));
+                ts[i] = (float) LatentCodes.interpolationT(i, steps);
             }
         } else if (request.getCodesCount() > 0) {
             if (request.getCodesCount() > limits.maxSamples()) {
@@ -85,7 +85,7 @@ public class RequestPlanner {
                 codes.add(resolve(request.getCodes(i), config, i));
             }
         } else if (request.hasStyleReference()) {
-            codes.addAll(styleOf(request.getStyleReference(), Math.max(1, request.getNumSamples()), model));
+            style = styleOf(request.getStyleReference(), Math.max(1, request.getNumSamples()), model);
         } else {
             int n = request.getNumSamples();
             if (n < 1) {
@@ -106,11 +106,11 @@ public class RequestPlanner {
             throw new RequestException(ErrorCode.INVALID_REQUEST, "jpeg_quality must be 1..100, got " + quality);
         }
         return new PlannedRequest(request.getRequestId(), layout, codes, ts, format, quality == 0 ? 90 : quality,
-                request.getReply().getOmitCodes(), receivedAtMs);
+                request.getReply().getOmitCodes(), receivedAtMs, style);
     }
 
-    /** The codes nearest a reference pair's photo (see StyleSearch), after checking the reference like a request. */
-    private List<LatentCode> styleOf(StyleReference reference, int n, LoadedModel model) throws RequestException {
+    /** The search for the codes nearest a reference pair's photo (see StyleSearch), the reference checked like a request. */
+    private PlannedRequest.StyleQuery styleOf(StyleReference reference, int n, LoadedModel model) throws RequestException {
         GeneratorSettings.Serving limits = settings.generator();
         if (n > limits.maxSamples()) {
             throw new RequestException(ErrorCode.TOO_MANY_SAMPLES, "num_samples is " + n + "; the limit is "
@@ -149,7 +149,7 @@ public class RequestPlanner {
             throw new RequestException(ErrorCode.SIZE_MISMATCH, "style_reference.photo is " + photo.width() + "x"
                     + photo.height() + " but its layout is " + layout.width() + "x" + layout.height());
         }
-        return runner.findStyle(model, layout, photo, candidates, reference.getSeed(), n);
+        return new PlannedRequest.StyleQuery(layout, photo, candidates, reference.getSeed(), n);
     }
 
     private ClassMap decodeLayout(Layout layout, LoadedModel model) throws RequestException {

@@ -225,6 +225,56 @@ class GeneratorKafkaTest {
         assertEquals(0, repeats, "no request answered twice across the two rebalances");
     }
 
+    /**
+     * One pipeline: a REST request and a Kafka request that queue while the generator is busy share the
+     * next forward pass (both report its number); a REST flood beyond max-in-flight (32) gets 503s with
+     * Retry-After, never a queue without bound, and every request let in is answered 200.
+     */
+    @Test
+    void restAndKafkaRequestsShareOnePassAndAFloodGets503WithRetryAfter() throws Exception {
+        String png = java.util.Base64.getEncoder().encodeToString(LayoutEncoder.classIdsPng(layout));
+        for (int i = 0; i < 3; i++) { // keep the batcher busy for a while
+            client.send(request("busy-" + i, layout).setNumSamples(64).build());
+        }
+        var rest = java.util.concurrent.CompletableFuture.supplyAsync(() -> given()
+                .contentType(io.restassured.http.ContentType.JSON)
+                .body(Map.of("layoutPng", png, "encoding", "class_ids", "numSamples", 1, "seed", "4"))
+                .post("/api/generate").then().statusCode(200).extract().jsonPath().getLong("pass"));
+        client.send(request("beside-rest", layout).setNumSamples(1).build());
+        long restPass = rest.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        long kafkaPass = answer("beside-rest").samples().get(0).getTimings().getPass();
+        assertEquals(restPass, kafkaPass, "the REST and the Kafka request were answered by one forward pass");
+        for (int i = 0; i < 3; i++) {
+            answer("busy-" + i);
+        }
+
+        java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(48);
+        try {
+            List<java.util.concurrent.Future<io.restassured.response.Response>> calls = new ArrayList<>();
+            for (int i = 0; i < 96; i++) {
+                calls.add(clients.submit(() -> given().contentType(io.restassured.http.ContentType.JSON)
+                        .body(Map.of("layoutPng", png, "encoding", "class_ids", "numSamples", 64)).post("/api/generate")));
+            }
+            int ok = 0;
+            int busy = 0;
+            for (var call : calls) {
+                io.restassured.response.Response r = call.get(120, java.util.concurrent.TimeUnit.SECONDS);
+                if (r.statusCode() == 200) {
+                    ok++;
+                } else {
+                    assertEquals(503, r.statusCode(), r.asString());
+                    assertEquals("OVERLOADED", r.jsonPath().getString("code"));
+                    assertEquals("1", r.getHeader("Retry-After"));
+                    busy++;
+                }
+            }
+            assertTrue(ok > 0 && busy > 0, "some let in, some told to come back: " + ok + " ok, " + busy + " 503");
+            assertEquals(96, ok + busy);
+        } finally {
+            clients.shutdownNow();
+        }
+    }
+
     /** Style from a reference over Kafka: the search finds the code the reference photo was drawn with. */
     @Test
     void aStyleReferenceFindsTheCodeOfItsPhoto() {

@@ -44,6 +44,13 @@ class MicroBatcherTest {
         b.metrics.register();
         b.runner = new SampleRunner() {
             @Override
+            public List<LatentCode> findStyle(LoadedModel model, io.cimle.core.data.ClassMap layout, RgbImage photo,
+                                              int candidates, long seed, int n) {
+                passes.add(List.of("style-search"));
+                return Collections.nCopies(n, LatentCode.fromSeed(1, 1));
+            }
+
+            @Override
             public Result run(LoadedModel model, List<PlannedRequest> requests) {
                 passes.add(requests.stream().map(PlannedRequest::requestId).toList());
                 firstPassStarted.countDown();
@@ -51,24 +58,6 @@ class MicroBatcherTest {
                 List<List<RgbImage>> images = new ArrayList<>();
                 requests.forEach(r -> images.add(Collections.nCopies(r.size(), RgbImage.blank(1, 1))));
                 return new Result(images, 1);
-            }
-        };
-        b.replies = new Replies() {
-            @Override
-            public Encoded encode(PlannedRequest request, RgbImage image) {
-                return new Encoded(new byte[0], image.width(), image.height(), 0);
-            }
-
-            @Override
-            public CompletableFuture<Void> sample(PlannedRequest request, int index, Encoded image, LatentCode code,
-                    String modelVersion, long modelMs, long passStartedAtMs) {
-                CompletableFuture<Void> ack = new CompletableFuture<>();
-                if (holdReplies) {
-                    unacknowledged.add(ack);
-                } else {
-                    ack.complete(null);
-                }
-                return ack;
             }
         };
         batcher = b;
@@ -129,6 +118,26 @@ class MicroBatcherTest {
         assertEquals(List.of(List.of("a0"), List.of("a1"), List.of("b0"), List.of("a2")), passes);
     }
 
+    /** A style reference's search runs in the batcher, not while planning, and it is a pass of its own. */
+    @Test
+    void aStyleReferenceIsAPassOfItsOwnSearchThenSamples() throws Exception {
+        MicroBatcher b = batcher(16, 32);
+        passesAllowed.drainPermits();
+        List<MicroBatcher.Work> works = List.of(work("a0", 1, modelA), work("a1", 1, modelA),
+                work("style", 0, modelA, new PlannedRequest.StyleQuery(null, null, 8, 1, 2)), work("a2", 1, modelA));
+        assertTrue(b.offer(works.get(0)));
+        assertTrue(firstPassStarted.await(30, TimeUnit.SECONDS));
+        for (int i = 1; i < works.size(); i++) {
+            assertTrue(b.offer(works.get(i)));
+        }
+        passesAllowed.release(1000);
+        for (MicroBatcher.Work w : works) {
+            w.answered().get(30, TimeUnit.SECONDS);
+        }
+        assertEquals(List.of(List.of("a0"), List.of("a1"), List.of("style-search"), List.of("style"), List.of("a2")),
+                passes);
+    }
+
     @Test
     void offersAreRefusedWhileMaxInFlightRequestsAreUnanswered() throws Exception {
         MicroBatcher b = batcher(16, 2);
@@ -147,11 +156,24 @@ class MicroBatcherTest {
         assertFalse(b.offer(work("r3", 1, modelA)), "the freed slot was given twice");
     }
 
-    private static MicroBatcher.Work work(String id, int samples, LoadedModel model) {
+    private MicroBatcher.Work work(String id, int samples, LoadedModel model) {
+        return work(id, samples, model, null);
+    }
+
+    /** A request whose answer is acknowledged at once, or held while {@code holdReplies}. */
+    private MicroBatcher.Work work(String id, int samples, LoadedModel model, PlannedRequest.StyleQuery style) {
         model.acquire();
-        PlannedRequest r = new PlannedRequest(id, null, Collections.nCopies(samples, (LatentCode) null), null,
-                ImageFormat.PNG, 90, true, System.currentTimeMillis());
-        return new MicroBatcher.Work(null, r, model);
+        PlannedRequest r = new PlannedRequest(id, null, Collections.nCopies(style == null ? samples : 0,
+                (LatentCode) null), null, ImageFormat.PNG, 90, true, System.currentTimeMillis(), style);
+        return new MicroBatcher.Work(r, model, outcome -> {
+            CompletableFuture<Void> ack = new CompletableFuture<>();
+            if (holdReplies) {
+                unacknowledged.add(ack);
+            } else {
+                ack.complete(null);
+            }
+            return ack;
+        });
     }
 
     private static GeneratorSettings.Serving serving(int maxBatch, int maxInFlight) {

@@ -1,6 +1,8 @@
 package io.cimle.core.model;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /** Code shapes for a model, validation, seed derivation and interpolation. */
 public final class LatentCodes {
@@ -52,6 +54,26 @@ public final class LatentCodes {
                     + Arrays.toString(expected));
         }
         return code.materialise();
+    }
+
+    /**
+     * {@code steps} codes from a (t = 0) to b (t = 1), evenly spaced: the one interpolation rule of sampling and
+     * serving. The end frames are a and b themselves, so a seeded end keeps its seed and its exact bytes.
+     */
+    public static List<LatentCode> interpolation(LatentCode a, LatentCode b, int steps, InterpolationMethod method) {
+        if (steps < 2) {
+            throw new IllegalArgumentException("interpolation needs at least 2 steps, got " + steps);
+        }
+        List<LatentCode> out = new ArrayList<>(steps);
+        for (int k = 0; k < steps; k++) {
+            out.add(k == 0 ? a : k == steps - 1 ? b : interpolate(a, b, interpolationT(k, steps), method));
+        }
+        return out;
+    }
+
+    /** Where frame {@code k} of {@code steps} lies between the ends, in [0, 1]. */
+    public static double interpolationT(int k, int steps) {
+        return (double) k / (steps - 1);
     }
 
     /** The code at {@code t} in [0, 1] on the way from a to b; the result carries no seed. */

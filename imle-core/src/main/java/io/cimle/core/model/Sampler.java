@@ -73,17 +73,9 @@ public final class Sampler implements AutoCloseable {
 
     /** {@code steps} images from code a (t = 0) to code b (t = 1). */
     public Samples interpolate(ClassMap layout, LatentCode a, LatentCode b, int steps, InterpolationMethod method) {
-        if (steps < 2) {
-            throw new IllegalArgumentException("interpolation needs at least 2 steps, got " + steps);
-        }
         LatentCode from = LatentCodes.resolve(a, network.config(), 0);
         LatentCode to = LatentCodes.resolve(b, network.config(), 1);
-        List<LatentCode> codes = new ArrayList<>(steps);
-        for (int k = 0; k < steps; k++) {
-            double t = (double) k / (steps - 1);
-            codes.add(k == 0 ? from : k == steps - 1 ? to : LatentCodes.interpolate(from, to, t, method));
-        }
-        return generate(layout, codes);
+        return generate(layout, LatentCodes.interpolation(from, to, steps, method));
     }
 
     /**

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Installs the real tools some tests drive, when missing: Debian's Chromium and playwright-core from npm
+# (and Debian's python3-confluent-kafka and python3-protobuf for the Python client's test)
 # (the web page's browser test), Prometheus' promtool (alert rules), the npm packages that check the
 # dashboards and manifests, and podman, runc and mmdebstrap with the Debian base image the container
 # images build on (the e2e test of the images). Idempotent; called by `./cimle test` before Maven.
@@ -13,6 +14,9 @@ command -v chromium >/dev/null || [ -x /usr/bin/chromium ] || missing+=(chromium
 command -v promtool >/dev/null || missing+=(prometheus)
 command -v kcat >/dev/null || missing+=(kcat)
 command -v protoc >/dev/null || missing+=(protobuf-compiler)
+# The Python client's test: Debian's Kafka client and the protobuf runtime that matches Debian's protoc.
+/usr/bin/python3 -c 'import confluent_kafka' 2>/dev/null || missing+=(python3-confluent-kafka)
+/usr/bin/python3 -c 'import google.protobuf' 2>/dev/null || missing+=(python3-protobuf)
 command -v podman >/dev/null || missing+=(podman)
 [ -x /usr/sbin/runc ] || missing+=(runc)
 command -v mmdebstrap >/dev/null || missing+=(mmdebstrap)

@@ -22,10 +22,12 @@ import io.cimle.core.model.Presets;
 import io.cimle.core.training.Baseline;
 import io.cimle.core.training.ImleConfig;
 import io.cimle.core.training.ImleTrainer;
+import io.cimle.core.training.ModelHealth;
 import io.cimle.core.training.TrainingListener;
 import io.cimle.core.training.TrainingProgress;
 import io.cimle.core.training.distance.Distance;
 import io.cimle.core.training.distance.PyramidL1Distance;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -35,6 +37,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import io.cimle.cli.ImleOptions;
+import io.cimle.cli.chart.TrainingChart;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -173,7 +176,7 @@ final class ToyBench implements Callable<Integer>, ImleOptions.Budgeted {
 
     /** Trains one row under the budget (stopping loudly on an unhealthy model) and evaluates it. */
     private String train(Baseline b, ModelConfig model, ImleConfig config, List<Example> train, List<ClassMap> held,
-                         ModeCoverage coverage) {
+                         ModeCoverage coverage) throws IOException {
         long start = System.nanoTime();
         long deadline = start + (long) (minutesPerModel * 60e9);
         try (Distance d = PyramidL1Distance.defaults();
@@ -182,6 +185,8 @@ final class ToyBench implements Callable<Integer>, ImleOptions.Budgeted {
             trainer.addListener(TrainingListener.stopWhenUnhealthy());
             SelectionTime selection = new SelectionTime();
             trainer.addListener(selection);
+            List<TrainingChart.Point> history = new ArrayList<>();
+            trainer.addListener(history(b, network, held, coverage, history));
             if (curve) {
                 trainer.addListener(curveListener(b, network, held, coverage, start));
             } else {
@@ -196,11 +201,45 @@ final class ToyBench implements Callable<Integer>, ImleOptions.Budgeted {
             }
             TrainingProgress done = trainer.trainUntil(p -> System.nanoTime() > deadline);
             double seconds = (System.nanoTime() - start) / 1e9;
+            Files.createDirectories(out);
+            Path chart = TrainingChart.write(b.name() + " on " + scenes + " scenes: loss, code spread and coverage",
+                    history, out.resolve("training-" + b.name().toLowerCase(Locale.ROOT) + ".png"));
+            System.out.println("  " + b + " training picture: " + chart);
             EvalReport r = evaluate(b, network, held, coverage);
             System.out.println("  " + b + " fidelity per class: " + r.classFidelities());
             return r.markdownRow().replaceFirst("\\| " + b.name() + " \\|", String.format(Locale.ROOT,
                     "| %s | %.0f (%d steps) | %.1f |", b.name(), seconds, done.globalStep(), selection.perEpochSeconds()));
         }
+    }
+
+    /** Layouts and samples of the quick coverage taken at every epoch's end for the training picture. */
+    private static final int QUICK_LAYOUTS = 10;
+    private static final int QUICK_SAMPLES = 8;
+
+    /**
+     * At each epoch's end: the loss, the code spread and a quick coverage (the least covered factor or instance
+     * class over {@value #QUICK_LAYOUTS} held-out layouts, {@value #QUICK_SAMPLES} samples each) for the picture.
+     */
+    private TrainingListener history(Baseline b, GeneratorNetwork net, List<ClassMap> held, ModeCoverage coverage,
+                                     List<TrainingChart.Point> out) {
+        int n = Math.min(QUICK_LAYOUTS, held.size());
+        return new TrainingListener() {
+            private double loss = Double.NaN;
+
+            @Override
+            public void onEpoch(TrainingProgress progress, int epoch, double meanLoss) {
+                loss = meanLoss;
+            }
+
+            @Override
+            public void onHealth(TrainingProgress progress, ModelHealth health) {
+                EvalReport r = ToyEvaluation.evaluate(b.name(), Sampler.wrap(net, 20), held.subList(0, n),
+                        instances == null ? null : instances.subList(0, n), QUICK_SAMPLES, coverage,
+                        new PairwiseDiversity(new MeanAbsPixelMetric(), 4), 5, b == Baseline.REGRESSION);
+                out.add(new TrainingChart.Point(progress.globalStep(), loss, health.codeSpread(),
+                        Math.min(r.minFactorCoverage(), r.minInstanceCoverage())));
+            }
+        };
     }
 
     /** Mean seconds an epoch spent selecting codes: the cost the selection methods are compared on. */

@@ -246,8 +246,14 @@ public final class DemoCommand implements Callable<Integer>, ImleOptions.Budgete
         long start = System.nanoTime();
         long deadline = start + (long) (seconds * 1e9);
         ProgressLine bar = new ProgressLine(System.console() != null);
+        TrainingHistory history = history();
+        long lastPoint = 0;
         while (System.nanoTime() < deadline) {
             JsonNode s = JSON.readTree(stack.get(trainer, "/api/trainer/status"));
+            if (System.nanoTime() - lastPoint > 5e9 && s.path("loss").isNumber()) {
+                lastPoint = System.nanoTime();
+                history.add(s.path("globalStep").asLong(), s.path("loss").asDouble(), codeSpread(stack, trainer), Double.NaN);
+            }
             if ("FAILED".equals(s.path("phase").asText())) {
                 throw new IllegalStateException("training failed: " + s.path("failure").asText() + " (see " + trainer.log() + ")");
             }
@@ -259,11 +265,31 @@ public final class DemoCommand implements Callable<Integer>, ImleOptions.Budgete
             Thread.sleep(1000);
         }
         bar.done();
+        history.save();
         step("pausing training and writing a checkpoint of it");
         JsonNode after = JSON.readTree(stack.post(trainer, "/api/trainer/pause?checkpoint=true"));
         step("trained to epoch " + after.path("epoch").asInt() + ", step " + after.path("globalStep").asLong()
                 + ", checkpoint " + after.path("version").asText());
         return (System.nanoTime() - start) / 1e9;
+    }
+
+    private TrainingHistory history() throws IOException {
+        return new TrainingHistory(work.resolve("training-history.json"));
+    }
+
+    /** The trainer's code spread at the last epoch's end (its metric), NaN before the first. */
+    private static double codeSpread(LocalStack stack, LocalStack.Service trainer) {
+        try {
+            for (String line : stack.get(trainer, "/q/metrics").split("\n")) {
+                if (line.startsWith("cimle_trainer_code_spread ")) {
+                    double v = Double.parseDouble(line.substring(line.indexOf(' ') + 1).trim());
+                    return v > 0 ? v : Double.NaN;
+                }
+            }
+        } catch (Exception e) {
+            // no figure this time
+        }
+        return Double.NaN;
     }
 
     private String latestVersion(LocalStack stack, LocalStack.Service trainer) throws Exception {
@@ -347,6 +373,14 @@ public final class DemoCommand implements Callable<Integer>, ImleOptions.Budgete
 
         EvalReport report = evaluate(maps, all, modes);
         g.evaluation(List.of(report));
+        TrainingHistory history = history();
+        history.add(history.lastStep(), Double.NaN, Double.NaN, Math.min(report.minFactorCoverage(),
+                report.minInstanceCoverage()));
+        history.save();
+        history.draw("Training: loss, code spread and coverage", out.resolve("training.png"));
+        g.figure("Training", "training.png", "The loss and the code spread as trainer-service reported them while it "
+                + "trained (over every run of the demo), and the least covered factor the evaluation below measured "
+                + "at the end: a falling loss with coverage still rising says train longer (--minutes).");
         Path index = g.write("cimle demo: diverse images from semantic layouts",
                 "Model " + MODEL + " version " + version + " (" + preset + ", " + size[1] + "x" + size[0]
                         + ", noise " + imle.apply(BUDGET).get(ImleConfig.NOISE).optionName() + "), trained by trainer-service on " + pairs + " toy-scene pairs produced to Kafka; every image "

@@ -52,6 +52,13 @@ final class Gallery {
                 .append(caption).append("</figcaption></figure>\n");
     }
 
+    /** A picture already written under out/ (not sample images), in a section of its own. */
+    void figure(String title, String file, String caption) {
+        section(title);
+        body.append("<figure><img style=\"image-rendering:auto\" src=\"").append(file).append("\" alt=\"")
+                .append(title).append("\"><figcaption>").append(caption).append("</figcaption></figure>\n");
+    }
+
     void section(String title) {
         body.append("<h2>").append(title).append("</h2>\n");
     }

@@ -415,10 +415,10 @@ public final class ImleTrainer implements AutoCloseable {
                     "The gradient's squared norm was not finite (loss " + loss + "); the weights were left as they "
                             + "were. Try a lower learning rate (now " + learningRate + ").");
         }
-        if (!(step.gradientL1() > 0)) {
+        if (!(step.gradientSquaredNorm() > 0)) {
             // A pixel-wise loss always has a gradient: none at all means training would go on without
             // learning and without saying so.
-            throw new NoGradientException(epoch, progress().globalStep() + 1, "gradient L1 " + step.gradientL1()
+            throw new NoGradientException(epoch, progress().globalStep() + 1, "squared gradient norm " + step.gradientSquaredNorm()
                     + ", loss " + loss + ", " + adam.parametersWithoutGradient() + " of " + adam.parameterCount()
                     + " parameters without a gradient tensor");
         }

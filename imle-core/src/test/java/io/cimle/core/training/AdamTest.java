@@ -43,8 +43,43 @@ class AdamTest {
                 backward(m, w, new float[] {1f, 1f, -1f});
                 Adam.StepResult normal = adam.step(0.1);
                 assertFalse(normal.skipped());
-                assertEquals(3.0, normal.gradientL1(), 1e-6);
+                assertEquals(3.0, normal.gradientSquaredNorm(), 1e-6);
                 assertArrayEquals(new float[] {0.9f, 0.9f, 1.1f}, w.toFloatArray(), 1e-5f);
+            }
+        }
+    }
+
+    /** libtorch's in-place update is the textbook formula, step after step (within float rounding). */
+    @Test
+    void theUpdateIsAdamsFormula() {
+        try (NDManager m = NDManager.newBaseManager("PyTorch")) {
+            Parameter p = Parameter.builder().setName("w").setType(Parameter.Type.WEIGHT).build();
+            p.setShape(new Shape(4));
+            p.setInitializer(ai.djl.training.initializer.Initializer.ONES);
+            p.initialize(m, DataType.FLOAT32);
+            ParameterList list = new ParameterList();
+            list.add("w", p);
+            double[] w = {1, 1, 1, 1};
+            double[] mom = new double[4];
+            double[] var = new double[4];
+            java.util.Random random = new java.util.Random(7);
+            try (Adam adam = new Adam(list, m, 0.9, 0.999, 1e-8)) {
+                for (int t = 1; t <= 6; t++) {
+                    float[] g = new float[4];
+                    for (int i = 0; i < 4; i++) {
+                        g[i] = (float) random.nextGaussian();
+                        mom[i] = 0.9 * mom[i] + 0.1 * g[i];
+                        var[i] = 0.999 * var[i] + 0.001 * g[i] * g[i];
+                        w[i] -= 0.01 * (mom[i] / (1 - Math.pow(0.9, t))) / (Math.sqrt(var[i] / (1 - Math.pow(0.999, t))) + 1e-8);
+                    }
+                    backward(m, p.getArray(), g);
+                    adam.step(0.01);
+                    float[] got = p.getArray().toFloatArray();
+                    for (int i = 0; i < 4; i++) {
+                        assertEquals(w[i], got[i], 1e-5, "step " + t + ", weight " + i);
+                    }
+                }
+                assertEquals(6, adam.stepCount());
             }
         }
     }

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.BasicStroke;
 import java.awt.Color;
+import java.awt.Font;
 import java.awt.Graphics2D;
+import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -69,8 +71,8 @@ final class CurvePlot {
 
     /** One row: a sample of each line with its meaning. */
     private static void legend(Graphics2D g, int y) {
-        g.setRenderingHint(java.awt.RenderingHints.KEY_ANTIALIASING, java.awt.RenderingHints.VALUE_ANTIALIAS_ON);
-        g.setFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.PLAIN, 15));
+        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 15));
         int x = 40;
         for (String[] entry : new String[][] {{"direct", "p50", "direct call, p50"}, {"direct", "p99", "direct call, p99"},
                 {"kafka", "p50", "through Kafka, p50"}, {"kafka", "p99", "through Kafka, p99"},

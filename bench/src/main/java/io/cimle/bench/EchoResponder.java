@@ -1,11 +1,17 @@
 package io.cimle.bench;
 
+import io.cimle.cli.client.Producers;
 import io.cimle.wire.v1.GeneratedSample;
 import io.cimle.wire.v1.LayoutRequest;
 import io.cimle.wire.v1.SampleReply;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -17,9 +23,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * The transport's floor: answers each LayoutRequest at once with its sample replies, no model, over
@@ -45,12 +49,7 @@ final class EchoResponder implements AutoCloseable {
         c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 500);
         c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 32);
         consumer = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
-        producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+        producer = Producers.durable(bootstrap, Map.of(ProducerConfig.LINGER_MS_CONFIG, 0));
         consumer.subscribe(List.of(requestTopic));
         thread = new Thread(this::loop, "bench-echo");
         thread.setDaemon(true);
@@ -73,11 +72,11 @@ final class EchoResponder implements AutoCloseable {
     }
 
     /** Starts {@link #main} in a child JVM on this JVM's class path; closing its stdin stops it. */
-    static Process startProcess(String bootstrap, String requestTopic, String replyTopic) throws java.io.IOException {
-        Process p = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+    static Process startProcess(String bootstrap, String requestTopic, String replyTopic) throws IOException {
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), EchoResponder.class.getName(), bootstrap, requestTopic,
                 replyTopic).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        var out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()));
+        var out = new BufferedReader(new InputStreamReader(p.getInputStream()));
         String line;
         while ((line = out.readLine()) != null && !line.contains("echo ready")) {
             // slf4j lines before ready

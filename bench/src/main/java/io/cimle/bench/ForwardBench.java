@@ -10,6 +10,7 @@ import io.cimle.core.model.FlopCounter;
 import io.cimle.core.model.GeneratorNetwork;
 import io.cimle.core.model.InferenceChunking;
 import io.cimle.core.model.ModelConfig;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -31,7 +32,7 @@ final class ForwardBench {
             try (GeneratorNetwork net = GeneratorNetwork.create(c, device, 1);
                  NDManager inputs = net.manager().newSubManager()) {
                 // As the generator service loads a model: the chunk measured cheapest per sample, up to 16.
-                var calibration = InferenceChunking.calibrate(net, 16, java.time.Duration.ofSeconds(1));
+                var calibration = InferenceChunking.calibrate(net, 16, Duration.ofSeconds(1));
                 net.withInferenceChunk(calibration.chunk());
                 System.err.printf("  forward %-6s chunk %d (calibration ms/sample %s)%n", preset, calibration.chunk(),
                         calibration.msPerSample());

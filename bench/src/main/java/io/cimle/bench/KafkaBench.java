@@ -1,32 +1,35 @@
 package io.cimle.bench;
 
 import ai.djl.Device;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ByteString;
 import io.cimle.cli.client.SampleClient;
+import io.cimle.cli.demo.LocalStack;
 import io.cimle.core.data.ClassMap;
 import io.cimle.core.data.LayoutEncoder;
 import io.cimle.core.data.ToyScenes;
 import io.cimle.core.model.Checkpoint;
-import io.cimle.core.model.Sampler;
 import io.cimle.core.model.GeneratorNetwork;
 import io.cimle.core.model.ModelConfig;
+import io.cimle.core.model.Sampler;
 import io.cimle.core.storage.CheckpointStore;
 import io.cimle.core.storage.FileSystemObjectStore;
 import io.cimle.kafka.LocalKafkaBroker;
 import io.cimle.wire.v1.Layout;
 import io.cimle.wire.v1.LayoutEncoding;
 import io.cimle.wire.v1.LayoutRequest;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
@@ -93,13 +96,14 @@ final class KafkaBench {
 
         // The echo is a process of its own, as the generator is: the floor pays the same process switches.
         Process echo = EchoResponder.startProcess(broker.bootstrapServers(), echoRequests, echoReplies);
-        List<Process> services = new ArrayList<>();
-        try (Requests echoClient = new Requests(broker.bootstrapServers(), echoRequests, echoReplies, png);
+        try (LocalStack services = new LocalStack(o.out());
+             Requests echoClient = new Requests(broker.bootstrapServers(), echoRequests, echoReplies, png);
              Requests client = new Requests(broker.bootstrapServers(), requests, replies, png);
              Sampler g = Sampler.fromCheckpoint(checkpoint, Device.cpu(), 16)) {
-            services.add(GeneratorProcess.start(jar, broker.bootstrapServers(), store, requests, replies,
-                    o.out().resolve("generator-service-" + presetName + ".log")));
-            n.put("service_ready_ms", Stats.round(GeneratorProcess.awaitReady(services.get(0), Duration.ofSeconds(180)), 0));
+            long starting = System.nanoTime();
+            startGenerator(services, "generator-service-" + presetName, jar, broker.bootstrapServers(), store, requests,
+                    replies);
+            n.put("service_ready_ms", Stats.round(Stats.msSince(starting), 0));
             echoClient.warm(3);
             client.warm(3);
             // One forward at a time in arrival order (a fair lock: a FIFO queue), as a server without
@@ -142,21 +146,42 @@ final class KafkaBench {
             ArrayNode kafka = n.putArray("kafka").add(one.get("kafka"));
             kafka.addAll(points(levels.subList(1, levels.size()), point, client::call));
             if (twoGenerators) {
-                services.add(GeneratorProcess.start(jar, broker.bootstrapServers(), store, requests, replies,
-                        o.out().resolve("generator-service-" + presetName + "-2.log")));
-                GeneratorProcess.awaitReady(services.get(1), Duration.ofSeconds(180));
+                startGenerator(services, "generator-service-" + presetName + "-2", jar, broker.bootstrapServers(), store,
+                        requests, replies);
                 client.warm(8); // rides out the rebalance: both generators answer before the point starts
                 n.set("kafka_two_generators", points(List.of(levels.get(levels.size() - 1)), point, client::call));
             }
         } finally {
-            services.forEach(GeneratorProcess::stop);
             echo.getOutputStream().close();
-            if (!echo.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+            if (!echo.waitFor(20, TimeUnit.SECONDS)) {
                 echo.destroyForcibly();
             }
         }
         summarise(n);
         return n;
+    }
+
+    /**
+     * The packaged generator service on the bench's topics with its shipped settings, as many libtorch threads as
+     * the in-process comparison; waits until it is ready. CIMLE_BENCH_GENERATOR_JAVA_OPTS adds JVM flags (a
+     * profiler, a heap size), space-separated.
+     */
+    private static void startGenerator(LocalStack services, String name, Path jar, String bootstrap, Path store,
+                                       String requestTopic, String replyTopic) throws Exception {
+        int port = LocalStack.freePort();
+        List<String> args = new ArrayList<>(List.of("-Dkafka.bootstrap.servers=" + bootstrap,
+                "-Dcimle.storage.root=" + store, "-Dcimle.model.name=" + MODEL, "-Dquarkus.http.port=" + port,
+                "-Dquarkus.http.host=127.0.0.1", "-Dcimle.generator.requests.topic=" + requestTopic,
+                "-Dmp.messaging.outgoing.samples.topic=" + replyTopic,
+                "-Dai.djl.pytorch.num_threads=" + Workloads.threads()));
+        String extra = System.getenv("CIMLE_BENCH_GENERATOR_JAVA_OPTS");
+        if (extra != null && !extra.isBlank()) {
+            args.addAll(List.of(extra.trim().split("\\s+")));
+        }
+        args.addAll(List.of("-jar", jar.toString()));
+        LocalStack.Service s = services.startJava(name, args,
+                Map.of("OMP_NUM_THREADS", Integer.toString(Workloads.threads())), port);
+        services.awaitHttp(s, "/q/health/ready", Duration.ofSeconds(180));
     }
 
     private static ArrayNode points(List<Integer> levels, Duration length, ClosedLoop.Call call) throws Exception {
@@ -236,7 +261,7 @@ final class KafkaBench {
         }
 
         /** Per answer: ms from send to the generator's receipt, receipt to the last sample's publication, and the rest. */
-        final List<double[]> breakdown = java.util.Collections.synchronizedList(new ArrayList<>());
+        final List<double[]> breakdown = Collections.synchronizedList(new ArrayList<>());
 
         double call(int clientIndex, int i) throws TimeoutException {
             long sentAt = System.currentTimeMillis();

@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.Iterator;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 
 /** The targets of issue 9 judged against a report, and the report as a markdown page. */
@@ -76,8 +78,8 @@ final class Report {
         return t;
     }
 
-    private static java.util.List<String> presetsOf(JsonNode points) {
-        java.util.List<String> presets = new java.util.ArrayList<>();
+    private static List<String> presetsOf(JsonNode points) {
+        List<String> presets = new ArrayList<>();
         for (JsonNode p : points) {
             if (!presets.contains(p.path("preset").asText())) {
                 presets.add(p.path("preset").asText());

@@ -3,12 +3,17 @@ package io.cimle.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.Device;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,27 +24,27 @@ class BenchMainTest {
 
     @Test
     void sectionsProduceTheExpectedKeysAndPositiveNumbers(@TempDir Path out) throws Exception {
-        ObjectNode matmul = MatmulBench.run(64, ai.djl.Device.cpu(), ONCE);
+        ObjectNode matmul = MatmulBench.run(64, Device.cpu(), ONCE);
         positive(matmul, "gflops", "ms_median");
 
-        JsonNode forward = ForwardBench.run(List.of("tiny"), List.of(1, 2), ai.djl.Device.cpu(), ONCE,
+        JsonNode forward = ForwardBench.run(List.of("tiny"), List.of(1, 2), Device.cpu(), ONCE,
                 matmul.get("gflops").asDouble());
         assertEquals(2, forward.size());
         for (JsonNode p : forward) {
             positive(p, "ms_median", "samples_per_s", "gflops", "ratio_to_matmul");
         }
 
-        ObjectNode epoch = EpochBench.run("tiny", 2, 1, List.of(1, 2), ai.djl.Device.cpu());
+        ObjectNode epoch = EpochBench.run("tiny", 2, 1, List.of(1, 2), Device.cpu());
         assertEquals(2, epoch.get("points").size());
         for (JsonNode p : epoch.get("points")) {
             positive(p, "selection_ms", "update_ms_total", "selection_share");
         }
 
-        ObjectNode selection = SelectionBench.run("tiny", 2, 3, 4, ai.djl.Device.cpu(), ONCE);
+        ObjectNode selection = SelectionBench.run("tiny", 2, 3, 4, Device.cpu(), ONCE);
         positive(selection, "batched_ms", "one_at_a_time_ms", "speedup");
         assertTrue(selection.get("same_codes").asBoolean(), "both selection variants must keep the same codes");
 
-        ObjectNode point = GrowthBench.measure(new GrowthBench.Point("tiny", 2, 2, 1), ai.djl.Device.cpu(), 1);
+        ObjectNode point = GrowthBench.measure(new GrowthBench.Point("tiny", 2, 2, 1), Device.cpu(), 1);
         positive(point, "time_ms", "peak_rss_mib", "peak_over_baseline_mib");
 
         // The whole pipeline with Kafka and the peer left out (they need a packaged service / python).
@@ -68,7 +73,7 @@ class BenchMainTest {
 
     @Test
     void interleavedPathsTakeTurnsInOneWindowAndEachGetsItsPoint() throws Exception {
-        List<String> order = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        List<String> order = Collections.synchronizedList(new ArrayList<>());
         ClosedLoop.Call a = (c, i) -> {
             order.add("a");
             Thread.sleep(2);
@@ -79,7 +84,7 @@ class BenchMainTest {
             Thread.sleep(2);
             return 5.0;
         };
-        var points = ClosedLoop.interleaved(java.util.Map.of("a", a, "b", b), java.time.Duration.ofMillis(120), 3, 4);
+        var points = ClosedLoop.interleaved(Map.of("a", a, "b", b), Duration.ofMillis(120), 3, 4);
         assertEquals(Set.of("a", "b"), points.keySet());
         assertEquals(2.0, points.get("a").get("p50_ms").asDouble(), 1e-9);
         assertEquals(5.0, points.get("b").get("p50_ms").asDouble(), 1e-9);

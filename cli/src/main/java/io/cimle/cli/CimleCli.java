@@ -7,9 +7,9 @@ import io.cimle.core.data.ImageException;
 import io.cimle.core.data.LayoutException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine;
 
 /** The {@code ./cimle} command line. Each sub-command delegates to a method that returns a result. */
 @Command(name = "cimle", mixinStandardHelpOptions = true, version = "cimle 0.1.0",

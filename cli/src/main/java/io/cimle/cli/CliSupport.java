@@ -1,6 +1,5 @@
 package io.cimle.cli;
 
-import io.cimle.core.model.ComputeDevice;
 import ai.djl.Device;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,11 +10,11 @@ import io.cimle.core.data.LabelSets;
 import io.cimle.core.data.LayoutDecoder;
 import io.cimle.core.data.LayoutFormat;
 import io.cimle.core.model.Checkpoint;
+import io.cimle.core.model.ComputeDevice;
 import io.cimle.core.model.LatentCode;
 import io.cimle.core.storage.CheckpointInfo;
 import io.cimle.core.storage.CheckpointStore;
 import io.cimle.core.storage.FileSystemObjectStore;
-
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -13,10 +13,6 @@ import io.cimle.core.eval.ToyEvaluation;
 import io.cimle.core.model.Checkpoint;
 import io.cimle.core.model.Sampler;
 import io.cimle.core.training.TrainingMode;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,6 +20,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = "Mode coverage, frequency distance, fidelity and pairwise diversity on toy-scene layouts;"

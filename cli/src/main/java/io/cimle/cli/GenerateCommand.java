@@ -2,29 +2,28 @@ package io.cimle.cli;
 
 import ai.djl.Device;
 import io.cimle.core.data.ClassMap;
-import io.cimle.core.data.RgbImage;
 import io.cimle.core.data.Images;
+import io.cimle.core.data.RgbImage;
 import io.cimle.core.model.Checkpoint;
+import io.cimle.core.model.LatentCode;
+import io.cimle.core.model.LatentCodes;
 import io.cimle.core.model.Sampler;
+import io.cimle.core.model.Samples;
 import io.cimle.core.training.StyleSearch;
 import io.cimle.core.training.distance.Distance;
 import io.cimle.core.training.distance.PyramidL1Distance;
-import io.cimle.core.model.LatentCode;
-import io.cimle.core.model.LatentCodes;
-import io.cimle.core.model.Samples;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.Callable;
-import java.io.IOException;
 import java.util.Locale;
+import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 @Command(name = "generate", mixinStandardHelpOptions = true,
         description = "Synthesises n photos for a layout, or for every layout PNG in a folder (one model load); "

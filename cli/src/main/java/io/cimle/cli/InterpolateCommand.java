@@ -2,15 +2,14 @@ package io.cimle.cli;
 
 import io.cimle.core.data.ClassMap;
 import io.cimle.core.model.Checkpoint;
-import io.cimle.core.model.Sampler;
 import io.cimle.core.model.InterpolationMethod;
 import io.cimle.core.model.LatentCodes;
+import io.cimle.core.model.Sampler;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-
-import java.nio.file.Path;
-import java.util.concurrent.Callable;
 
 @Command(name = "interpolate", mixinStandardHelpOptions = true,
         description = "Walks from one code to another on one layout (e.g. day to night); writes step_NNN.png.")

@@ -2,10 +2,10 @@ package io.cimle.cli;
 
 import ai.djl.Device;
 import io.cimle.core.data.DatasetOptions;
-import io.cimle.core.data.LabelSets;
-import io.cimle.core.data.LabelSet;
 import io.cimle.core.data.DatasetReader;
 import io.cimle.core.data.Example;
+import io.cimle.core.data.LabelSet;
+import io.cimle.core.data.LabelSets;
 import io.cimle.core.data.LayoutFormat;
 import io.cimle.core.data.PairedFolderDataset;
 import io.cimle.core.model.Checkpoint;
@@ -19,15 +19,11 @@ import io.cimle.core.training.CheckpointPolicy;
 import io.cimle.core.training.ImleConfig;
 import io.cimle.core.training.ImleTrainer;
 import io.cimle.core.training.ProgressReporter;
+import io.cimle.core.training.TrainingListener;
 import io.cimle.core.training.TrainingProgress;
 import io.cimle.core.training.distance.Distance;
 import io.cimle.core.training.distance.DistanceConfig;
 import io.cimle.core.training.distance.Distances;
-import picocli.CommandLine.Command;
-import io.cimle.core.training.TrainingListener;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,6 +31,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Trains a generator with Conditional IMLE (or a baseline) on a paired-folders data set,"

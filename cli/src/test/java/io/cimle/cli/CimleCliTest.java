@@ -1,21 +1,21 @@
 package io.cimle.cli;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import io.cimle.core.model.Checkpoint;
-import io.cimle.core.training.CodeSelection;
-import io.cimle.core.training.ImleTrainer;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.stream.Stream;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cimle.core.model.Checkpoint;
+import io.cimle.core.training.CodeSelection;
+import io.cimle.core.training.ImleTrainer;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class CimleCliTest {
     @TempDir
@@ -53,7 +53,7 @@ class CimleCliTest {
         }
         assertEquals(Files.readAllBytes(samples.resolve("sample_002.png")).length,
                 Files.readAllBytes(perLayout.resolve("toy_00001/sample_002.png")).length);
-        assertTrue(java.util.Arrays.equals(Files.readAllBytes(samples.resolve("sample_002.png")),
+        assertTrue(Arrays.equals(Files.readAllBytes(samples.resolve("sample_002.png")),
                 Files.readAllBytes(perLayout.resolve("toy_00001/sample_002.png"))));
         // Style from a reference pair: the codes nearest its photo, applied to another layout.
         Path styled = dir.resolve("styled");
@@ -105,8 +105,8 @@ class CimleCliTest {
         String[] train = {"train", "--data", data.toString(), "--out", dir.resolve("named-run").toString(), "--preset",
                 "tiny", "--epochs", "1", "--steps", "1", "--examples", "2", "--candidates", "2"};
         assertEquals(2, CimleCli.run(train), "without classes.json and without --labels");
-        String[] named = java.util.stream.Stream.concat(java.util.Arrays.stream(train),
-                java.util.stream.Stream.of("--labels", "toy-scenes")).toArray(String[]::new);
+        String[] named = Stream.concat(Arrays.stream(train),
+                Stream.of("--labels", "toy-scenes")).toArray(String[]::new);
         assertEquals(0, CimleCli.run(named));
     }
 

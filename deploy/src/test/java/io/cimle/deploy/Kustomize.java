@@ -1,13 +1,13 @@
 package io.cimle.deploy;
 
+import static org.junit.jupiter.api.Assertions.fail;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Renders a kustomization with the real kustomize, {@code kubectl kustomize DIR}: its output is

@@ -1,15 +1,15 @@
 package io.cimle.deploy;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The alert rules pass `promtool check rules` and their unit tests (cases that fire and that do not). */
 class PromtoolTest {
@@ -32,7 +32,7 @@ class PromtoolTest {
 
     /** The unit tests can fail: with one threshold changed, promtool reports a mismatch. */
     @Test
-    void ruleUnitTestsDetectAChangedThreshold(@org.junit.jupiter.api.io.TempDir Path tmp) throws IOException {
+    void ruleUnitTestsDetectAChangedThreshold(@TempDir Path tmp) throws IOException {
         ToolRunner.requireOnPath("promtool");
         String rules = Files.readString(RULES.resolve("cimle-rules.yaml"));
         String broken = rules.replace("sum(cimle_trainer_leader) > 1", "sum(cimle_trainer_leader) > 2");

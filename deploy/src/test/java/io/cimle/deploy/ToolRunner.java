@@ -1,13 +1,14 @@
 package io.cimle.deploy;
 
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.fail;
 
 /** Runs an external tool; a missing tool fails with the command that installs it (never skips). */
 final class ToolRunner {
@@ -18,7 +19,7 @@ final class ToolRunner {
     }
 
     static void requireOnPath(String tool) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
             if (Files.isExecutable(Path.of(dir, tool))) {
                 return;
             }

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.cimle.cli.demo.DemoCommand;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -74,23 +76,23 @@ class DemoEndToEndTest {
     }
 
     /** Keeps the demo's console output visible in the test log while capturing it. */
-    static final class TeeStream extends java.io.OutputStream {
-        private final java.io.OutputStream a;
-        private final java.io.OutputStream b;
+    static final class TeeStream extends OutputStream {
+        private final OutputStream a;
+        private final OutputStream b;
 
-        TeeStream(java.io.OutputStream a, java.io.OutputStream b) {
+        TeeStream(OutputStream a, OutputStream b) {
             this.a = a;
             this.b = b;
         }
 
         @Override
-        public void write(int x) throws java.io.IOException {
+        public void write(int x) throws IOException {
             a.write(x);
             b.write(x);
         }
 
         @Override
-        public void write(byte[] buf, int off, int len) throws java.io.IOException {
+        public void write(byte[] buf, int off, int len) throws IOException {
             a.write(buf, off, len);
             b.write(buf, off, len);
         }

@@ -1,6 +1,8 @@
 package io.cimle.e2e;
 
 import com.google.protobuf.ByteString;
+import io.cimle.core.data.Images;
+import io.cimle.core.data.ToyScenes;
 import io.cimle.wire.v1.CheckpointEvent;
 import io.cimle.wire.v1.Interpolation;
 import io.cimle.wire.v1.LatentCode;
@@ -19,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.Supplier;
 import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 import java.util.zip.DeflaterOutputStream;
@@ -172,7 +175,7 @@ final class Hostile {
     static List<Case> requests(String prefix, SplittableRandom rnd, int count) {
         List<Case> out = new ArrayList<>();
         int[] k = {0};
-        java.util.function.Supplier<String> id = () -> prefix + "-" + (k[0]++);
+        Supplier<String> id = () -> prefix + "-" + (k[0]++);
         for (int n : new int[] {Rig.GENERATOR_MAX_SAMPLES + 1, 1_000_000, Integer.MAX_VALUE, 0, -1, Integer.MIN_VALUE}) {
             out.add(new Case("num_samples " + n, base(id.get()).setNumSamples(n).build().toByteArray()));
         }
@@ -249,15 +252,15 @@ final class Hostile {
     static List<Case> pairs(String prefix, SplittableRandom rnd, int count) {
         List<Case> out = new ArrayList<>();
         int[] k = {0};
-        java.util.function.Supplier<String> id = () -> prefix + "-" + (k[0]++);
+        Supplier<String> id = () -> prefix + "-" + (k[0]++);
         LayoutImagePair good = Rig.pair("template", 9, 0);
         out.add(new Case("pair without id", good.toBuilder().setId("").build().toByteArray()));
         out.add(new Case("pair id of 5000 chars", good.toBuilder().setId("p".repeat(5000)).build().toByteArray()));
         out.add(new Case("pair without photo", good.toBuilder().setId(id.get()).clearPhoto().build().toByteArray()));
         out.add(new Case("pair without layout", good.toBuilder().setId(id.get()).clearLayout().build().toByteArray()));
         out.add(new Case("pair with photo of another size", good.toBuilder().setId(id.get())
-                .setPhoto(Photo.newBuilder().setData(ByteString.copyFrom(io.cimle.core.data.Images.encodePng(
-                        new io.cimle.core.data.ToyScenes(64, 32).sample(1, 1).photo())))).build().toByteArray()));
+                .setPhoto(Photo.newBuilder().setData(ByteString.copyFrom(Images.encodePng(
+                        new ToyScenes(64, 32).sample(1, 1).photo())))).build().toByteArray()));
         out.add(new Case("photo header claiming 100000x100000", good.toBuilder().setId(id.get())
                 .setPhoto(Photo.newBuilder().setData(ByteString.copyFrom(hugeHeader(100_000)))).build().toByteArray()));
         out.add(new Case("photo decompression bomb", good.toBuilder().setId(id.get())

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.protobuf.ByteString;
 import io.cimle.cli.client.SampleClient;
 import io.cimle.cli.demo.LocalStack;
 import io.cimle.kafka.LocalKafkaBroker;
@@ -12,12 +13,14 @@ import io.cimle.wire.Topics;
 import io.cimle.wire.v1.DeadLetter;
 import io.cimle.wire.v1.ErrorCode;
 import io.cimle.wire.v1.ErrorReply;
+import io.cimle.wire.v1.Layout;
 import io.cimle.wire.v1.LayoutImagePair;
 import io.cimle.wire.v1.LayoutRequest;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,11 +34,11 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
-import java.util.function.BiFunction;
-import java.util.function.Function;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -201,8 +204,8 @@ class HostileInputTest {
         try (KafkaProducer<String, byte[]> producer = Rig.producer(bootstrap)) {
             byte[] big = Hostile.padded(Rig.layoutPng(1), 2 << 20);
             ExecutionException e = assertThrows(ExecutionException.class, () -> producer.send(new ProducerRecord<>(
-                    Topics.LAYOUTS_REQUESTS, "too-big", Hostile.base("too-big").setLayout(io.cimle.wire.v1.Layout.newBuilder()
-                            .setPng(com.google.protobuf.ByteString.copyFrom(big))).build().toByteArray())).get());
+                    Topics.LAYOUTS_REQUESTS, "too-big", Hostile.base("too-big").setLayout(Layout.newBuilder()
+                            .setPng(ByteString.copyFrom(big))).build().toByteArray())).get());
             assertTrue(e.getCause() instanceof RecordTooLargeException, e.toString());
             System.out.println("[reliability] limit: a " + big.length + "-byte request record is refused by the broker ("
                     + e.getCause().getClass().getSimpleName() + ")");
@@ -311,7 +314,7 @@ class HostileInputTest {
                     .timeout(Duration.ofSeconds(30)).header("Content-Type", contentType)
                     .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
             return new Http(name, r.statusCode(), r.body());
-        } catch (java.net.http.HttpTimeoutException e) {
+        } catch (HttpTimeoutException e) {
             return new Http(name, -1, "HANG: no answer within 30 s");
         } catch (Exception e) {
             return new Http(name, -2, "transport error: " + e);

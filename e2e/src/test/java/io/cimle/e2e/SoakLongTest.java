@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,7 +55,7 @@ class SoakLongTest {
                 }
             }, "soak-sampler");
             List<String> ids = new ArrayList<>();
-            Map<String, Long> sentAt = new java.util.concurrent.ConcurrentHashMap<>();
+            Map<String, Long> sentAt = new ConcurrentHashMap<>();
             try (SampleClient replies = new SampleClient(bootstrap)) {
                 sampler.start();
                 for (int i = 0; System.currentTimeMillis() < end; i++) {

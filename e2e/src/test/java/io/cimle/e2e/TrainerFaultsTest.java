@@ -13,10 +13,10 @@ import io.cimle.kafka.LocalKafkaBroker;
 import io.cimle.wire.Topics;
 import io.cimle.wire.v1.LayoutImagePair;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -66,7 +66,7 @@ class TrainerFaultsTest {
                         midUpload = true;
                         break;
                     }
-                } catch (java.io.IOException e) {
+                } catch (IOException e) {
                     // a file vanished while listing: look again
                 }
             }

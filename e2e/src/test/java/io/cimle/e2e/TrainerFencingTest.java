@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import java.net.InetAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
@@ -86,7 +88,7 @@ class TrainerFencingTest {
             Rig.sleep(4000);
             double refused = Rig.metric(stack, a, "cimle_trainer_fenced_total", null);
             watch.stop();
-            String logA = java.nio.file.Files.readString(a.log());
+            String logA = Files.readString(a.log());
             long publishedByA = watch.versions.values().stream().filter(v -> v.term() == termA
                     && v.createdAtMs() > System.currentTimeMillis() - (System.nanoTime() - woke) / 1_000_000).count();
             System.out.printf("[reliability] fencing: trainer-a (term %d) SIGSTOPped; trainer-b took over in %d ms and "
@@ -191,7 +193,7 @@ class TrainerFencingTest {
         return JSON.readTree(stack.get(s, "/api/trainer/status"));
     }
 
-    private static JsonNode awaitStatus(LocalStack stack, LocalStack.Service s, java.util.function.Predicate<JsonNode> ok,
+    private static JsonNode awaitStatus(LocalStack stack, LocalStack.Service s, Predicate<JsonNode> ok,
             String what) throws Exception {
         long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
         JsonNode last = null;
@@ -209,7 +211,7 @@ class TrainerFencingTest {
         throw new AssertionError("timed out: " + what + "; last status " + last);
     }
 
-    private static CheckpointInfo awaitLatest(CheckpointStore checkpoints, java.util.function.Predicate<CheckpointInfo> ok,
+    private static CheckpointInfo awaitLatest(CheckpointStore checkpoints, Predicate<CheckpointInfo> ok,
             String what) throws Exception {
         long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
         while (System.nanoTime() < deadline) {

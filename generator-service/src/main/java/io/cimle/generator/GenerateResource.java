@@ -1,10 +1,10 @@
 package io.cimle.generator;
 
-import io.cimle.service.model.ModelSettings;
 import com.fasterxml.jackson.annotation.JsonFormat;
 import com.google.protobuf.ByteString;
 import io.cimle.core.data.LabelSet;
 import io.cimle.core.model.LatentCode;
+import io.cimle.service.model.ModelSettings;
 import io.cimle.wire.v1.ErrorCode;
 import io.cimle.wire.v1.Interpolation;
 import io.cimle.wire.v1.Layout;

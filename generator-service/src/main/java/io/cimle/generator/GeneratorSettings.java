@@ -3,6 +3,7 @@ package io.cimle.generator;
 import io.cimle.core.data.UnknownLabelPolicy;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.util.Map;
 
 /**
  * Everything the generator-service reads from configuration (application.properties documents each key), except
@@ -82,7 +83,7 @@ public interface GeneratorSettings {
          * Kafka consumer properties, passed as they are (group.id, fetch.min.bytes, session.timeout.ms...),
          * over the {@code kafka.*} ones every client of this service shares (kafka.bootstrap.servers).
          */
-        java.util.Map<String, String> kafka();
+        Map<String, String> kafka();
 
         /** How often the offsets of answered requests are committed (a crash redelivers at most this much). */
         @WithDefault("1000")

@@ -1,6 +1,5 @@
 package io.cimle.generator;
 
-import io.cimle.service.model.ModelSettings;
 import ai.djl.Device;
 import io.cimle.core.data.LabelSet;
 import io.cimle.core.data.LabelSets;
@@ -11,6 +10,7 @@ import io.cimle.core.model.ModelConfig;
 import io.cimle.core.storage.CheckpointInfo;
 import io.cimle.core.storage.CheckpointStore;
 import io.cimle.service.Backoff;
+import io.cimle.service.model.ModelSettings;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.PostConstruct;

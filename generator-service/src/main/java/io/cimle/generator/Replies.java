@@ -1,11 +1,15 @@
 package io.cimle.generator;
 
-import io.cimle.service.model.ModelSettings;
+import static io.cimle.service.kafka.KafkaRecords.keyed;
+
 import com.google.protobuf.ByteString;
 import io.cimle.core.data.Images;
 import io.cimle.core.data.RgbImage;
 import io.cimle.core.model.LatentCode;
 import io.cimle.core.storage.ObjectStore;
+import io.cimle.service.kafka.ChannelProducer;
+import io.cimle.service.kafka.DeadLetters;
+import io.cimle.service.model.ModelSettings;
 import io.cimle.wire.v1.DeadLetter;
 import io.cimle.wire.v1.ErrorCode;
 import io.cimle.wire.v1.ErrorReply;
@@ -14,22 +18,19 @@ import io.cimle.wire.v1.ImageFormat;
 import io.cimle.wire.v1.SampleReply;
 import io.cimle.wire.v1.Timings;
 import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import org.jboss.logging.Logger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
-import io.cimle.service.kafka.ChannelProducer;
-import io.cimle.service.kafka.DeadLetters;
-import io.smallrye.reactive.messaging.kafka.KafkaClientService;
-import static io.cimle.service.kafka.KafkaRecords.keyed;
+import org.jboss.logging.Logger;
 
 /**
  * Publishes what the generator answers over Kafka: samples and errors on samples.generated (keyed by

@@ -11,14 +11,21 @@ import io.cimle.core.data.LayoutEncoder;
 import io.cimle.core.data.ToyScenes;
 import io.cimle.kafka.KafkaBrokerTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 
 /** The REST API, the page, health, OpenAPI and the metric names the dashboards use. */
@@ -26,8 +33,8 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(value = KafkaBrokerTestResource.class, restrictToAnnotatedClass = true)
 @QuarkusTestResource(value = TinyModelResource.class, restrictToAnnotatedClass = true)
 class GeneratorHttpTest {
-    @io.quarkus.test.common.http.TestHTTPResource("/")
-    java.net.URL url;
+    @TestHTTPResource("/")
+    URL url;
 
     static String layoutBase64() {
         var map = new ToyScenes(TinyModelResource.config().width(), TinyModelResource.config().height()).sample(3, 0).layout();
@@ -97,13 +104,13 @@ class GeneratorHttpTest {
                 .post("/api/generate").then().statusCode(400).body("code", equalTo("INVALID_REQUEST"));
         // Bodies above quarkus.http.limits.max-body-size are refused before they are read.
         // (Expect: 100-continue lets the server answer before the client has sent the whole body.)
-        var http = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build();
-        var big = java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + "api/generate")).expectContinue(true)
+        var http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        var big = HttpRequest.newBuilder(URI.create(url + "api/generate")).expectContinue(true)
                 .header("Content-Type", "application/json")
-                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"layoutPng\":\"" + "A".repeat(9 << 20) + "\"}"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"layoutPng\":\"" + "A".repeat(9 << 20) + "\"}"))
                 .build();
-        org.junit.jupiter.api.Assertions.assertEquals(413,
-                http.send(big, java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode());
+        Assertions.assertEquals(413,
+                http.send(big, HttpResponse.BodyHandlers.discarding()).statusCode());
     }
 
     @Test

@@ -7,14 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
+import io.cimle.cli.client.SampleClient;
 import io.cimle.core.data.ClassMap;
-import io.cimle.core.model.NoiseMode;
 import io.cimle.core.data.Images;
-import io.cimle.core.data.RgbImage;
 import io.cimle.core.data.LayoutEncoder;
+import io.cimle.core.data.RgbImage;
 import io.cimle.core.data.ToyScenes;
+import io.cimle.core.model.NoiseMode;
 import io.cimle.core.storage.CheckpointInfo;
 import io.cimle.kafka.KafkaBrokerTestResource;
+import io.cimle.wire.Topics;
 import io.cimle.wire.v1.CheckpointEvent;
 import io.cimle.wire.v1.DeadLetter;
 import io.cimle.wire.v1.ErrorCode;
@@ -27,24 +29,34 @@ import io.cimle.wire.v1.LayoutRequest;
 import io.cimle.wire.v1.StyleReference;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashSet;
-import java.util.Map;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
-import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import io.cimle.cli.client.SampleClient;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * The generator end to end through a real broker, with a checkpoint written by the training code. The
@@ -202,15 +214,15 @@ class GeneratorKafkaTest {
             ids.add(r.getRequestId());
         }
         // Joins the generator's group: every partition of the generator is revoked, then given back as it leaves.
-        Map<String, Object> props = Map.of(org.apache.kafka.clients.consumer.ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+        Map<String, Object> props = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
                 KafkaBrokerTestResource.broker().bootstrapServers(),
-                org.apache.kafka.clients.consumer.ConsumerConfig.GROUP_ID_CONFIG, "cimle-generator",
-                org.apache.kafka.clients.consumer.ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
-                org.apache.kafka.clients.consumer.ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "1");
-        try (var joiner = new org.apache.kafka.clients.consumer.KafkaConsumer<>(props,
-                new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
-                new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
-            joiner.subscribe(List.of(io.cimle.wire.Topics.LAYOUTS_REQUESTS));
+                ConsumerConfig.GROUP_ID_CONFIG, "cimle-generator",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "1");
+        try (var joiner = new KafkaConsumer<>(props,
+                new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            joiner.subscribe(List.of(Topics.LAYOUTS_REQUESTS));
             long deadline = System.currentTimeMillis() + 30_000;
             while (joiner.groupMetadata().generationId() <= 0 && System.currentTimeMillis() < deadline) {
                 joiner.poll(Duration.ofMillis(100));
@@ -232,33 +244,33 @@ class GeneratorKafkaTest {
      */
     @Test
     void restAndKafkaRequestsShareOnePassAndAFloodGets503WithRetryAfter() throws Exception {
-        String png = java.util.Base64.getEncoder().encodeToString(LayoutEncoder.classIdsPng(layout));
+        String png = Base64.getEncoder().encodeToString(LayoutEncoder.classIdsPng(layout));
         for (int i = 0; i < 3; i++) { // keep the batcher busy for a while
             client.send(request("busy-" + i, layout).setNumSamples(64).build());
         }
-        var rest = java.util.concurrent.CompletableFuture.supplyAsync(() -> given()
-                .contentType(io.restassured.http.ContentType.JSON)
+        var rest = CompletableFuture.supplyAsync(() -> given()
+                .contentType(ContentType.JSON)
                 .body(Map.of("layoutPng", png, "encoding", "class_ids", "numSamples", 1, "seed", "4"))
                 .post("/api/generate").then().statusCode(200).extract().jsonPath().getLong("pass"));
         client.send(request("beside-rest", layout).setNumSamples(1).build());
-        long restPass = rest.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        long restPass = rest.get(60, TimeUnit.SECONDS);
         long kafkaPass = answer("beside-rest").samples().get(0).getTimings().getPass();
         assertEquals(restPass, kafkaPass, "the REST and the Kafka request were answered by one forward pass");
         for (int i = 0; i < 3; i++) {
             answer("busy-" + i);
         }
 
-        java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(48);
+        ExecutorService clients = Executors.newFixedThreadPool(48);
         try {
-            List<java.util.concurrent.Future<io.restassured.response.Response>> calls = new ArrayList<>();
+            List<Future<Response>> calls = new ArrayList<>();
             for (int i = 0; i < 96; i++) {
-                calls.add(clients.submit(() -> given().contentType(io.restassured.http.ContentType.JSON)
+                calls.add(clients.submit(() -> given().contentType(ContentType.JSON)
                         .body(Map.of("layoutPng", png, "encoding", "class_ids", "numSamples", 64)).post("/api/generate")));
             }
             int ok = 0;
             int busy = 0;
             for (var call : calls) {
-                io.restassured.response.Response r = call.get(120, java.util.concurrent.TimeUnit.SECONDS);
+                Response r = call.get(120, TimeUnit.SECONDS);
                 if (r.statusCode() == 200) {
                     ok++;
                 } else {
@@ -345,7 +357,7 @@ class GeneratorKafkaTest {
                         ErrorCode.INVALID_REQUEST),
                 new Case("bad-class", request("bad-class", unknownClassLayout()).setNumSamples(1).build().toByteArray(),
                         ErrorCode.LAYOUT_UNKNOWN_CLASS),
-                new Case("bad-code", request("bad-code", layout).addCodes(io.cimle.wire.v1.LatentCode.newBuilder()
+                new Case("bad-code", request("bad-code", layout).addCodes(LatentCode.newBuilder()
                         .addValues(1f).addShape(1)).build().toByteArray(), ErrorCode.BAD_LATENT_CODE),
                 new Case("bad-version", request("bad-version", layout).setNumSamples(1).setModelVersion("999999")
                         .build().toByteArray(), ErrorCode.UNKNOWN_MODEL_VERSION),

@@ -27,6 +27,7 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -191,7 +192,7 @@ class GeneratorPageBrowserTest {
         return report;
     }
 
-    private static java.util.Optional<Path> onPath(String command) {
+    private static Optional<Path> onPath(String command) {
         return Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)).filter(s -> !s.isEmpty())
                 .map(s -> Path.of(s, command)).filter(Files::isExecutable).findFirst();
     }

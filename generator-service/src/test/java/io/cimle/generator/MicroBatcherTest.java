@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cimle.core.data.ClassMap;
 import io.cimle.core.data.RgbImage;
 import io.cimle.core.data.UnknownLabelPolicy;
 import io.cimle.core.model.LatentCode;
@@ -44,7 +45,7 @@ class MicroBatcherTest {
         b.metrics.register();
         b.runner = new SampleRunner() {
             @Override
-            public List<LatentCode> findStyle(LoadedModel model, io.cimle.core.data.ClassMap layout, RgbImage photo,
+            public List<LatentCode> findStyle(LoadedModel model, ClassMap layout, RgbImage photo,
                                               int candidates, long seed, int n) {
                 passes.add(List.of("style-search"));
                 return Collections.nCopies(n, LatentCode.fromSeed(1, 1));

@@ -1,15 +1,15 @@
 package io.cimle.generator;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.djl.Device;
 import io.cimle.core.data.LabelSets;
 import io.cimle.core.data.ToyScenes;
 import io.cimle.core.model.GeneratorNetwork;
 import io.cimle.core.model.Presets;
 import org.junit.jupiter.api.Test;
-
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The pinned-version cache: least recently used out first, and what goes out is released. */
 class PinnedVersionsTest {

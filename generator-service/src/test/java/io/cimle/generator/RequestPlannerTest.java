@@ -1,5 +1,9 @@
 package io.cimle.generator;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
 import ai.djl.Device;
 import com.google.protobuf.ByteString;
 import io.cimle.core.data.LabelSets;
@@ -12,18 +16,13 @@ import io.cimle.wire.v1.Interpolation;
 import io.cimle.wire.v1.Layout;
 import io.cimle.wire.v1.LayoutEncoding;
 import io.cimle.wire.v1.LayoutRequest;
+import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
-import io.smallrye.config.PropertiesConfigSource;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** The planner as a plain object over the real config mapping: every limit and every error code. */
 class RequestPlannerTest {

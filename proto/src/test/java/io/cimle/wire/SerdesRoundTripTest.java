@@ -23,7 +23,6 @@ import io.cimle.wire.v1.LayoutRequest;
 import io.cimle.wire.v1.Photo;
 import io.cimle.wire.v1.SampleReply;
 import java.util.List;
-import java.util.function.Supplier;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;

@@ -1,11 +1,12 @@
 package io.cimle.trainer;
 
+import com.google.protobuf.ByteString;
 import io.cimle.core.data.ClassMap;
 import io.cimle.core.data.Example;
 import io.cimle.core.data.Images;
-import io.cimle.core.data.LayoutEncoder;
 import io.cimle.core.data.LabelSet;
 import io.cimle.core.data.LayoutDecoder;
+import io.cimle.core.data.LayoutEncoder;
 import io.cimle.core.data.LayoutFormat;
 import io.cimle.core.data.LayoutLimits;
 import io.cimle.core.data.UnknownLabelPolicy;
@@ -14,7 +15,6 @@ import io.cimle.wire.v1.Layout;
 import io.cimle.wire.v1.LayoutEncoding;
 import io.cimle.wire.v1.LayoutImagePair;
 import io.cimle.wire.v1.Photo;
-import com.google.protobuf.ByteString;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

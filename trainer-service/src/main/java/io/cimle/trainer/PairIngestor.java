@@ -1,6 +1,10 @@
 package io.cimle.trainer;
 
 import io.cimle.core.data.Example;
+import io.cimle.service.Backoff;
+import io.cimle.service.kafka.ConsumerLagProbe;
+import io.cimle.service.kafka.DeadLetters;
+import io.cimle.service.kafka.KafkaRecords;
 import io.cimle.wire.WireFormat;
 import io.cimle.wire.v1.DeadLetter;
 import io.cimle.wire.v1.ErrorCode;
@@ -15,6 +19,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -24,12 +30,6 @@ import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 import org.jboss.logging.Logger;
-import io.cimle.service.Backoff;
-import io.cimle.service.kafka.ConsumerLagProbe;
-import io.cimle.service.kafka.DeadLetters;
-import io.cimle.service.kafka.KafkaRecords;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 
 /**
  * Consumes layouts.training: each pair is validated and stored durably (keyed by id, so a replay

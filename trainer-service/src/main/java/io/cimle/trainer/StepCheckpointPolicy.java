@@ -2,7 +2,6 @@ package io.cimle.trainer;
 
 import io.cimle.core.training.CheckpointPolicy;
 import io.cimle.core.training.TrainingProgress;
-
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**

@@ -12,8 +12,6 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.DoubleAdder;
-
 /** The trainer's Prometheus metrics; names are the contract the dashboards and alerts use. */
 @ApplicationScoped
 public class TrainerMetrics {

@@ -1,11 +1,11 @@
 package io.cimle.trainer;
 
-import io.cimle.service.model.ModelSettings;
 import io.cimle.core.data.LabelSet;
 import io.cimle.core.data.LabelSets;
 import io.cimle.core.model.ModelConfig;
 import io.cimle.core.model.Presets;
 import io.cimle.core.storage.ObjectStore;
+import io.cimle.service.model.ModelSettings;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

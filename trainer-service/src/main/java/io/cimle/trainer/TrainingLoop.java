@@ -19,6 +19,7 @@ import io.cimle.core.training.TrainingProgress;
 import io.cimle.core.training.distance.Distance;
 import io.cimle.core.training.distance.DistanceConfig;
 import io.cimle.core.training.distance.Distances;
+import io.cimle.service.Backoff;
 import io.cimle.service.model.ModelSettings;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.runtime.ShutdownEvent;
@@ -37,7 +38,6 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.logging.Logger;
-import io.cimle.service.Backoff;
 
 /**
  * Runs conditional IMLE in the background while this replica leads: waits for enough pairs, resumes
@@ -287,19 +287,37 @@ public class TrainingLoop {
                 .addListener(listener(config.subBatch())).checkpointTo(this::publish, policy);
     }
 
-    private String publish(Checkpoint checkpoint, TrainingProgress p) throws Exception {
-        CheckpointInfo info;
-        try {
-            info = publisher.publish(checkpoint, Map.of("loss", lastLoss, "epoch", (double) p.epoch(),
-                    "dataset_size", (double) datasetSize), term);
-        } catch (CheckpointStore.StaleTermException e) {
-            throw new Fenced(e);
-        } catch (IOException e) {
-            // Unchecked so the loop's storage handler (back off, resume from the last complete one) sees it.
-            throw new UncheckedIOException(e);
+    /**
+     * The one place a checkpoint upload is retried (beneath it the S3 client retries single requests): while
+     * this replica leads, the trainer waits with its state kept, so an outage costs time, not steps.
+     */
+    private String publish(Checkpoint checkpoint, TrainingProgress p) {
+        Map<String, Double> trainingMetrics = Map.of("loss", lastLoss, "epoch", (double) p.epoch(),
+                "dataset_size", (double) datasetSize);
+        Backoff backoff = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30));
+        while (true) {
+            try {
+                CheckpointInfo info = publisher.publish(checkpoint, trainingMetrics, term);
+                version = info.version();
+                if (failure.startsWith("storage: ")) {
+                    failure = "";
+                }
+                return info.uri();
+            } catch (CheckpointStore.StaleTermException e) {
+                throw new Fenced(e);
+            } catch (IOException e) {
+                metrics.storageError();
+                failure = "storage: " + e.getMessage();
+                if (closing || election == null || !election.isLeader()) {
+                    // Nobody to publish for: the loop's storage handler lets the trainer go.
+                    throw new UncheckedIOException(e);
+                }
+                long delay = backoff.nextDelayMs();
+                LOG.warnf("checkpoint upload failed (%s); the trainer keeps its state and retries in %d ms",
+                        e.getMessage(), delay);
+                idle(delay);
+            }
         }
-        version = info.version();
-        return info.uri();
     }
 
     private TrainingListener listener(int subBatch) {

@@ -1,5 +1,8 @@
 package io.cimle.trainer;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
 import com.google.protobuf.ByteString;
 import io.cimle.core.data.Example;
 import io.cimle.core.data.Images;
@@ -10,9 +13,6 @@ import io.cimle.wire.v1.ErrorCode;
 import io.cimle.wire.v1.LayoutImagePair;
 import io.cimle.wire.v1.Photo;
 import org.junit.jupiter.api.Test;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** Every way a training pair is refused, each with its code; a good pair comes out at the model's size. */
 class PairValidatorTest {

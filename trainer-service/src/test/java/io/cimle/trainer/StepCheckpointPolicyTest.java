@@ -1,12 +1,11 @@
 package io.cimle.trainer;
 
-import io.cimle.core.training.TrainingProgress;
-import org.junit.jupiter.api.Test;
-
-import java.util.concurrent.atomic.AtomicBoolean;
-
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cimle.core.training.TrainingProgress;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
 
 class StepCheckpointPolicyTest {
     /** epoch, epochs, stepInEpoch, stepsPerEpoch: global step = epoch * 10 + stepInEpoch. */

@@ -16,6 +16,7 @@ import io.cimle.wire.v1.CheckpointEvent;
 import io.cimle.wire.v1.DeadLetter;
 import io.cimle.wire.v1.ErrorCode;
 import io.cimle.wire.v1.LayoutImagePair;
+import io.cimle.wire.v1.Photo;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.nio.file.Files;
@@ -52,7 +53,7 @@ class TrainerEndToEndTest {
             // Bad records: garbage, an undecodable photo, layout and photo of different sizes.
             producer.send("garbage", new byte[] {(byte) 0xff, (byte) 0xfe, 0x07});
             producer.send("bad-photo", PairProducer.toyPair(scenes.get(2)).toBuilder().setId("bad-photo")
-                    .setPhoto(io.cimle.wire.v1.Photo.newBuilder().setData(ByteString.copyFromUtf8("not an image"))).build()
+                    .setPhoto(Photo.newBuilder().setData(ByteString.copyFromUtf8("not an image"))).build()
                     .toByteArray());
             LayoutImagePair mismatch = PairProducer.toyPair(scenes.get(3)).toBuilder().setId("mismatch")
                     .setPhoto(PairProducer.toyPair(new ToyScenes(64, 32).sample(1, 0)).getPhoto()).build();

@@ -20,14 +20,11 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * The client of the generator over Kafka, as a user would write one: produce a LayoutRequest on
@@ -167,15 +164,7 @@ public final class SampleClient implements AutoCloseable {
      */
     public SampleClient(String bootstrapServers, String requestTopic, String replyTopic) {
         this.requestTopic = requestTopic;
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
-        // Long enough to ride out a broker restart without failing the send.
-        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 180_000);
-        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 120_000);
-        producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+        producer = Producers.durable(bootstrapServers, Producers.interactive());
         Properties c = new Properties();
         c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);

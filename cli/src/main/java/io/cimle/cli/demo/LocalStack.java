@@ -1,6 +1,7 @@
 package io.cimle.cli.demo;
 
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,8 +17,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The processes the demo starts (broker, trainer, generator), each with its log in a file. Stops them
- * all, newest first, on {@link #close()} and on Ctrl-C (a shutdown hook), so no orphan is left behind.
+ * The service processes the demo, the bench and the end-to-end tests start, each with its log in a file.
+ * Stops them all, newest first, on {@link #close()} and on Ctrl-C (a shutdown hook), so no orphan is left
+ * behind.
  */
 public final class LocalStack implements AutoCloseable {
     /** One started process. */
@@ -61,6 +63,19 @@ public final class LocalStack implements AutoCloseable {
         Service s = new Service(name, pb.start(), log, port);
         started.add(s);
         return s;
+    }
+
+    /** Stops one service (SIGTERM, then SIGKILL after 30 s). */
+    public synchronized void stop(Service s) {
+        stopProcess(s.process());
+        started.remove(s);
+    }
+
+    /** A TCP port free on this machine now. */
+    public static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
     }
 
     /** Waits until GET url answers 200, or fails with the tail of the service's log. */
@@ -129,16 +144,23 @@ public final class LocalStack implements AutoCloseable {
             }
         }
         for (int i = started.size() - 1; i >= 0; i--) {
-            Process p = started.get(i).process();
-            try {
-                if (!p.waitFor(30, TimeUnit.SECONDS)) {
-                    p.destroyForcibly();
-                }
-            } catch (InterruptedException e) {
-                p.destroyForcibly();
-            }
+            stopProcess(started.get(i).process());
         }
         started.clear();
+    }
+
+    private static void stopProcess(Process p) {
+        if (p.isAlive()) {
+            p.destroy();
+        }
+        try {
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.cimle.cli.ingest;
 
+import io.cimle.cli.client.Producers;
 import io.cimle.cli.demo.ProgressLine;
 import io.cimle.core.data.BadPairPolicy;
 import io.cimle.core.data.DatasetException;
@@ -17,7 +18,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Properties;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -25,8 +26,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -208,16 +207,9 @@ public final class IngestCommand implements Callable<Integer> {
     }
 
     private KafkaProducer<String, byte[]> producer() {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ProducerConfig.CLIENT_ID_CONFIG, "cimle-ingest");
-        // Every pair durable on all in-sync replicas, and no duplicates from the producer's own retries.
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        p.put(ProducerConfig.LINGER_MS_CONFIG, 20);
-        // Fail within seconds, not the default minute, when no broker answers.
-        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000);
-        return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+        // Batches of pairs (a short linger); fail within seconds, not the default minute, when no broker answers.
+        return Producers.durable(bootstrap, Map.of(ProducerConfig.CLIENT_ID_CONFIG, "cimle-ingest",
+                ProducerConfig.LINGER_MS_CONFIG, 20, ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000));
     }
 
     /** {width, height}: of the preset (default paper), or of --size. */

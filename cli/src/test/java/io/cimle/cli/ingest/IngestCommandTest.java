@@ -1,5 +1,8 @@
 package io.cimle.cli.ingest;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.cimle.cli.CimleCli;
 import io.cimle.core.data.ClassMap;
 import io.cimle.core.data.Images;
@@ -13,6 +16,23 @@ import io.cimle.kafka.LocalKafkaBroker;
 import io.cimle.wire.Topics;
 import io.cimle.wire.v1.LayoutEncoding;
 import io.cimle.wire.v1.LayoutImagePair;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -22,24 +42,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
-
-import javax.imageio.ImageIO;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.Properties;
-import java.util.Set;
-import java.util.TreeMap;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Each format: a 64x32 fixture with two good pairs and one bad one, ingested into a real broker at 32x16. */
 @ExtendWith(KafkaBrokerExtension.class)
@@ -160,8 +162,8 @@ class IngestCommandTest {
 
     private static IngestCommand.Result ingest(LocalKafkaBroker broker, String... args) {
         IngestCommand cmd = new IngestCommand();
-        String[] all = java.util.stream.Stream.concat(java.util.Arrays.stream(args),
-                java.util.stream.Stream.of("--bootstrap", broker.bootstrapServers())).toArray(String[]::new);
+        String[] all = Stream.concat(Arrays.stream(args),
+                Stream.of("--bootstrap", broker.bootstrapServers())).toArray(String[]::new);
         new CommandLine(cmd).parseArgs(all);
         return cmd.run();
     }
@@ -249,7 +251,7 @@ class IngestCommandTest {
     /** A WxH photo with noise, so encoded sizes are realistic rather than tiny. */
     static void photo(Path file, String format) throws IOException {
         BufferedImage img = new BufferedImage(W, H, BufferedImage.TYPE_INT_RGB);
-        java.util.SplittableRandom rnd = new java.util.SplittableRandom(file.getFileName().hashCode());
+        SplittableRandom rnd = new SplittableRandom(file.getFileName().hashCode());
         for (int y = 0; y < H; y++) {
             for (int x = 0; x < W; x++) {
                 img.setRGB(x, y, rnd.nextInt(1 << 24));

@@ -2,7 +2,6 @@ package io.cimle.core.data;
 
 import io.cimle.core.data.ToyScenes.Mode;
 import io.cimle.core.data.ToyScenes.TimeOfDay;
-
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;

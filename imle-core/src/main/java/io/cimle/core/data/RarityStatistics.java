@@ -1,7 +1,6 @@
 package io.cimle.core.data;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;

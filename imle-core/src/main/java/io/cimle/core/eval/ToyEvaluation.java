@@ -5,11 +5,10 @@ import ai.djl.ndarray.NDManager;
 import io.cimle.core.data.ClassMap;
 import io.cimle.core.data.RgbImage;
 import io.cimle.core.data.ToyScenes;
-import io.cimle.core.model.Sampler;
 import io.cimle.core.model.ImageTensors;
 import io.cimle.core.model.LatentCode;
 import io.cimle.core.model.LatentCodes;
-
+import io.cimle.core.model.Sampler;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

@@ -3,7 +3,6 @@ package io.cimle.core.eval;
 import io.cimle.core.data.ToyScenes;
 import io.cimle.core.data.ToyScenes.Mode;
 import io.cimle.core.data.ToyScenes.Scene;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;

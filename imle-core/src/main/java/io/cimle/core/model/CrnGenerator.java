@@ -12,7 +12,6 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.training.initializer.XavierInitializer;
 import ai.djl.util.PairList;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

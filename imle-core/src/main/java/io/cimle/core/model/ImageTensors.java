@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.cimle.core.data.RgbImage;
-
 import java.util.ArrayList;
 import java.util.List;
 

@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.cimle.core.data.ClassMap;
-
 import java.util.ArrayList;
 import java.util.List;
 

@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import io.cimle.core.data.ClassMap;
 import io.cimle.core.data.RgbImage;
-
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

@@ -1,7 +1,6 @@
 package io.cimle.core.model;
 
 import io.cimle.core.data.RgbImage;
-
 import java.util.List;
 
 /** Generated images with the code that produced each (same order). */

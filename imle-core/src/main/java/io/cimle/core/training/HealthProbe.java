@@ -2,11 +2,10 @@ package io.cimle.core.training;
 
 import io.cimle.core.data.ClassMap;
 import io.cimle.core.data.RgbImage;
-import io.cimle.core.model.Sampler;
 import io.cimle.core.model.GeneratorNetwork;
 import io.cimle.core.model.LatentCode;
 import io.cimle.core.model.LatentCodes;
-
+import io.cimle.core.model.Sampler;
 import java.util.ArrayList;
 import java.util.List;
 

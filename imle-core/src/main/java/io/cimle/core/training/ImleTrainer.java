@@ -1,27 +1,15 @@
 package io.cimle.core.training;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
-import io.cimle.core.data.ClassMap;
-import io.cimle.core.data.DatasetSampler;
 import io.cimle.core.data.Example;
 import io.cimle.core.data.RarityStatistics;
-import io.cimle.core.data.RgbImage;
 import io.cimle.core.model.Checkpoint;
-import io.cimle.core.model.CodeParts;
 import io.cimle.core.model.GeneratorNetwork;
 import io.cimle.core.model.GradMode;
-import io.cimle.core.model.ImageTensors;
 import io.cimle.core.model.LatentCode;
 import io.cimle.core.model.LatentCodes;
 import io.cimle.core.model.RegionalCodes;
-import io.cimle.core.model.LayoutTensors;
 import io.cimle.core.training.distance.Distance;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -34,24 +22,22 @@ import java.util.function.Predicate;
  * of those pairs. REGRESSION mode runs the same loop with zero noise and no selection (the CRN
  * baseline). Everything random comes from one {@link TrainerRandom}, so a run resumed from a
  * {@link #checkpoint()} continues exactly as the uninterrupted run would.
+ *
+ * <p>This class runs the epoch loop and owns the run's state; the data and what is derived from it
+ * ({@link TrainingData}), the matching ({@link Matching}), the step ({@link GradientStep}) and the
+ * checkpoint's entries ({@link TrainerCheckpoint}) are each a class of their own.
  */
 public final class ImleTrainer implements AutoCloseable {
-    static final String STATE = "training/state.json";
-    static final String MOMENTS = "training/adam-moments.ndlist";
-    static final String CONFIG = "training/imle-config.json";
-    static final String RARITY = "training/rarity.json";
-    private static final long SAMPLER_SALT = 0x5A3C_91E7_0D4B_2F61L;
     private static final System.Logger LOG = System.getLogger(ImleTrainer.class.getName());
 
     private final GeneratorNetwork network; // the caller's: a trainer never closes it
     private final Distance distance;
     private final Adam adam;
     // What continueWith replaces at an epoch boundary:
-    private List<Example> examples;
+    private TrainingData data;
     private ImleConfig config;
-    private RarityStatistics rarity; // null when neither rebalancing switch is on
-    private DatasetSampler sampler;  // null unless dataset rebalancing
-    private float[][] masks;         // per example, (H*W), or null
+    private Matching matching;
+    private GradientStep step;
     private HealthProbe healthProbe;
     private final List<TrainingListener> listeners = new ArrayList<>();
     private CheckpointPolicy checkpointPolicy = CheckpointPolicy.never();
@@ -63,9 +49,7 @@ public final class ImleTrainer implements AutoCloseable {
     private int epoch;
     private int stepInEpoch;
     private int[] selected = new int[0];
-    private long[] selectedSeeds = new long[0];
-    private long[] selectedDonors = new long[0]; // regional selection: per example, per class
-    private List<LatentCode> selectedCodes = List.of(); // regional selection: the composed codes
+    private Matching.Kept kept = Matching.Kept.NONE;
     private double learningRate;
     private double selectionMs;
     private double epochLossSum;
@@ -81,38 +65,38 @@ public final class ImleTrainer implements AutoCloseable {
                        ImleConfig config) {
         this.network = Objects.requireNonNull(network, "network");
         this.distance = Objects.requireNonNull(distance, "distance");
-        useData(examples, rarity, config);
         this.adam = new Adam(network.parameters(), network.manager(), config.beta1(), config.beta2(),
                 config.adamEpsilon());
+        useData(examples, rarity, config);
         this.rng = new TrainerRandom(config.seed());
         this.learningRate = config.learningRateAt(0);
     }
 
-    /** Examples, statistics and config, with what is derived from them (sampler, masks; the probe once). */
+    /** Examples, statistics and config, with what is derived from them (the data's weights, the probe once). */
     private void useData(List<Example> newExamples, RarityStatistics fitted, ImleConfig newConfig) {
-        List<Example> copy = List.copyOf(newExamples);
-        if (copy.isEmpty()) {
-            throw new IllegalArgumentException("no training examples");
-        }
-        checkExamples(copy);
         ImleConfig c = Objects.requireNonNull(newConfig, "config");
         if (c.selection() == CodeSelection.REGIONAL && c.mode() == TrainingMode.IMLE
                 && !RegionalCodes.supported(network.config())) {
             throw new IllegalArgumentException("regional selection needs a code with a part per class; this model's "
                     + "vector code has none (give it region blocks: regionCodeDim > 0, e.g. --region-code-dim 8)");
         }
-        boolean rebalance = c.lossRebalancing() || c.datasetRebalancing();
-        RarityStatistics r = !rebalance ? null
-                : fitted != null ? fitted : RarityStatistics.fit(copy, RarityStatistics.Config.DEFAULT);
-        this.examples = copy;
+        this.data = TrainingData.prepare(newExamples, fitted, c, network.config());
         this.config = c;
-        this.rarity = r;
-        this.sampler = c.datasetRebalancing() ? DatasetSampler.rebalanced(r, c.seed() ^ SAMPLER_SALT) : null;
-        this.masks = !c.lossRebalancing() ? null : copy.stream().map(e -> c.lossWeights() == LossWeights.PARTS
-                ? partWeights(e.layout()) : r.lossMask(e, c.rarityFloor())).toArray(float[][]::new);
+        this.matching = new Matching(network, distance, c, data, new Matching.Position() {
+            @Override
+            public int epoch() {
+                return epoch;
+            }
+
+            @Override
+            public long globalStep() {
+                return progress().globalStep();
+            }
+        });
+        this.step = new GradientStep(network, distance, adam, c.mode());
         if (healthProbe == null) {
             // Fixed for the trainer's life, so its code spread is comparable from epoch to epoch.
-            healthProbe = new HealthProbe(copy.stream().map(Example::layout).toList(), network, c.seed());
+            healthProbe = new HealthProbe(data.layouts(), network, c.seed());
         }
     }
 
@@ -131,9 +115,9 @@ public final class ImleTrainer implements AutoCloseable {
             throw new IllegalArgumentException("a running trainer keeps its mode and seed (" + config.mode() + ", "
                     + config.seed() + "), got " + newConfig.mode() + ", " + newConfig.seed());
         }
-        long drawn = sampler == null ? 0 : sampler.drawn();
+        long drawn = data.samplerDrawn();
         useData(newExamples, null, newConfig);
-        replaySampler(drawn);
+        data.replaySampler(drawn);
     }
 
     /** A trainer that continues the run a checkpoint of {@link #checkpoint()} describes, its statistics restored. */
@@ -152,21 +136,11 @@ public final class ImleTrainer implements AutoCloseable {
      */
     public static ImleTrainer resume(Checkpoint checkpoint, GeneratorNetwork network, Distance distance,
                                      List<Example> examples, ImleConfig configOrNull, boolean refitRarity) {
-        byte[] stateJson = checkpoint.extras().get(STATE);
-        byte[] moments = checkpoint.extras().get(MOMENTS);
-        if (stateJson == null || moments == null) {
-            throw new IllegalArgumentException("checkpoint (epoch " + checkpoint.epoch() + ", step "
-                    + checkpoint.step() + ") has no training state: it was not written by ImleTrainer");
-        }
-        ImleConfig config = configOrNull != null ? configOrNull
-                : ImleConfig.fromJson(new String(checkpoint.extras().get(CONFIG), StandardCharsets.UTF_8));
-        byte[] rarityJson = refitRarity ? null : checkpoint.extras().get(RARITY);
-        RarityStatistics rarity = rarityJson == null ? null
-                : RarityStatistics.fromJson(new String(rarityJson, StandardCharsets.UTF_8));
+        TrainerCheckpoint.Saved saved = TrainerCheckpoint.read(checkpoint, configOrNull, refitRarity);
         network.loadParameters(checkpoint);
-        ImleTrainer trainer = new ImleTrainer(network, distance, examples, rarity, config);
+        ImleTrainer trainer = new ImleTrainer(network, distance, examples, saved.rarity(), saved.config());
         try {
-            trainer.restore(TrainingState.fromJsonBytes(stateJson), moments);
+            trainer.restore(saved.state(), saved.moments());
             return trainer;
         } catch (RuntimeException e) {
             trainer.close();
@@ -176,11 +150,7 @@ public final class ImleTrainer implements AutoCloseable {
 
     /** The IMLE config a checkpoint of this trainer was trained with. */
     public static ImleConfig configOf(Checkpoint checkpoint) {
-        byte[] json = checkpoint.extras().get(CONFIG);
-        if (json == null) {
-            throw new IllegalArgumentException("checkpoint has no IMLE config: it was not written by ImleTrainer");
-        }
-        return ImleConfig.fromJson(new String(json, StandardCharsets.UTF_8));
+        return TrainerCheckpoint.configOf(checkpoint);
     }
 
     public ImleTrainer addListener(TrainingListener listener) {
@@ -269,13 +239,10 @@ public final class ImleTrainer implements AutoCloseable {
         }
         learningRate = config.learningRateAt(epoch);
         long start = System.nanoTime();
-        int[] chosen = pickExamples();
+        int[] chosen = data.pick(config.examples(), rng);
         selected = chosen;
-        Selection kept = config.mode() == TrainingMode.IMLE ? selectCodes(chosen)
-                : Selection.flat(new long[chosen.length]);
-        selectedSeeds = kept.seeds();
-        selectedDonors = kept.donors();
-        selectedCodes = kept.codes();
+        kept = config.mode() == TrainingMode.IMLE ? matching.select(chosen, rng)
+                : Matching.Kept.flat(new long[chosen.length]);
         selectionMs = (System.nanoTime() - start) / 1e6;
     }
 
@@ -293,9 +260,7 @@ public final class ImleTrainer implements AutoCloseable {
         epoch++;
         stepInEpoch = 0;
         selected = new int[0];
-        selectedSeeds = new long[0];
-        selectedDonors = new long[0];
-        selectedCodes = List.of();
+        kept = Matching.Kept.NONE;
         epochLossSum = 0;
         for (TrainingListener l : listeners) {
             l.onEpoch(progress(), done, meanLoss);
@@ -303,164 +268,28 @@ public final class ImleTrainer implements AutoCloseable {
         }
     }
 
-    /** S example indices: by the rebalancing sampler, else uniformly (without replacement while S <= N). */
-    int[] pickExamples() {
-        int s = config.examples();
-        int[] out = new int[s];
-        if (sampler != null) {
-            for (int i = 0; i < s; i++) {
-                out[i] = sampler.nextIndex();
-            }
-        } else if (s <= examples.size()) {
-            out = rng.sampleWithoutReplacement(examples.size(), s);
-        } else {
-            for (int i = 0; i < s; i++) {
-                out[i] = rng.nextInt(examples.size());
-            }
-        }
-        return out;
-    }
-
-    /**
-     * For each chosen example: m code seeds from the trainer's stream, samples generated under no-grad
-     * in batches of up to selectionBatch candidates (several examples per forward when they fit), the
-     * target's features prepared once, and the seed of the nearest sample kept.
-     */
-    Selection selectCodes(int[] chosen) {
-        int m = config.candidates();
-        long[] seeds = new long[chosen.length * m];
-        for (int i = 0; i < seeds.length; i++) {
-            seeds[i] = rng.nextLong(); // drawn up front: the batch size must not change the stream
-        }
-        if (config.selection() == CodeSelection.REGIONAL) {
-            NearestCodeSelector selector = new NearestCodeSelector(network, distance, config.selectionBatch());
-            RegionalSelection.Kept kept = new RegionalSelection(selector, network.config(), config.rejectBelow())
-                    .select(targets(chosen), seeds, m, this::finiteDistance);
-            return new Selection(kept.bases(), kept.donors(), kept.codes());
-        }
-        return Selection.flat(keepNearest(chosen, seeds));
-    }
-
-    /**
-     * An epoch's kept codes: per selected example its seed, and with regional selection its donors
-     * (per class) and the codes they compose (empty for a flat selection: the seeds are the codes).
-     */
-    record Selection(long[] seeds, long[] donors, List<LatentCode> codes) {
-        static Selection flat(long[] seeds) {
-            return new Selection(seeds, new long[0], List.of());
-        }
-    }
-
-    /** The seed of the nearest of each example's m candidate seeds (example-major). */
+    /** The seed of the nearest of each example's m candidate seeds (example-major); for tests. */
     long[] keepNearest(int[] chosen, long[] seeds) {
-        int m = config.candidates();
-        float[] distances = new NearestCodeSelector(network, distance, config.selectionBatch())
-                .distances(targets(chosen), seeds, m);
-        for (float v : distances) {
-            finiteDistance(v);
-        }
-        return NearestCodeSelector.nearest(seeds, distances, m, config.rejectBelow());
+        return matching.keepNearest(chosen, seeds);
     }
 
-    /** A NaN distance would make argmin keep an arbitrary code: silent mode collapse. */
-    private float finiteDistance(float v) {
-        if (!Float.isFinite(v)) {
-            throw new TrainingDivergedException(epoch, progress().globalStep(), v,
-                    "A candidate's distance during selection was not finite (libtorch's oneDNN "
-                            + "returns NaN from some convolutions on AVX-512 CPUs: run with "
-                            + "ONEDNN_MAX_CPU_ISA=AVX2, as ./cimle does).");
-        }
-        return v;
-    }
-
-    private NearestCodeSelector.Targets targets(int[] chosen) {
-        return new NearestCodeSelector.Targets() {
-            @Override
-            public int size() {
-                return chosen.length;
-            }
-
-            @Override
-            public ClassMap layout(int target) {
-                return examples.get(chosen[target]).layout();
-            }
-
-            @Override
-            public RgbImage photo(int target) {
-                return examples.get(chosen[target]).photo();
-            }
-
-            @Override
-            public NDArray mask(NDManager manager, int target) {
-                return ImleTrainer.this.mask(manager, new int[] {chosen[target]});
-            }
-        };
-    }
-
-    /** One Adam step on a random sub-batch of S; refuses (throws) on a non-finite loss. */
+    /** One Adam step on a random sub-batch of S with the kept codes. */
     private double gradientStep() {
         int[] positions = rng.sampleWithoutReplacement(selected.length, config.subBatch());
         int[] idx = new int[positions.length];
         List<LatentCode> codes = new ArrayList<>(positions.length);
         for (int i = 0; i < positions.length; i++) {
             idx[i] = selected[positions[i]];
-            codes.add(selectedCodes.isEmpty() ? code(selectedSeeds[positions[i]]) : selectedCodes.get(positions[i]));
+            codes.add(kept.codes().isEmpty() ? code(kept.seeds()[positions[i]]) : kept.codes().get(positions[i]));
         }
-        double loss = forwardBackward(idx, codes);
-        Adam.StepResult step = adam.step(learningRate);
-        // Both used to appear now and then: a constant freed by the JVM before the backward pass read it
-        // (see Scalars). Either now means a real fault, so the run stops on an unchanged state.
-        if (step.skipped()) {
-            throw new TrainingDivergedException(epoch, progress().globalStep() + 1, step.gradientSquaredNorm(),
-                    "The gradient's squared norm was not finite (loss " + loss + "); the weights were left as they "
-                            + "were. Try a lower learning rate (now " + learningRate + ").");
-        }
-        if (!(step.gradientSquaredNorm() > 0)) {
-            // A pixel-wise loss always has a gradient: none at all means training would go on without
-            // learning and without saying so.
-            throw new NoGradientException(epoch, progress().globalStep() + 1, "squared gradient norm " + step.gradientSquaredNorm()
-                    + ", loss " + loss + ", " + adam.parametersWithoutGradient() + " of " + adam.parameterCount()
-                    + " parameters without a gradient tensor");
-        }
+        double loss = step.take(data, idx, codes, learningRate, epoch, progress().globalStep() + 1);
         epochLossSum += loss;
-        return loss;
-    }
-
-    /** Forward and backward of one sub-batch (gradients accumulate on the parameters); the mean loss. */
-    private double forwardBackward(int[] idx, List<LatentCode> codes) {
-        double loss;
-        try (NDManager sub = network.manager().newSubManager()) {
-            List<ClassMap> layouts = layoutsOf(idx);
-            NDArray layout = LayoutTensors.oneHot(sub, layouts); // (b, C, H, W)
-            NDArray target = photo255(sub, idx); // (b, 3, H, W)
-            NDArray mask = mask(sub, idx); // (b, 1, H, W) or null
-            NDArray noise = config.mode() == TrainingMode.IMLE ? network.noiseFor(codes, sub)
-                    : network.zeroNoise(sub, idx.length);
-            NDArray parts = network.config().partsAreClasses() ? layout
-                    : LayoutTensors.parts(sub, layouts, network.config()); // (b, P, H, W)
-            try (GradientCollector collector = sub.getEngine().newGradientCollector()) {
-                NDArray generated = ImageTensors.to255(network.forward(layout, noise, parts, true));
-                NDArray value = distance.perSample(generated, target, mask).mean();
-                loss = value.getFloat();
-                if (!Double.isFinite(loss)) {
-                    throw new TrainingDivergedException(epoch, progress().globalStep() + 1, loss,
-                            "Try a lower learning rate (now " + learningRate + ") or resume from the last checkpoint.");
-                }
-                collector.backward(value);
-            }
-        }
         return loss;
     }
 
     /** The current weights and training state as a checkpoint (resumable with {@link #resume}). */
     public Checkpoint checkpoint() {
-        Map<String, byte[]> extras = new LinkedHashMap<>();
-        extras.put(STATE, state().toJsonBytes());
-        extras.put(MOMENTS, adam.encodeMoments());
-        extras.put(CONFIG, config.toJson().getBytes(StandardCharsets.UTF_8));
-        if (rarity != null) {
-            extras.put(RARITY, rarity.toJson().getBytes(StandardCharsets.UTF_8));
-        }
+        Map<String, byte[]> extras = TrainerCheckpoint.extras(state(), adam.encodeMoments(), config, data.rarity());
         Map<String, String> metadata = new TreeMap<>(extraMetadata);
         metadata.putAll(Map.of("trainer", "imle", "mode", config.mode().name(),
                 "distance", distance.describe(), "learningRate", Double.toString(learningRate)));
@@ -482,38 +311,28 @@ public final class ImleTrainer implements AutoCloseable {
     }
 
     public TrainingState state() {
-        return new TrainingState(epoch, stepInEpoch, selected, selectedSeeds, rng.state(),
-                sampler == null ? 0 : sampler.drawn(), adam.stepCount(), learningRate, firstEpochLoss, selectedDonors);
+        return new TrainingState(epoch, stepInEpoch, selected, kept.seeds(), rng.state(), data.samplerDrawn(),
+                adam.stepCount(), learningRate, firstEpochLoss, kept.donors());
     }
 
     private void restore(TrainingState s, byte[] moments) {
         for (int i : s.selectedExamples()) {
-            if (i < 0 || i >= examples.size()) {
+            if (i < 0 || i >= data.size()) {
                 throw new IllegalArgumentException("checkpoint selects example " + i + " but the data set has "
-                        + examples.size() + ": resume with the data set the run started with");
+                        + data.size() + ": resume with the data set the run started with");
             }
         }
         epoch = s.epoch();
         stepInEpoch = s.stepInEpoch();
         selected = s.selectedExamples();
-        selectedSeeds = s.selectedSeeds();
-        selectedDonors = s.selectedDonors();
-        selectedCodes = selectedDonors.length == 0 ? List.of()
-                : RegionalSelection.rebuild(network.config(), layoutsOf(selected), selectedSeeds, selectedDonors);
+        kept = new Matching.Kept(s.selectedSeeds(), s.selectedDonors(), s.selectedDonors().length == 0 ? List.of()
+                : RegionalSelection.rebuild(network.config(), data.layoutsOf(selected), s.selectedSeeds(),
+                        s.selectedDonors()));
         rng = new TrainerRandom(s.rngState());
         learningRate = s.learningRate();
         firstEpochLoss = s.firstEpochLoss();
-        replaySampler(s.samplerDrawn());
+        data.replaySampler(s.samplerDrawn());
         adam.restore(moments, s.adamSteps());
-    }
-
-    /** The counter-based sampler restored by replaying its count. */
-    private void replaySampler(long drawn) {
-        if (sampler != null) {
-            for (long d = sampler.drawn(); d < drawn; d++) {
-                sampler.nextIndex();
-            }
-        }
     }
 
     public TrainingProgress progress() {
@@ -534,70 +353,6 @@ public final class ImleTrainer implements AutoCloseable {
 
     private LatentCode code(long seed) {
         return LatentCode.fromSeed(seed, LatentCodes.shapeFor(network.config()));
-    }
-
-    private List<ClassMap> layoutsOf(int[] idx) {
-        List<ClassMap> out = new ArrayList<>(idx.length);
-        for (int i : idx) {
-            out.add(examples.get(i).layout());
-        }
-        return out;
-    }
-
-    /** (n, 3, H, W) photos in 0..255 space, exactly the 8-bit values. */
-    private NDArray photo255(NDManager manager, int[] idx) {
-        List<RgbImage> photos = new ArrayList<>(idx.length);
-        for (int i : idx) {
-            photos.add(examples.get(i).photo());
-        }
-        return ImageTensors.pixels255(manager, photos);
-    }
-
-    /**
-     * {@link LossWeights#PARTS}: each code part present weighs the same in the image, a pixel 1 / (its part's
-     * pixel count), scaled to a mean of 1 (row-major, H*W).
-     */
-    private float[] partWeights(ClassMap layout) {
-        int[] part = CodeParts.of(network.config(), layout);
-        int[] size = CodeParts.histogram(network.config(), part);
-        double sum = 0;
-        for (int p : part) {
-            sum += 1.0 / size[p];
-        }
-        float[] w = new float[part.length];
-        for (int i = 0; i < part.length; i++) {
-            w[i] = (float) (part.length / (size[part[i]] * sum));
-        }
-        return w;
-    }
-
-    /** (n, 1, H, W) per-pixel loss weights, or null without loss rebalancing. */
-    private NDArray mask(NDManager manager, int[] idx) {
-        if (masks == null) {
-            return null;
-        }
-        Example first = examples.get(idx[0]);
-        int plane = first.photo().width() * first.photo().height();
-        float[] data = new float[idx.length * plane];
-        for (int n = 0; n < idx.length; n++) {
-            System.arraycopy(masks[idx[n]], 0, data, n * plane, plane);
-        }
-        return manager.create(data, new Shape(idx.length, 1, first.photo().height(), first.photo().width()));
-    }
-
-    private void checkExamples(List<Example> candidates) {
-        int h = network.config().height();
-        int w = network.config().width();
-        int c = network.config().channels();
-        for (int i = 0; i < candidates.size(); i++) {
-            ClassMap l = candidates.get(i).layout();
-            if (l.width() != w || l.height() != h || l.channels() != c) {
-                throw new IllegalArgumentException("training example " + i + " ('" + candidates.get(i).id()
-                        + "') is " + l.width() + "x" + l.height() + " with " + l.channels()
-                        + " layout channels, but the model (preset " + network.config().presetName() + ") needs "
-                        + w + "x" + h + " with " + c + "; resize the data set to the model's size");
-            }
-        }
     }
 
     /** Frees the optimiser's state; the network stays open (its creator closes it). */

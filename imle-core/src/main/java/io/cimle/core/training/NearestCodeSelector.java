@@ -6,14 +6,13 @@ import io.cimle.core.data.ClassMap;
 import io.cimle.core.data.RgbImage;
 import io.cimle.core.model.CodeParts;
 import io.cimle.core.model.GeneratorNetwork;
+import io.cimle.core.model.ImageTensors;
 import io.cimle.core.model.LatentCode;
 import io.cimle.core.model.LatentCodes;
-import io.cimle.core.model.ImageTensors;
 import io.cimle.core.model.LayoutTensors;
 import io.cimle.core.model.Sampler;
 import io.cimle.core.training.distance.Distance;
 import io.cimle.core.training.distance.TargetFeatures;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

@@ -5,7 +5,6 @@ import io.cimle.core.model.CodeParts;
 import io.cimle.core.model.LatentCode;
 import io.cimle.core.model.ModelConfig;
 import io.cimle.core.model.RegionalCodes;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

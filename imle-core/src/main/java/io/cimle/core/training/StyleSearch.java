@@ -8,7 +8,6 @@ import io.cimle.core.model.LatentCode;
 import io.cimle.core.model.LatentCodes;
 import io.cimle.core.model.RegionalCodes;
 import io.cimle.core.training.distance.Distance;
-
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

@@ -1,15 +1,14 @@
 package io.cimle.core.data;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.Arrays;
-import java.util.Random;
-
 import static io.cimle.core.data.LayoutFixtures.pack;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
 
 class LayoutDecoderTest {
     private static final LabelSet TOY = LabelSets.TOY_SCENES; // 6 classes, void = 6

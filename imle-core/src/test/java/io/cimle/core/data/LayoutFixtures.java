@@ -1,6 +1,5 @@
 package io.cimle.core.data;
 
-import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.awt.image.IndexColorModel;
 import java.io.ByteArrayOutputStream;
@@ -8,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.zip.CRC32;
+import javax.imageio.ImageIO;
 
 /** Small PNGs written with ImageIO for decoder tests. */
 final class LayoutFixtures {

@@ -1,5 +1,7 @@
 package io.cimle.core.eval;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.djl.Device;
 import io.cimle.core.data.Example;
 import io.cimle.core.data.LabelSets;
@@ -15,12 +17,9 @@ import io.cimle.core.training.ImleConfig;
 import io.cimle.core.training.ImleTrainer;
 import io.cimle.core.training.distance.Distance;
 import io.cimle.core.training.distance.PyramidL1Distance;
-import org.junit.jupiter.api.Test;
-
 import java.util.HashSet;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * The method's point at a tiny size, with the defaults users start from: on instance scenes (sky and

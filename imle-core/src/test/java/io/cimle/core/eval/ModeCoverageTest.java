@@ -1,18 +1,17 @@
 package io.cimle.core.eval;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.cimle.core.data.ClassMap;
 import io.cimle.core.data.RgbImage;
 import io.cimle.core.data.ToyScenes;
 import io.cimle.core.data.ToyScenes.Mode;
 import io.cimle.core.data.ToyScenes.Scene;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 class ModeCoverageTest {
     private final List<Mode> modes = ToyModeData.timesOfDay();

@@ -1,21 +1,22 @@
 package io.cimle.core.model;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import io.cimle.core.data.ClassMap;
 import io.cimle.core.data.RgbImage;
-import org.junit.jupiter.api.Test;
-
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Test;
 
 class BlocksTest {
     @Test
@@ -24,7 +25,7 @@ class BlocksTest {
             LayerNorm2d norm = new LayerNorm2d(16);
             norm.initialize(m, DataType.FLOAT32, new Shape(2, 16, 4, 8));
             NDArray x = m.randomNormal(3, 5, new Shape(2, 16, 4, 8), DataType.FLOAT32);
-            x.set(new ai.djl.ndarray.index.NDIndex("1"), x.get(1).mul(0.1)); // the samples differ in scale
+            x.set(new NDIndex("1"), x.get(1).mul(0.1)); // the samples differ in scale
             NDArray y = norm.forward(new ParameterStore(m, false), new NDList(x), false).head();
             NDArray flat = y.reshape(2, -1);
             float[] means = flat.mean(new int[] {1}).toFloatArray();
@@ -121,7 +122,7 @@ class BlocksTest {
             assertEquals(1.0, sampledVar, 0.15, "point samples of N(0,1) keep unit variance");
             assertTrue(averagedVar < 0.1, "an averaging resize shrinks it (" + averagedVar + ")");
             assertEquals(noise, Resize.sample(noise, 32, 64));
-            org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+            Assertions.assertThrows(IllegalArgumentException.class,
                     () -> Resize.sample(noise, 5, 8));
         }
     }

@@ -1,25 +1,25 @@
 package io.cimle.core.model;
 
-import ai.djl.Device;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import io.cimle.core.data.ClassMap;
-import org.junit.jupiter.api.Test;
-
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.Map;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
-import java.util.zip.ZipOutputStream;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import io.cimle.core.data.ClassMap;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.Test;
 
 class CheckpointTest {
     private static final Device CPU = Device.cpu();
@@ -122,7 +122,7 @@ class CheckpointTest {
     @Test
     void badExtraNamesAreRefused() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Checkpoint(
-                Presets.tiny(4), 0, 0, java.time.Instant.EPOCH, Map.of(), new byte[0], Map.of("../evil", new byte[0])));
+                Presets.tiny(4), 0, 0, Instant.EPOCH, Map.of(), new byte[0], Map.of("../evil", new byte[0])));
         assertTrue(e.getMessage().contains("../evil"), e.getMessage());
     }
 

@@ -5,11 +5,12 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.jni.JniUtils;
 import io.cimle.core.data.ClassMap;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ExecutorService;
@@ -76,7 +77,7 @@ public final class GeneratorBenchmark {
             long[] times = new long[repeats];
             for (int r = -1; r < repeats; r++) {
                 try (NDManager m = net.manager().newSubManager()) {
-                    NDArray x = LayoutTensors.oneHot(m, java.util.Collections.nCopies(batch, layout));
+                    NDArray x = LayoutTensors.oneHot(m, Collections.nCopies(batch, layout));
                     NDArray z = net.noiseFor(codes, m);
                     long start = System.nanoTime();
                     NDArray out = net.forward(x, z, false);
@@ -87,7 +88,7 @@ public final class GeneratorBenchmark {
                     }
                 }
             }
-            java.util.Arrays.sort(times);
+            Arrays.sort(times);
             double msPerSample = times[repeats / 2] / 1e6 / batch;
             double gflop = FlopCounter.forwardFlops(config) / 1e9;
             return String.format(Locale.ROOT, "%-7s %-5d %12d %12.2f %12.1f %10.1f %10d", config.presetName(), batch,

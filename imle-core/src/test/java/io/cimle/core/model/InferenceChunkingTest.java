@@ -10,6 +10,7 @@ import ai.djl.ndarray.NDManager;
 import io.cimle.core.data.ClassMap;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -74,14 +75,14 @@ class InferenceChunkingTest {
     void calibrationTimesEachBatchAndKeepsTheCheapestPerSample() {
         try (GeneratorNetwork net = GeneratorNetwork.create(Presets.tiny(CHANNELS), Device.cpu(), 3)) {
             net.withInferenceChunk(3);
-            InferenceChunking.Calibration c = InferenceChunking.calibrate(net, 4, java.time.Duration.ofSeconds(60));
+            InferenceChunking.Calibration c = InferenceChunking.calibrate(net, 4, Duration.ofSeconds(60));
             assertEquals(List.of(1, 2, 4), List.copyOf(c.msPerSample().keySet()));
             c.msPerSample().values().forEach(ms -> assertTrue(ms > 0, "ms per sample " + ms));
             double cheapest = c.msPerSample().values().stream().min(Double::compare).orElseThrow();
             assertEquals(cheapest, c.msPerSample().get(c.chunk()));
             assertEquals(3, net.inferenceChunk(), "calibration leaves the network's chunk alone");
             // A budget no forward meets stops the search after batch 1.
-            InferenceChunking.Calibration stopped = InferenceChunking.calibrate(net, 16, java.time.Duration.ZERO);
+            InferenceChunking.Calibration stopped = InferenceChunking.calibrate(net, 16, Duration.ZERO);
             assertEquals(List.of(1), List.copyOf(stopped.msPerSample().keySet()));
             assertEquals(1, stopped.chunk());
         }

@@ -1,25 +1,26 @@
 package io.cimle.core.model;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import ai.djl.util.Pair;
 import io.cimle.core.data.ClassMap;
 import io.cimle.core.data.RgbImage;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 class SamplerTest {
     private static final int CHANNELS = 5;
@@ -177,7 +178,7 @@ class SamplerTest {
              GradientCollector ignored = Engine.getInstance().newGradientCollector()) {
             Samples s = sampler.generate(TestLayouts.layout(32, 16, CHANNELS, 12), 2, 1L);
             assertEquals(2, s.size());
-            assertTrue(ai.djl.pytorch.jni.JniUtils.isGradMode(), "grad mode must be restored");
+            assertTrue(JniUtils.isGradMode(), "grad mode must be restored");
         }
     }
 
@@ -194,7 +195,7 @@ class SamplerTest {
             for (Pair<String, Parameter> p : net.parameters()) {
                 float[] now = p.getValue().getArray().toFloatArray();
                 boolean encoderWeight = p.getKey().contains("encoder") && p.getKey().endsWith("weight");
-                boolean same = java.util.Arrays.equals(before.get(i++), now);
+                boolean same = Arrays.equals(before.get(i++), now);
                 assertEquals(!encoderWeight, same, p.getKey());
                 if (encoderWeight) {
                     for (float v : now) {

@@ -1,7 +1,6 @@
 package io.cimle.core.model;
 
 import io.cimle.core.data.ClassMap;
-
 import java.util.SplittableRandom;
 
 /** Small synthetic layouts: horizontal bands plus a random rectangle, so every scale sees structure. */

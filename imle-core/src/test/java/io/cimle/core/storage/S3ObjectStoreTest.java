@@ -10,10 +10,12 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.nio.charset.StandardCharsets;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.gaul.s3proxy.junit.S3ProxyExtension;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -71,7 +73,7 @@ class S3ObjectStoreTest extends ObjectStoreContract {
             // Through the proxy the first request is the object's PUT (the bucket is not checked again).
             try (S3ObjectStore s = new S3ObjectStore(settings(URI.create("http://127.0.0.1:" + proxy.getLocalPort()),
                     false))) {
-                byte[] body = "survives a dropped connection".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                byte[] body = "survives a dropped connection".getBytes(StandardCharsets.UTF_8);
                 s.put("dropped.txt", new ByteArrayInputStream(body), body.length);
                 assertArrayEquals(body, s.getBytes("dropped.txt").orElseThrow());
             }
@@ -89,7 +91,7 @@ class S3ObjectStoreTest extends ObjectStoreContract {
         try (client; Socket server = new Socket(S3.getUri().getHost(), S3.getUri().getPort())) {
             InputStream in = client.getInputStream();
             byte[] head = in.readNBytes(4);
-            if (new String(head, java.nio.charset.StandardCharsets.US_ASCII).equals("PUT ")
+            if (new String(head, StandardCharsets.US_ASCII).equals("PUT ")
                     && dropped.compareAndSet(0, 1)) {
                 return; // closed without a reply
             }
@@ -113,6 +115,6 @@ class S3ObjectStoreTest extends ObjectStoreContract {
     @Test
     void settingsNeverPrintTheSecret() {
         S3Settings settings = S3Settings.of(S3.getUri(), "b", "id", "very-secret");
-        org.junit.jupiter.api.Assertions.assertFalse(settings.toString().contains("very-secret"));
+        Assertions.assertFalse(settings.toString().contains("very-secret"));
     }
 }

@@ -1,22 +1,25 @@
 package io.cimle.core.training;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.ParameterList;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.initializer.Initializer;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class AdamTest {
     /** Makes {@code gradient} the gradient of w: d(sum(w * g))/dw = g. */
     private static void backward(NDManager m, NDArray w, float[] gradient) {
-        try (ai.djl.training.GradientCollector c = m.getEngine().newGradientCollector()) {
+        try (GradientCollector c = m.getEngine().newGradientCollector()) {
             c.backward(w.mul(m.create(gradient)).sum());
         }
     }
@@ -27,7 +30,7 @@ class AdamTest {
         try (NDManager m = NDManager.newBaseManager("PyTorch")) {
             Parameter p = Parameter.builder().setName("w").setType(Parameter.Type.WEIGHT).build();
             p.setShape(new Shape(3));
-            p.setInitializer(ai.djl.training.initializer.Initializer.ONES);
+            p.setInitializer(Initializer.ONES);
             p.initialize(m, DataType.FLOAT32);
             ParameterList list = new ParameterList();
             list.add("w", p);
@@ -55,14 +58,14 @@ class AdamTest {
         try (NDManager m = NDManager.newBaseManager("PyTorch")) {
             Parameter p = Parameter.builder().setName("w").setType(Parameter.Type.WEIGHT).build();
             p.setShape(new Shape(4));
-            p.setInitializer(ai.djl.training.initializer.Initializer.ONES);
+            p.setInitializer(Initializer.ONES);
             p.initialize(m, DataType.FLOAT32);
             ParameterList list = new ParameterList();
             list.add("w", p);
             double[] w = {1, 1, 1, 1};
             double[] mom = new double[4];
             double[] var = new double[4];
-            java.util.Random random = new java.util.Random(7);
+            Random random = new Random(7);
             try (Adam adam = new Adam(list, m, 0.9, 0.999, 1e-8)) {
                 for (int t = 1; t <= 6; t++) {
                     float[] g = new float[4];

@@ -1,17 +1,17 @@
 package io.cimle.core.training;
 
-import io.cimle.core.model.NoiseMode;
-import io.cimle.core.model.Presets;
-import java.util.HashSet;
-import java.util.Set;
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cimle.core.model.NoiseMode;
+import io.cimle.core.model.Presets;
+import java.util.HashSet;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
 
 class ImleConfigTest {
 

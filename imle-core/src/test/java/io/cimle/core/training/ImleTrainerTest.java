@@ -1,5 +1,10 @@
 package io.cimle.core.training;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
@@ -15,16 +20,12 @@ import io.cimle.core.model.Scalars;
 import io.cimle.core.training.distance.Distance;
 import io.cimle.core.training.distance.PyramidL1Distance;
 import io.cimle.core.training.distance.TargetFeatures;
-import org.junit.jupiter.api.Test;
-
 import java.io.ByteArrayInputStream;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 class ImleTrainerTest {
 
@@ -157,8 +158,8 @@ class ImleTrainerTest {
 
     private static void assertParametersClose(byte[] expectedParams, GeneratorNetwork actual) {
         try (GeneratorNetwork expected = TrainingFixtures.tinyNetwork(99)) {
-            expected.loadParameters(new Checkpoint(expected.config(), 0, 0, java.time.Instant.EPOCH,
-                    java.util.Map.of(), expectedParams, java.util.Map.of()));
+            expected.loadParameters(new Checkpoint(expected.config(), 0, 0, Instant.EPOCH,
+                    Map.of(), expectedParams, Map.of()));
             var a = expected.parameters();
             var b = actual.parameters();
             assertEquals(a.size(), b.size());
@@ -213,7 +214,7 @@ class ImleTrainerTest {
     @Test
     void healthIsReportedEveryEpochAndAnUnresponsiveModelStopsTheRun() {
         List<Example> data = TrainingFixtures.toyExamples(4, 5);
-        List<ModelHealth> seen = new java.util.ArrayList<>();
+        List<ModelHealth> seen = new ArrayList<>();
         try (GeneratorNetwork net = TrainingFixtures.tinyNetwork(4); Distance d = PyramidL1Distance.defaults();
              ImleTrainer trainer = new ImleTrainer(net, d, data, null, TrainingFixtures.tinyImle())) {
             trainer.addListener(new TrainingListener() {

@@ -1,10 +1,10 @@
 package io.cimle.core.training;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import io.cimle.core.model.NoiseMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * The zero-gradient stall, reproduced on demand. DJL's {@code mul(Number)} used to free its scalar

@@ -11,7 +11,6 @@ import io.cimle.core.model.NoiseMode;
 import io.cimle.core.model.Presets;
 import io.cimle.core.training.distance.Distance;
 import io.cimle.core.training.distance.PyramidL1Distance;
-
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -7,7 +7,6 @@ import io.cimle.core.data.ToyScenes;
 import io.cimle.core.model.GeneratorNetwork;
 import io.cimle.core.model.ModelConfig;
 import io.cimle.core.model.Presets;
-
 import java.util.List;
 
 /** Tiny toy-scene data and networks for the trainer's tests. */

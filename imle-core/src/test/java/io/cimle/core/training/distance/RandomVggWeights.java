@@ -3,6 +3,7 @@ package io.cimle.core.training.distance;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -19,7 +20,7 @@ public final class RandomVggWeights {
         NDList list = new NDList();
         for (VggTrunk.ConvSpec s : specs) {
             float std = (float) Math.sqrt(2.0 / (9.0 * s.in()));
-            NDArray w = m.randomNormal(0f, std, new Shape(s.out(), s.in(), 3, 3), ai.djl.ndarray.types.DataType.FLOAT32);
+            NDArray w = m.randomNormal(0f, std, new Shape(s.out(), s.in(), 3, 3), DataType.FLOAT32);
             w.setName("features." + s.index() + ".weight");
             NDArray b = m.randomUniform(-0.05f, 0.05f, new Shape(s.out()));
             b.setName("features." + s.index() + ".bias");

@@ -66,8 +66,8 @@ final class ToyBench implements Callable<Integer>, ImleOptions.Budgeted {
     ImleOptions imle;
 
     /**
-     * The budget where an IMLE option is left out: what reached coverage 0.97 in README's table, a plain
-     * lr / 10 for the last epochs (coverage swings by +-0.05 from epoch to epoch at the full rate).
+     * The budget where an IMLE option is left out: the default method at a toy budget, with a plain lr / 10 for
+     * the last epochs (coverage swings by +-0.05 from epoch to epoch at the full rate; docs/measured.md).
      */
     static final ImleConfig BUDGET = ImleConfig.DEFAULT.withExamples(96).withCandidates(12)
             .withSteps(150).withSubBatch(8).withEpochs(20).withLearningRate(4e-4).withDecay(14, true)

@@ -358,24 +358,7 @@ public final class ToyScenes {
             fill(ids, w, x0, top, x1, horizon, BUILDING, -1);
             boxes.add(new int[] {BUILDING, x0, top, x1, horizon});
         }
-        double cTop = w * uniform(rnd, 0.4, 0.6);
-        double cBottom = w * uniform(rnd, 0.4, 0.6);
-        double halfTop = Math.max(1, w * 0.02);
-        double halfBottom = w * uniform(rnd, 0.3, 0.42);
-        double walk = uniform(rnd, 1.2, 1.4);
-        for (int y = horizon; y < h; y++) {
-            double t = (y - horizon + 0.5) / (h - horizon);
-            double c = cTop + (cBottom - cTop) * t;
-            double half = halfTop + (halfBottom - halfTop) * t;
-            for (int x = 0; x < w; x++) {
-                double d = Math.abs(x + 0.5 - c);
-                if (d < half) {
-                    ids[y * w + x] = ROAD;
-                } else if (d < half * walk) {
-                    ids[y * w + x] = SIDEWALK;
-                }
-            }
-        }
+        Road road = road(rnd, ids, w, h, horizon, 0.3, 0.42, 1.4);
         int trees = rnd.nextInt(3);
         for (int i = 0; i < trees; i++) {
             double cx = w * rnd.nextDouble();
@@ -404,8 +387,8 @@ public final class ToyScenes {
         for (int i = 0, tries = 0; i < cars && tries < 60; tries++) {
             double t = uniform(rnd, 0.25, 0.95);
             int yb = Math.min(h, horizon + (int) Math.round(t * (h - horizon)));
-            double c = cTop + (cBottom - cTop) * t;
-            double half = halfTop + (halfBottom - halfTop) * t;
+            double c = road.centre(t);
+            double half = road.half(t);
             int cw = Math.max(3, (int) Math.round(w * (0.05 + 0.11 * t)));
             int ch = Math.max(2, (int) Math.round(cw * 0.55));
             double slack = Math.max(0, half - cw / 2.0);
@@ -464,25 +447,7 @@ public final class ToyScenes {
             }
             x0 += bw;
         }
-        // Road and sidewalks as trapezoids towards a vanishing point on the horizon.
-        double cTop = w * uniform(rnd, 0.4, 0.6);
-        double cBottom = w * uniform(rnd, 0.4, 0.6);
-        double halfTop = Math.max(1, w * 0.02);
-        double halfBottom = w * uniform(rnd, 0.25, 0.4);
-        double walk = uniform(rnd, 1.2, 1.45);
-        for (int y = horizon; y < h; y++) {
-            double t = (y - horizon + 0.5) / (h - horizon);
-            double c = cTop + (cBottom - cTop) * t;
-            double half = halfTop + (halfBottom - halfTop) * t;
-            for (int x = 0; x < w; x++) {
-                double d = Math.abs(x + 0.5 - c);
-                if (d < half) {
-                    ids[y * w + x] = ROAD;
-                } else if (d < half * walk) {
-                    ids[y * w + x] = SIDEWALK;
-                }
-            }
-        }
+        Road road = road(rnd, ids, w, h, horizon, 0.25, 0.4, 1.45);
         // Trees near the horizon, over sky, buildings and grass but not the road.
         int trees = rnd.nextInt(4);
         for (int i = 0; i < trees; i++) {
@@ -506,8 +471,8 @@ public final class ToyScenes {
         for (int i = 0; i < cars; i++) {
             double t = uniform(rnd, 0.3, 0.95);
             int yb = Math.min(h, horizon + (int) Math.round(t * (h - horizon)));
-            double c = cTop + (cBottom - cTop) * t;
-            double half = halfTop + (halfBottom - halfTop) * t;
+            double c = road.centre(t);
+            double half = road.half(t);
             int cw = Math.max(2, (int) Math.round(w * (0.04 + 0.12 * t)));
             int ch = Math.max(2, (int) Math.round(cw * 0.55));
             double slack = Math.max(0, half - cw / 2.0);
@@ -587,6 +552,45 @@ public final class ToyScenes {
             value[r[0]] = r[2];
         }
         return new Instances(at, classOf, value);
+    }
+
+    /**
+     * Road and sidewalks as trapezoids towards a vanishing point on the horizon: the road's half-width at the
+     * bottom drawn in [halfLo, halfHi) of the width, the sidewalks out to [1.2, walkHi) times it.
+     */
+    private static Road road(SplittableRandom rnd, int[] ids, int w, int h, int horizon, double halfLo, double halfHi,
+                             double walkHi) {
+        double cTop = w * uniform(rnd, 0.4, 0.6);
+        double cBottom = w * uniform(rnd, 0.4, 0.6);
+        double halfTop = Math.max(1, w * 0.02);
+        double halfBottom = w * uniform(rnd, halfLo, halfHi);
+        double walk = uniform(rnd, 1.2, walkHi);
+        Road road = new Road(cTop, cBottom, halfTop, halfBottom);
+        for (int y = horizon; y < h; y++) {
+            double t = (y - horizon + 0.5) / (h - horizon);
+            double c = road.centre(t);
+            double half = road.half(t);
+            for (int x = 0; x < w; x++) {
+                double d = Math.abs(x + 0.5 - c);
+                if (d < half) {
+                    ids[y * w + x] = ROAD;
+                } else if (d < half * walk) {
+                    ids[y * w + x] = SIDEWALK;
+                }
+            }
+        }
+        return road;
+    }
+
+    /** The road's centre and half-width at t (0 at the horizon, 1 at the bottom edge), in pixels. */
+    private record Road(double centreTop, double centreBottom, double halfTop, double halfBottom) {
+        double centre(double t) {
+            return centreTop + (centreBottom - centreTop) * t;
+        }
+
+        double half(double t) {
+            return halfTop + (halfBottom - halfTop) * t;
+        }
     }
 
     private static double uniform(SplittableRandom rnd, double lo, double hi) {

@@ -22,7 +22,7 @@ import java.util.function.Function;
  * footers, the checkpoint's JSON) goes through {@link #SETTINGS}. Adding one is its line here and its use.
  *
  * <p>{@link #REFERENCE} is the reference code's configuration (the paper's, for reproducing it); {@link #DEFAULT}
- * is the best measured one, where users start (README, "Measured"). Immutable; invariants across settings are
+ * is the best measured one, where users start (docs/measured.md). Immutable; invariants across settings are
  * checked at construction.
  */
 public final class ImleConfig {
@@ -94,7 +94,7 @@ public final class ImleConfig {
     public static final ImleConfig REFERENCE = new ImleConfig(referenceValues());
 
     /**
-     * Where users start: the reference's loop and budget with the best measured method (README, "Measured"):
+     * Where users start: the reference's loop and budget with the best measured method (docs/measured.md):
      * regional selection over code parts per instance, the code pooled per region, part-balanced loss weights.
      */
     public static final ImleConfig DEFAULT = REFERENCE.with(SELECTION, CodeSelection.REGIONAL).with(INSTANCE_SLOTS, 4)

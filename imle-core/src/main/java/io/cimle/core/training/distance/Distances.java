@@ -30,7 +30,7 @@ public final class Distances {
             case VGG19 -> {
                 if (config.vggWeightsPath() == null || config.vggWeightsPath().isBlank()) {
                     throw new IllegalArgumentException("distance VGG19 needs vggWeightsPath: a .npz of torchvision's "
-                            + "ImageNet VGG-19 conv weights exported as the README shows (nothing is downloaded); "
+                            + "ImageNet VGG-19 conv weights exported as docs/method.md shows (nothing is downloaded); "
                             + "or use kind PYRAMID_L1, which needs no pretrained weights");
                 }
                 yield Vgg19PerceptualDistance.load(Path.of(config.vggWeightsPath()),

@@ -1,20 +1,15 @@
 package io.cimle.e2e;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
+import io.cimle.kafka.FreePorts;
 import java.nio.file.Path;
 
 final class Ports {
     private Ports() {
     }
 
+    /** A free port, never one this JVM handed out before (see {@link FreePorts}). */
     static int free() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return FreePorts.next();
     }
 
     /** The repository root, where the packaged services lie. */

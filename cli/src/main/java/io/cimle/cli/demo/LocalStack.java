@@ -1,7 +1,7 @@
 package io.cimle.cli.demo;
 
+import io.cimle.kafka.FreePorts;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -71,11 +71,9 @@ public final class LocalStack implements AutoCloseable {
         started.remove(s);
     }
 
-    /** A TCP port free on this machine now. */
-    public static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+    /** A TCP port free on this machine now, never one handed out before in this JVM. */
+    public static int freePort() {
+        return FreePorts.next();
     }
 
     /** Waits until GET url answers 200, or fails with the tail of the service's log. */

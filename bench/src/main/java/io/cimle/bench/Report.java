@@ -75,6 +75,11 @@ final class Report {
             target(t, "train_step_vs_pytorch", "<= 1.0 (ours / peer step time)",
                     peer.path("ratio_ours_to_peer").asDouble(), peer.path("ratio_ours_to_peer").asDouble() <= 1.0);
         }
+        if (peer.path("peer_adam_ms").asDouble() > 0) {
+            double adam = peer.path("ours_adam_ms").asDouble() / peer.path("peer_adam_ms").asDouble();
+            target(t, "adam_vs_pytorch", "<= 1.5 (ours / peer Adam, inside a step, with our gradient check)",
+                    Stats.round(adam, 2), adam <= 1.5);
+        }
         return t;
     }
 

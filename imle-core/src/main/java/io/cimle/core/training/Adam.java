@@ -1,21 +1,23 @@
 package io.cimle.core.training;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.ParameterList;
 import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.util.Pair;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
- * Adam, the update done by libtorch in place (DJL's native {@code adamUpdate}: one call per parameter, no
- * Java temporaries), the moments kept here so they are saved with a checkpoint and a resumed run continues
+ * Adam, the update done by libtorch's fused kernel ({@code torch._fused_adam_}, the one PyTorch runs for
+ * {@code Adam(fused=True)}: all parameters in one call, one vectorised pass over each; see
+ * {@link FusedAdamProgram}), the moments kept here so they are saved with a checkpoint and a resumed run continues
  * bit for bit (DJL's optimisers keep their state where it cannot be serialised).
  *
  * <pre>
@@ -23,9 +25,9 @@ import java.util.List;
  * p -= lr * (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps)
  * </pre>
  *
- * computed as libtorch's kernel writes it, {@code p -= lr_t m / (sqrt(v) + eps_t)} with {@code lr_t = lr sqrt(1 - b2^t)
- * / (1 - b1^t)} and {@code eps_t = eps sqrt(1 - b2^t)}: the same update (PyTorch's own Adam folds the bias
- * corrections the same way), the same moments and step count in checkpoints.
+ * computed as the kernel writes it, {@code p -= (lr / (1 - b1^t)) m / (sqrt(v) / sqrt(1 - b2^t) + eps)}: the same
+ * update as PyTorch's, the same moments and step count in checkpoints (the step count reaches the kernel as a
+ * float, exact to 2^24 steps).
  */
 public final class Adam implements AutoCloseable {
     private final List<String> names = new ArrayList<>();
@@ -34,8 +36,9 @@ public final class Adam implements AutoCloseable {
     private final double beta1;
     private final double beta2;
     private final double epsilon;
-    private final NDArray[] m;
-    private final NDArray[] v;
+    private final PtNDArray[] m;
+    private final PtNDArray[] v;
+    private final FusedAdamProgram program;
     private long t;
 
     public Adam(ParameterList parameters, NDManager parent, double beta1, double beta2, double epsilon) {
@@ -49,8 +52,9 @@ public final class Adam implements AutoCloseable {
         this.beta1 = beta1;
         this.beta2 = beta2;
         this.epsilon = epsilon;
-        this.m = new NDArray[this.parameters.size()];
-        this.v = new NDArray[this.parameters.size()];
+        this.m = new PtNDArray[this.parameters.size()];
+        this.v = new PtNDArray[this.parameters.size()];
+        this.program = new FusedAdamProgram((PtNDManager) manager);
         reset();
     }
 
@@ -62,8 +66,8 @@ public final class Adam implements AutoCloseable {
                 m[i].close();
                 v[i].close();
             }
-            m[i] = manager.zeros(p.getShape(), p.getDataType());
-            v[i] = manager.zeros(p.getShape(), p.getDataType());
+            m[i] = (PtNDArray) manager.zeros(p.getShape(), p.getDataType());
+            v[i] = (PtNDArray) manager.zeros(p.getShape(), p.getDataType());
         }
         t = 0;
     }
@@ -79,41 +83,29 @@ public final class Adam implements AutoCloseable {
      * that parameter m / sqrt(inf) = 0, so training would stop learning without a word.
      */
     public StepResult step(double learningRate) {
-        double squared;
-        // One norm kernel per parameter, then one reduction and one read: the check costs a few kernels, not
-        // a few per parameter (it was 4.4 ms of a 7 ms step at small).
         try (NDScope ignored = new NDScope()) {
-            NDList norms = new NDList(parameters.size());
-            for (Parameter p : parameters) {
-                norms.add(p.getArray().getGradient().norm());
+            PtNDArray[] weights = new PtNDArray[parameters.size()];
+            PtNDArray[] gradients = new PtNDArray[parameters.size()];
+            for (int i = 0; i < weights.length; i++) {
+                weights[i] = (PtNDArray) parameters.get(i).getArray();
+                gradients[i] = (PtNDArray) weights[i].getGradient();
             }
-            squared = norms.isEmpty() ? 0 : NDArrays.stack(norms).square().sum().getFloat();
-        }
-        if (!Double.isFinite(squared)) {
-            zeroGradients();
-            return new StepResult(squared, true);
-        }
-        if (squared == 0) {
-            // Nothing reached the parameters: leave weights and moments as they are (momentum alone would
-            // still move them), so the caller can stop on an unchanged state.
-            return new StepResult(0, false);
-        }
-        t++;
-        double c1 = 1 - Math.pow(beta1, t);
-        double c2 = Math.sqrt(1 - Math.pow(beta2, t));
-        float lrT = (float) (learningRate * c2 / c1);
-        float epsT = (float) (epsilon * c2);
-        try (NDScope ignored = new NDScope()) {
-            for (int i = 0; i < parameters.size(); i++) {
-                PtNDArray w = (PtNDArray) parameters.get(i).getArray();
-                PtNDArray g = (PtNDArray) w.getGradient();
-                // m, v and the weight change in place; no weight decay, no rescale, no clipping (-1), not AdamW.
-                JniUtils.adamUpdate(w, g, (PtNDArray) m[i], (PtNDArray) v[i], (float) learningRate, lrT, 0f, 1f, -1f,
-                        (float) beta1, (float) beta2, epsT, false);
-                JniUtils.zeroGrad(w);
+            double squared = weights.length == 0 ? 0 : program.squaredNorm(gradients, (PtNDManager) manager);
+            if (!Double.isFinite(squared)) {
+                zeroGradients();
+                return new StepResult(squared, true);
             }
+            if (squared == 0) {
+                // Nothing reached the parameters: leave weights and moments as they are (momentum alone would
+                // still move them), so the caller can stop on an unchanged state.
+                return new StepResult(0, false);
+            }
+            t++;
+            PtNDArray[] steps = new PtNDArray[weights.length];
+            Arrays.fill(steps, (PtNDArray) manager.create((float) t));
+            program.update(weights, gradients, m, v, steps, learningRate, beta1, beta2, epsilon);
+            return new StepResult(squared, false);
         }
-        return new StepResult(squared, false);
     }
 
     /** How many parameters have no gradient tensor at all (libtorch's grad undefined): for diagnostics. */
@@ -168,14 +160,15 @@ public final class Adam implements AutoCloseable {
             }
             m[i].close();
             v[i].close();
-            m[i] = mi;
-            v[i] = vi;
+            m[i] = (PtNDArray) mi;
+            v[i] = (PtNDArray) vi;
         }
         t = stepCount;
     }
 
     @Override
     public void close() {
+        program.close();
         manager.close();
     }
 }

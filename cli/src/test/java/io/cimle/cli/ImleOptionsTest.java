@@ -8,6 +8,7 @@ import io.cimle.core.training.CodeSelection;
 import io.cimle.core.training.ImleConfig;
 import io.cimle.core.training.LossWeights;
 import io.cimle.core.training.Setting;
+import io.cimle.core.training.SettingValues;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -35,7 +36,7 @@ class ImleOptionsTest {
     @Test
     void everyDeclaredSettingIsAnOptionThatSetsIt() {
         for (Setting<?> s : ImleConfig.SETTINGS) {
-            Object other = otherValue(s);
+            Object other = SettingValues.otherThanDefault(s);
             ImleConfig c = parse("--" + s.name(), s.format(other));
             assertEquals(other, c.get(s), "--" + s.name());
             CommandLine.Model.OptionSpec option = new CommandLine(new Probe()).getCommandSpec().findOption("--" + s.name());
@@ -56,23 +57,5 @@ class ImleOptionsTest {
         assertEquals("--candidates must be an integer >= 1, got 0", e.getMessage());
         String help = new CommandLine(new Probe()).getUsageMessage();
         assertEquals(true, help.contains("Training settings left out: K 7, selection regional"), help);
-    }
-
-    static Object otherValue(Setting<?> s) {
-        Object d = ImleConfig.DEFAULT.get(s);
-        if (d instanceof Boolean b) {
-            return !b;
-        }
-        if (d instanceof Integer i) {
-            return i + 1;
-        }
-        if (d instanceof Long l) {
-            return l + 1;
-        }
-        if (d instanceof Double x) {
-            return s.max() != null ? (x + s.max()) / 2 : x + 0.5;
-        }
-        Object[] values = s.type().getEnumConstants();
-        return values[0].equals(d) ? values[1] : values[0];
     }
 }

@@ -101,12 +101,9 @@ class MicroBatcherTest {
         assertEquals(List.of(List.of("r0"), List.of("r1", "r2", "r3", "r4"), List.of("r5", "r6")), passes);
     }
 
-    @Test
-    void aPassNeverMixesModels() throws Exception {
-        MicroBatcher b = batcher(16, 32);
+    /** Offers the first work, the rest while its pass runs, then lets every pass run and waits for all answers. */
+    private void runBehindTheFirst(MicroBatcher b, List<MicroBatcher.Work> works) throws Exception {
         passesAllowed.drainPermits();
-        List<MicroBatcher.Work> works = List.of(work("a0", 1, modelA), work("a1", 1, modelA), work("b0", 1, modelB),
-                work("a2", 1, modelA));
         assertTrue(b.offer(works.get(0)));
         assertTrue(firstPassStarted.await(30, TimeUnit.SECONDS));
         for (int i = 1; i < works.size(); i++) {
@@ -116,6 +113,14 @@ class MicroBatcherTest {
         for (MicroBatcher.Work w : works) {
             w.answered().get(30, TimeUnit.SECONDS);
         }
+    }
+
+    @Test
+    void aPassNeverMixesModels() throws Exception {
+        MicroBatcher b = batcher(16, 32);
+        List<MicroBatcher.Work> works = List.of(work("a0", 1, modelA), work("a1", 1, modelA), work("b0", 1, modelB),
+                work("a2", 1, modelA));
+        runBehindTheFirst(b, works);
         assertEquals(List.of(List.of("a0"), List.of("a1"), List.of("b0"), List.of("a2")), passes);
     }
 
@@ -123,18 +128,9 @@ class MicroBatcherTest {
     @Test
     void aStyleReferenceIsAPassOfItsOwnSearchThenSamples() throws Exception {
         MicroBatcher b = batcher(16, 32);
-        passesAllowed.drainPermits();
         List<MicroBatcher.Work> works = List.of(work("a0", 1, modelA), work("a1", 1, modelA),
                 work("style", 0, modelA, new PlannedRequest.StyleQuery(null, null, 8, 1, 2)), work("a2", 1, modelA));
-        assertTrue(b.offer(works.get(0)));
-        assertTrue(firstPassStarted.await(30, TimeUnit.SECONDS));
-        for (int i = 1; i < works.size(); i++) {
-            assertTrue(b.offer(works.get(i)));
-        }
-        passesAllowed.release(1000);
-        for (MicroBatcher.Work w : works) {
-            w.answered().get(30, TimeUnit.SECONDS);
-        }
+        runBehindTheFirst(b, works);
         assertEquals(List.of(List.of("a0"), List.of("a1"), List.of("style-search"), List.of("style"), List.of("a2")),
                 passes);
     }

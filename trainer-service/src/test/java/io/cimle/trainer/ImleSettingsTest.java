@@ -8,6 +8,7 @@ import io.cimle.core.model.NoiseMode;
 import io.cimle.core.training.CodeSelection;
 import io.cimle.core.training.ImleConfig;
 import io.cimle.core.training.Setting;
+import io.cimle.core.training.SettingValues;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -29,7 +30,7 @@ class ImleSettingsTest {
     @Test
     void everyDeclaredSettingIsAKey() {
         for (Setting<?> s : ImleConfig.SETTINGS) {
-            Object other = otherValue(s);
+            Object other = SettingValues.otherThanDefault(s);
             ImleConfig c = read(Map.of("cimle.trainer.imle." + s.name(), s.format(other)));
             assertEquals(other, c.get(s), s.name());
         }
@@ -56,24 +57,5 @@ class ImleSettingsTest {
         assertEquals(10, capped.subBatch());
         assertEquals(Integer.MAX_VALUE, read(Map.of("cimle.trainer.imle.epochs", "0")).epochs(), "0 = until stopped");
         assertThrows(IllegalArgumentException.class, () -> read(Map.of("cimle.trainer.imle.epochs", "-1")));
-    }
-
-    /** A valid value other than the default's, for any setting. */
-    static Object otherValue(Setting<?> s) {
-        Object d = ImleConfig.DEFAULT.get(s);
-        if (d instanceof Boolean b) {
-            return !b;
-        }
-        if (d instanceof Integer i) {
-            return i + 1;
-        }
-        if (d instanceof Long l) {
-            return l + 1;
-        }
-        if (d instanceof Double x) {
-            return s.max() != null ? (x + s.max()) / 2 : x + 0.5;
-        }
-        Object[] values = s.type().getEnumConstants();
-        return values[0].equals(d) ? values[1] : values[0];
     }
 }

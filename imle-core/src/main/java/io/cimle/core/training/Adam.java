@@ -90,7 +90,7 @@ public final class Adam implements AutoCloseable {
                 weights[i] = (PtNDArray) parameters.get(i).getArray();
                 gradients[i] = (PtNDArray) weights[i].getGradient();
             }
-            double squared = weights.length == 0 ? 0 : program.squaredNorm(gradients, (PtNDManager) manager);
+            double squared = weights.length == 0 ? 0 : program.squaredNorm(gradients);
             if (!Double.isFinite(squared)) {
                 zeroGradients();
                 return new StepResult(squared, true);

@@ -26,9 +26,11 @@ import java.util.zip.ZipOutputStream;
  */
 final class FusedAdamProgram implements AutoCloseable {
     private static final String NAME = "fused_adam";
+    private final PtNDManager manager;
     private final PtSymbolBlock module;
 
     FusedAdamProgram(PtNDManager manager) {
+        this.manager = manager;
         try (InputStream in = new ByteArrayInputStream(archive())) {
             this.module = JniUtils.loadModule(manager, in, false, false);
         } catch (IOException e) {
@@ -37,7 +39,7 @@ final class FusedAdamProgram implements AutoCloseable {
     }
 
     /** The squared L2 norm of all gradients together (one value, read once). */
-    double squaredNorm(PtNDArray[] gradients, PtNDManager manager) {
+    double squaredNorm(PtNDArray[] gradients) {
         try (IValue grads = IValue.listFrom(gradients);
                 IValue out = IValueUtils.runMethod(module, "squared_norm", grads);
                 PtNDArray norm = out.toTensor(manager)) {
@@ -85,7 +87,7 @@ final class FusedAdamProgram implements AutoCloseable {
         return bytes.toByteArray();
     }
 
-    static byte[] source() throws IOException {
+    private static byte[] source() throws IOException {
         try (InputStream in = FusedAdamProgram.class.getResourceAsStream(NAME + ".torchscript")) {
             if (in == null) {
                 throw new IOException(NAME + ".torchscript is missing from the classpath");

@@ -17,6 +17,17 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class AdamTest {
+    /** One weight "w" of {@code size} ones. */
+    private static ParameterList onesWeight(NDManager m, int size) {
+        Parameter p = Parameter.builder().setName("w").setType(Parameter.Type.WEIGHT).build();
+        p.setShape(new Shape(size));
+        p.setInitializer(Initializer.ONES);
+        p.initialize(m, DataType.FLOAT32);
+        ParameterList list = new ParameterList();
+        list.add("w", p);
+        return list;
+    }
+
     /** Makes {@code gradient} the gradient of w: d(sum(w * g))/dw = g. */
     private static void backward(NDManager m, NDArray w, float[] gradient) {
         try (GradientCollector c = m.getEngine().newGradientCollector()) {
@@ -28,12 +39,8 @@ class AdamTest {
     @Test
     void anOverflowingGradientIsSkippedAndLaterStepsStillLearn() {
         try (NDManager m = NDManager.newBaseManager("PyTorch")) {
-            Parameter p = Parameter.builder().setName("w").setType(Parameter.Type.WEIGHT).build();
-            p.setShape(new Shape(3));
-            p.setInitializer(Initializer.ONES);
-            p.initialize(m, DataType.FLOAT32);
-            ParameterList list = new ParameterList();
-            list.add("w", p);
+            ParameterList list = onesWeight(m, 3);
+            Parameter p = list.get("w");
             try (Adam adam = new Adam(list, m, 0.9, 0.999, 1e-8)) {
                 NDArray w = p.getArray();
                 backward(m, w, new float[] {1e20f, 1f, -1f}); // (1e20)^2 overflows float32
@@ -56,12 +63,8 @@ class AdamTest {
     @Test
     void theUpdateIsAdamsFormula() {
         try (NDManager m = NDManager.newBaseManager("PyTorch")) {
-            Parameter p = Parameter.builder().setName("w").setType(Parameter.Type.WEIGHT).build();
-            p.setShape(new Shape(4));
-            p.setInitializer(Initializer.ONES);
-            p.initialize(m, DataType.FLOAT32);
-            ParameterList list = new ParameterList();
-            list.add("w", p);
+            ParameterList list = onesWeight(m, 4);
+            Parameter p = list.get("w");
             double[] w = {1, 1, 1, 1};
             double[] mom = new double[4];
             double[] var = new double[4];

@@ -19,7 +19,7 @@ class FusedAdamProgramTest {
             PtNDArray g1 = (PtNDArray) m.create(new float[] {3, -4});
             PtNDArray g2 = (PtNDArray) m.create(new float[] {12});
             PtNDArray[] grads = {g1, g2};
-            assertEquals(9 + 16 + 144, program.squaredNorm(grads, (PtNDManager) m), 1e-3);
+            assertEquals(9 + 16 + 144, program.squaredNorm(grads), 1e-3);
 
             PtNDArray[] mom = {(PtNDArray) m.zeros(w1.getShape()), (PtNDArray) m.zeros(w2.getShape())};
             PtNDArray[] var = {(PtNDArray) m.zeros(w1.getShape()), (PtNDArray) m.zeros(w2.getShape())};

@@ -107,7 +107,8 @@ public class GenerateResource {
     public Response model() {
         Optional<LoadedModel> current = models.current();
         if (current.isEmpty()) {
-            return failed(Outcome.failed(ErrorCode.NO_MODEL_LOADED, "no model is loaded yet"));
+            // Not a request that failed: the page polls this until a model is there.
+            return response(Outcome.failed(ErrorCode.NO_MODEL_LOADED, "no model is loaded yet"));
         }
         LoadedModel m = current.get();
         LabelSet labels = m.labels();
@@ -127,13 +128,13 @@ public class GenerateResource {
     public Response generate(GenerateJson body) throws InterruptedException {
         long received = System.currentTimeMillis();
         if (body == null || body.layoutPng() == null) {
-            return error(Response.Status.BAD_REQUEST, ErrorCode.INVALID_REQUEST, "layoutPng (base64 PNG) is required");
+            return failed(Outcome.failed(ErrorCode.INVALID_REQUEST, "layoutPng (base64 PNG) is required"));
         }
         LayoutRequest request;
         try {
             request = toRequest(body);
         } catch (IllegalArgumentException e) {
-            return error(Response.Status.BAD_REQUEST, ErrorCode.INVALID_REQUEST, e.getMessage());
+            return failed(Outcome.failed(ErrorCode.INVALID_REQUEST, e.getMessage()));
         }
         Admission admission = processor.admit(request, received);
         if (admission instanceof Admission.Refused refused) {
@@ -169,9 +170,14 @@ public class GenerateResource {
         return Response.ok(new ResultJson(planned.requestId(), s.modelVersion(), s.modelMs(), s.pass(), samples)).build();
     }
 
-    /** A coded error as its HTTP status and JSON; 503s say when to come back. */
+    /** A generate request that failed: counted as the Kafka path counts its error replies, then answered. */
     private Response failed(Outcome.Failed f) {
         metrics.requestFailed(f.code());
+        return response(f);
+    }
+
+    /** A coded error as its HTTP status and JSON; 503s say when to come back. */
+    private static Response response(Outcome.Failed f) {
         Response.Status status = switch (f.code()) {
             case NO_MODEL_LOADED, OVERLOADED -> Response.Status.SERVICE_UNAVAILABLE;
             case UNKNOWN_MODEL_VERSION -> Response.Status.NOT_FOUND;
@@ -284,9 +290,5 @@ public class GenerateResource {
             }
         }
         return w.build();
-    }
-
-    private static Response error(Response.Status status, ErrorCode code, String message) {
-        return Response.status(status).entity(new ErrorJson(code.name(), message)).build();
     }
 }

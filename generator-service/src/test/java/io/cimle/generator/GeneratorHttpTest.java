@@ -100,8 +100,11 @@ class GeneratorHttpTest {
         given().contentType(ContentType.JSON).body(Map.of("layoutPng", layoutBase64(), "encoding", "colors", "numSamples", 1000))
                 .post("/api/generate").then().statusCode(400).body("code", equalTo("TOO_MANY_SAMPLES"))
                 .body("message", containsString("limit"));
+        double invalid = errorCount("INVALID_REQUEST");
         given().contentType(ContentType.JSON).body(Map.of("numSamples", 1))
                 .post("/api/generate").then().statusCode(400).body("code", equalTo("INVALID_REQUEST"));
+        Assertions.assertEquals(invalid + 1, errorCount("INVALID_REQUEST"), "a request without a layout is an error "
+                + "the dashboards count, as on Kafka");
         // Bodies above quarkus.http.limits.max-body-size are refused before they are read.
         // (Expect: 100-continue lets the server answer before the client has sent the whole body.)
         var http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -111,6 +114,14 @@ class GeneratorHttpTest {
                 .build();
         Assertions.assertEquals(413,
                 http.send(big, HttpResponse.BodyHandlers.discarding()).statusCode());
+    }
+
+    /** cimle_generator_requests_total for one error code (0 before its first). */
+    static double errorCount(String code) {
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        return metrics.lines().filter(l -> l.startsWith("cimle_generator_requests_total{")
+                        && l.contains("code=\"" + code + "\"") && l.contains("outcome=\"error\""))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
     @Test

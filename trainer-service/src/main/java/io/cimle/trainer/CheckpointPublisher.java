@@ -41,24 +41,36 @@ public class CheckpointPublisher {
     MutinyEmitter<CheckpointEvent> events;
 
     /**
-     * Publishes under leadership term {@code term}; a {@link CheckpointStore.StaleTermException} means a newer
-     * term exists: the caller is a stale leader and must stop.
+     * A checkpoint ready to upload: its bytes and what the store records of it, made once however often the
+     * upload is tried.
      */
-    public CheckpointInfo publish(Checkpoint checkpoint, Map<String, Double> trainingMetrics, long term)
-            throws IOException {
+    public record Prepared(CheckpointStore.Publication publication, byte[] bytes, long serializeNanos) {
+    }
+
+    /** Serialises {@code checkpoint} for leadership term {@code term}. */
+    public Prepared prepare(Checkpoint checkpoint, Map<String, Double> trainingMetrics, long term) {
         long t0 = System.nanoTime();
         byte[] bytes = checkpoint.toBytes();
         CheckpointStore.Publication p = new CheckpointStore.Publication(model.name(), checkpoint.step(),
                 checkpoint.epoch(), trainingMetrics, checkpoint.config().presetName(), checkpoint.config().width(),
                 checkpoint.config().height(), term);
-        CheckpointInfo info = store.publish(p, bytes);
+        return new Prepared(p, bytes, System.nanoTime() - t0);
+    }
+
+    /**
+     * Publishes; a {@link CheckpointStore.StaleTermException} means a newer term exists: the caller is a stale
+     * leader and must stop.
+     */
+    public CheckpointInfo publish(Prepared prepared) throws IOException {
+        long t0 = System.nanoTime();
+        CheckpointInfo info = store.publish(prepared.publication(), prepared.bytes());
         CheckpointEvent event = CheckpointEvent.newBuilder().setModelName(info.modelName()).setVersion(info.version())
                 .setStep(info.step()).setEpoch(info.epoch()).setUri(info.uri()).setSha256(info.sha256())
                 .setSizeBytes(info.sizeBytes()).putAllMetrics(info.metrics()).setCreatedAtMs(info.createdAtMs())
                 .setPreset(info.preset()).setWidth(info.width()).setHeight(info.height()).setTerm(info.term()).build();
         events.sendMessage(KafkaRecords.keyed(info.modelName(), event))
                 .await().atMost(Duration.ofSeconds(60));
-        metrics.checkpoint(info.sizeBytes(), System.nanoTime() - t0);
+        metrics.checkpoint(info.sizeBytes(), prepared.serializeNanos() + System.nanoTime() - t0);
         LOG.infof("checkpoint %s/%s published (step %d, %d bytes, %s)", info.modelName(), info.version(), info.step(),
                 info.sizeBytes(), info.uri());
         return info;

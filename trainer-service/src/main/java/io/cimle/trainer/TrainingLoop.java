@@ -294,10 +294,11 @@ public class TrainingLoop {
     private String publish(Checkpoint checkpoint, TrainingProgress p) {
         Map<String, Double> trainingMetrics = Map.of("loss", lastLoss, "epoch", (double) p.epoch(),
                 "dataset_size", (double) datasetSize);
+        CheckpointPublisher.Prepared prepared = publisher.prepare(checkpoint, trainingMetrics, term);
         Backoff backoff = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30));
         while (true) {
             try {
-                CheckpointInfo info = publisher.publish(checkpoint, trainingMetrics, term);
+                CheckpointInfo info = publisher.publish(prepared);
                 version = info.version();
                 if (failure.startsWith("storage: ")) {
                     failure = "";
@@ -306,12 +307,12 @@ public class TrainingLoop {
             } catch (CheckpointStore.StaleTermException e) {
                 throw new Fenced(e);
             } catch (IOException e) {
-                metrics.storageError();
-                failure = "storage: " + e.getMessage();
                 if (closing || election == null || !election.isLeader()) {
-                    // Nobody to publish for: the loop's storage handler lets the trainer go.
+                    // Nobody to publish for: the loop's storage handler counts it and lets the trainer go.
                     throw new UncheckedIOException(e);
                 }
+                metrics.storageError();
+                failure = "storage: " + e.getMessage();
                 long delay = backoff.nextDelayMs();
                 LOG.warnf("checkpoint upload failed (%s); the trainer keeps its state and retries in %d ms",
                         e.getMessage(), delay);

@@ -33,11 +33,11 @@ public final class ImleTrainer implements AutoCloseable {
     private final GeneratorNetwork network; // the caller's: a trainer never closes it
     private final Distance distance;
     private final Adam adam;
+    private final GradientStep step;
     // What continueWith replaces at an epoch boundary:
     private TrainingData data;
     private ImleConfig config;
     private Matching matching;
-    private GradientStep step;
     private HealthProbe healthProbe;
     private final List<TrainingListener> listeners = new ArrayList<>();
     private CheckpointPolicy checkpointPolicy = CheckpointPolicy.never();
@@ -65,9 +65,10 @@ public final class ImleTrainer implements AutoCloseable {
                        ImleConfig config) {
         this.network = Objects.requireNonNull(network, "network");
         this.distance = Objects.requireNonNull(distance, "distance");
+        useData(examples, rarity, config); // first: it checks the data before anything native is made
         this.adam = new Adam(network.parameters(), network.manager(), config.beta1(), config.beta2(),
                 config.adamEpsilon());
-        useData(examples, rarity, config);
+        this.step = new GradientStep(network, distance, adam, config.mode()); // a trainer keeps its mode
         this.rng = new TrainerRandom(config.seed());
         this.learningRate = config.learningRateAt(0);
     }
@@ -82,18 +83,7 @@ public final class ImleTrainer implements AutoCloseable {
         }
         this.data = TrainingData.prepare(newExamples, fitted, c, network.config());
         this.config = c;
-        this.matching = new Matching(network, distance, c, data, new Matching.Position() {
-            @Override
-            public int epoch() {
-                return epoch;
-            }
-
-            @Override
-            public long globalStep() {
-                return progress().globalStep();
-            }
-        });
-        this.step = new GradientStep(network, distance, adam, c.mode());
+        this.matching = new Matching(network, distance, c, data);
         if (healthProbe == null) {
             // Fixed for the trainer's life, so its code spread is comparable from epoch to epoch.
             healthProbe = new HealthProbe(data.layouts(), network, c.seed());
@@ -241,7 +231,7 @@ public final class ImleTrainer implements AutoCloseable {
         long start = System.nanoTime();
         int[] chosen = data.pick(config.examples(), rng);
         selected = chosen;
-        kept = config.mode() == TrainingMode.IMLE ? matching.select(chosen, rng)
+        kept = config.mode() == TrainingMode.IMLE ? matching.select(chosen, rng, epoch, progress().globalStep())
                 : Matching.Kept.flat(new long[chosen.length]);
         selectionMs = (System.nanoTime() - start) / 1e6;
     }
@@ -270,7 +260,7 @@ public final class ImleTrainer implements AutoCloseable {
 
     /** The seed of the nearest of each example's m candidate seeds (example-major); for tests. */
     long[] keepNearest(int[] chosen, long[] seeds) {
-        return matching.keepNearest(chosen, seeds);
+        return matching.keepNearest(chosen, seeds, epoch, progress().globalStep());
     }
 
     /** One Adam step on a random sub-batch of S with the kept codes. */

@@ -26,33 +26,26 @@ final class Matching {
         }
     }
 
-    /** What a non-finite distance is reported against. */
-    interface Position {
-        int epoch();
-
-        long globalStep();
-    }
-
     private final GeneratorNetwork network;
     private final Distance distance;
     private final ImleConfig config;
     private final TrainingData data;
-    private final Position position;
 
-    Matching(GeneratorNetwork network, Distance distance, ImleConfig config, TrainingData data, Position position) {
+    Matching(GeneratorNetwork network, Distance distance, ImleConfig config, TrainingData data) {
         this.network = network;
         this.distance = distance;
         this.config = config;
         this.data = data;
-        this.position = position;
     }
 
     /**
      * For each chosen example: m code seeds from the trainer's stream, samples generated in batches of up
      * to selectionBatch candidates (several examples per forward when they fit), the target's features
      * prepared once, and the nearest sample's code kept.
+     *
+     * @param epoch      the epoch and the run's steps so far, what a non-finite distance is reported against
      */
-    Kept select(int[] chosen, TrainerRandom rng) {
+    Kept select(int[] chosen, TrainerRandom rng, int epoch, long globalStep) {
         int m = config.candidates();
         long[] seeds = new long[chosen.length * m];
         for (int i = 0; i < seeds.length; i++) {
@@ -60,18 +53,18 @@ final class Matching {
         }
         if (config.selection() == CodeSelection.REGIONAL) {
             RegionalSelection.Kept kept = new RegionalSelection(selector(), network.config(), config.rejectBelow())
-                    .select(targets(chosen), seeds, m, this::finite);
+                    .select(targets(chosen), seeds, m, v -> finite(v, epoch, globalStep));
             return new Kept(kept.bases(), kept.donors(), kept.codes());
         }
-        return Kept.flat(keepNearest(chosen, seeds));
+        return Kept.flat(keepNearest(chosen, seeds, epoch, globalStep));
     }
 
     /** The seed of the nearest of each example's m candidate seeds (example-major). */
-    long[] keepNearest(int[] chosen, long[] seeds) {
+    long[] keepNearest(int[] chosen, long[] seeds, int epoch, long globalStep) {
         int m = config.candidates();
         float[] distances = selector().distances(targets(chosen), seeds, m);
         for (float v : distances) {
-            finite(v);
+            finite(v, epoch, globalStep);
         }
         return NearestCodeSelector.nearest(seeds, distances, m, config.rejectBelow());
     }
@@ -81,9 +74,9 @@ final class Matching {
     }
 
     /** A NaN distance would make argmin keep an arbitrary code: silent mode collapse. */
-    private float finite(float v) {
+    private static float finite(float v, int epoch, long globalStep) {
         if (!Float.isFinite(v)) {
-            throw new TrainingDivergedException(position.epoch(), position.globalStep(), v,
+            throw new TrainingDivergedException(epoch, globalStep, v,
                     "A candidate's distance during selection was not finite (libtorch's oneDNN "
                             + "returns NaN from some convolutions on AVX-512 CPUs: run with "
                             + "ONEDNN_MAX_CPU_ISA=AVX2, as ./cimle does).");

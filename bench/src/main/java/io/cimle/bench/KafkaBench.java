@@ -17,6 +17,7 @@ import io.cimle.core.model.ModelConfig;
 import io.cimle.core.model.Sampler;
 import io.cimle.core.storage.CheckpointStore;
 import io.cimle.core.storage.FileSystemObjectStore;
+import io.cimle.kafka.FreePorts;
 import io.cimle.kafka.LocalKafkaBroker;
 import io.cimle.wire.v1.Layout;
 import io.cimle.wire.v1.LayoutEncoding;
@@ -168,7 +169,7 @@ final class KafkaBench {
      */
     private static void startGenerator(LocalStack services, String name, Path jar, String bootstrap, Path store,
                                        String requestTopic, String replyTopic) throws Exception {
-        int port = LocalStack.freePort();
+        int port = FreePorts.next();
         List<String> args = new ArrayList<>(List.of("-Dkafka.bootstrap.servers=" + bootstrap,
                 "-Dcimle.storage.root=" + store, "-Dcimle.model.name=" + MODEL, "-Dquarkus.http.port=" + port,
                 "-Dquarkus.http.host=127.0.0.1", "-Dcimle.generator.requests.topic=" + requestTopic,

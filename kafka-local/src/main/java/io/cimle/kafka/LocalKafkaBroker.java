@@ -64,7 +64,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
     public static LocalKafkaBroker startTemporary() {
         try {
             Path dir = Files.createTempDirectory("cimle-kafka-");
-            LocalKafkaBroker broker = new LocalKafkaBroker(dir, freePort(), freePort(), true);
+            LocalKafkaBroker broker = new LocalKafkaBroker(dir, FreePorts.next(), FreePorts.next(), true);
             broker.start();
             return broker;
         } catch (IOException e) {
@@ -81,7 +81,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
     public static LocalKafkaBroker startTemporaryBehind(int advertisedPort) {
         try {
             Path dir = Files.createTempDirectory("cimle-kafka-");
-            LocalKafkaBroker broker = new LocalKafkaBroker(dir, freePort(), freePort(), true, freePort(), advertisedPort);
+            LocalKafkaBroker broker = new LocalKafkaBroker(dir, FreePorts.next(), FreePorts.next(), true, FreePorts.next(), advertisedPort);
             broker.start();
             return broker;
         } catch (IOException e) {
@@ -103,8 +103,8 @@ public final class LocalKafkaBroker implements AutoCloseable {
             Files.createDirectories(dataDir);
             Properties saved = loadClusterFile(dataDir);
             int port = Integer.parseInt(saved.getProperty("broker.port",
-                    Integer.toString(brokerPort == 0 ? freePort() : brokerPort)));
-            int controller = Integer.parseInt(saved.getProperty("controller.port", Integer.toString(freePort())));
+                    Integer.toString(brokerPort == 0 ? FreePorts.next() : brokerPort)));
+            int controller = Integer.parseInt(saved.getProperty("controller.port", Integer.toString(FreePorts.next())));
             LocalKafkaBroker broker = new LocalKafkaBroker(dataDir, port, controller, false);
             broker.start();
             return broker;
@@ -291,10 +291,6 @@ public final class LocalKafkaBroker implements AutoCloseable {
         if (deleteOnClose) {
             deleteRecursively(dataDir);
         }
-    }
-
-    static int freePort() {
-        return FreePorts.next();
     }
 
     private static void sleep(long ms) {

@@ -75,10 +75,6 @@ final class DemoServices {
         return args;
     }
 
-    LocalStack stack() {
-        return stack;
-    }
-
     LocalStack.Service trainer() {
         return trainer;
     }

@@ -1,6 +1,5 @@
 package io.cimle.cli.demo;
 
-import io.cimle.kafka.FreePorts;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -63,17 +62,6 @@ public final class LocalStack implements AutoCloseable {
         Service s = new Service(name, pb.start(), log, port);
         started.add(s);
         return s;
-    }
-
-    /** Stops one service (SIGTERM, then SIGKILL after 30 s). */
-    public synchronized void stop(Service s) {
-        stopProcess(s.process());
-        started.remove(s);
-    }
-
-    /** A TCP port free on this machine now, never one handed out before in this JVM. */
-    public static int freePort() {
-        return FreePorts.next();
     }
 
     /** Waits until GET url answers 200, or fails with the tail of the service's log. */

@@ -14,17 +14,7 @@ public enum NoiseMode {
      */
     VECTOR;
 
-    /** {@code encoder}, {@code raw} or {@code vector}, any case; the name users write in options and config. */
-    public static NoiseMode byName(String name) {
-        for (NoiseMode m : values()) {
-            if (m.name().equalsIgnoreCase(name == null ? "" : name.trim())) {
-                return m;
-            }
-        }
-        throw new IllegalArgumentException("noise mode must be encoder, raw or vector, got '" + name + "'");
-    }
-
-    /** The lower-case name {@link #byName} reads. */
+    /** The lower-case name users write in options and config. */
     public String optionName() {
         return name().toLowerCase(Locale.ROOT);
     }

@@ -2,7 +2,6 @@ package io.cimle.core.training;
 
 import io.cimle.core.model.ModelConfig;
 import io.cimle.core.model.NoiseMode;
-import java.util.Locale;
 
 /** How IMLE's selection step picks the kept code among an example's candidates. */
 public enum CodeSelection {
@@ -28,19 +27,5 @@ public enum CodeSelection {
             return model.withRegionCodeDim(DEFAULT_REGION_CODE_DIM);
         }
         return model;
-    }
-
-    /** {@code flat} or {@code regional}, any case. */
-    public static CodeSelection byName(String name) {
-        for (CodeSelection s : values()) {
-            if (s.name().equalsIgnoreCase(name == null ? "" : name.trim())) {
-                return s;
-            }
-        }
-        throw new IllegalArgumentException("code selection must be flat or regional, got '" + name + "'");
-    }
-
-    public String optionName() {
-        return name().toLowerCase(Locale.ROOT);
     }
 }

@@ -5,7 +5,6 @@ import io.cimle.core.training.Setting;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
 import org.eclipse.microprofile.config.Config;
@@ -71,9 +70,5 @@ public class ImleSettings {
             String v = lookup.apply(PREFIX + name);
             return v != null || !LEGACY_TOP_LEVEL.contains(name) ? v : lookup.apply("cimle.trainer." + name);
         });
-    }
-
-    static ImleConfig read(Function<String, String> lookup) {
-        return read(lookup, List.of());
     }
 }

@@ -87,6 +87,7 @@ public class TrainingLoop {
     private volatile boolean closing;
     private volatile String failure = "";
     private volatile double lastLoss = Double.NaN;
+    private volatile Double codeSpread; // the last epoch's, null before the first
     private volatile TrainingProgress progress;
     private volatile String version = "";
     private volatile long datasetSize;
@@ -345,6 +346,7 @@ public class TrainingLoop {
             public void onHealth(TrainingProgress p, ModelHealth health) {
                 // The core logs an unhealthy verdict; the service keeps training and lets the alert speak.
                 metrics.health(health);
+                codeSpread = health.codeSpread();
             }
         };
     }
@@ -408,10 +410,10 @@ public class TrainingLoop {
         wake();
     }
 
-    /** A snapshot for /api/trainer/status. */
+    /** A snapshot for /api/trainer/status; codeSpread is the last epoch's (the health probe's), null before the first. */
     public record Status(String phase, boolean leader, String identity, String leaderIdentity, int epoch, int epochs,
             int stepInEpoch, int stepsPerEpoch, long globalStep, double loss, long datasetSize, String version,
-            String failure, long term) {
+            String failure, long term, Double codeSpread) {
     }
 
     public Status status() {
@@ -427,6 +429,6 @@ public class TrainingLoop {
                 election == null ? "" : election.identity(), election == null ? "" : election.leader(),
                 p == null ? 0 : p.epoch(), p == null ? idle.epochs() : p.epochs(),
                 p == null ? 0 : p.stepInEpoch(), p == null ? idle.steps() : p.steps(),
-                p == null ? 0 : p.globalStep(), lastLoss, size, version, failure, term);
+                p == null ? 0 : p.globalStep(), lastLoss, size, version, failure, term, codeSpread);
     }
 }

@@ -95,6 +95,8 @@ class TrainerEndToEndTest {
             Thread.sleep(250);
         }
         assertTrue(step > 15, "training continued into epoch 2: step " + step);
+        Float spread = given().get("/api/trainer/status").then().extract().path("codeSpread");
+        assertTrue(spread != null && spread > 0, "the status gives the first epoch's code spread: " + spread);
         given().get("/api/trainer/config").then().statusCode(200).body("imle.steps", equalTo(10));
     }
 

@@ -52,7 +52,8 @@ final class DemoTraining {
             JsonNode s = JSON.readTree(stack.get(trainer, "/api/trainer/status"));
             if (System.nanoTime() - lastPoint > 5e9 && s.path("loss").isNumber()) {
                 lastPoint = System.nanoTime();
-                history.add(s.path("globalStep").asLong(), s.path("loss").asDouble(), codeSpread(), Double.NaN);
+                history.add(s.path("globalStep").asLong(), s.path("loss").asDouble(),
+                        s.path("codeSpread").isNumber() ? s.path("codeSpread").asDouble() : Double.NaN, Double.NaN);
             }
             if ("FAILED".equals(s.path("phase").asText())) {
                 throw new IllegalStateException("training failed: " + s.path("failure").asText() + " (see " + trainer.log() + ")");
@@ -71,21 +72,6 @@ final class DemoTraining {
         DemoCommand.step("trained to epoch " + after.path("epoch").asInt() + ", step " + after.path("globalStep").asLong()
                 + ", checkpoint " + after.path("version").asText());
         return (System.nanoTime() - start) / 1e9;
-    }
-
-    /** The trainer's code spread at the last epoch's end (its metric), NaN before the first. */
-    private double codeSpread() {
-        try {
-            for (String line : stack.get(trainer, "/q/metrics").split("\n")) {
-                if (line.startsWith("cimle_trainer_code_spread ")) {
-                    double v = Double.parseDouble(line.substring(line.indexOf(' ') + 1).trim());
-                    return v > 0 ? v : Double.NaN;
-                }
-            }
-        } catch (Exception e) {
-            // no figure this time
-        }
-        return Double.NaN;
     }
 
     private static String clock(double seconds) {

@@ -109,8 +109,7 @@ final class DemoShowcase {
 
         EvalReport report = evaluate(maps, all);
         g.evaluation(List.of(report));
-        history.add(history.lastStep(), Double.NaN, Double.NaN, Math.min(report.minFactorCoverage(),
-                report.minInstanceCoverage()));
+        history.add(history.lastStep(), Double.NaN, Double.NaN, report.minCoverage());
         history.save();
         history.draw("Training: loss, code spread and coverage", out.resolve("training.png"));
         g.figure("Training", "training.png", "The loss and the code spread as trainer-service reported them while it "

@@ -32,6 +32,11 @@ public record EvalReport(String name, int layouts, int samplesPerLayout, double 
         return instanceCoverage.values().stream().mapToDouble(Double::doubleValue).min().orElse(1);
     }
 
+    /** The least covered factor or per-instance class: what the training pictures plot as coverage. */
+    public double minCoverage() {
+        return Math.min(minFactorCoverage(), minInstanceCoverage());
+    }
+
     /** The least independent multi-instance class's "mixed" figure (1 when the scenes have no instances). */
     public double minIndependence() {
         return independence.values().stream().mapToDouble(Double::doubleValue).min().orElse(1);

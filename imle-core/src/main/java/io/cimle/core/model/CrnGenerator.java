@@ -36,7 +36,7 @@ public final class CrnGenerator extends AbstractBlock {
         int noiseChannels = config.noiseChannels(); // what every module receives, encoded or raw
         if (config.hasEncoder()) {
             encoder = addChildBlock("encoder", new NoiseEncoder(layoutChannels, config.noiseInputChannels(),
-                    config.encoderWidth(), noiseChannels, config.leakySlope()));
+                    config.encoderWidth(), noiseChannels, config.leakySlope(), config.pixelNorm()));
         } else {
             encoder = null;
         }
@@ -46,7 +46,7 @@ public final class CrnGenerator extends AbstractBlock {
             // input channels = previous + layoutChannels + noiseChannels
             modules.add(addChildBlock("module" + i, new RefinementModule(config.moduleHeight(i),
                     config.moduleWidth(i), previous, layoutChannels, noiseChannels, out, config.leakySlope(),
-                    config.regionPooling())));
+                    config.regionPooling(), config.pixelNorm())));
             previous = out;
         }
         toRgb = addChildBlock("toRgb", Conv2d.builder().setKernelShape(new Shape(1, 1)).setFilters(3).build());

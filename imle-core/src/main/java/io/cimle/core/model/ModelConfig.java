@@ -39,11 +39,14 @@ import java.util.Objects;
  *                        the encoder's output is averaged over each part, and each module sees it area-resized
  *                        (a coarse cell holds its parts' codes by their share of it). Off (default): the noise
  *                        is point-sampled to each module's size, as before
+ * @param pixelNorm       the layer norms normalise each pixel's channels (so one part's code cannot move another
+ *                        part's features through the image's statistics) instead of the whole map (C, H, W),
+ *                        CRN's layer norm. Off (default): the form of every checkpoint written before it
  */
 public record ModelConfig(String presetName, int height, int width, int channels, int noiseChannels,
                           NoiseMode noiseMode, int noiseVectorDim, int encoderWidth, int[] moduleChannels,
                           double leakySlope, int regionCodeDim, int instanceSlots, int[] instanceClasses,
-                          boolean regionPooling) {
+                          boolean regionPooling, boolean pixelNorm) {
 
     /** Height of the first (coarsest) refinement module, as in CRN. */
     public static final int COARSE_HEIGHT = 4;
@@ -65,7 +68,7 @@ public record ModelConfig(String presetName, int height, int width, int channels
                        NoiseMode noiseMode, int noiseVectorDim, int encoderWidth, int[] moduleChannels,
                        double leakySlope, int regionCodeDim) {
         this(presetName, height, width, channels, noiseChannels, noiseMode, noiseVectorDim, encoderWidth,
-                moduleChannels, leakySlope, regionCodeDim, 1, new int[0], false);
+                moduleChannels, leakySlope, regionCodeDim, 1, new int[0], false, false);
     }
 
     public ModelConfig {
@@ -142,7 +145,8 @@ public record ModelConfig(String presetName, int height, int width, int channels
                                 @JsonProperty("regionCodeDim") Integer regionCodeDim,
                                 @JsonProperty("instanceSlots") Integer instanceSlots,
                                 @JsonProperty("instanceClasses") int[] instanceClasses,
-                                @JsonProperty("regionPooling") Boolean regionPooling) {
+                                @JsonProperty("regionPooling") Boolean regionPooling,
+                                @JsonProperty("pixelNorm") Boolean pixelNorm) {
         return new ModelConfig(presetName == null ? "custom" : presetName, height, width, channels,
                 noiseChannels == null ? DEFAULT_NOISE_CHANNELS : noiseChannels,
                 noiseMode == null ? NoiseMode.ENCODER : noiseMode,
@@ -150,7 +154,8 @@ public record ModelConfig(String presetName, int height, int width, int channels
                 encoderWidth == null ? DEFAULT_ENCODER_WIDTH : encoderWidth,
                 moduleChannels, leakySlope == null ? DEFAULT_LEAKY_SLOPE : leakySlope,
                 regionCodeDim == null ? 0 : regionCodeDim, instanceSlots == null ? 1 : instanceSlots,
-                instanceClasses == null ? new int[0] : instanceClasses, regionPooling != null && regionPooling);
+                instanceClasses == null ? new int[0] : instanceClasses, regionPooling != null && regionPooling,
+                pixelNorm != null && pixelNorm);
     }
 
     @Override
@@ -207,33 +212,39 @@ public record ModelConfig(String presetName, int height, int width, int channels
 
     public ModelConfig withNoiseMode(NoiseMode mode) {
         return new ModelConfig(presetName, height, width, channels, noiseChannels, mode, noiseVectorDim,
-                encoderWidth, moduleChannels, leakySlope, regionCodeDim, instanceSlots, instanceClasses, regionPooling);
+                encoderWidth, moduleChannels, leakySlope, regionCodeDim, instanceSlots, instanceClasses, regionPooling, pixelNorm);
     }
 
     public ModelConfig withChannels(int newChannels) {
         return new ModelConfig(presetName, height, width, newChannels, noiseChannels, noiseMode, noiseVectorDim,
-                encoderWidth, moduleChannels, leakySlope, regionCodeDim, instanceSlots, instanceClasses, regionPooling);
+                encoderWidth, moduleChannels, leakySlope, regionCodeDim, instanceSlots, instanceClasses, regionPooling, pixelNorm);
     }
 
     public ModelConfig withRegionCodeDim(int d) {
         return new ModelConfig(presetName, height, width, channels, noiseChannels, noiseMode, noiseVectorDim,
-                encoderWidth, moduleChannels, leakySlope, d, instanceSlots, instanceClasses, regionPooling);
+                encoderWidth, moduleChannels, leakySlope, d, instanceSlots, instanceClasses, regionPooling, pixelNorm);
     }
 
     public ModelConfig withNoiseVectorDim(int d) {
         return new ModelConfig(presetName, height, width, channels, noiseChannels, noiseMode, d,
-                encoderWidth, moduleChannels, leakySlope, regionCodeDim, instanceSlots, instanceClasses, regionPooling);
+                encoderWidth, moduleChannels, leakySlope, regionCodeDim, instanceSlots, instanceClasses, regionPooling, pixelNorm);
     }
 
     /** Parts per instance of the given classes (see {@link CodeParts}). */
     public ModelConfig withInstanceParts(int slots, int[] classes) {
         return new ModelConfig(presetName, height, width, channels, noiseChannels, noiseMode, noiseVectorDim,
-                encoderWidth, moduleChannels, leakySlope, regionCodeDim, slots, classes, regionPooling);
+                encoderWidth, moduleChannels, leakySlope, regionCodeDim, slots, classes, regionPooling, pixelNorm);
     }
 
     public ModelConfig withRegionPooling(boolean pooling) {
         return new ModelConfig(presetName, height, width, channels, noiseChannels, noiseMode, noiseVectorDim,
-                encoderWidth, moduleChannels, leakySlope, regionCodeDim, instanceSlots, instanceClasses, pooling);
+                encoderWidth, moduleChannels, leakySlope, regionCodeDim, instanceSlots, instanceClasses, pooling, pixelNorm);
+    }
+
+    public ModelConfig withPixelNorm(boolean perPixel) {
+        return new ModelConfig(presetName, height, width, channels, noiseChannels, noiseMode, noiseVectorDim,
+                encoderWidth, moduleChannels, leakySlope, regionCodeDim, instanceSlots, instanceClasses, regionPooling,
+                perPixel);
     }
 
     /**
@@ -263,6 +274,7 @@ public record ModelConfig(String presetName, int height, int width, int channels
         diff(d, "instanceSlots", instanceSlots, other.instanceSlots);
         diff(d, "instanceClasses", Arrays.toString(instanceClasses), Arrays.toString(other.instanceClasses));
         diff(d, "regionPooling", regionPooling, other.regionPooling);
+        diff(d, "pixelNorm", pixelNorm, other.pixelNorm);
         if (hasEncoder() || other.hasEncoder()) {
             diff(d, "encoderWidth", encoderWidth, other.encoderWidth);
         }
@@ -288,14 +300,14 @@ public record ModelConfig(String presetName, int height, int width, int channels
                 && Arrays.equals(moduleChannels, c.moduleChannels)
                 && Double.compare(leakySlope, c.leakySlope) == 0 && regionCodeDim == c.regionCodeDim
                 && instanceSlots == c.instanceSlots && Arrays.equals(instanceClasses, c.instanceClasses)
-                && regionPooling == c.regionPooling;
+                && regionPooling == c.regionPooling && pixelNorm == c.pixelNorm;
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(presetName, height, width, channels, noiseChannels, noiseMode, noiseVectorDim,
                 encoderWidth, Arrays.hashCode(moduleChannels), leakySlope, regionCodeDim, instanceSlots,
-                Arrays.hashCode(instanceClasses), regionPooling);
+                Arrays.hashCode(instanceClasses), regionPooling, pixelNorm);
     }
 
     @Override
@@ -305,6 +317,7 @@ public record ModelConfig(String presetName, int height, int width, int channels
                 + (regionCodeDim > 0 ? "+" + CodeParts.count(this) + "x" + regionCodeDim : "") : "")
                 + (partsAreClasses() ? "" : ", instance parts " + instanceSlots + " for classes "
                 + Arrays.toString(instanceClasses)) + (regionPooling ? ", region pooling" : "")
+                + (pixelNorm ? ", pixel norm" : "")
                 + ", encoderWidth=" + encoderWidth + ", modules=" + Arrays.toString(moduleChannels) + "]";
     }
 }

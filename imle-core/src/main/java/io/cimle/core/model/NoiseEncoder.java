@@ -38,14 +38,20 @@ public final class NoiseEncoder extends AbstractBlock {
     private final Conv2d project;
 
     public NoiseEncoder(int layoutChannels, int noiseInputChannels, int width, int outputChannels, double leakySlope) {
+        this(layoutChannels, noiseInputChannels, width, outputChannels, leakySlope, false);
+    }
+
+    /** @param pixelNorm layer norms over each pixel's channels ({@link LayerNorm2d}) */
+    public NoiseEncoder(int layoutChannels, int noiseInputChannels, int width, int outputChannels, double leakySlope,
+                        boolean pixelNorm) {
         this.inputChannels = layoutChannels + noiseInputChannels;
         this.width = width;
         this.outputChannels = outputChannels;
         this.leakySlope = (float) leakySlope;
         conv1 = addChildBlock("conv1", RefinementModule.conv3x3(width));
-        norm1 = addChildBlock("norm1", new LayerNorm2d(width));
+        norm1 = addChildBlock("norm1", new LayerNorm2d(width, pixelNorm));
         conv2 = addChildBlock("conv2", RefinementModule.conv3x3(width));
-        norm2 = addChildBlock("norm2", new LayerNorm2d(width));
+        norm2 = addChildBlock("norm2", new LayerNorm2d(width, pixelNorm));
         project = addChildBlock("project", Conv2d.builder().setKernelShape(new Shape(1, 1))
                 .setFilters(outputChannels).build());
         useReferenceInitialisation();

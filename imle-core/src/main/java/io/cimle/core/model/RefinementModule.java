@@ -38,16 +38,17 @@ public final class RefinementModule extends AbstractBlock {
      */
     public RefinementModule(int height, int width, int previousChannels, int layoutChannels, int noiseChannels,
                             int outputChannels, double leakySlope) {
-        this(height, width, previousChannels, layoutChannels, noiseChannels, outputChannels, leakySlope, false);
+        this(height, width, previousChannels, layoutChannels, noiseChannels, outputChannels, leakySlope, false, false);
     }
 
     /**
      * @param areaNoise resize the noise by area averaging, as the layout is: for noise pooled over code parts
      *                  (constant on each, so averaging keeps its variance and a coarse cell holds each part's
      *                  code by its share of the cell); point sampling otherwise (see {@link Resize#sample})
+     * @param pixelNorm layer norms over each pixel's channels ({@link LayerNorm2d})
      */
     public RefinementModule(int height, int width, int previousChannels, int layoutChannels, int noiseChannels,
-                            int outputChannels, double leakySlope, boolean areaNoise) {
+                            int outputChannels, double leakySlope, boolean areaNoise, boolean pixelNorm) {
         this.areaNoise = areaNoise;
         this.height = height;
         this.width = width;
@@ -56,9 +57,9 @@ public final class RefinementModule extends AbstractBlock {
         this.outputChannels = outputChannels;
         this.leakySlope = (float) leakySlope;
         conv1 = addChildBlock("conv1", conv3x3(outputChannels));
-        norm1 = addChildBlock("norm1", new LayerNorm2d(outputChannels));
+        norm1 = addChildBlock("norm1", new LayerNorm2d(outputChannels, pixelNorm));
         conv2 = addChildBlock("conv2", conv3x3(outputChannels));
-        norm2 = addChildBlock("norm2", new LayerNorm2d(outputChannels));
+        norm2 = addChildBlock("norm2", new LayerNorm2d(outputChannels, pixelNorm));
     }
 
     /** No bias: the layer norm's shift follows. */

@@ -83,22 +83,26 @@ public final class ImleConfig {
     public static final Setting<Boolean> REGION_POOLING = Setting.flag("region-pooling", false,
             "The code reaches every scale pooled over each part's pixels and area-resized, so a small region's code "
                     + "stays its own at the coarse modules (false: point-sampled).");
+    public static final Setting<Boolean> PIXEL_NORM = Setting.flag("pixel-norm", false,
+            "A new model's layer norms normalise each pixel's channels, so one part's code cannot move another part's "
+                    + "features through the image's statistics (false: over the whole map, CRN's layer norm).");
 
     /** Every setting, in the order help and JSON list them. */
     public static final List<Setting<?>> SETTINGS = List.of(EXAMPLES, CANDIDATES, STEPS, SUB_BATCH, LEARNING_RATE,
             EPOCHS, DECAY_EPOCH, DECAY, DECAY_RESETS_ENCODER, SELECTION_BATCH, SEED, LOSS_REBALANCING,
             DATASET_REBALANCING, MODE, BETA1, BETA2, ADAM_EPSILON, SELECTION, REJECT_BELOW, RARITY_FLOOR, LOSS_WEIGHTS,
-            NOISE, REGION_CODE_DIM, INSTANCE_SLOTS, REGION_POOLING);
+            NOISE, REGION_CODE_DIM, INSTANCE_SLOTS, REGION_POOLING, PIXEL_NORM);
 
     /** The reference code's configuration: every setting at its declared reference value. */
     public static final ImleConfig REFERENCE = new ImleConfig(referenceValues());
 
     /**
      * Where users start: the reference's loop and budget with the best measured method (docs/measured.md):
-     * regional selection over code parts per instance, the code pooled per region, part-balanced loss weights.
+     * regional selection over code parts per instance, the code pooled per region, part-balanced loss weights,
+     * layer norms per pixel.
      */
     public static final ImleConfig DEFAULT = REFERENCE.with(SELECTION, CodeSelection.REGIONAL).with(INSTANCE_SLOTS, 4)
-            .with(REGION_POOLING, true).with(LOSS_WEIGHTS, LossWeights.PARTS);
+            .with(REGION_POOLING, true).with(LOSS_WEIGHTS, LossWeights.PARTS).with(PIXEL_NORM, true);
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -332,13 +336,15 @@ public final class ImleConfig {
     /**
      * The code form a new model of {@code preset} takes under these settings: the noise, region blocks (given,
      * or {@link CodeSelection#DEFAULT_REGION_CODE_DIM} where regional selection meets a vector code), instance
-     * slots and region pooling. Its instance classes still come from the data ({@code CodeParts.fitToData}).
+     * slots, region pooling and the layer norms' reach. Its instance classes still come from the data
+     * ({@code CodeParts.fitToData}).
      */
     public ModelConfig codeForm(ModelConfig preset) {
         ModelConfig m = preset.withNoiseMode(get(NOISE));
         int blocks = get(REGION_CODE_DIM);
         m = blocks > 0 ? m.withRegionCodeDim(m.noiseMode() == NoiseMode.VECTOR ? blocks : 0) : selection().fit(m);
-        return m.withInstanceParts(get(INSTANCE_SLOTS), new int[0]).withRegionPooling(get(REGION_POOLING));
+        return m.withInstanceParts(get(INSTANCE_SLOTS), new int[0]).withRegionPooling(get(REGION_POOLING))
+                .withPixelNorm(get(PIXEL_NORM));
     }
 
     /**

@@ -17,6 +17,8 @@ import io.cimle.core.data.RgbImage;
 import java.util.List;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class BlocksTest {
     @Test
@@ -37,11 +39,39 @@ class BlocksTest {
         }
     }
 
-    /** libtorch's fused layer norm with the expanded affine: the numbers and gradients of the elementwise form. */
     @Test
-    void theFusedLayerNormMatchesTheElementwiseOneWithGradients() {
+    void perPixelLayerNormNormalisesEachPixelsChannelsAlone() {
         try (NDManager m = NDManager.newBaseManager("PyTorch")) {
-            LayerNorm2d norm = new LayerNorm2d(8);
+            LayerNorm2d norm = new LayerNorm2d(16, true);
+            norm.initialize(m, DataType.FLOAT32, new Shape(1, 16, 4, 8));
+            NDArray x = m.randomNormal(3, 5, new Shape(1, 16, 4, 8), DataType.FLOAT32);
+            NDArray y = norm.forward(new ParameterStore(m, false), new NDList(x), false).head();
+            float[] means = y.mean(new int[] {1}).toFloatArray();
+            float[] stds = y.sub(y.mean(new int[] {1}, true)).square().mean(new int[] {1}).sqrt().toFloatArray();
+            for (int p = 0; p < means.length; p++) {
+                assertEquals(0, means[p], 1e-4, "mean at pixel " + p);
+                assertEquals(1, stds[p], 1e-3, "std at pixel " + p);
+            }
+            // What one region holds cannot move another's features: scale the left half, the right half stays.
+            NDArray scaled = x.duplicate();
+            scaled.set(new NDIndex(":, :, :, :4"), x.get(":, :, :, :4").mul(7).add(3));
+            NDArray y2 = norm.forward(new ParameterStore(m, false), new NDList(scaled), false).head();
+            Assertions.assertArrayEquals(y.get(":, :, :, 4:").toFloatArray(), y2.get(":, :, :, 4:").toFloatArray(), 1e-5f);
+            LayerNorm2d whole = new LayerNorm2d(16);
+            whole.initialize(m, DataType.FLOAT32, new Shape(1, 16, 4, 8));
+            NDArray w1 = whole.forward(new ParameterStore(m, false), new NDList(x), false).head();
+            NDArray w2 = whole.forward(new ParameterStore(m, false), new NDList(scaled), false).head();
+            Assertions.assertFalse(w1.get(":, :, :, 4:").allClose(w2.get(":, :, :, 4:"), 1e-3, 1e-3, false),
+                    "over the whole map, the right half moves with the left");
+        }
+    }
+
+    /** libtorch's fused layer norm with the expanded affine: the numbers and gradients of the elementwise form. */
+    @ParameterizedTest(name = "per pixel {0}")
+    @ValueSource(booleans = {false, true})
+    void theFusedLayerNormMatchesTheElementwiseOneWithGradients(boolean perPixel) {
+        try (NDManager m = NDManager.newBaseManager("PyTorch")) {
+            LayerNorm2d norm = new LayerNorm2d(8, perPixel);
             norm.initialize(m, DataType.FLOAT32, new Shape(3, 8, 4, 6));
             NDArray gamma = norm.getParameters().get("gamma").getArray();
             NDArray beta = norm.getParameters().get("beta").getArray();
@@ -63,7 +93,7 @@ class BlocksTest {
             beta.getGradient().subi(beta.getGradient());
             float[] reference;
             try (GradientCollector g = m.getEngine().newGradientCollector()) {
-                NDArray y = LayerNorm2d.unfused(x, gamma, beta);
+                NDArray y = LayerNorm2d.unfused(x, gamma, beta, perPixel);
                 reference = y.toFloatArray();
                 g.backward(y.mul(weights).sum());
             }

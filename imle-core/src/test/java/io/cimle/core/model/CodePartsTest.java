@@ -177,11 +177,13 @@ class CodePartsTest {
         assertEquals(1, old.instanceSlots());
         assertEquals(0, old.instanceClasses().length);
         assertFalse(old.regionPooling());
+        assertFalse(old.pixelNorm(), "an earlier checkpoint's layer norms are over the whole map");
         assertTrue(old.partsAreClasses());
-        ModelConfig three = vector(3).withRegionPooling(true);
+        ModelConfig three = vector(3).withRegionPooling(true).withPixelNorm(true);
         ModelConfig back = new ObjectMapper().readValue(new ObjectMapper().writeValueAsString(three), ModelConfig.class);
         assertEquals(three, back);
         assertNotEquals(three, vector(3), "pooling is part of the architecture");
         assertTrue(three.architectureDifferences(vector(3)).toString().contains("regionPooling"));
+        assertTrue(three.architectureDifferences(vector(3)).toString().contains("pixelNorm"));
     }
 }

@@ -30,7 +30,8 @@ class ImleConfigTest {
         assertEquals(LossWeights.RARITY, r.lossWeights());
         ImleConfig d = ImleConfig.DEFAULT;
         for (Setting<?> s : ImleConfig.SETTINGS) {
-            boolean method = Set.of("selection", "instance-slots", "region-pooling", "loss-weights").contains(s.name());
+            boolean method = Set.of("selection", "instance-slots", "region-pooling", "loss-weights",
+                    "pixel-norm").contains(s.name());
             assertEquals(!method, r.get(s).equals(d.get(s)), s.name() + ": the default changes only the method");
         }
     }
@@ -116,11 +117,13 @@ class ImleConfigTest {
         var reference = ImleConfig.REFERENCE.codeForm(preset);
         assertEquals(NoiseMode.ENCODER, reference.noiseMode());
         assertFalse(reference.regionPooling());
+        assertFalse(reference.pixelNorm(), "the reference keeps CRN's layer norm over the whole map");
         assertEquals(1, reference.instanceSlots());
         var vector = ImleConfig.DEFAULT.with(ImleConfig.NOISE, NoiseMode.VECTOR).codeForm(preset);
         assertEquals(CodeSelection.DEFAULT_REGION_CODE_DIM, vector.regionCodeDim(), "regional meets a vector code");
         assertEquals(4, vector.instanceSlots());
         assertTrue(vector.regionPooling());
+        assertTrue(vector.pixelNorm());
         assertEquals(0, ImleConfig.REFERENCE.with(ImleConfig.NOISE, NoiseMode.VECTOR).codeForm(preset).regionCodeDim());
         assertNotEquals(reference, vector);
     }

@@ -44,7 +44,6 @@ public class Replies {
     /** Unused for sending (see {@link #direct}), but SmallRye creates the channel's producer only for an emitter. */
     @Inject
     @Channel("samples")
-    @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 8192)
     MutinyEmitter<SampleReply> samplesChannel;
 
     @Inject
@@ -138,7 +137,7 @@ public class Replies {
     }
 
     /** Answers a record that cannot be served with an error reply and a dead letter, and counts it. */
-    public CompletableFuture<Void> failed(ConsumerRecord<String, byte[]> record, String requestId, ErrorCode code,
+    private CompletableFuture<Void> failed(ConsumerRecord<String, byte[]> record, String requestId, ErrorCode code,
             String message) {
         metrics.requestFailed(code);
         LOG.debugf("request %s: %s %s", requestId, code, message);
@@ -146,7 +145,7 @@ public class Replies {
         return error(requestId, code, message, record.topic(), record.partition(), record.offset(), key, record.value());
     }
 
-    public CompletableFuture<Void> error(String requestId, ErrorCode code, String message, String topic, int partition,
+    private CompletableFuture<Void> error(String requestId, ErrorCode code, String message, String topic, int partition,
             long offset, byte[] originalKey, byte[] originalValue) {
         ErrorReply error = ErrorReply.newBuilder().setRequestId(requestId == null ? "" : requestId).setCode(code)
                 .setMessage(message == null ? code.name() : message).setSourceTopic(topic == null ? "" : topic)

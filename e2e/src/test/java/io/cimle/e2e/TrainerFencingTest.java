@@ -77,7 +77,7 @@ class TrainerFencingTest {
             // The leader stalls past its lease: the standby takes over, claims a newer term and publishes.
             signal(a, "STOP");
             long stopped = System.nanoTime();
-            CheckpointInfo byB = awaitLatest(checkpoints, info -> info.term() > termA, "trainer-b publishes");
+            CheckpointInfo byB = awaitLatest(checkpoints, info -> info.term() > termA, "trainer-b publishes", stack, b);
             long takeoverMs = (System.nanoTime() - stopped) / 1_000_000;
             Rig.sleep(2000);
             // The stale leader wakes up mid-step, still believing it leads.
@@ -211,8 +211,9 @@ class TrainerFencingTest {
         throw new AssertionError("timed out: " + what + "; last status " + last);
     }
 
+    /** On a timeout the message carries {@code waitedOn}'s status and the end of its log: why it did not. */
     private static CheckpointInfo awaitLatest(CheckpointStore checkpoints, Predicate<CheckpointInfo> ok,
-            String what) throws Exception {
+            String what, LocalStack stack, LocalStack.Service waitedOn) throws Exception {
         long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
         while (System.nanoTime() < deadline) {
             CheckpointInfo l = checkpoints.latest(Rig.MODEL).orElse(null);
@@ -221,7 +222,14 @@ class TrainerFencingTest {
             }
             Rig.sleep(200);
         }
-        throw new AssertionError("timed out: " + what + "; LATEST " + checkpoints.latest(Rig.MODEL));
+        String status;
+        try {
+            status = status(stack, waitedOn).toString();
+        } catch (Exception e) {
+            status = "no status: " + e;
+        }
+        throw new AssertionError("timed out: " + what + "; LATEST " + checkpoints.latest(Rig.MODEL) + "; "
+                + waitedOn.name() + " status " + status + "; its log ends:\n" + LocalStack.tail(waitedOn.log(), 60));
     }
 
     private static void produce(String bootstrap, int n) {

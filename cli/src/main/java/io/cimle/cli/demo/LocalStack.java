@@ -113,7 +113,8 @@ public final class LocalStack implements AutoCloseable {
                 HttpResponse.BodyHandlers.ofString()).body();
     }
 
-    static String tail(Path log, int lines) {
+    /** The last {@code lines} lines of a service's log, for what a failure says. */
+    public static String tail(Path log, int lines) {
         try {
             List<String> all = Files.readAllLines(log);
             return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));

@@ -30,7 +30,7 @@ class CimleCliTest {
         String[] train = {"train", "--data", data.toString(), "--out", runs.toString(), "--preset", "tiny",
                 "--epochs", "1", "--steps", "3", "--examples", "4", "--candidates", "3", "--log-every", "1"};
         assertEquals(0, CimleCli.run(train));
-        assertTrue(Files.exists(runs.resolve("models/cimle/LATEST")));
+        assertTrue(CliSupport.store(runs).latest("cimle").isPresent());
         // Resume to a second epoch from the newest checkpoint.
         String[] more = {"train", "--data", data.toString(), "--out", runs.toString(), "--epochs", "2", "--resume",
                 "--preset", "tiny"};

@@ -2,6 +2,9 @@ package io.cimle.cli.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cimle.core.storage.CheckpointInfo;
+import io.cimle.core.storage.CheckpointStore;
+import io.cimle.core.storage.FileSystemObjectStore;
 import io.cimle.core.training.ImleConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -87,10 +90,8 @@ final class DemoServices {
     String latestVersion() throws Exception {
         String v = JSON.readTree(stack.get(trainer, "/api/trainer/status")).path("version").asText();
         if (v.isEmpty()) {
-            Path latest = store.resolve("models/" + MODEL + "/LATEST");
-            if (Files.exists(latest)) {
-                v = JSON.readTree(latest.toFile()).path("version").asText();
-            }
+            v = new CheckpointStore(new FileSystemObjectStore(store), 3, true).latest(MODEL).map(CheckpointInfo::version)
+                    .orElse("");
         }
         if (v.isEmpty()) {
             throw new IllegalStateException("no checkpoint was written: train longer (--minutes)");

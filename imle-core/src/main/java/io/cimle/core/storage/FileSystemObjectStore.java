@@ -1,10 +1,12 @@
 package io.cimle.core.storage;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -19,8 +21,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeSet;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Objects as files under a root directory. Writes go to a temporary file that is fsynced and then
@@ -29,17 +31,24 @@ import java.util.concurrent.ConcurrentHashMap;
  * than {@link #ORPHAN_AGE} (old enough that no live writer, on this host or another sharing the
  * volume, can still own them: an upload takes seconds to minutes).
  *
- * <p>Conditional writes ({@link #putIf}) hold an exclusive lock on {@link #LOCK_FILE} under the root
- * (fcntl locks: every process on this host, and hosts sharing the volume where its file system honours
- * them) while they compare and write, so they serialise; the tag is the SHA-256 of the value.
+ * <p>Conditional writes ({@link #putIf}) take no lock: a key written so keeps its values as numbered
+ * generations in a folder beside it ({@code KEY.generations/0000000000000000001}, ...), the newest one being
+ * its value, and a write that read generation n commits by creating generation n + 1 as a hard link,
+ * which the file system does at most once. Of writers racing from one value exactly one wins, and a writer
+ * that stalls (a SIGSTOPped or swapped-out stale leader) holds nothing up: when it wakes, its n + 1 is taken
+ * and its write is refused. (An fcntl lock did this before: a holder frozen mid-write kept every other
+ * trainer from claiming a term or moving LATEST until it was let run again.) The tag is the value's
+ * SHA-256; the newest few generations are kept, so that a reader that listed one can still open it.
  */
 public final class FileSystemObjectStore implements ObjectStore {
     private static final System.Logger LOG = System.getLogger(FileSystemObjectStore.class.getName());
     private static final String TMP_SUFFIX = ".tmp-upload";
-    /** The lock conditional writes hold, a file under the root that no key can name. */
-    public static final String LOCK_FILE = ".conditional-writes.lock";
-    /** One per root in this JVM: a file lock is held per process, so threads take this first. */
-    private static final ConcurrentHashMap<Path, Object> JVM_LOCKS = new ConcurrentHashMap<>();
+    /** The folder beside a conditionally written key that holds its generations; no key may end so. */
+    static final String GENERATIONS = ".generations";
+    /** Generations a key keeps (the newest is its value). */
+    private static final int KEPT_GENERATIONS = 8;
+    /** The lock file stores of earlier versions left under the root: never a key. */
+    private static final String LEGACY_LOCK_FILE = ".conditional-writes.lock";
     /** Temporary files older than this are orphans of a killed writer. */
     public static final Duration ORPHAN_AGE = Duration.ofHours(1);
     private final Path root;
@@ -76,7 +85,67 @@ public final class FileSystemObjectStore implements ObjectStore {
 
     private Path path(String key) {
         ObjectStore.checkKey(key);
+        for (String segment : key.split("/")) {
+            if (segment.endsWith(GENERATIONS)) {
+                throw new IllegalArgumentException("invalid object key '" + key + "': '" + GENERATIONS
+                        + "' ends a folder of this store's own");
+            }
+        }
         return root.resolve(key);
+    }
+
+    private static Path generationsOf(Path target) {
+        return target.resolveSibling(target.getFileName() + GENERATIONS);
+    }
+
+    private static String generationName(long n) {
+        return String.format("%019d", n);
+    }
+
+    /** The newest generation's number, 0 when the key has none (a plain file, or nothing). */
+    private static long newestGeneration(Path target) throws IOException {
+        Path dir = generationsOf(target);
+        long newest = 0;
+        try (var names = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) names::iterator) {
+                String n = p.getFileName().toString();
+                if (n.length() == 19 && n.chars().allMatch(Character::isDigit)) {
+                    newest = Math.max(newest, Long.parseLong(n));
+                }
+            }
+        } catch (NoSuchFileException e) {
+            return 0;
+        }
+        return newest;
+    }
+
+    /** The file that holds the key's value now: its newest generation, else the plain file. */
+    private static Path current(Path target) throws IOException {
+        long n = newestGeneration(target);
+        return n == 0 ? target : generationsOf(target).resolve(generationName(n));
+    }
+
+    /** The key's value with the generation it was read from, or null bytes when absent. */
+    private record Read(long generation, byte[] bytes) {
+    }
+
+    private static Read read(Path target) throws IOException {
+        for (int attempt = 0; ; attempt++) {
+            long n = newestGeneration(target);
+            Path file = n == 0 ? target : generationsOf(target).resolve(generationName(n));
+            try {
+                return new Read(n, Files.readAllBytes(file));
+            } catch (NoSuchFileException e) {
+                if (n == 0 || attempt >= 10) {
+                    // absent; or pruned ten times over while we read: the key is written faster than we read
+                    if (n == 0) {
+                        return new Read(0, null);
+                    }
+                    throw e;
+                }
+                // pruned after we listed it: a newer one exists, read again
+            }
+        }
     }
 
     @Override
@@ -85,14 +154,15 @@ public final class FileSystemObjectStore implements ObjectStore {
         Files.createDirectories(target.getParent());
         Path tmp = target.resolveSibling(target.getFileName() + "." + UUID.randomUUID() + TMP_SUFFIX);
         try {
-            try (OutputStream out = Files.newOutputStream(tmp)) {
-                long copied = content.transferTo(out);
-                if (length >= 0 && copied != length) {
-                    throw new IOException("expected " + length + " bytes for " + key + ", got " + copied);
+            writeSynced(tmp, content, length, key);
+            long newest = newestGeneration(target);
+            if (newest > 0) {
+                // A key written conditionally before: its value is its newest generation, so add one.
+                while (!link(target, ++newest, tmp)) {
+                    newest = Math.max(newest, newestGeneration(target));
                 }
-            }
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                ch.force(true);
+                prune(target, newest - KEPT_GENERATIONS);
+                return;
             }
             try {
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -104,59 +174,144 @@ public final class FileSystemObjectStore implements ObjectStore {
         }
     }
 
+    private static void writeSynced(Path tmp, InputStream content, long length, String key) throws IOException {
+        try (OutputStream out = Files.newOutputStream(tmp)) {
+            long copied = content.transferTo(out);
+            if (length >= 0 && copied != length) {
+                throw new IOException("expected " + length + " bytes for " + key + ", got " + copied);
+            }
+        }
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+            ch.force(true);
+        }
+    }
+
+    /** Creates generation {@code n} of the key from {@code tmp}; false when it exists already. */
+    private static boolean link(Path target, long n, Path tmp) throws IOException {
+        Path dir = generationsOf(target);
+        Files.createDirectories(dir);
+        try {
+            Files.createLink(dir.resolve(generationName(n)), tmp);
+            return true;
+        } catch (FileAlreadyExistsException e) {
+            return false;
+        }
+    }
+
     @Override
     public Optional<InputStream> get(String key) throws IOException {
-        try {
-            return Optional.of(Files.newInputStream(path(key)));
-        } catch (NoSuchFileException e) {
-            return Optional.empty();
+        Path target = path(key);
+        for (int attempt = 0; ; attempt++) {
+            Path file = current(target);
+            try {
+                return Optional.of(Files.newInputStream(file));
+            } catch (NoSuchFileException e) {
+                if (file.equals(target)) {
+                    return Optional.empty();
+                }
+                if (attempt >= 10) {
+                    throw e;
+                }
+                // that generation was pruned after we listed it: a newer one exists
+            }
         }
     }
 
     @Override
     public Optional<Tagged> getTagged(String key) throws IOException {
-        Optional<byte[]> bytes = getBytes(key);
-        return bytes.map(b -> new Tagged(b, CheckpointStore.sha256(b)));
+        byte[] bytes = read(path(key)).bytes();
+        return bytes == null ? Optional.empty() : Optional.of(new Tagged(bytes, CheckpointStore.sha256(bytes)));
     }
 
     @Override
     public boolean putIf(String key, byte[] content, String expectedTag) throws IOException {
-        path(key); // checks the key before taking the lock
-        synchronized (JVM_LOCKS.computeIfAbsent(root, r -> new Object())) {
-            try (FileChannel lock = FileChannel.open(root.resolve(LOCK_FILE), StandardOpenOption.CREATE,
-                    StandardOpenOption.WRITE); var held = lock.lock()) {
-                String current = getTagged(key).map(Tagged::tag).orElse(null);
-                if (!Objects.equals(current, expectedTag)) {
+        Path target = path(key);
+        Read now = read(target);
+        String tag = now.bytes() == null ? null : CheckpointStore.sha256(now.bytes());
+        if (!Objects.equals(tag, expectedTag)) {
+            return false;
+        }
+        Files.createDirectories(target.getParent());
+        Path tmp = target.resolveSibling(target.getFileName() + "." + UUID.randomUUID() + TMP_SUFFIX);
+        try {
+            writeSynced(tmp, new ByteArrayInputStream(content), content.length, key);
+            if (expectedTag == null) {
+                // Create if absent: a hard link to the plain name, which exists at most once.
+                try {
+                    Files.createLink(target, tmp);
+                } catch (FileAlreadyExistsException e) {
                     return false;
                 }
-                put(key, content);
+                if (newestGeneration(target) > 0) {
+                    Files.deleteIfExists(target); // the key had generations: it was there, ours is not its value
+                    return false;
+                }
                 return true;
             }
+            long next = now.generation() + 1;
+            if (!link(target, next, tmp)) {
+                return false; // another writer moved the key from the value we read
+            }
+            if (newestGeneration(target) > next) {
+                // Either a writer that read ours built on it already, or we woke from a long stall into a number
+                // that had been pruned: either way ours is not the value, and a stale writer must hear no.
+                return false;
+            }
+            Files.deleteIfExists(target); // a plain file is generation 0: superseded
+            prune(target, next - KEPT_GENERATIONS);
+            return true;
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** Deletes the key's generations numbered at most {@code upTo} (best effort: a racing pruner may be first). */
+    private static void prune(Path target, long upTo) throws IOException {
+        if (upTo < 1) {
+            return;
+        }
+        try (var names = Files.list(generationsOf(target))) {
+            for (Path p : (Iterable<Path>) names::iterator) {
+                String n = p.getFileName().toString();
+                if (n.length() == 19 && n.chars().allMatch(Character::isDigit) && Long.parseLong(n) <= upTo) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        } catch (NoSuchFileException e) {
+            // no generations
         }
     }
 
     @Override
-    public boolean exists(String key) {
-        return Files.isRegularFile(path(key));
+    public boolean exists(String key) throws IOException {
+        Path target = path(key);
+        return newestGeneration(target) > 0 || Files.isRegularFile(target);
     }
 
     @Override
     public long size(String key) throws IOException {
-        Path p = path(key);
+        Path p = current(path(key));
         return Files.isRegularFile(p) ? Files.size(p) : -1;
     }
 
     @Override
     public List<String> list(String prefix) throws IOException {
-        List<String> keys = new ArrayList<>();
+        TreeSet<String> keys = new TreeSet<>();
         walkFiles((file, attrs) -> {
-            String key = root.relativize(file).toString().replace('\\', '/');
-            if (key.startsWith(prefix) && !key.endsWith(TMP_SUFFIX) && !key.equals(LOCK_FILE)) {
+            Path parent = file.getParent();
+            String name = file.getFileName().toString();
+            if (name.endsWith(TMP_SUFFIX) || name.equals(LEGACY_LOCK_FILE)) {
+                return;
+            }
+            Path keyFile = parent != null && parent.getFileName().toString().endsWith(GENERATIONS)
+                    ? parent.resolveSibling(parent.getFileName().toString().replaceFirst("\\.generations$", ""))
+                    : file;
+            String key = root.relativize(keyFile).toString().replace('\\', '/');
+            if (key.startsWith(prefix)) {
                 keys.add(key);
             }
         });
-        keys.sort(null);
-        return keys;
+        return new ArrayList<>(keys);
     }
 
     private interface FileVisitor {
@@ -186,7 +341,10 @@ public final class FileSystemObjectStore implements ObjectStore {
 
     @Override
     public void delete(String key) throws IOException {
-        Files.deleteIfExists(path(key));
+        Path target = path(key);
+        prune(target, Long.MAX_VALUE);
+        Files.deleteIfExists(generationsOf(target));
+        Files.deleteIfExists(target);
     }
 
     @Override

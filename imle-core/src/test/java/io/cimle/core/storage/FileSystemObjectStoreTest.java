@@ -43,6 +43,38 @@ class FileSystemObjectStoreTest extends ObjectStoreContract {
         Assertions.assertTrue(lists > 0);
     }
 
+    /**
+     * Compare-and-set without a lock: each value a generation beside the key, a bounded few kept, the key listed
+     * once, read as its newest; a plain file from before (a store of earlier versions) is generation 0.
+     */
+    @Test
+    void conditionalWritesKeepAFewGenerationsAndReadTheNewest() throws Exception {
+        FileSystemObjectStore s = new FileSystemObjectStore(dir);
+        s.put("m/LATEST", new byte[] {0}); // as a store from before generations holds it
+        Files.writeString(dir.resolve(".conditional-writes.lock"), ""); // and its lock file
+        for (int i = 1; i <= 20; i++) {
+            ObjectStore.Tagged seen = s.getTagged("m/LATEST").orElseThrow();
+            Assertions.assertEquals(i - 1, seen.bytes()[0]);
+            Assertions.assertTrue(s.putIf("m/LATEST", new byte[] {(byte) i}, seen.tag()), "move " + i);
+            Assertions.assertFalse(s.putIf("m/LATEST", new byte[] {99}, seen.tag()), "a stale tag " + i);
+        }
+        Assertions.assertArrayEquals(new byte[] {20}, s.getBytes("m/LATEST").orElseThrow());
+        Assertions.assertEquals(1, s.size("m/LATEST"));
+        Assertions.assertTrue(s.exists("m/LATEST"));
+        Assertions.assertEquals(List.of("m/LATEST"), s.list(""), "one key, however many generations");
+        try (var files = Files.list(dir.resolve("m/LATEST" + FileSystemObjectStore.GENERATIONS))) {
+            Assertions.assertTrue(files.count() <= 8, "old generations are pruned");
+        }
+        Assertions.assertFalse(Files.exists(dir.resolve("m/LATEST")), "the plain file from before is superseded");
+        s.put("m/LATEST", new byte[] {21}); // an unconditional write after: a generation too
+        Assertions.assertArrayEquals(new byte[] {21}, s.getBytes("m/LATEST").orElseThrow());
+        s.delete("m/LATEST");
+        Assertions.assertFalse(s.exists("m/LATEST"));
+        Assertions.assertTrue(s.list("").isEmpty());
+        Assertions.assertTrue(s.putIf("m/LATEST", new byte[] {1}, null), "absent again: created");
+        Assertions.assertThrows(IllegalArgumentException.class, () -> s.put("x.generations/y", new byte[1]));
+    }
+
     /** A writer killed mid-upload leaves a temporary file: it is invisible, and swept once it is old. */
     @Test
     void orphanedUploadsAreSweptWhenOldAndNeverListed() throws Exception {

@@ -98,31 +98,32 @@ public final class FileSystemObjectStore implements ObjectStore {
         return target.resolveSibling(target.getFileName() + GENERATIONS);
     }
 
-    private static String generationName(long n) {
-        return String.format("%019d", n);
+    /** The file of generation {@code n} (0: the plain file). */
+    private static Path fileOf(Path target, long n) {
+        return n == 0 ? target : generationsOf(target).resolve(String.format("%019d", n));
+    }
+
+    /** A generation file's number, or -1 for anything else in the folder (a temporary file). */
+    private static long generationNumber(Path file) {
+        String n = file.getFileName().toString();
+        return n.length() == 19 && n.chars().allMatch(Character::isDigit) ? Long.parseLong(n) : -1;
     }
 
     /** The newest generation's number, 0 when the key has none (a plain file, or nothing). */
     private static long newestGeneration(Path target) throws IOException {
         Path dir = generationsOf(target);
+        if (!Files.isDirectory(dir)) {
+            return 0; // most keys: written plainly, read here on every get
+        }
         long newest = 0;
         try (var names = Files.list(dir)) {
             for (Path p : (Iterable<Path>) names::iterator) {
-                String n = p.getFileName().toString();
-                if (n.length() == 19 && n.chars().allMatch(Character::isDigit)) {
-                    newest = Math.max(newest, Long.parseLong(n));
-                }
+                newest = Math.max(newest, generationNumber(p));
             }
         } catch (NoSuchFileException e) {
-            return 0;
+            return 0; // deleted meanwhile
         }
         return newest;
-    }
-
-    /** The file that holds the key's value now: its newest generation, else the plain file. */
-    private static Path current(Path target) throws IOException {
-        long n = newestGeneration(target);
-        return n == 0 ? target : generationsOf(target).resolve(generationName(n));
     }
 
     /** The key's value with the generation it was read from, or null bytes when absent. */
@@ -132,16 +133,14 @@ public final class FileSystemObjectStore implements ObjectStore {
     private static Read read(Path target) throws IOException {
         for (int attempt = 0; ; attempt++) {
             long n = newestGeneration(target);
-            Path file = n == 0 ? target : generationsOf(target).resolve(generationName(n));
             try {
-                return new Read(n, Files.readAllBytes(file));
+                return new Read(n, Files.readAllBytes(fileOf(target, n)));
             } catch (NoSuchFileException e) {
-                if (n == 0 || attempt >= 10) {
-                    // absent; or pruned ten times over while we read: the key is written faster than we read
-                    if (n == 0) {
-                        return new Read(0, null);
-                    }
-                    throw e;
+                if (n == 0) {
+                    return new Read(0, null);
+                }
+                if (attempt >= 10) {
+                    throw e; // pruned ten times over while we read: written faster than we can read
                 }
                 // pruned after we listed it: a newer one exists, read again
             }
@@ -191,7 +190,7 @@ public final class FileSystemObjectStore implements ObjectStore {
         Path dir = generationsOf(target);
         Files.createDirectories(dir);
         try {
-            Files.createLink(dir.resolve(generationName(n)), tmp);
+            Files.createLink(fileOf(target, n), tmp);
             return true;
         } catch (FileAlreadyExistsException e) {
             return false;
@@ -202,11 +201,11 @@ public final class FileSystemObjectStore implements ObjectStore {
     public Optional<InputStream> get(String key) throws IOException {
         Path target = path(key);
         for (int attempt = 0; ; attempt++) {
-            Path file = current(target);
+            long n = newestGeneration(target);
             try {
-                return Optional.of(Files.newInputStream(file));
+                return Optional.of(Files.newInputStream(fileOf(target, n)));
             } catch (NoSuchFileException e) {
-                if (file.equals(target)) {
+                if (n == 0) {
                     return Optional.empty();
                 }
                 if (attempt >= 10) {
@@ -272,8 +271,8 @@ public final class FileSystemObjectStore implements ObjectStore {
         }
         try (var names = Files.list(generationsOf(target))) {
             for (Path p : (Iterable<Path>) names::iterator) {
-                String n = p.getFileName().toString();
-                if (n.length() == 19 && n.chars().allMatch(Character::isDigit) && Long.parseLong(n) <= upTo) {
+                long n = generationNumber(p);
+                if (n >= 1 && n <= upTo) {
                     Files.deleteIfExists(p);
                 }
             }
@@ -290,7 +289,8 @@ public final class FileSystemObjectStore implements ObjectStore {
 
     @Override
     public long size(String key) throws IOException {
-        Path p = current(path(key));
+        Path target = path(key);
+        Path p = fileOf(target, newestGeneration(target));
         return Files.isRegularFile(p) ? Files.size(p) : -1;
     }
 
@@ -303,8 +303,9 @@ public final class FileSystemObjectStore implements ObjectStore {
             if (name.endsWith(TMP_SUFFIX) || name.equals(LEGACY_LOCK_FILE)) {
                 return;
             }
-            Path keyFile = parent != null && parent.getFileName().toString().endsWith(GENERATIONS)
-                    ? parent.resolveSibling(parent.getFileName().toString().replaceFirst("\\.generations$", ""))
+            String folder = parent == null ? "" : parent.getFileName().toString();
+            Path keyFile = folder.endsWith(GENERATIONS)
+                    ? parent.resolveSibling(folder.substring(0, folder.length() - GENERATIONS.length()))
                     : file;
             String key = root.relativize(keyFile).toString().replace('\\', '/');
             if (key.startsWith(prefix)) {

@@ -536,14 +536,16 @@ public final class ToyScenes {
                 rows.add(new int[] {Integer.parseInt(f[1]), Integer.parseInt(f[2]), Integer.parseInt(f[3])});
             }
         }
-        RgbImage grey = Images.decode(Files.readAllBytes(png));
-        if (grey.width() != width || grey.height() != height) {
-            throw new IllegalArgumentException("instance map " + png + " is " + grey.width() + "x" + grey.height()
+        // The raster's first band as stored: a grey PNG read through getRGB would pass a gamma curve.
+        java.awt.image.Raster grey = SafeImageIO.read(Files.readAllBytes(png), LayoutLimits.DEFAULT, "instance map")
+                .image().getRaster();
+        if (grey.getWidth() != width || grey.getHeight() != height) {
+            throw new IllegalArgumentException("instance map " + png + " is " + grey.getWidth() + "x" + grey.getHeight()
                     + ", its layout " + width + "x" + height);
         }
         int[] at = new int[width * height];
         for (int p = 0; p < at.length; p++) {
-            at[p] = grey.get(p % width, p / width, 0) - 1;
+            at[p] = grey.getSample(p % width, p / width, 0) - 1;
         }
         int[] classOf = new int[rows.size()];
         int[] value = new int[rows.size()];

@@ -2,8 +2,8 @@
 # Installs the real tools some tests drive, when missing: Debian's Chromium and playwright-core from npm
 # (and Debian's python3-confluent-kafka and python3-protobuf for the Python client's test)
 # (the web page's browser test), Prometheus' promtool (alert rules), the npm packages that check the
-# dashboards and manifests, and podman, runc and mmdebstrap with the Debian base image the container
-# images build on (the e2e test of the images). Idempotent; called by `./cimle test` before Maven.
+# dashboards and manifests, podman, runc and mmdebstrap with the Debian base image the container
+# images build on (the e2e test of the images), and Blender (the street renderer's test). Idempotent; called by `./cimle test` before Maven.
 # Needs root (or sudo) for apt-get.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,6 +20,8 @@ command -v protoc >/dev/null || missing+=(protobuf-compiler)
 command -v podman >/dev/null || missing+=(podman)
 [ -x /usr/sbin/runc ] || missing+=(runc)
 command -v mmdebstrap >/dev/null || missing+=(mmdebstrap)
+# The street renderer's test (render-scenes: a Blender Python script, Cycles on the CPU).
+command -v blender >/dev/null || missing+=(blender)
 # Rootless podman maps the container's users through newuidmap.
 if [ "$(id -u)" != 0 ]; then command -v newuidmap >/dev/null || missing+=(uidmap); fi
 if [ ${#missing[@]} -gt 0 ]; then

@@ -4,8 +4,12 @@ import ai.djl.Device;
 import io.cimle.cli.ImleOptions;
 import io.cimle.cli.chart.TrainingChart;
 import io.cimle.core.data.ClassMap;
+import io.cimle.core.data.DatasetOptions;
 import io.cimle.core.data.Example;
 import io.cimle.core.data.LabelSets;
+import io.cimle.core.data.LayoutFormat;
+import io.cimle.core.data.PairedFolderDataset;
+import io.cimle.core.data.RenderedScenes;
 import io.cimle.core.data.ToyScenes;
 import io.cimle.core.data.ToyScenes.Mode;
 import io.cimle.core.data.ToyScenes.Scene;
@@ -13,6 +17,7 @@ import io.cimle.core.eval.EvalReport;
 import io.cimle.core.eval.MeanAbsPixelMetric;
 import io.cimle.core.eval.ModeCoverage;
 import io.cimle.core.eval.PairwiseDiversity;
+import io.cimle.core.eval.RenderedEvaluation;
 import io.cimle.core.eval.ToyEvaluation;
 import io.cimle.core.eval.ToyModeData;
 import io.cimle.core.model.CodeParts;
@@ -88,7 +93,12 @@ final class ToyBench implements Callable<Integer>, ImleOptions.Budgeted {
             + "(default ${DEFAULT-VALUE}).")
     String scenes;
 
-    @Option(names = "--train-scenes", description = "Training pairs (default 96 for times, 400 for regions).")
+    @Option(names = "--data", description = "With --scenes rendered: the rendered set, with train/ and held-out/ "
+            + "(default data/rendered-streets/WxH at the preset's size).")
+    Path data;
+
+    @Option(names = "--train-scenes", description = "Training pairs (default 96 for times, 400 for regions, every pair "
+            + "of a rendered set).")
     Integer trainScenes;
 
     @Option(names = "--held-out", description = "Held-out layouts (default 20 for times, 30 for regions).")
@@ -110,6 +120,9 @@ final class ToyBench implements Callable<Integer>, ImleOptions.Budgeted {
 
     @Override
     public Integer call() throws Exception {
+        if ("rendered".equals(scenes)) {
+            return callRendered();
+        }
         long benchStart = System.nanoTime();
         ToyScenes.Variant variant = "times".equals(scenes) ? null : ToyScenes.Variant.byName(scenes);
         boolean regions = variant != null;
@@ -141,8 +154,53 @@ final class ToyBench implements Callable<Integer>, ImleOptions.Budgeted {
                 train.size(), held.size(),
                 modes.size(), describe(variant), budget.describe(ImleConfig.REFERENCE), minutesPerModel, perLayout);
         System.out.println(setup + "\n");
-        StringBuilder table = new StringBuilder(EvalReport.markdownHeader()
-                .replace("| model |", "| model | train s | selection s/epoch |")
+        return writeTable(setup, EvalReport.markdownHeader(), base, budget, train, held, coverage, benchStart);
+    }
+
+    private List<ToyScenes.Instances> instances;
+    /** The held-out rendered streets, with --scenes rendered (else null). */
+    private RenderedEvaluation rendered;
+
+    /** {@code --scenes rendered}: train on a rendered set's train/, read samples of its held-out/ against its renders. */
+    private Integer callRendered() throws Exception {
+        long benchStart = System.nanoTime();
+        ImleConfig budget = imle.apply(BUDGET);
+        ModelConfig preset = Presets.byName(this.preset, LabelSets.CITYSCAPES.channels());
+        Path root = data != null ? data : Path.of("data", "rendered-streets", preset.width() + "x" + preset.height());
+        if (!Files.isDirectory(root.resolve("train")) || !Files.isDirectory(root.resolve("held-out"))) {
+            throw new IllegalArgumentException("no rendered set at " + root + " (train/ and held-out/): render one with "
+                    + "`./cimle render-scenes` or pass --data");
+        }
+        PairedFolderDataset trainSet = PairedFolderDataset.open(root.resolve("train"), LayoutFormat.CLASS_IDS,
+                DatasetOptions.DEFAULT.withTarget(preset.width(), preset.height()));
+        List<Example> all = trainSet.readAll().examples();
+        List<Example> train = all.subList(0, Math.min(trainScenes != null ? trainScenes : all.size(), all.size()));
+        rendered = new RenderedEvaluation(RenderedScenes.open(root.resolve("held-out"),
+                heldOut != null ? heldOut : Integer.MAX_VALUE), RenderedEvaluation.DEFAULT_THRESHOLD);
+        List<ClassMap> held = rendered.set().scenes().stream().map(RenderedScenes.Scene::layout).toList();
+        if (held.get(0).width() != preset.width() || held.get(0).height() != preset.height()) {
+            throw new IllegalArgumentException("the held-out renders are " + held.get(0).width() + "x"
+                    + held.get(0).height() + ", the preset makes " + preset.width() + "x" + preset.height());
+        }
+        ModelConfig base = CodeParts.fitToData(budget.codeForm(
+                Presets.byName(this.preset, trainSet.labelSet().channels())), train);
+        String setup = String.format(Locale.ROOT, "preset %s (%dx%d, noise %s%s%s), rendered streets %s: %d training / "
+                        + "%d held-out scenes (light 4 and season 3 scene-wide, each car its paint (5), each building its "
+                        + "facade (3), at unequal frequencies); the reading recovers %.3f of the real held-out renders' "
+                        + "factors; %s, cap %.1f min/model, %d samples per layout",
+                this.preset, base.height(), base.width(), budget.get(ImleConfig.NOISE).optionName(),
+                base.partsAreClasses() ? "" : ", " + base.instanceSlots() + " parts per instance",
+                (base.regionPooling() ? ", region pooling" : "") + (base.pixelNorm() ? ", layer norms per pixel" : ""),
+                root, train.size(), held.size(), rendered.truth(), budget.describe(ImleConfig.REFERENCE),
+                minutesPerModel, perLayout);
+        System.out.println(setup + "\n");
+        return writeTable(setup, RenderedEvaluation.Report.markdownHeader(), base, budget, train, held, null,
+                benchStart);
+    }
+
+    private Integer writeTable(String setup, String header, ModelConfig base, ImleConfig budget, List<Example> train,
+                               List<ClassMap> held, ModeCoverage coverage, long benchStart) throws IOException {
+        StringBuilder table = new StringBuilder(header.replace("| model |", "| model | train s | selection s/epoch |")
                 .replaceFirst("\\|---\\|", "|---|---|---|")).append('\n');
         for (Baseline b : variants) {
             String row = train(b, b.apply(base), b.apply(budget), train, held, coverage);
@@ -158,8 +216,6 @@ final class ToyBench implements Callable<Integer>, ImleOptions.Budgeted {
         System.err.println("bench toy: wrote " + out.resolve("toy.md"));
         return 0;
     }
-
-    private List<ToyScenes.Instances> instances;
 
     private static List<String> instanceClassNames(ModelConfig model) {
         return Arrays.stream(model.instanceClasses()).mapToObj(LabelSets.TOY_SCENES.classNames()::get).toList();
@@ -210,9 +266,19 @@ final class ToyBench implements Callable<Integer>, ImleOptions.Budgeted {
             Path chart = TrainingChart.write(b.name() + " on " + scenes + " scenes: loss, code spread and coverage",
                     history, out.resolve("training-" + b.name().toLowerCase(Locale.ROOT) + ".png"));
             System.out.println("  " + b + " training picture: " + chart);
-            EvalReport r = evaluate(b, network, held, coverage);
-            System.out.println("  " + b + " fidelity per class: " + r.classFidelities());
-            return r.markdownRow().replaceFirst("\\| " + b.name() + " \\|", String.format(Locale.ROOT,
+            String row;
+            if (rendered != null) {
+                RenderedEvaluation.Report r = rendered.evaluate(b.name(), Sampler.wrap(network, 20), perLayout,
+                        new PairwiseDiversity(new MeanAbsPixelMetric(), PairwiseDiversity.DEFAULT_PAIRS), 5,
+                        b == Baseline.REGRESSION);
+                System.out.print(r.markdown().substring(r.markdown().indexOf("Frequencies")));
+                row = r.markdownRow();
+            } else {
+                EvalReport r = evaluate(b, network, held, coverage);
+                System.out.println("  " + b + " fidelity per class: " + r.classFidelities());
+                row = r.markdownRow();
+            }
+            return row.replaceFirst("\\| " + b.name() + " \\|", String.format(Locale.ROOT,
                     "| %s | %.0f (%d steps) | %.1f |", b.name(), seconds, done.globalStep(), selection.perEpochSeconds()));
         }
     }
@@ -233,14 +299,23 @@ final class ToyBench implements Callable<Integer>, ImleOptions.Budgeted {
             @Override
             public void onHealth(TrainingProgress progress, ModelHealth health) {
                 long t0 = System.nanoTime();
-                EvalReport r = ToyEvaluation.evaluate(b.name(), Sampler.wrap(net, 20), held.subList(0, n),
+                double minCoverage = rendered != null ? quickRendered(b, net).minCoverage()
+                        : ToyEvaluation.evaluate(b.name(), Sampler.wrap(net, 20), held.subList(0, n),
                         instances == null ? null : instances.subList(0, n), QUICK_SAMPLES, coverage,
-                        new PairwiseDiversity(new MeanAbsPixelMetric(), 4), 5, b == Baseline.REGRESSION);
+                        new PairwiseDiversity(new MeanAbsPixelMetric(), 4), 5, b == Baseline.REGRESSION).minCoverage();
                 out.add(new TrainingChart.Point(progress.globalStep(), health.meanLoss(), health.codeSpread(),
-                        r.minCoverage()));
+                        minCoverage));
                 spentNanos.addAndGet(System.nanoTime() - t0);
             }
         };
+    }
+
+    /** The picture's quick reading of rendered streets: every held-out layout, few samples, no style or diversity. */
+    private RenderedEvaluation.Report quickRendered(Baseline b, GeneratorNetwork net) {
+        try (Sampler sampler = Sampler.wrap(net, 20)) {
+            return rendered.measure(b.name(), rendered.draw(sampler, QUICK_SAMPLES, 5, b == Baseline.REGRESSION),
+                    List.of(), null, 5);
+        }
     }
 
     /** Mean seconds an epoch spent selecting codes: the cost the selection methods are compared on. */
@@ -280,7 +355,12 @@ final class ToyBench implements Callable<Integer>, ImleOptions.Budgeted {
 
             @Override
             public void onEpoch(TrainingProgress progress, int epoch, double meanLoss) {
-                EvalReport r = evaluate(b, net, held, coverage);
+                EvalReport r = rendered != null ? null : evaluate(b, net, held, coverage);
+                if (r == null) {
+                    RenderedEvaluation.Report q = quickRendered(b, net);
+                    System.out.printf(Locale.ROOT, "  %s epoch %d: %s%n", b, epoch + 1, q.markdownRow());
+                    return;
+                }
                 float[] now = weights(net);
                 double moved = 0;
                 double norm = 0;

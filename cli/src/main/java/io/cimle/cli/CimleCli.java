@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 /** The {@code ./cimle} command line. Each sub-command delegates to a method that returns a result. */
 @Command(name = "cimle", mixinStandardHelpOptions = true, version = "cimle 0.1.0",
         description = "Diverse image synthesis from semantic layouts with Conditional IMLE.",
-        subcommands = {CommandLine.HelpCommand.class, ToyScenesCommand.class, TrainCommand.class,
+        subcommands = {CommandLine.HelpCommand.class, ToyScenesCommand.class, RenderScenesCommand.class, TrainCommand.class,
                 GenerateCommand.class, InterpolateCommand.class, EvalCommand.class, DemoCommand.class,
                 IngestCommand.class, RequestCommand.class})
 public final class CimleCli implements Runnable {

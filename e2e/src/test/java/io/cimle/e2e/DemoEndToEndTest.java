@@ -30,7 +30,7 @@ class DemoEndToEndTest {
     @Test
     void theDemoWritesAGalleryAndARerunReusesEverything(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("out");
-        String[] args = {"--preset", "tiny", "--minutes", "0.75", "--pairs", "48", "--layouts", "" + LAYOUTS,
+        String[] args = {"--preset", "tiny", "--scenes", "toy", "--minutes", "0.75", "--pairs", "48", "--layouts", "" + LAYOUTS,
                 "--samples", "" + SAMPLES, "--out", out.toString(), "--work", dir.resolve("work").toString(),
                 "--kafka-port", "" + Ports.free(), "--generator-port", "" + Ports.free(), "--trainer-port",
                 "" + Ports.free(), "--app-dir", Ports.root().toString(), "--steps", "20",

@@ -3,24 +3,20 @@ package io.cimle.cli.demo;
 import io.cimle.cli.ImleOptions;
 import io.cimle.cli.client.SampleClient;
 import io.cimle.core.data.LabelSets;
-import io.cimle.core.data.ToyScenes.Mode;
-import io.cimle.core.eval.EvalReport;
-import io.cimle.core.eval.ToyModeData;
 import io.cimle.core.model.ModelConfig;
 import io.cimle.core.model.Presets;
 import io.cimle.core.training.ImleConfig;
 import io.cimle.kafka.LocalKafkaBroker;
 import io.cimle.wire.Topics;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * The main job on one machine: a real broker, the trainer and generator services as processes, a
- * toy-scenes data set produced to Kafka, bounded training, then a client over Kafka that writes a
+ * The main job on one machine: a real broker, the trainer and generator services as processes, the
+ * committed rendered streets (or toy scenes) produced to Kafka, bounded training, then a client over Kafka that writes a
  * gallery of diverse samples, interpolation, style reuse, a scene edit and the evaluation numbers.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
@@ -31,8 +27,13 @@ public final class DemoCommand implements Callable<Integer>, ImleOptions.Budgete
     double minutes;
     @Option(names = "--preset", defaultValue = "small", description = "tiny (16x32), small (32x64) or medium (64x128); default ${DEFAULT-VALUE}.")
     String preset;
-    @Option(names = "--pairs", defaultValue = "240", description = "Training pairs to produce (default ${DEFAULT-VALUE}).")
-    int pairs;
+    @Option(names = "--scenes", defaultValue = "rendered", description = "rendered (the committed Blender-rendered "
+            + "streets at the preset's size: data/rendered-streets/WxH) or toy (flat-colour toy scenes, any preset) "
+            + "(default ${DEFAULT-VALUE}).")
+    String scenes;
+    @Option(names = "--pairs", description = "Training pairs to produce (default: every pair of the rendered set, 240 "
+            + "toy scenes).")
+    Integer pairs;
     @Option(names = "--layouts", defaultValue = "6", description = "Held-out layouts in the gallery (default ${DEFAULT-VALUE}).")
     int layouts;
     @Option(names = "--samples", defaultValue = "12", description = "Samples per held-out layout (default ${DEFAULT-VALUE}).")
@@ -69,7 +70,7 @@ public final class DemoCommand implements Callable<Integer>, ImleOptions.Budgete
     }
 
     /** What the demo produced, for tests and for the summary. */
-    public record Result(Path gallery, int galleryImages, String modelVersion, EvalReport report, Path logs) {
+    public record Result(Path gallery, int galleryImages, String modelVersion, DemoData.Evaluation report, Path logs) {
     }
 
     @Override
@@ -78,7 +79,7 @@ public final class DemoCommand implements Callable<Integer>, ImleOptions.Budgete
         System.out.println();
         System.out.println("Gallery:         " + r.gallery().toAbsolutePath() + " (" + r.galleryImages() + " generated images)");
         System.out.println("Model version:   " + r.modelVersion());
-        System.out.println("Evaluation:      " + r.report().markdownRow());
+        System.out.println("Evaluation:      " + r.report().row());
         System.out.println("Logs:            " + r.logs().toAbsolutePath());
         return 0;
     }
@@ -89,8 +90,8 @@ public final class DemoCommand implements Callable<Integer>, ImleOptions.Budgete
         ImleConfig budget = imle.apply(BUDGET); // bad options are refused before the broker starts
         DemoServices.builtJar(appDir, "trainer-service");
         DemoServices.builtJar(appDir, "generator-service");
-        DemoState state = DemoState.open(work, preset + "/" + pairs, fresh);
-        List<Mode> modes = demoModes();
+        DemoData data = data(size);
+        DemoState state = DemoState.open(work, scenes + "/" + preset + "/" + data.training().size(), fresh);
         Path logs = work.resolve("logs");
         step("starting the Kafka broker (KRaft, data in " + work.resolve("kafka") + ")");
         try (LocalKafkaBroker broker = LocalKafkaBroker.startPersistent(work.resolve("kafka"), kafkaPort);
@@ -98,13 +99,15 @@ public final class DemoCommand implements Callable<Integer>, ImleOptions.Budgete
             broker.createSystemTopics(2);
             String bootstrap = broker.bootstrapServers();
             DemoServices services = DemoServices.start(stack, new DemoServices.Plan(appDir, work.resolve("store"),
-                    bootstrap, preset, pairs, trainerPort, generatorPort, budget));
+                    bootstrap, data.model(), data.labels().name(), preset, data.training().size(), trainerPort,
+                    generatorPort, budget));
 
             if (state.dataProduced()) {
                 step("data set already produced (" + state.dataKey() + "): not produced again");
             } else {
-                step("producing " + pairs + " toy-scene pairs to " + Topics.LAYOUTS_TRAINING);
-                PairProducer.produce(bootstrap, ToyModeData.scenes(size[1], size[0], pairs, 1, modes));
+                step("producing " + data.training().size() + " pairs of " + data.describe() + " to "
+                        + Topics.LAYOUTS_TRAINING);
+                PairProducer.produce(bootstrap, data.training(), scenes);
                 state.markDataProduced();
             }
             DemoTraining training = new DemoTraining(stack, services.trainer(), work.resolve("training-history.json"));
@@ -116,9 +119,9 @@ public final class DemoCommand implements Callable<Integer>, ImleOptions.Budgete
             step("asking the generator over Kafka for samples of " + layouts + " held-out layouts");
             Result result;
             try (SampleClient client = new SampleClient(bootstrap)) {
-                DemoShowcase.Model model = new DemoShowcase.Model(DemoServices.MODEL, version, preset, size[1], size[0],
-                        budget.get(ImleConfig.NOISE).optionName(), pairs);
-                result = new DemoShowcase(client, model, modes, samples).write(out, layouts, training.history(), logs);
+                DemoShowcase.Model model = new DemoShowcase.Model(data.model(), version, preset, size[1], size[0],
+                        budget.get(ImleConfig.NOISE).optionName(), data.training().size());
+                result = new DemoShowcase(client, model, data, samples).write(out, training.history(), logs);
             }
             System.out.println("Web page:        " + services.generator().url()
                     + " (paint a layout, click a sample to keep its style)");
@@ -131,9 +134,13 @@ public final class DemoCommand implements Callable<Integer>, ImleOptions.Budgete
         }
     }
 
-    /** The modes of the demo's data: three times of day x two car colours (red, white). */
-    static List<Mode> demoModes() {
-        return ToyModeData.timesOfDay(0, 1);
+    /** The demo's data: the committed rendered streets at the preset's size, or toy scenes. */
+    private DemoData data(int[] size) {
+        return switch (scenes) {
+            case "rendered" -> DemoData.rendered(appDir.resolve("data/rendered-streets/" + size[1] + "x" + size[0]), size[1], size[0], pairs == null ? Integer.MAX_VALUE : pairs, layouts);
+            case "toy" -> DemoData.Toy.of(size[1], size[0], pairs == null ? 240 : pairs, layouts);
+            default -> throw new IllegalArgumentException("--scenes must be rendered or toy, got '" + scenes + "'");
+        };
     }
 
     /** {height, width} of a preset the demo runs (the paper preset needs a GPU: see README). */

@@ -18,21 +18,23 @@ import java.util.Map;
  * its own configuration keys, generator-service following the same store; and the waits between them.
  */
 final class DemoServices {
-    static final String MODEL = "toy";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Where the services listen and what the trainer trains. */
-    record Plan(Path appDir, Path store, String bootstrap, String preset, int pairs, int trainerPort,
-                int generatorPort, ImleConfig budget) {
+    record Plan(Path appDir, Path store, String bootstrap, String model, String labels, String preset, int pairs,
+                int trainerPort, int generatorPort, ImleConfig budget) {
     }
 
     private final LocalStack stack;
+    private final String model;
     private final Path store;
     private final LocalStack.Service trainer;
     private final LocalStack.Service generator;
 
-    private DemoServices(LocalStack stack, Path store, LocalStack.Service trainer, LocalStack.Service generator) {
+    private DemoServices(LocalStack stack, String model, Path store, LocalStack.Service trainer,
+                         LocalStack.Service generator) {
         this.stack = stack;
+        this.model = model;
         this.store = store;
         this.trainer = trainer;
         this.generator = generator;
@@ -47,13 +49,13 @@ final class DemoServices {
                 Map.of(), plan.trainerPort());
         LocalStack.Service generator = stack.startJava("generator-service", List.of(
                 "-Dquarkus.http.port=" + plan.generatorPort(), "-Dkafka.bootstrap.servers=" + plan.bootstrap(),
-                "-Dcimle.storage.root=" + store, "-Dcimle.model.name=" + MODEL,
-                "-jar", generatorJar.toAbsolutePath().toString()), Map.of(), plan.generatorPort());
+                "-Dcimle.storage.root=" + store, "-Dcimle.model.name=" + plan.model(),
+                "-Dcimle.model.labels=" + plan.labels(), "-jar", generatorJar.toAbsolutePath().toString()), Map.of(), plan.generatorPort());
         DemoCommand.step("starting trainer-service (log " + trainer.log() + ") and generator-service (log "
                 + generator.log() + ")");
         stack.awaitHttp(trainer, "/q/health/live", Duration.ofMinutes(3));
         stack.awaitHttp(generator, "/q/health/live", Duration.ofMinutes(3));
-        return new DemoServices(stack, plan.store(), trainer, generator);
+        return new DemoServices(stack, plan.model(), plan.store(), trainer, generator);
     }
 
     /** Refuses a missing build before the broker starts. */
@@ -69,7 +71,8 @@ final class DemoServices {
     private static List<String> trainerArguments(Plan plan, String store, Path jar) {
         List<String> args = new ArrayList<>(List.of(
                 "-Dquarkus.http.port=" + plan.trainerPort(), "-Dkafka.bootstrap.servers=" + plan.bootstrap(),
-                "-Dcimle.storage.root=" + store, "-Dcimle.model.name=" + MODEL, "-Dcimle.trainer.preset=" + plan.preset(),
+                "-Dcimle.storage.root=" + store, "-Dcimle.model.name=" + plan.model(),
+                "-Dcimle.model.labels=" + plan.labels(), "-Dcimle.trainer.preset=" + plan.preset(),
                 "-Dcimle.trainer.min-dataset-size=" + Math.min(plan.pairs(), 32),
                 "-Dcimle.trainer.auto-start=false",
                 "-Dcimle.trainer.checkpoint-every-steps=" + plan.budget().steps() * 10));
@@ -90,7 +93,7 @@ final class DemoServices {
     String latestVersion() throws Exception {
         String v = JSON.readTree(stack.get(trainer, "/api/trainer/status")).path("version").asText();
         if (v.isEmpty()) {
-            v = new CheckpointStore(new FileSystemObjectStore(store), 3, true).latest(MODEL).map(CheckpointInfo::version)
+            v = new CheckpointStore(new FileSystemObjectStore(store), 3, true).latest(model).map(CheckpointInfo::version)
                     .orElse("");
         }
         if (v.isEmpty()) {

@@ -3,20 +3,11 @@ package io.cimle.cli.demo;
 import com.google.protobuf.ByteString;
 import io.cimle.cli.client.SampleClient;
 import io.cimle.core.data.ClassMap;
+import io.cimle.core.data.Example;
 import io.cimle.core.data.Images;
 import io.cimle.core.data.LabelSet;
 import io.cimle.core.data.LayoutEncoder;
-import io.cimle.core.data.ModeReader;
 import io.cimle.core.data.RgbImage;
-import io.cimle.core.data.ToyScenes;
-import io.cimle.core.data.ToyScenes.Mode;
-import io.cimle.core.data.ToyScenes.Scene;
-import io.cimle.core.eval.EvalReport;
-import io.cimle.core.eval.MeanAbsPixelMetric;
-import io.cimle.core.eval.ModeCoverage;
-import io.cimle.core.eval.PairwiseDiversity;
-import io.cimle.core.eval.ToyEvaluation;
-import io.cimle.core.eval.ToyModeData;
 import io.cimle.wire.v1.GeneratedSample;
 import io.cimle.wire.v1.Interpolation;
 import io.cimle.wire.v1.LatentCode;
@@ -27,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
 
@@ -43,31 +33,31 @@ final class DemoShowcase {
 
     private final SampleClient client;
     private final Model model;
-    private final List<Mode> modes;
+    private final DemoData data;
     private final int samples;
 
-    DemoShowcase(SampleClient client, Model model, List<Mode> modes, int samples) {
+    DemoShowcase(SampleClient client, Model model, DemoData data, int samples) {
         this.client = client;
         this.model = model;
-        this.modes = modes;
+        this.data = data;
         this.samples = samples;
     }
 
-    /** Writes the gallery for {@code layouts} held-out layouts to {@code out}; returns its index and report. */
-    DemoCommand.Result write(Path out, int layouts, TrainingHistory history, Path logs) throws Exception {
-        LabelSet labels = ToyScenes.labelSet();
+    /** Writes the gallery for the data's held-out layouts to {@code out}; returns its index and report. */
+    DemoCommand.Result write(Path out, TrainingHistory history, Path logs) throws Exception {
+        LabelSet labels = data.labels();
         Gallery g = new Gallery(out, labels);
         String version = model.version();
-        List<Scene> heldOut = ToyModeData.scenes(model.width(), model.height(), layouts, 424242, modes);
+        List<Example> heldOut = data.heldOut();
         List<ClassMap> maps = new ArrayList<>();
         List<List<RgbImage>> all = new ArrayList<>();
         List<List<GeneratedSample>> replies = new ArrayList<>();
         g.section("Many samples per layout");
-        g.paragraph("Each row: a held-out layout (never trained on), the real photo drawn with it, then "
-                + samples + " samples the generator returned for one request over Kafka. The toy data set has "
-                + modes.size() + " appearance modes (time of day x car colour); a layout admits all of them.");
+        g.paragraph("Each row: a held-out layout (never trained on), its real photo, then " + samples
+                + " samples the generator returned for one request over Kafka. The data: " + data.describe()
+                + "; a layout admits every look.");
         for (int i = 0; i < heldOut.size(); i++) {
-            Scene scene = heldOut.get(i);
+            Example scene = heldOut.get(i);
             SampleClient.Answer a = ask(request("demo-" + version + "-layout-" + i, scene.layout())
                     .setNumSamples(samples).setSeed(1000 + i).setHasSeed(true).build());
             List<RgbImage> images = decode(a.samples());
@@ -77,9 +67,9 @@ final class DemoShowcase {
             replies.add(a.samples());
         }
 
-        // Interpolation between the two most different samples of the first layout.
+        // Interpolation between two samples of the first layout: day to night where the data has light.
         List<GeneratedSample> first = replies.get(0);
-        int[] pair = mostDifferent(all.get(0));
+        int[] pair = data.interpolationEnds(0, all.get(0));
         SampleClient.Answer interp = ask(request("demo-" + version + "-interpolation", maps.get(0))
                 .setInterpolation(Interpolation.newBuilder().setFrom(first.get(pair[0]).getCode())
                         .setTo(first.get(pair[1]).getCode()).setSteps(9).setMethod("slerp")).build());
@@ -98,17 +88,18 @@ final class DemoShowcase {
                 styled);
 
         // Scene edit: change the layout, keep the code.
-        ClassMap edited = SceneEdit.apply(maps.get(0));
+        ClassMap edited = SceneEdit.apply(maps.get(0), labels);
         List<RgbImage> edit = new ArrayList<>();
         edit.add(LayoutEncoder.colourImage(maps.get(0), labels));
         edit.add(decode(ask(request("demo-" + version + "-edit-before", maps.get(0)).addCodes(style).build()).samples()).get(0));
         edit.add(LayoutEncoder.colourImage(edited, labels));
         edit.add(decode(ask(request("demo-" + version + "-edit-after", edited).addCodes(style).build()).samples()).get(0));
-        g.strip("scene-edit.png", "Scene editing", "Layout, its sample; the edited layout (a building block becomes "
-                + "vegetation, the car moves), the sample with the same code: the edit changes the scene, not its style.", edit);
+        g.strip("scene-edit.png", "Scene editing", "Layout, its sample; the edited layout (the buildings of the left "
+                + "third become vegetation, the cars move right), the sample with the same code: the edit changes the "
+                + "scene, not its style.", edit);
 
-        EvalReport report = evaluate(maps, all);
-        g.evaluation(List.of(report));
+        DemoData.Evaluation report = data.evaluate(all, styled);
+        g.evaluation(report.markdown());
         history.add(history.lastStep(), Double.NaN, Double.NaN, report.minCoverage());
         history.save();
         history.draw("Training: loss, code spread and coverage", out.resolve("training.png"));
@@ -118,32 +109,10 @@ final class DemoShowcase {
         Path index = g.write("cimle demo: diverse images from semantic layouts",
                 "Model " + model.name() + " version " + version + " (" + model.preset() + ", " + model.width() + "x"
                         + model.height() + ", noise " + model.noise() + "), trained by trainer-service on "
-                        + model.pairs() + " toy-scene pairs produced to Kafka; every image "
+                        + model.pairs() + " pairs of " + data.describe() + " produced to Kafka; every image "
                         + "below was generated by generator-service and received over Kafka.");
         Files.writeString(out.resolve("evaluation.md"), report.markdown());
         return new DemoCommand.Result(index, g.imageCount(), version, report, logs);
-    }
-
-    /** Diversity as mean absolute pixel difference (LPIPS needs ImageNet weights a user supplies; see README). */
-    private EvalReport evaluate(List<ClassMap> maps, List<List<RgbImage>> images) {
-        return ToyEvaluation.evaluate("IMLE (generator-service)", maps, images,
-                new ModeCoverage(new HashSet<>(modes), ModeReader.DEFAULT_THRESHOLD),
-                new PairwiseDiversity(new MeanAbsPixelMetric(), PairwiseDiversity.DEFAULT_PAIRS), 7);
-    }
-
-    private static int[] mostDifferent(List<RgbImage> images) {
-        int[] best = {0, Math.min(1, images.size() - 1)};
-        double max = -1;
-        for (int a = 0; a < images.size(); a++) {
-            for (int b = a + 1; b < images.size(); b++) {
-                double d = images.get(a).meanAbsDifference(images.get(b));
-                if (d > max) {
-                    max = d;
-                    best = new int[] {a, b};
-                }
-            }
-        }
-        return best;
     }
 
     private SampleClient.Answer ask(LayoutRequest r) throws TimeoutException {

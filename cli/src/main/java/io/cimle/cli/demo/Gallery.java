@@ -4,15 +4,12 @@ import io.cimle.core.data.ClassMap;
 import io.cimle.core.data.LabelSet;
 import io.cimle.core.data.LayoutEncoder;
 import io.cimle.core.data.RgbImage;
-import io.cimle.core.eval.EvalReport;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-
 /** Writes the demo's out/ folder: PNG grids and an index.html that explains them. */
 final class Gallery {
     private static final int SCALE = 4;
@@ -67,22 +64,37 @@ final class Gallery {
         body.append("<p>").append(html).append("</p>\n");
     }
 
-    void evaluation(List<EvalReport> reports) {
+    /** The evaluation's markdown (a table, then notes) as HTML. */
+    void evaluation(String markdown) {
         section("Evaluation on held-out layouts");
-        body.append("<table><tr><th>model</th><th>layouts</th><th>samples/layout</th><th>mode coverage</th>"
-                + "<th>freq. distance (TV)</th><th>fidelity</th><th>pairwise diversity</th></tr>\n");
-        for (EvalReport r : reports) {
-            body.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%d</td><td>%d</td><td>%.3f</td><td>%.3f</td>"
-                    + "<td>%.3f</td><td>%.4f</td></tr>%n", r.name(), r.layouts(), r.samplesPerLayout(), r.coverage(),
-                    r.frequencyDistance(), r.fidelity(), r.diversity()));
+        StringBuilder table = new StringBuilder("<table>\n");
+        StringBuilder notes = new StringBuilder();
+        boolean header = true;
+        for (String line : markdown.split("\n")) {
+            if (line.startsWith("|")) {
+                if (line.matches("[|\\s:-]+")) {
+                    continue; // the separator row
+                }
+                String cell = header ? "th" : "td";
+                table.append("<tr>");
+                for (String c : line.substring(1, line.length() - (line.endsWith("|") ? 1 : 0)).split("\\|")) {
+                    table.append('<').append(cell).append('>').append(escape(c.strip())).append("</").append(cell)
+                            .append('>');
+                }
+                table.append("</tr>\n");
+                header = false;
+            } else if (!line.isBlank()) {
+                notes.append(escape(line)).append("<br>\n");
+            }
         }
-        body.append("</table>\n");
-        if (!reports.isEmpty()) {
-            paragraph("Coverage: share of each layout's true appearance modes shown by at least one sample. "
-                    + "Frequency distance: total variation between sample and true mode frequencies (0 is best). "
-                    + "Fidelity: share of samples whose every region is near a real prototype colour (not a blurry mean). "
-                    + "Diversity metric: " + reports.get(0).diversityMetric() + ".");
-        }
+        body.append(table).append("</table>\n");
+        paragraph(notes + "Coverage: share of each factor's looks that some sample of a layout (or an instance) shows. "
+                + "Frequencies: total variation between the samples' looks and the data's (0 is best). Fidelity: share "
+                + "of regions near a real look (not a blurry mean).");
+    }
+
+    private static String escape(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 
     Path write(String title, String summary) throws IOException {

@@ -2,9 +2,9 @@ package io.cimle.cli.demo;
 
 import com.google.protobuf.ByteString;
 import io.cimle.cli.client.Producers;
+import io.cimle.core.data.Example;
 import io.cimle.core.data.Images;
 import io.cimle.core.data.LayoutEncoder;
-import io.cimle.core.data.ToyScenes.Scene;
 import io.cimle.wire.Topics;
 import io.cimle.wire.v1.Layout;
 import io.cimle.wire.v1.LayoutEncoding;
@@ -14,17 +14,17 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
-/** The demo's toy scenes to {@code layouts.training}, one pair per record keyed by its id, with a progress bar. */
+/** The demo's pairs to {@code layouts.training}, one pair per record keyed by its id, with a progress bar. */
 final class PairProducer {
     private PairProducer() {
     }
 
-    static void produce(String bootstrap, List<Scene> scenes) {
+    static void produce(String bootstrap, List<Example> scenes, String dataset) {
         try (var producer = Producers.durable(bootstrap, Map.of())) {
             ProgressLine bar = new ProgressLine(System.console() != null);
             for (int i = 0; i < scenes.size(); i++) {
-                Scene s = scenes.get(i);
-                LayoutImagePair pair = LayoutImagePair.newBuilder().setId("toy/" + s.id()).setDataset("toy-scenes")
+                Example s = scenes.get(i);
+                LayoutImagePair pair = LayoutImagePair.newBuilder().setId(dataset + "/" + s.id()).setDataset(dataset)
                         .setLayout(Layout.newBuilder().setEncoding(LayoutEncoding.CLASS_IDS)
                                 .setPng(ByteString.copyFrom(LayoutEncoder.classIdsPng(s.layout()))))
                         .setPhoto(Photo.newBuilder().setData(ByteString.copyFrom(Images.encodePng(s.photo())))

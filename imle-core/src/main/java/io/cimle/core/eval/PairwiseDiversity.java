@@ -5,6 +5,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import io.cimle.core.data.RgbImage;
+import io.cimle.core.model.ImageTensors;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,6 +41,17 @@ public final class PairwiseDiversity {
 
     public ImageMetric metric() {
         return metric;
+    }
+
+    /** The same for images: {@code samples.get(i)} are layout i's samples (at least 2 each). */
+    public DiversityResult measureImages(List<List<RgbImage>> samples, long seed) {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            List<NDArray> perLayout = new ArrayList<>(samples.size());
+            for (List<RgbImage> s : samples) {
+                perLayout.add(ImageTensors.fromImages(manager, s)); // (n, 3, H, W) in [-1, 1]
+            }
+            return measure(perLayout, seed);
+        }
     }
 
     /**

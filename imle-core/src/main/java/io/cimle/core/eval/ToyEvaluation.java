@@ -1,11 +1,8 @@
 package io.cimle.core.eval;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import io.cimle.core.data.ClassMap;
 import io.cimle.core.data.RgbImage;
 import io.cimle.core.data.ToyScenes;
-import io.cimle.core.model.ImageTensors;
 import io.cimle.core.model.LatentCode;
 import io.cimle.core.model.LatentCodes;
 import io.cimle.core.model.Sampler;
@@ -56,14 +53,7 @@ public final class ToyEvaluation {
                                       List<List<RgbImage>> samples, ModeCoverage coverage, PairwiseDiversity diversity,
                                       long seed) {
         ModeCoverage.Result modes = coverage.measure(layouts, instances, samples);
-        DiversityResult div;
-        try (NDManager manager = NDManager.newBaseManager()) {
-            List<NDArray> perLayout = new ArrayList<>(samples.size());
-            for (List<RgbImage> s : samples) {
-                perLayout.add(ImageTensors.fromImages(manager, s)); // (n, 3, H, W) in [-1, 1]
-            }
-            div = diversity.measure(perLayout, seed);
-        }
+        DiversityResult div = diversity.measureImages(samples, seed);
         return new EvalReport(name, modes.layouts(), modes.samplesPerLayout(), modes.coverage(), modes.frequencyDistance(),
                 modes.fidelity(), div.mean(), div.metric(), modes.factorCoverage(), modes.regionFidelity(),
                 modes.classFidelity(), modes.instanceCoverage(), modes.independence());

@@ -115,6 +115,11 @@ final class ToyBench implements Callable<Integer>, ImleOptions.Budgeted {
     @Option(names = "--curve", description = "Evaluate the held-out layouts after every epoch too.")
     boolean curve;
 
+    @Option(names = "--no-health-check", description = "Train every row to its end whatever the per-epoch model "
+            + "health check says (the code spread is still measured and charted); by default the bench stops with the "
+            + "reason once a model stops responding to its code, its weights stop moving or its loss keeps climbing.")
+    boolean noHealthCheck;
+
     @Option(names = "--out", defaultValue = "bench-results", description = "Output folder (default ${DEFAULT-VALUE}).")
     Path out;
 
@@ -242,7 +247,7 @@ final class ToyBench implements Callable<Integer>, ImleOptions.Budgeted {
         try (Distance d = PyramidL1Distance.defaults();
              GeneratorNetwork network = GeneratorNetwork.create(model, Device.cpu(), 11);
              ImleTrainer trainer = new ImleTrainer(network, d, train, null, config)) {
-            trainer.addListener(TrainingListener.stopWhenUnhealthy());
+            trainer.withHealthCheck(!noHealthCheck).addListener(TrainingListener.stopWhenUnhealthy());
             SelectionTime selection = new SelectionTime();
             trainer.addListener(selection);
             List<TrainingChart.Point> history = new ArrayList<>();

@@ -62,9 +62,13 @@ final class TrainCommand implements Callable<Integer>, ImleOptions.Budgeted {
             description = "Checkpoint every N steps and at each epoch end (default ${DEFAULT-VALUE}).")
     long checkpointEvery;
     @Option(names = "--min-code-spread", defaultValue = "0.01", description = "Stop (exit 1) once an IMLE model's "
-            + "samples of one layout differ by less than this fraction of the pixel range, or its loss stays above the "
-            + "first epoch's (0 turns the spread check off; default ${DEFAULT-VALUE}).")
+            + "samples of one layout differ by less than this fraction of the pixel range (0 turns the spread check "
+            + "off; default ${DEFAULT-VALUE}). The health check also stops a run whose weights no longer move or whose "
+            + "loss keeps climbing.")
     double minCodeSpread;
+    @Option(names = "--no-health-check", description = "Never stop on the per-epoch health check (code spread, "
+            + "weights moving, loss climbing); its measurements are still taken.")
+    boolean noHealthCheck;
     @Option(names = "--log-every", defaultValue = "100", description = "Progress line every N steps (default ${DEFAULT-VALUE}).")
     int logEvery;
 
@@ -114,7 +118,8 @@ final class TrainCommand implements Callable<Integer>, ImleOptions.Budgeted {
                          : ImleTrainer.resume(from, network, distance, train, config)) {
                 t.withMetadata(Map.of(Checkpoint.LABEL_SET_KEY, labelSet.toJson()));
                 t.addListener(ProgressReporter.forConsole(System.out, logEvery));
-                t.withMinCodeSpread(minCodeSpread).addListener(TrainingListener.stopWhenUnhealthy());
+                t.withMinCodeSpread(minCodeSpread).withHealthCheck(!noHealthCheck)
+                        .addListener(TrainingListener.stopWhenUnhealthy());
                 t.checkpointTo((cp, p) -> {
                     last[0] = store.publish(new CheckpointStore.Publication(CliSupport.MODEL_NAME, p.globalStep(),
                             p.epoch(), Map.of(), preset, model.width(), model.height()), cp.toBytes());

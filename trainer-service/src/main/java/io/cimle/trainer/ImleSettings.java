@@ -22,7 +22,7 @@ import org.eclipse.microprofile.config.Config;
 public class ImleSettings {
     static final String PREFIX = "cimle.trainer.imle.";
     /** Keys under the prefix that are the service's own, not training settings. */
-    private static final Set<String> SERVICE_KEYS = Set.of("base", "min-code-spread", "vgg-weights");
+    private static final Set<String> SERVICE_KEYS = Set.of("base", "min-code-spread", "health-check", "vgg-weights");
     /** Settings that once had keys directly under cimle.trainer. */
     private static final Set<String> LEGACY_TOP_LEVEL = Set.of("noise", "region-code-dim");
 

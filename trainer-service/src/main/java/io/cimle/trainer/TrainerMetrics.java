@@ -73,7 +73,8 @@ public class TrainerMetrics {
                 .description("Mean pixel difference between samples of one probe layout under different codes, "
                         + "in [0, 1], at the last epoch's end").register(registry);
         Gauge.builder("cimle.trainer.model.healthy", modelHealthy, AtomicLong::get)
-                .description("1 while the model responds to its code and its loss falls, 0 otherwise").register(registry);
+                .description("1 while the model responds to its code, its weights move and its loss does not keep "
+                        + "climbing (or the health check is off), 0 otherwise").register(registry);
     }
 
     private Timer histogram(String name, String description) {

@@ -65,6 +65,14 @@ public interface TrainerSettings {
          */
         Optional<Double> minCodeSpread();
 
+        /**
+         * Whether the per-epoch health verdict counts (the code spread above, the weights moving, the loss not
+         * climbing on; see ModelHealth): false keeps cimle_trainer_model_healthy at 1 and logs no warning, the code
+         * spread is still measured and exported. The service never stops training on it either way. Default true.
+         */
+        @WithDefault("true")
+        boolean healthCheck();
+
         /** Optional VGG-19 weights (.npz) for the perceptual distance; unset = pyramid L1. */
         Optional<String> vggWeights();
 

@@ -284,6 +284,7 @@ public class TrainingLoop {
         model.inferenceChunk().ifPresent(chunk -> network.withInferenceChunk(chunk));
         CheckpointPolicy policy = new StepCheckpointPolicy(settings.trainer().checkpointEverySteps(), checkpointRequested);
         return trainer.withMinCodeSpread(settings.trainer().imle().minCodeSpread().orElse(ModelHealth.DEFAULT_MIN_CODE_SPREAD))
+                .withHealthCheck(settings.trainer().imle().healthCheck())
                 .withMetadata(Map.of(Checkpoint.LABEL_SET_KEY, data.labels().toJson()))
                 .addListener(listener(config.subBatch())).checkpointTo(this::publish, policy);
     }

@@ -47,6 +47,13 @@ class ImleSettingsTest {
         assertEquals(CodeSelection.FLAT, read(Map.of("cimle.trainer.imle.selection", "FLAT")).selection());
     }
 
+    /** The service's own keys under the prefix (the health check's) are not taken for unknown settings. */
+    @Test
+    void theServiceKeysAreNotTrainingSettings() {
+        assertEquals(ImleConfig.DEFAULT, read(Map.of("cimle.trainer.imle.health-check", "false",
+                "cimle.trainer.imle.min-code-spread", "0.02")));
+    }
+
     @Test
     void aSmallDataSetCapsSAndItsSubBatch() {
         Map<String, String> keys = new HashMap<>(Map.of("cimle.trainer.imle.examples", "400", "cimle.trainer.imle.sub-batch",

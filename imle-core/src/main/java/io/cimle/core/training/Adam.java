@@ -10,6 +10,7 @@ import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.util.Pair;
+import io.cimle.core.model.GradMode;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -40,6 +41,8 @@ public final class Adam implements AutoCloseable {
     private final PtNDArray[] v;
     private final FusedAdamProgram program;
     private long t;
+    private NDManager markManager; // holds the copy of the weights markWeights took, or null
+    private PtNDArray[] mark;
 
     public Adam(ParameterList parameters, NDManager parent, double beta1, double beta2, double epsilon) {
         for (Pair<String, Parameter> p : parameters) {
@@ -108,6 +111,60 @@ public final class Adam implements AutoCloseable {
         }
     }
 
+    /**
+     * Remembers the weights as they are now, for {@link #rmsMoveSinceMark}: a copy of every trained parameter
+     * beside the two moments (a third of the optimiser's memory more), replacing an earlier mark. Reads the
+     * weights only, without recording a graph.
+     */
+    public void markWeights() {
+        clearMark();
+        NDManager copies = manager.newSubManager();
+        PtNDArray[] copy = new PtNDArray[parameters.size()];
+        GradMode.withoutGradients(() -> {
+            for (int i = 0; i < copy.length; i++) {
+                copy[i] = (PtNDArray) parameters.get(i).getArray().duplicate();
+                copy[i].attach(copies);
+            }
+        });
+        markManager = copies;
+        mark = copy;
+    }
+
+    /**
+     * How far the weights moved since {@link #markWeights}: the root mean square over every trained weight of its
+     * change, in the weights' units (Adam moves a weight with a gradient by about the learning rate per step);
+     * NaN without a mark. Costs one subtraction per parameter and one norm over them all.
+     */
+    public double rmsMoveSinceMark() {
+        if (mark == null) {
+            return Double.NaN;
+        }
+        if (mark.length == 0) {
+            return 0;
+        }
+        return GradMode.withoutGradients(() -> {
+            try (NDScope ignored = new NDScope()) {
+                PtNDArray[] moves = new PtNDArray[mark.length];
+                long count = 0;
+                for (int i = 0; i < mark.length; i++) {
+                    NDArray w = parameters.get(i).getArray();
+                    moves[i] = (PtNDArray) w.sub(mark[i]);
+                    count += w.size();
+                }
+                return Math.sqrt(program.squaredNorm(moves) / Math.max(1, count));
+            }
+        });
+    }
+
+    /** Drops the copy {@link #markWeights} took. */
+    public void clearMark() {
+        if (markManager != null) {
+            markManager.close();
+        }
+        markManager = null;
+        mark = null;
+    }
+
     /** How many parameters have no gradient tensor at all (libtorch's grad undefined): for diagnostics. */
     public int parametersWithoutGradient() {
         int missing = 0;
@@ -168,6 +225,7 @@ public final class Adam implements AutoCloseable {
 
     @Override
     public void close() {
+        clearMark();
         program.close();
         manager.close();
     }

@@ -6,7 +6,7 @@ public final class DeadModelException extends RuntimeException {
 
     public DeadModelException(ModelHealth health) {
         super("training stopped at " + health.describe() + ". Lower the learning rate, or resume from a "
-                + "checkpoint written before this epoch.");
+                + "checkpoint written before this epoch (or, where the verdict is wrong, turn the health check off).");
         this.health = health;
     }
 

@@ -44,6 +44,7 @@ public final class ImleTrainer implements AutoCloseable {
     private CheckpointSink checkpointSink;
     private final Map<String, String> extraMetadata = new TreeMap<>();
     private double minCodeSpread = ModelHealth.DEFAULT_MIN_CODE_SPREAD;
+    private boolean healthCheck = true;
 
     private TrainerRandom rng;
     private int epoch;
@@ -53,7 +54,9 @@ public final class ImleTrainer implements AutoCloseable {
     private double learningRate;
     private double selectionMs;
     private double epochLossSum;
-    private double firstEpochLoss = Double.NaN; // the health check's reference
+    private double firstEpochLoss = Double.NaN; // epoch 0's mean loss (kept in checkpoints, judged no more)
+    private LossTrend lossTrend = LossTrend.NONE; // the health check's loss history
+    private boolean weightsMarked; // Adam holds a copy of the weights from this epoch's start (or the resume)
 
     /**
      * Ownership: the caller creates the network and closes it after the trainer; a trainer never does.
@@ -106,6 +109,10 @@ public final class ImleTrainer implements AutoCloseable {
                     + config.seed() + "), got " + newConfig.mode() + ", " + newConfig.seed());
         }
         long drawn = data.samplerDrawn();
+        if (newExamples.size() != data.size()) {
+            // New pairs: losses measured on other data are not compared (harder pairs are not divergence).
+            lossTrend = LossTrend.NONE;
+        }
         useData(newExamples, null, newConfig);
         data.replaySampler(drawn);
     }
@@ -166,6 +173,22 @@ public final class ImleTrainer implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Whether the health verdict counts (default true): false makes every {@link ModelHealth} healthy, so
+     * {@link TrainingListener#stopWhenUnhealthy()} never stops the run and nothing is logged, while the code spread
+     * and the loss are still measured and reported. Off, the trainer also keeps no copy of the weights for
+     * {@link ModelHealth#weightMove()} (reported as NaN). Training itself is the same either way: the check only
+     * observes.
+     */
+    public ImleTrainer withHealthCheck(boolean on) {
+        this.healthCheck = on;
+        if (!on) {
+            adam.clearMark();
+            weightsMarked = false;
+        }
+        return this;
+    }
+
     public ImleTrainer checkpointTo(CheckpointSink sink, CheckpointPolicy policy) {
         this.checkpointSink = Objects.requireNonNull(sink);
         this.checkpointPolicy = Objects.requireNonNull(policy);
@@ -190,6 +213,12 @@ public final class ImleTrainer implements AutoCloseable {
         while (epoch < config.epochs()) {
             if (!hasSelection()) {
                 beginEpoch();
+            }
+            if (healthCheck && !weightsMarked) {
+                // After beginEpoch, so a re-drawn encoder is not counted as a move; after a resume within an
+                // epoch the move is measured from there.
+                adam.markWeights();
+                weightsMarked = true;
             }
             while (stepInEpoch < config.steps()) {
                 // K gradient steps on random sub-batches of S with the kept codes.
@@ -241,8 +270,12 @@ public final class ImleTrainer implements AutoCloseable {
         if (!(firstEpochLoss > 0)) {
             firstEpochLoss = meanLoss;
         }
-        ModelHealth health = new ModelHealth(epoch, healthProbe.codeSpread(network), meanLoss, firstEpochLoss,
-                config.mode() == TrainingMode.IMLE ? minCodeSpread : 0);
+        lossTrend = lossTrend.after(meanLoss);
+        double weightMove = adam.rmsMoveSinceMark() / learningRate; // NaN without a mark (the check is off)
+        adam.clearMark();
+        weightsMarked = false;
+        ModelHealth health = new ModelHealth(epoch, healthProbe.codeSpread(network), meanLoss, lossTrend, weightMove,
+                config.mode() == TrainingMode.IMLE ? minCodeSpread : 0, healthCheck);
         if (!health.healthy()) {
             LOG.log(System.Logger.Level.WARNING, "model health: {0}", health.describe());
         }
@@ -302,7 +335,7 @@ public final class ImleTrainer implements AutoCloseable {
 
     public TrainingState state() {
         return new TrainingState(epoch, stepInEpoch, selected, kept.seeds(), rng.state(), data.samplerDrawn(),
-                adam.stepCount(), learningRate, firstEpochLoss, kept.donors());
+                adam.stepCount(), learningRate, firstEpochLoss, kept.donors(), lossTrend);
     }
 
     private void restore(TrainingState s, byte[] moments) {
@@ -321,6 +354,7 @@ public final class ImleTrainer implements AutoCloseable {
         rng = new TrainerRandom(s.rngState());
         learningRate = s.learningRate();
         firstEpochLoss = s.firstEpochLoss();
+        lossTrend = s.lossTrend();
         data.replaySampler(s.samplerDrawn());
         adam.restore(moments, s.adamSteps());
     }

@@ -19,15 +19,17 @@ import java.util.Objects;
  * @param samplerDrawn     examples drawn so far from the rebalancing sampler
  * @param adamSteps        Adam's bias-correction step count
  * @param learningRate     rate in force
- * @param firstEpochLoss   epoch 0's mean loss, the health check's reference (NaN, or 0 in checkpoints
- *                         written before it existed, until an epoch has finished)
+ * @param firstEpochLoss   epoch 0's mean loss (NaN, or 0 in checkpoints written before it existed, until an
+ *                         epoch has finished); the health check's reference until issue 36, kept for the record
  * @param selectedDonors   regional selection: per selected example, for each layout class the seed its
  *                         part of the kept code comes from (example-major, classes inner); empty for flat
  *                         selection and in checkpoints written before it existed
+ * @param lossTrend        the health check's history of epoch losses ({@link LossTrend}); {@link LossTrend#NONE}
+ *                         in checkpoints written before it existed (the trend then starts at the resume)
  */
 public record TrainingState(int epoch, int stepInEpoch, int[] selectedExamples, long[] selectedSeeds, long rngState,
                             long samplerDrawn, long adamSteps, double learningRate, double firstEpochLoss,
-                            long[] selectedDonors) {
+                            long[] selectedDonors, LossTrend lossTrend) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public TrainingState {
@@ -43,6 +45,7 @@ public record TrainingState(int epoch, int stepInEpoch, int[] selectedExamples, 
         selectedExamples = selectedExamples.clone();
         selectedSeeds = selectedSeeds.clone();
         selectedDonors = selectedDonors == null ? new long[0] : selectedDonors.clone();
+        lossTrend = lossTrend == null ? LossTrend.NONE : lossTrend;
         if (selectedDonors.length > 0 && (selectedSeeds.length == 0 || selectedDonors.length % selectedSeeds.length != 0)) {
             throw new IllegalArgumentException(selectedDonors.length + " donor seeds do not divide among "
                     + selectedSeeds.length + " selected examples");

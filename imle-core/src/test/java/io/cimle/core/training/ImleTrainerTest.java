@@ -2,6 +2,7 @@ package io.cimle.core.training;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -215,6 +216,7 @@ class ImleTrainerTest {
     void healthIsReportedEveryEpochAndAnUnresponsiveModelStopsTheRun() {
         List<Example> data = TrainingFixtures.toyExamples(4, 5);
         List<ModelHealth> seen = new ArrayList<>();
+        TrainingState state;
         try (GeneratorNetwork net = TrainingFixtures.tinyNetwork(4); Distance d = PyramidL1Distance.defaults();
              ImleTrainer trainer = new ImleTrainer(net, d, data, null, TrainingFixtures.tinyImle())) {
             trainer.addListener(new TrainingListener() {
@@ -224,11 +226,26 @@ class ImleTrainerTest {
                 }
             });
             trainer.train();
+            state = trainer.state();
         }
         assertEquals(2, seen.size());
         assertEquals(0, seen.get(0).epoch());
         assertTrue(seen.get(1).codeSpread() > 0, seen.toString());
-        assertEquals(seen.get(0).meanLoss(), seen.get(1).firstEpochLoss());
+        assertEquals(Math.min(seen.get(0).meanLoss(), seen.get(1).meanLoss()), seen.get(1).bestLoss());
+        assertEquals(seen.get(1).meanLoss(), seen.get(1).trend().previous());
+        for (ModelHealth h : seen) {
+            // Three Adam steps at lr 1e-3 move the tiny model's weights by 2.0 and 1.2 learning rates (RMS): two
+            // orders of magnitude above the floor (a broken update, below, moves them by 5e-6).
+            assertTrue(h.weightMove() > 50 * ModelHealth.MIN_WEIGHT_MOVE, h.describe());
+            assertTrue(h.healthy(), h.describe());
+        }
+        // The trend travels in the checkpoint (NaN included), and one written before it existed reads as none.
+        assertEquals(state.lossTrend(), TrainingState.fromJsonBytes(state.toJsonBytes()).lossTrend());
+        String old = new String(state.toJsonBytes(), java.nio.charset.StandardCharsets.UTF_8)
+                .replaceFirst(",?\"lossTrend\":\\{[^}]*\\}", "");
+        assertFalse(old.contains("lossTrend"), old);
+        assertEquals(LossTrend.NONE, TrainingState.fromJsonBytes(old.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .lossTrend());
 
         // A floor no model can reach: the run stops loudly at the end of epoch 1 (epoch 0 is exempt).
         try (GeneratorNetwork net = TrainingFixtures.tinyNetwork(4); Distance d = PyramidL1Distance.defaults();
@@ -238,6 +255,51 @@ class ImleTrainerTest {
             assertEquals(1, e.health().epoch());
             assertTrue(e.getMessage().contains("no longer responds to its code"), e.getMessage());
         }
+    }
+
+    /**
+     * A broken update that still passes every step's checks: a loss scaled by 1e-15 leaves gradients far below
+     * Adam's epsilon, so each step moves the weights by a ten-millionth of a learning rate; the loss is finite and
+     * the gradient not zero. The run stops at the end of epoch 0 because the weights do not move. With the check
+     * off the same run trains to the end, its health still reported, and training with the check on or off gives
+     * the same weights (the check only observes).
+     */
+    @Test
+    void weightsThatDoNotMoveStopTheRunUnlessTheCheckIsOff() {
+        List<Example> data = TrainingFixtures.toyExamples(4, 5);
+        try (GeneratorNetwork net = TrainingFixtures.tinyNetwork(4); Distance d = new NanDistance(1e-15f);
+             ImleTrainer trainer = new ImleTrainer(net, d, data, null, TrainingFixtures.tinyImle())) {
+            trainer.addListener(TrainingListener.stopWhenUnhealthy());
+            DeadModelException e = assertThrows(DeadModelException.class, trainer::train);
+            assertEquals(0, e.health().epoch());
+            assertFalse(e.health().weightsMove(), e.health().describe());
+            assertTrue(e.getMessage().contains("weights no longer move"), e.getMessage());
+        }
+        List<ModelHealth> seen = new ArrayList<>();
+        try (GeneratorNetwork net = TrainingFixtures.tinyNetwork(4); Distance d = new NanDistance(1e-15f);
+             ImleTrainer trainer = new ImleTrainer(net, d, data, null, TrainingFixtures.tinyImle())) {
+            trainer.withHealthCheck(false).addListener(TrainingListener.stopWhenUnhealthy());
+            trainer.addListener(new TrainingListener() {
+                @Override
+                public void onHealth(TrainingProgress progress, ModelHealth health) {
+                    seen.add(health);
+                }
+            });
+            assertEquals(2, trainer.train().epoch());
+        }
+        assertEquals(2, seen.size());
+        for (ModelHealth h : seen) {
+            assertTrue(h.healthy() && !h.checked() && Double.isNaN(h.weightMove()), h.describe());
+        }
+        String[] hashes = new String[2];
+        for (int on = 0; on < 2; on++) {
+            try (GeneratorNetwork net = TrainingFixtures.tinyNetwork(4); Distance d = PyramidL1Distance.defaults();
+                 ImleTrainer trainer = new ImleTrainer(net, d, data, null, TrainingFixtures.tinyImle())) {
+                trainer.withHealthCheck(on == 1).train();
+                hashes[on] = SeededRun.weightHash(net);
+            }
+        }
+        assertEquals(hashes[0], hashes[1]);
     }
 
     /** A distance whose loss is NaN. */

@@ -66,16 +66,23 @@ public class MicroBatcher {
     private final AtomicLong passes = new AtomicLong();
 
     /**
-     * One request to run: its model reference (released here once its samples are made), where its outcome
-     * goes, and the future completed when that answer is durable.
+     * One request to run: the lease on its model (the batcher's once {@link #offer} took the work: closed here
+     * once its samples are made), where its outcome goes, and the future completed when that answer is durable.
      */
-    public record Work(PlannedRequest request, LoadedModel model, Answer answer, CompletableFuture<Void> answered) {
-        public Work(PlannedRequest request, LoadedModel model, Answer answer) {
-            this(request, model, answer, new CompletableFuture<>());
+    public record Work(PlannedRequest request, ModelLease lease, Answer answer, CompletableFuture<Void> answered) {
+        public Work(PlannedRequest request, ModelLease lease, Answer answer) {
+            this(request, lease, answer, new CompletableFuture<>());
+        }
+
+        LoadedModel model() {
+            return lease.model();
         }
     }
 
-    /** Queues one request unless {@code max-in-flight} requests are unanswered; false then (nothing queued). */
+    /**
+     * Queues one request unless {@code max-in-flight} requests are unanswered; false then (nothing queued, the
+     * work and its lease stay the caller's).
+     */
     public boolean offer(Work work) {
         start();
         if (!inFlight.tryAcquire()) {
@@ -133,7 +140,7 @@ public class MicroBatcher {
         // next gets them again.
         List<Work> left = new ArrayList<>();
         queue.drainTo(left);
-        left.forEach(w -> w.model().release());
+        closeLeases(left);
     }
 
     /**
@@ -190,7 +197,7 @@ public class MicroBatcher {
             }
             return;
         } finally {
-            pass.forEach(w -> w.model().release());
+            closeLeases(pass);
             if (!queue.isEmpty()) {
                 busyUntilNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.generator().busyWaitMs());
             }
@@ -263,6 +270,11 @@ public class MicroBatcher {
                     })
                     .whenComplete(complete(w));
         }
+    }
+
+    /** The works are done with their model: their pass ran, or they are dropped unrun. */
+    private static void closeLeases(List<Work> works) {
+        works.forEach(w -> w.lease().close());
     }
 
     /** Runs the jobs on the encoder pool and on this thread, each job once; returns when all have run. */

@@ -17,8 +17,8 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -172,8 +172,7 @@ public class RequestConsumer {
             LOG.errorf(e, "the %s consumer stopped", topic);
         } finally {
             // Planned but never queued: not answered and not committed, so whoever owns the partition next gets them.
-            held.forEach(h -> h.work().model().release());
-            held.clear();
+            dropHeld(tp -> true);
             consumer = null;
         }
     }
@@ -273,7 +272,7 @@ public class RequestConsumer {
             Answer answer = replies.to(record, request.getRequestId());
             Admission admission = processor.admit(request, receivedAtMs);
             if (admission instanceof Admission.Ready ready) {
-                work = new MicroBatcher.Work(ready.request(), ready.model(), answer);
+                work = new MicroBatcher.Work(ready.request(), ready.lease(), answer);
                 answered = work.answered();
             } else {
                 answered = answer.deliver(((Admission.Refused) admission).failure());
@@ -377,21 +376,27 @@ public class RequestConsumer {
             dropHeld(gone);
         }
 
-        /** Removes the planned, not yet queued requests of {@code gone}; per partition, the first one's offset. */
         private Map<TopicPartition, Long> dropHeld(Collection<TopicPartition> gone) {
-            Set<TopicPartition> set = new HashSet<>(gone);
-            Map<TopicPartition, Long> first = new HashMap<>();
-            for (Iterator<Held> it = held.iterator(); it.hasNext(); ) {
-                Held h = it.next();
-                TopicPartition tp = new TopicPartition(h.record().topic(), h.record().partition());
-                if (set.contains(tp)) {
-                    first.merge(tp, h.record().offset(), Math::min);
-                    h.work().model().release();
-                    it.remove();
-                }
-            }
-            return first;
+            return RequestConsumer.this.dropHeld(new HashSet<>(gone)::contains);
         }
+    }
+
+    /**
+     * Removes the planned, not yet queued requests of the partitions {@code gone} names, closing their leases
+     * (they stay unanswered: whoever owns the partition next answers them); per partition, the first one's offset.
+     */
+    private Map<TopicPartition, Long> dropHeld(Predicate<TopicPartition> gone) {
+        Map<TopicPartition, Long> first = new HashMap<>();
+        for (Iterator<Held> it = held.iterator(); it.hasNext(); ) {
+            Held h = it.next();
+            TopicPartition tp = new TopicPartition(h.record().topic(), h.record().partition());
+            if (gone.test(tp)) {
+                first.merge(tp, h.record().offset(), Math::min);
+                h.work().lease().close();
+                it.remove();
+            }
+        }
+        return first;
     }
 
     /** For health: the loop runs, its last step did not fail, and the consumer holds a broker connection. */

@@ -222,15 +222,15 @@ public class MicroBatcher {
         // A pass's samples are encoded on all cores (PNG: 2 ms at 64x128), this thread among them, so
         // a small pass does not wait for a pool thread to wake; then sent from this one thread, in order.
         List<Runnable> jobs = new ArrayList<>();
-        List<CompletableFuture<Replies.Encoded>> encodings = new ArrayList<>();
+        List<CompletableFuture<EncodedImage>> encodings = new ArrayList<>();
         for (int r = 0; r < pass.size(); r++) {
             PlannedRequest request = requests.get(r);
             for (RgbImage image : result.images().get(r)) {
-                CompletableFuture<Replies.Encoded> encoded = new CompletableFuture<>();
+                CompletableFuture<EncodedImage> encoded = new CompletableFuture<>();
                 encodings.add(encoded);
                 jobs.add(() -> {
                     try {
-                        encoded.complete(Replies.Encoded.of(request, image));
+                        encoded.complete(EncodedImage.of(request, image));
                     } catch (RuntimeException | Error e) {
                         encoded.completeExceptionally(e);
                     }
@@ -244,7 +244,7 @@ public class MicroBatcher {
             PlannedRequest request = requests.get(r);
             Outcome outcome;
             try {
-                List<Replies.Encoded> images = new ArrayList<>(request.size());
+                List<EncodedImage> images = new ArrayList<>(request.size());
                 for (int i = 0; i < request.size(); i++) {
                     images.add(encodings.get(k + i).join());
                 }

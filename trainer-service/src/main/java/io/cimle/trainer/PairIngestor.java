@@ -42,7 +42,7 @@ public class PairIngestor {
     private static final Logger LOG = Logger.getLogger(PairIngestor.class);
 
     @Inject
-    TrainingData data;
+    TrainingSetup setup;
     @Inject
     TrainerMetrics metrics;
     @Inject
@@ -86,7 +86,7 @@ public class PairIngestor {
         LayoutImagePair pair = parsed.message().get();
         Example example;
         try {
-            example = data.validator().validate(pair);
+            example = setup.validator().validate(pair);
         } catch (PairRejected e) {
             dead.add(reject(record, pair.getId(), e.code(), e.getMessage()));
             return;
@@ -99,7 +99,7 @@ public class PairIngestor {
         Backoff backoff = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30));
         while (true) {
             try {
-                if (data.store().putIfAbsent(example)) {
+                if (setup.store().putIfAbsent(example)) {
                     metrics.pairIngested();
                 } else {
                     metrics.pairDuplicate();

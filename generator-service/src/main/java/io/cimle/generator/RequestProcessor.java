@@ -1,5 +1,6 @@
 package io.cimle.generator;
 
+import io.cimle.service.Rejection;
 import io.cimle.wire.v1.ErrorCode;
 import io.cimle.wire.v1.LayoutRequest;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -44,7 +45,7 @@ public class RequestProcessor {
     private Admission plan(LayoutRequest request, ModelLease lease, long receivedAtMs) {
         try {
             return new Admission.Ready(planner.plan(request, lease.model(), receivedAtMs), lease);
-        } catch (RequestException e) {
+        } catch (Rejection e) {
             return refused(e.code(), e.getMessage());
         } catch (RuntimeException e) {
             LOG.errorf(e, "planning request %s failed", request.getRequestId());

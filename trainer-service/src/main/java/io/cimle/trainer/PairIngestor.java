@@ -2,6 +2,7 @@ package io.cimle.trainer;
 
 import io.cimle.core.data.Example;
 import io.cimle.service.Backoff;
+import io.cimle.service.Rejection;
 import io.cimle.service.kafka.ConsumerLagProbe;
 import io.cimle.service.kafka.DeadLetters;
 import io.cimle.service.kafka.KafkaRecords;
@@ -87,7 +88,7 @@ public class PairIngestor {
         Example example;
         try {
             example = setup.validator().validate(pair);
-        } catch (PairRejected e) {
+        } catch (Rejection e) {
             dead.add(reject(record, pair.getId(), e.code(), e.getMessage()));
             return;
         } catch (RuntimeException e) {

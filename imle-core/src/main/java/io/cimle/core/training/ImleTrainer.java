@@ -49,7 +49,7 @@ public final class ImleTrainer implements AutoCloseable {
     private int epoch;
     private int stepInEpoch;
     private int[] selected = new int[0];
-    private Matching.Kept kept = Matching.Kept.NONE;
+    private KeptCodes kept = KeptCodes.NONE;
     private double learningRate;
     private double selectionMs;
     private double epochLossSum;
@@ -232,7 +232,7 @@ public final class ImleTrainer implements AutoCloseable {
         int[] chosen = data.pick(config.examples(), rng);
         selected = chosen;
         kept = config.mode() == TrainingMode.IMLE ? matching.select(chosen, rng, epoch, progress().globalStep())
-                : Matching.Kept.flat(new long[chosen.length]);
+                : KeptCodes.flat(new long[chosen.length]);
         selectionMs = (System.nanoTime() - start) / 1e6;
     }
 
@@ -250,7 +250,7 @@ public final class ImleTrainer implements AutoCloseable {
         epoch++;
         stepInEpoch = 0;
         selected = new int[0];
-        kept = Matching.Kept.NONE;
+        kept = KeptCodes.NONE;
         epochLossSum = 0;
         for (TrainingListener l : listeners) {
             l.onEpoch(progress(), done, meanLoss);
@@ -315,9 +315,9 @@ public final class ImleTrainer implements AutoCloseable {
         epoch = s.epoch();
         stepInEpoch = s.stepInEpoch();
         selected = s.selectedExamples();
-        kept = new Matching.Kept(s.selectedSeeds(), s.selectedDonors(), s.selectedDonors().length == 0 ? List.of()
+        kept = new KeptCodes(s.selectedSeeds(), s.selectedDonors(), s.selectedDonors().length == 0 ? List.of()
                 : RegionalSelection.rebuild(network.config(), data.layoutsOf(selected), s.selectedSeeds(),
-                        s.selectedDonors()));
+                        s.selectedDonors()), 0);
         rng = new TrainerRandom(s.rngState());
         learningRate = s.learningRate();
         firstEpochLoss = s.firstEpochLoss();

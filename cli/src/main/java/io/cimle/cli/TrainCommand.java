@@ -112,9 +112,9 @@ final class TrainCommand implements Callable<Integer>, ImleOptions.Budgeted {
                  // Flags given now override a resumed run's own config; the rest continues as it was.
                  ImleTrainer t = from == null ? new ImleTrainer(network, distance, train, null, config)
                          : ImleTrainer.resume(from, network, distance, train, config)) {
-                t.withMetadata(Map.of(Checkpoint.LABEL_SET_KEY, labelSet.toJson()));
+                t.addMetadata(Map.of(Checkpoint.LABEL_SET_KEY, labelSet.toJson()));
                 t.addListener(ProgressReporter.forConsole(System.out, logEvery));
-                t.withMinCodeSpread(minCodeSpread).addListener(TrainingListener.stopWhenUnhealthy());
+                t.setMinCodeSpread(minCodeSpread).addListener(TrainingListener.stopWhenUnhealthy());
                 t.checkpointTo((cp, p) -> {
                     last[0] = store.publish(new CheckpointStore.Publication(CliSupport.MODEL_NAME, p.globalStep(),
                             p.epoch(), Map.of(), preset, model.width(), model.height()), cp.toBytes());

@@ -203,12 +203,12 @@ public class ModelRegistry {
         Checkpoint checkpoint = Checkpoint.readFrom(new ByteArrayInputStream(bytes));
         GeneratorNetwork network = GeneratorNetwork.fromCheckpoint(checkpoint, device());
         if (model.inferenceChunk().isPresent()) {
-            network.withInferenceChunk(model.inferenceChunk().get());
+            network.setInferenceChunk(model.inferenceChunk().get());
         } else {
             // Serving runs batches up to max-batch: measure which one is cheapest per sample. The answer
             // depends on the architecture and the machine, not the weights, so each architecture is
             // measured once (a version switch, or a pinned version loaded on a request's path, pays nothing).
-            network.withInferenceChunk(chunks.computeIfAbsent(checkpoint.config(), config -> {
+            network.setInferenceChunk(chunks.computeIfAbsent(checkpoint.config(), config -> {
                 InferenceChunking.Calibration c = InferenceChunking.calibrate(network, settings.generator().maxBatch(),
                         CALIBRATION_BUDGET);
                 LOG.infof("preset %s: forward chunk %d samples (ms per sample by batch: %s)", config.presetName(),

@@ -281,10 +281,10 @@ public class TrainingLoop {
             network = GeneratorNetwork.create(fitted, device(), config.seed());
             trainer = new ImleTrainer(network, distance, examples, null, config);
         }
-        model.inferenceChunk().ifPresent(chunk -> network.withInferenceChunk(chunk));
+        model.inferenceChunk().ifPresent(chunk -> network.setInferenceChunk(chunk));
         CheckpointPolicy policy = new StepCheckpointPolicy(settings.trainer().checkpointEverySteps(), checkpointRequested);
-        return trainer.withMinCodeSpread(settings.trainer().imle().minCodeSpread().orElse(ModelHealth.DEFAULT_MIN_CODE_SPREAD))
-                .withMetadata(Map.of(Checkpoint.LABEL_SET_KEY, setup.labels().toJson()))
+        return trainer.setMinCodeSpread(settings.trainer().imle().minCodeSpread().orElse(ModelHealth.DEFAULT_MIN_CODE_SPREAD))
+                .addMetadata(Map.of(Checkpoint.LABEL_SET_KEY, setup.labels().toJson()))
                 .addListener(listener(config.subBatch())).checkpointTo(this::publish, policy);
     }
 

@@ -144,7 +144,7 @@ public final class GeneratorNetwork implements AutoCloseable {
      * Overrides the automatic chunk (cache-sized on a CPU, whole batches on a GPU); {@code <= 0} means
      * never split.
      */
-    public GeneratorNetwork withInferenceChunk(int samples) {
+    public GeneratorNetwork setInferenceChunk(int samples) {
         this.inferenceChunk = samples <= 0 ? InferenceChunking.WHOLE : samples;
         return this;
     }

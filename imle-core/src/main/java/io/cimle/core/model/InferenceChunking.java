@@ -55,11 +55,11 @@ public final class InferenceChunking {
      * runs at that per-sample cost (never more). Measuring beats a cache model: which batch is best
      * depends on the CPU, its neighbours on a shared host and the model. Growth stops at a batch whose
      * single forward exceeds {@code budget} (the paper preset on a CPU takes seconds at batch 1).
-     * The network's chunk is left as it was; apply the result with {@link GeneratorNetwork#withInferenceChunk}.
+     * The network's chunk is left as it was; apply the result with {@link GeneratorNetwork#setInferenceChunk}.
      */
     public static Calibration calibrate(GeneratorNetwork net, int maxBatch, Duration budget) {
         int saved = net.inferenceChunk();
-        net.withInferenceChunk(0);
+        net.setInferenceChunk(0);
         SortedMap<Integer, Double> best = new TreeMap<>();
         try (NDManager m = net.manager().newSubManager()) {
             List<Integer> batches = new ArrayList<>();
@@ -76,7 +76,7 @@ public final class InferenceChunking {
                 }
             }
         } finally {
-            net.withInferenceChunk(saved == WHOLE ? 0 : saved);
+            net.setInferenceChunk(saved == WHOLE ? 0 : saved);
         }
         int chunk = best.entrySet().stream().min(Map.Entry.comparingByValue()).orElseThrow().getKey();
         return new Calibration(chunk, best);

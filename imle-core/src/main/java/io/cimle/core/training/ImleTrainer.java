@@ -149,7 +149,7 @@ public final class ImleTrainer implements AutoCloseable {
     }
 
     /** Entries added to every checkpoint's metadata (e.g. the label set, so a checkpoint decodes layouts). */
-    public ImleTrainer withMetadata(Map<String, String> metadata) {
+    public ImleTrainer addMetadata(Map<String, String> metadata) {
         extraMetadata.putAll(metadata);
         return this;
     }
@@ -158,7 +158,7 @@ public final class ImleTrainer implements AutoCloseable {
      * The code spread below which an IMLE model counts as dead at an epoch's end (see {@link ModelHealth});
      * default {@link ModelHealth#DEFAULT_MIN_CODE_SPREAD}, 0 turns the verdict off (the spread is still measured).
      */
-    public ImleTrainer withMinCodeSpread(double spread) {
+    public ImleTrainer setMinCodeSpread(double spread) {
         if (!(spread >= 0) || spread > 1) {
             throw new IllegalArgumentException("minimum code spread must lie in [0, 1], got " + spread);
         }

@@ -16,7 +16,7 @@ package io.cimle.core.training;
  *                       0 where no spread is expected (regression)
  */
 public record ModelHealth(int epoch, double codeSpread, double meanLoss, double firstEpochLoss, double minCodeSpread) {
-    /** See {@link io.cimle.core.training.ImleTrainer#withMinCodeSpread}: calibrated in docs/design.md, "Reproducible training". */
+    /** See {@link io.cimle.core.training.ImleTrainer#setMinCodeSpread}: calibrated in docs/design.md, "Reproducible training". */
     public static final double DEFAULT_MIN_CODE_SPREAD = 0.01;
 
     /**

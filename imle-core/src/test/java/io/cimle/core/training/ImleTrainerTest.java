@@ -233,7 +233,7 @@ class ImleTrainerTest {
         // A floor no model can reach: the run stops loudly at the end of epoch 1 (epoch 0 is exempt).
         try (GeneratorNetwork net = TrainingFixtures.tinyNetwork(4); Distance d = PyramidL1Distance.defaults();
              ImleTrainer trainer = new ImleTrainer(net, d, data, null, TrainingFixtures.tinyImle())) {
-            trainer.withMinCodeSpread(1.0).addListener(TrainingListener.stopWhenUnhealthy());
+            trainer.setMinCodeSpread(1.0).addListener(TrainingListener.stopWhenUnhealthy());
             DeadModelException e = assertThrows(DeadModelException.class, trainer::train);
             assertEquals(1, e.health().epoch());
             assertTrue(e.getMessage().contains("no longer responds to its code"), e.getMessage());

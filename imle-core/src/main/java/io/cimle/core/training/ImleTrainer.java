@@ -258,11 +258,6 @@ public final class ImleTrainer implements AutoCloseable {
         }
     }
 
-    /** The seed of the nearest of each example's m candidate seeds (example-major); for tests. */
-    long[] keepNearest(int[] chosen, long[] seeds) {
-        return matching.keepNearest(chosen, seeds, epoch, progress().globalStep());
-    }
-
     /** One Adam step on a random sub-batch of S with the kept codes. */
     private double gradientStep() {
         int[] positions = rng.sampleWithoutReplacement(selected.length, config.subBatch());

@@ -43,12 +43,10 @@ class ImleTrainerTest {
                 example = new Example("self", base.layout(), ImageTensors.toImages(out).get(0));
             }
             ImleConfig cfg = TrainingFixtures.tinyImle().withExamples(1).withCandidates(5);
-            try (ImleTrainer trainer = new ImleTrainer(net, d, List.of(example), null, cfg)) {
-                long[] seeds = {11L, 22L, wanted, 33L, 44L};
-                assertArrayEquals(new long[] {wanted}, trainer.keepNearest(new int[] {0}, seeds));
-                long[] rotated = {wanted, 11L, 22L, 33L, 44L};
-                assertArrayEquals(new long[] {wanted}, trainer.keepNearest(new int[] {0}, rotated));
-            }
+            long[] seeds = {11L, 22L, wanted, 33L, 44L};
+            assertArrayEquals(new long[] {wanted}, keepNearest(net, d, List.of(example), cfg, new int[] {0}, seeds));
+            long[] rotated = {wanted, 11L, 22L, 33L, 44L};
+            assertArrayEquals(new long[] {wanted}, keepNearest(net, d, List.of(example), cfg, new int[] {0}, rotated));
         }
     }
 
@@ -65,13 +63,18 @@ class ImleTrainerTest {
         try (GeneratorNetwork net = TrainingFixtures.tinyNetwork(2); Distance d = PyramidL1Distance.defaults()) {
             for (int b = 0; b < batchSizes.length; b++) {
                 ImleConfig cfg = TrainingFixtures.tinyImle().withExamples(5).withSelectionBatch(batchSizes[b]);
-                try (ImleTrainer trainer = new ImleTrainer(net, d, data, null, cfg)) {
-                    kept[b] = trainer.keepNearest(chosen, seeds);
-                }
+                kept[b] = keepNearest(net, d, data, cfg, chosen, seeds);
             }
         }
         assertArrayEquals(kept[0], kept[1]);
         assertArrayEquals(kept[0], kept[2]);
+    }
+
+    /** The seed of the nearest of each chosen example's candidates (example-major): a flat selection's kept seeds. */
+    private static long[] keepNearest(GeneratorNetwork net, Distance d, List<Example> examples, ImleConfig cfg,
+                                      int[] chosen, long[] seeds) {
+        return new Matching(net, d, cfg, TrainingData.prepare(examples, null, cfg, net.config()))
+                .keepNearest(chosen, seeds, 0, 0);
     }
 
     @Test

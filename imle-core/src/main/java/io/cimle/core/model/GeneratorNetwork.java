@@ -35,7 +35,10 @@ public final class GeneratorNetwork implements AutoCloseable {
     private final ModelConfig config;
     private final Model model;
     private final CrnGenerator block;
-    /** Samples per no-grad forward at most; larger batches run as chunks (see InferenceChunking). */
+    /**
+     * Samples per no-grad forward at most; larger batches run as chunks (see InferenceChunking; how this nests in
+     * a sampler's micro-batches: {@link Sampler}).
+     */
     private volatile int inferenceChunk;
 
     private GeneratorNetwork(ModelConfig config, Device device) {

@@ -55,7 +55,7 @@ public class MicroBatcher {
     /**
      * PNG encoders beside the publishing thread, one per other core. Not the common pool: on a 2-core
      * host its parallelism is 1, and then {@code CompletableFuture.supplyAsync} starts a new thread for
-     * every task (160 a second under load).
+     * every task.
      */
     private final ExecutorService encoders = Executors.newFixedThreadPool(
             Math.max(1, Runtime.getRuntime().availableProcessors() - 1), daemons("cimle-encode-"));
@@ -219,7 +219,7 @@ public class MicroBatcher {
 
     private void publish(List<Work> pass, List<PlannedRequest> requests, SampleRunner.Result result, String modelVersion,
                          long number, long startedAtMs) {
-        // A pass's samples are encoded on all cores (PNG: 2 ms at 64x128), this thread among them, so
+        // A pass's samples are encoded on all cores (PNG encoding is CPU-bound), this thread among them, so
         // a small pass does not wait for a pool thread to wake; then sent from this one thread, in order.
         List<Runnable> jobs = new ArrayList<>();
         List<CompletableFuture<EncodedImage>> encodings = new ArrayList<>();

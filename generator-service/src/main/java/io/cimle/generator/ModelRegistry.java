@@ -230,12 +230,9 @@ public class ModelRegistry {
     }
 
     /**
-     * The model to use for a request, acquired (the caller must {@link LoadedModel#release()} it):
-     * the latest when version is empty, else that version (loaded on demand into the LRU).
-     */
-    /**
-     * The model a request names: {@code modelName} must be this generator's (or empty), {@code version}
-     * a stored version (or empty for the latest).
+     * The model a request names, acquired (the caller must {@link LoadedModel#release()} it, or hand it to a
+     * {@link ModelLease}): {@code modelName} must be this generator's (or empty), {@code version} a stored
+     * version (or empty for the latest).
      */
     public Optional<LoadedModel> acquire(String modelName, String version) throws UnknownVersionException, IOException {
         if (modelName != null && !modelName.isEmpty() && !modelName.equals(model.name())) {
@@ -245,6 +242,10 @@ public class ModelRegistry {
         return acquire(version);
     }
 
+    /**
+     * The model to use for a request, acquired: the latest when version is empty, else that version (loaded on
+     * demand into the LRU).
+     */
     public Optional<LoadedModel> acquire(String version) throws UnknownVersionException, IOException {
         if (version == null || version.isEmpty()) {
             while (true) {

@@ -35,9 +35,9 @@ import org.jboss.logging.Logger;
 
 /**
  * Consumes layouts.requests on one thread of its own: each poll's records are parsed and planned right
- * there and handed to the {@link MicroBatcher}, with no hop in between. (SmallRye's connector handed
- * each poll from its polling thread to the event loop and then to a worker: 1.9-2.3 ms per request
- * before planning began, on a 2-core host.)
+ * there and handed to the {@link MicroBatcher}, with no hop in between: every hand-off between threads
+ * (a polling thread, an event loop, a worker, as a messaging connector does it) would delay each request
+ * before its planning begins.
  *
  * <p>The guarantees: every record is answered (samples or an error reply with a dead letter); a
  * partition's offsets are committed only up to its oldest record whose answers the broker has not

@@ -97,8 +97,8 @@ public class RequestPlanner {
                         "num_samples is " + n + "; the limit is " + limits.maxSamples());
             }
             long seed = request.getHasSeed() ? request.getSeed() : SEEDS.nextLong();
-            // Drawing a code's values is exact Box-Muller in Java (3 ms for a medium per-pixel code): the
-            // codes are independent, so they are drawn on all cores.
+            // Drawing a code's values is exact Box-Muller in Java, costly for a per-pixel code: the codes
+            // are independent, so they are drawn on all cores.
             codes.addAll(IntStream.range(0, n).parallel().mapToObj(i -> LatentCodes.sample(config, seed, i)).toList());
         }
         ImageFormat format = request.getReply().getFormat() == ImageFormat.JPEG ? ImageFormat.JPEG : ImageFormat.PNG;

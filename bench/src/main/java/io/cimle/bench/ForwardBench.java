@@ -33,7 +33,7 @@ final class ForwardBench {
                  NDManager inputs = net.manager().newSubManager()) {
                 // As the generator service loads a model: the chunk measured cheapest per sample, up to 16.
                 var calibration = InferenceChunking.calibrate(net, 16, Duration.ofSeconds(1));
-                net.withInferenceChunk(calibration.chunk());
+                net.setInferenceChunk(calibration.chunk());
                 System.err.printf("  forward %-6s chunk %d (calibration ms/sample %s)%n", preset, calibration.chunk(),
                         calibration.msPerSample());
                 List<NDArray[]> x = new ArrayList<>();

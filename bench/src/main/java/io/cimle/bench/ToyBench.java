@@ -247,7 +247,7 @@ final class ToyBench implements Callable<Integer>, ImleOptions.Budgeted {
         try (Distance d = PyramidL1Distance.defaults();
              GeneratorNetwork network = GeneratorNetwork.create(model, Device.cpu(), 11);
              ImleTrainer trainer = new ImleTrainer(network, d, train, null, config)) {
-            trainer.withHealthCheck(!noHealthCheck).addListener(TrainingListener.stopWhenUnhealthy());
+            trainer.setHealthCheck(!noHealthCheck).addListener(TrainingListener.stopWhenUnhealthy());
             SelectionTime selection = new SelectionTime();
             trainer.addListener(selection);
             List<TrainingChart.Point> history = new ArrayList<>();

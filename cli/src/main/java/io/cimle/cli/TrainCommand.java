@@ -116,9 +116,9 @@ final class TrainCommand implements Callable<Integer>, ImleOptions.Budgeted {
                  // Flags given now override a resumed run's own config; the rest continues as it was.
                  ImleTrainer t = from == null ? new ImleTrainer(network, distance, train, null, config)
                          : ImleTrainer.resume(from, network, distance, train, config)) {
-                t.withMetadata(Map.of(Checkpoint.LABEL_SET_KEY, labelSet.toJson()));
+                t.addMetadata(Map.of(Checkpoint.LABEL_SET_KEY, labelSet.toJson()));
                 t.addListener(ProgressReporter.forConsole(System.out, logEvery));
-                t.withMinCodeSpread(minCodeSpread).withHealthCheck(!noHealthCheck)
+                t.setMinCodeSpread(minCodeSpread).setHealthCheck(!noHealthCheck)
                         .addListener(TrainingListener.stopWhenUnhealthy());
                 t.checkpointTo((cp, p) -> {
                     last[0] = store.publish(new CheckpointStore.Publication(CliSupport.MODEL_NAME, p.globalStep(),

@@ -142,12 +142,12 @@ public class GenerateResource {
         }
         Admission.Ready ready = (Admission.Ready) admission;
         CompletableFuture<Outcome> done = new CompletableFuture<>();
-        MicroBatcher.Work work = new MicroBatcher.Work(ready.request(), ready.model(), outcome -> {
+        MicroBatcher.Work work = new MicroBatcher.Work(ready.request(), ready.lease(), outcome -> {
             done.complete(outcome);
             return CompletableFuture.completedFuture(null);
         });
         if (!batcher.offer(work)) {
-            ready.model().release();
+            ready.lease().close(); // refused: the lease is still this call's
             return failed(Outcome.failed(ErrorCode.OVERLOADED, settings.generator().maxInFlight()
                     + " requests are being answered (max-in-flight): retry after " + RETRY_AFTER_SECONDS + " s"));
         }

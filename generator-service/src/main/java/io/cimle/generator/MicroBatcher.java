@@ -55,7 +55,7 @@ public class MicroBatcher {
     /**
      * PNG encoders beside the publishing thread, one per other core. Not the common pool: on a 2-core
      * host its parallelism is 1, and then {@code CompletableFuture.supplyAsync} starts a new thread for
-     * every task (160 a second under load).
+     * every task.
      */
     private final ExecutorService encoders = Executors.newFixedThreadPool(
             Math.max(1, Runtime.getRuntime().availableProcessors() - 1), daemons("cimle-encode-"));
@@ -66,16 +66,23 @@ public class MicroBatcher {
     private final AtomicLong passes = new AtomicLong();
 
     /**
-     * One request to run: its model reference (released here once its samples are made), where its outcome
-     * goes, and the future completed when that answer is durable.
+     * One request to run: the lease on its model (the batcher's once {@link #offer} took the work: closed here
+     * once its samples are made), where its outcome goes, and the future completed when that answer is durable.
      */
-    public record Work(PlannedRequest request, LoadedModel model, Answer answer, CompletableFuture<Void> answered) {
-        public Work(PlannedRequest request, LoadedModel model, Answer answer) {
-            this(request, model, answer, new CompletableFuture<>());
+    public record Work(PlannedRequest request, ModelLease lease, Answer answer, CompletableFuture<Void> answered) {
+        public Work(PlannedRequest request, ModelLease lease, Answer answer) {
+            this(request, lease, answer, new CompletableFuture<>());
+        }
+
+        LoadedModel model() {
+            return lease.model();
         }
     }
 
-    /** Queues one request unless {@code max-in-flight} requests are unanswered; false then (nothing queued). */
+    /**
+     * Queues one request unless {@code max-in-flight} requests are unanswered; false then (nothing queued, the
+     * work and its lease stay the caller's).
+     */
     public boolean offer(Work work) {
         start();
         if (!inFlight.tryAcquire()) {
@@ -133,7 +140,7 @@ public class MicroBatcher {
         // next gets them again.
         List<Work> left = new ArrayList<>();
         queue.drainTo(left);
-        left.forEach(w -> w.model().release());
+        closeLeases(left);
     }
 
     /**
@@ -190,7 +197,7 @@ public class MicroBatcher {
             }
             return;
         } finally {
-            pass.forEach(w -> w.model().release());
+            closeLeases(pass);
             if (!queue.isEmpty()) {
                 busyUntilNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.generator().busyWaitMs());
             }
@@ -212,18 +219,18 @@ public class MicroBatcher {
 
     private void publish(List<Work> pass, List<PlannedRequest> requests, SampleRunner.Result result, String modelVersion,
                          long number, long startedAtMs) {
-        // A pass's samples are encoded on all cores (PNG: 2 ms at 64x128), this thread among them, so
+        // A pass's samples are encoded on all cores (PNG encoding is CPU-bound), this thread among them, so
         // a small pass does not wait for a pool thread to wake; then sent from this one thread, in order.
         List<Runnable> jobs = new ArrayList<>();
-        List<CompletableFuture<Replies.Encoded>> encodings = new ArrayList<>();
+        List<CompletableFuture<EncodedImage>> encodings = new ArrayList<>();
         for (int r = 0; r < pass.size(); r++) {
             PlannedRequest request = requests.get(r);
             for (RgbImage image : result.images().get(r)) {
-                CompletableFuture<Replies.Encoded> encoded = new CompletableFuture<>();
+                CompletableFuture<EncodedImage> encoded = new CompletableFuture<>();
                 encodings.add(encoded);
                 jobs.add(() -> {
                     try {
-                        encoded.complete(Replies.Encoded.of(request, image));
+                        encoded.complete(EncodedImage.of(request, image));
                     } catch (RuntimeException | Error e) {
                         encoded.completeExceptionally(e);
                     }
@@ -237,7 +244,7 @@ public class MicroBatcher {
             PlannedRequest request = requests.get(r);
             Outcome outcome;
             try {
-                List<Replies.Encoded> images = new ArrayList<>(request.size());
+                List<EncodedImage> images = new ArrayList<>(request.size());
                 for (int i = 0; i < request.size(); i++) {
                     images.add(encodings.get(k + i).join());
                 }
@@ -263,6 +270,11 @@ public class MicroBatcher {
                     })
                     .whenComplete(complete(w));
         }
+    }
+
+    /** The works are done with their model: their pass ran, or they are dropped unrun. */
+    private static void closeLeases(List<Work> works) {
+        works.forEach(w -> w.lease().close());
     }
 
     /** Runs the jobs on the encoder pool and on this thread, each job once; returns when all have run. */

@@ -203,12 +203,12 @@ public class ModelRegistry {
         Checkpoint checkpoint = Checkpoint.readFrom(new ByteArrayInputStream(bytes));
         GeneratorNetwork network = GeneratorNetwork.fromCheckpoint(checkpoint, device());
         if (model.inferenceChunk().isPresent()) {
-            network.withInferenceChunk(model.inferenceChunk().get());
+            network.setInferenceChunk(model.inferenceChunk().get());
         } else {
             // Serving runs batches up to max-batch: measure which one is cheapest per sample. The answer
             // depends on the architecture and the machine, not the weights, so each architecture is
             // measured once (a version switch, or a pinned version loaded on a request's path, pays nothing).
-            network.withInferenceChunk(chunks.computeIfAbsent(checkpoint.config(), config -> {
+            network.setInferenceChunk(chunks.computeIfAbsent(checkpoint.config(), config -> {
                 InferenceChunking.Calibration c = InferenceChunking.calibrate(network, settings.generator().maxBatch(),
                         CALIBRATION_BUDGET);
                 LOG.infof("preset %s: forward chunk %d samples (ms per sample by batch: %s)", config.presetName(),
@@ -230,12 +230,9 @@ public class ModelRegistry {
     }
 
     /**
-     * The model to use for a request, acquired (the caller must {@link LoadedModel#release()} it):
-     * the latest when version is empty, else that version (loaded on demand into the LRU).
-     */
-    /**
-     * The model a request names: {@code modelName} must be this generator's (or empty), {@code version}
-     * a stored version (or empty for the latest).
+     * The model a request names, acquired (the caller must {@link LoadedModel#release()} it, or hand it to a
+     * {@link ModelLease}): {@code modelName} must be this generator's (or empty), {@code version} a stored
+     * version (or empty for the latest).
      */
     public Optional<LoadedModel> acquire(String modelName, String version) throws UnknownVersionException, IOException {
         if (modelName != null && !modelName.isEmpty() && !modelName.equals(model.name())) {
@@ -245,6 +242,10 @@ public class ModelRegistry {
         return acquire(version);
     }
 
+    /**
+     * The model to use for a request, acquired: the latest when version is empty, else that version (loaded on
+     * demand into the LRU).
+     */
     public Optional<LoadedModel> acquire(String version) throws UnknownVersionException, IOException {
         if (version == null || version.isEmpty()) {
             while (true) {

@@ -14,7 +14,7 @@ public sealed interface Outcome {
      * @param pass            the forward pass that made them, numbered per process (requests with the same number shared it)
      * @param passStartedAtMs when that pass began, epoch ms
      */
-    record Samples(PlannedRequest request, List<Replies.Encoded> images, String modelVersion, long modelMs, long pass,
+    record Samples(PlannedRequest request, List<EncodedImage> images, String modelVersion, long modelMs, long pass,
                    long passStartedAtMs) implements Outcome {
     }
 

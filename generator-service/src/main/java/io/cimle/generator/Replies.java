@@ -3,8 +3,6 @@ package io.cimle.generator;
 import static io.cimle.service.kafka.KafkaRecords.keyed;
 
 import com.google.protobuf.ByteString;
-import io.cimle.core.data.Images;
-import io.cimle.core.data.RgbImage;
 import io.cimle.core.model.LatentCode;
 import io.cimle.core.storage.ObjectStore;
 import io.cimle.service.kafka.ChannelProducer;
@@ -68,17 +66,6 @@ public class Replies {
         direct = new ChannelProducer<>(kafka, "samples");
     }
 
-    /** A sample's image in the request's format, and how long encoding took. */
-    public record Encoded(byte[] bytes, int width, int height, long encodeMs) {
-        /** Encodes one sample (thread-safe: a pass's samples are encoded on all cores). */
-        public static Encoded of(PlannedRequest request, RgbImage image) {
-            long e0 = System.nanoTime();
-            byte[] encoded = request.format() == ImageFormat.JPEG
-                    ? Images.encodeJpeg(image, request.jpegQuality() / 100f) : Images.encodePng(image);
-            return new Encoded(encoded, image.width(), image.height(), (System.nanoTime() - e0) / 1_000_000);
-        }
-    }
-
     /**
      * The Kafka answer to {@code record}: samples one record each, an error as an error reply and a dead letter;
      * durable once the broker acknowledged every record.
@@ -104,7 +91,7 @@ public class Replies {
     /** Publishes one encoded sample (claim check above the inline limit); the future completes on the broker's ack. */
     private CompletableFuture<Void> sample(Outcome.Samples samples, int index) throws IOException {
         PlannedRequest request = samples.request();
-        Encoded image = samples.images().get(index);
+        EncodedImage image = samples.images().get(index);
         LatentCode code = request.codes().get(index);
         String modelVersion = samples.modelVersion();
         long modelMs = samples.modelMs();

@@ -13,6 +13,7 @@ import io.cimle.core.model.LatentCode;
 import io.cimle.core.model.LatentCodes;
 import io.cimle.core.model.ModelConfig;
 import io.cimle.core.training.StyleSearch;
+import io.cimle.service.Rejection;
 import io.cimle.wire.v1.ErrorCode;
 import io.cimle.wire.v1.ImageFormat;
 import io.cimle.wire.v1.Interpolation;
@@ -30,7 +31,7 @@ import java.util.stream.IntStream;
 /**
  * Checks a request against the limits and the model, and turns it into codes to run (or, for a style
  * reference, the search that finds them). Pure: no forward pass runs here, the batcher runs them all.
- * Every way a request can be wrong ends here as a {@link RequestException} with its error code and a sentence.
+ * Every way a request can be wrong ends here as a {@link Rejection} with its error code and a sentence.
  */
 @ApplicationScoped
 public class RequestPlanner {
@@ -39,16 +40,16 @@ public class RequestPlanner {
     @Inject
     GeneratorSettings settings;
 
-    public PlannedRequest plan(LayoutRequest request, LoadedModel model, long receivedAtMs) throws RequestException {
+    public PlannedRequest plan(LayoutRequest request, LoadedModel model, long receivedAtMs) throws Rejection {
         GeneratorSettings.Serving limits = settings.generator();
         if (request.getRequestId().isBlank()) {
-            throw new RequestException(ErrorCode.INVALID_REQUEST, "request_id is missing");
+            throw new Rejection(ErrorCode.INVALID_REQUEST, "request_id is missing");
         }
         if (request.getRequestId().length() > 200) {
-            throw new RequestException(ErrorCode.INVALID_REQUEST, "request_id is longer than 200 characters");
+            throw new Rejection(ErrorCode.INVALID_REQUEST, "request_id is longer than 200 characters");
         }
         if (!request.hasLayout()) {
-            throw new RequestException(ErrorCode.INVALID_REQUEST, "layout is missing");
+            throw new Rejection(ErrorCode.INVALID_REQUEST, "layout is missing");
         }
         ClassMap layout = decodeLayout(request.getLayout(), model);
         ModelConfig config = model.config();
@@ -59,14 +60,14 @@ public class RequestPlanner {
             Interpolation in = request.getInterpolation();
             int steps = in.getSteps();
             if (steps < 2) {
-                throw new RequestException(ErrorCode.INVALID_REQUEST, "interpolation needs at least 2 steps, got " + steps);
+                throw new Rejection(ErrorCode.INVALID_REQUEST, "interpolation needs at least 2 steps, got " + steps);
             }
             if (steps > limits.maxSamples()) {
-                throw new RequestException(ErrorCode.TOO_MANY_SAMPLES,
+                throw new Rejection(ErrorCode.TOO_MANY_SAMPLES,
                         "interpolation asks for " + steps + " steps; the limit is " + limits.maxSamples());
             }
             if (!in.hasFrom() || !in.hasTo()) {
-                throw new RequestException(ErrorCode.INVALID_REQUEST, "interpolation needs both 'from' and 'to' codes");
+                throw new Rejection(ErrorCode.INVALID_REQUEST, "interpolation needs both 'from' and 'to' codes");
             }
             InterpolationMethod method = method(in.getMethod());
             LatentCode a = resolve(in.getFrom(), config, 0);
@@ -78,7 +79,7 @@ public class RequestPlanner {
             }
         } else if (request.getCodesCount() > 0) {
             if (request.getCodesCount() > limits.maxSamples()) {
-                throw new RequestException(ErrorCode.TOO_MANY_SAMPLES,
+                throw new Rejection(ErrorCode.TOO_MANY_SAMPLES,
                         request.getCodesCount() + " codes given; the limit is " + limits.maxSamples());
             }
             for (int i = 0; i < request.getCodesCount(); i++) {
@@ -89,51 +90,51 @@ public class RequestPlanner {
         } else {
             int n = request.getNumSamples();
             if (n < 1) {
-                throw new RequestException(ErrorCode.INVALID_REQUEST, "num_samples must be at least 1, got " + n);
+                throw new Rejection(ErrorCode.INVALID_REQUEST, "num_samples must be at least 1, got " + n);
             }
             if (n > limits.maxSamples()) {
-                throw new RequestException(ErrorCode.TOO_MANY_SAMPLES,
+                throw new Rejection(ErrorCode.TOO_MANY_SAMPLES,
                         "num_samples is " + n + "; the limit is " + limits.maxSamples());
             }
             long seed = request.getHasSeed() ? request.getSeed() : SEEDS.nextLong();
-            // Drawing a code's values is exact Box-Muller in Java (3 ms for a medium per-pixel code): the
-            // codes are independent, so they are drawn on all cores.
+            // Drawing a code's values is exact Box-Muller in Java, costly for a per-pixel code: the codes
+            // are independent, so they are drawn on all cores.
             codes.addAll(IntStream.range(0, n).parallel().mapToObj(i -> LatentCodes.sample(config, seed, i)).toList());
         }
         ImageFormat format = request.getReply().getFormat() == ImageFormat.JPEG ? ImageFormat.JPEG : ImageFormat.PNG;
         int quality = request.getReply().getJpegQuality();
         if (quality < 0 || quality > 100) {
-            throw new RequestException(ErrorCode.INVALID_REQUEST, "jpeg_quality must be 1..100, got " + quality);
+            throw new Rejection(ErrorCode.INVALID_REQUEST, "jpeg_quality must be 1..100, got " + quality);
         }
         return new PlannedRequest(request.getRequestId(), layout, codes, ts, format, quality == 0 ? 90 : quality,
                 request.getReply().getOmitCodes(), receivedAtMs, style);
     }
 
     /** The search for the codes nearest a reference pair's photo (see StyleSearch), the reference checked like a request. */
-    private PlannedRequest.StyleQuery styleOf(StyleReference reference, int n, LoadedModel model) throws RequestException {
+    private PlannedRequest.StyleQuery styleOf(StyleReference reference, int n, LoadedModel model) throws Rejection {
         GeneratorSettings.Serving limits = settings.generator();
         if (n > limits.maxSamples()) {
-            throw new RequestException(ErrorCode.TOO_MANY_SAMPLES, "num_samples is " + n + "; the limit is "
+            throw new Rejection(ErrorCode.TOO_MANY_SAMPLES, "num_samples is " + n + "; the limit is "
                     + limits.maxSamples());
         }
         int candidates = reference.getCandidates() == 0 ? StyleSearch.DEFAULT_CANDIDATES : reference.getCandidates();
         if (candidates < n) {
-            throw new RequestException(ErrorCode.INVALID_REQUEST, "style_reference.candidates (" + candidates
+            throw new Rejection(ErrorCode.INVALID_REQUEST, "style_reference.candidates (" + candidates
                     + ") must be at least num_samples (" + n + ")");
         }
         if (candidates > limits.maxStyleCandidates()) {
-            throw new RequestException(ErrorCode.TOO_MANY_SAMPLES, "style_reference.candidates is " + candidates
+            throw new Rejection(ErrorCode.TOO_MANY_SAMPLES, "style_reference.candidates is " + candidates
                     + "; the limit is " + limits.maxStyleCandidates());
         }
         if (!reference.hasLayout()) {
-            throw new RequestException(ErrorCode.INVALID_REQUEST, "style_reference.layout is missing");
+            throw new Rejection(ErrorCode.INVALID_REQUEST, "style_reference.layout is missing");
         }
         ClassMap layout = decodeLayout(reference.getLayout(), model);
         if (reference.getPhoto().isEmpty()) {
-            throw new RequestException(ErrorCode.INVALID_REQUEST, "style_reference.photo is empty");
+            throw new Rejection(ErrorCode.INVALID_REQUEST, "style_reference.photo is empty");
         }
         if (reference.getPhoto().size() > limits.maxLayoutBytes()) {
-            throw new RequestException(ErrorCode.PAYLOAD_TOO_LARGE, "style_reference.photo is "
+            throw new Rejection(ErrorCode.PAYLOAD_TOO_LARGE, "style_reference.photo is "
                     + reference.getPhoto().size() + " bytes; the limit is " + limits.maxLayoutBytes());
         }
         RgbImage photo;
@@ -141,40 +142,38 @@ public class RequestPlanner {
             photo = Images.decode(reference.getPhoto().toByteArray(), new LayoutLimits(limits.maxLayoutBytes(),
                     limits.maxLayoutPixels(), limits.maxLayoutSide(), 0, 0));
         } catch (ImageException e) {
-            throw new RequestException(e.reason() == ImageException.Reason.TOO_LARGE ? ErrorCode.PAYLOAD_TOO_LARGE
-                    : ErrorCode.PHOTO_UNDECODABLE,
-                    "style_reference.photo: " + e.getMessage());
+            throw Rejection.of(e, "style_reference.photo: " + e.getMessage());
         }
         if (photo.width() != layout.width() || photo.height() != layout.height()) {
-            throw new RequestException(ErrorCode.SIZE_MISMATCH, "style_reference.photo is " + photo.width() + "x"
+            throw new Rejection(ErrorCode.SIZE_MISMATCH, "style_reference.photo is " + photo.width() + "x"
                     + photo.height() + " but its layout is " + layout.width() + "x" + layout.height());
         }
         return new PlannedRequest.StyleQuery(layout, photo, candidates, reference.getSeed(), n);
     }
 
-    private ClassMap decodeLayout(Layout layout, LoadedModel model) throws RequestException {
+    private ClassMap decodeLayout(Layout layout, LoadedModel model) throws Rejection {
         GeneratorSettings.Serving limits = settings.generator();
         if (!layout.getPngUri().isEmpty()) {
-            throw new RequestException(ErrorCode.INVALID_REQUEST,
+            throw new Rejection(ErrorCode.INVALID_REQUEST,
                     "layouts by URI are not accepted by this generator; send the PNG inline (it is small)");
         }
         if (layout.getPng().isEmpty()) {
-            throw new RequestException(ErrorCode.INVALID_REQUEST, "layout.png is empty");
+            throw new Rejection(ErrorCode.INVALID_REQUEST, "layout.png is empty");
         }
         if (layout.getPng().size() > limits.maxLayoutBytes()) {
-            throw new RequestException(ErrorCode.PAYLOAD_TOO_LARGE, "layout PNG is " + layout.getPng().size()
+            throw new Rejection(ErrorCode.PAYLOAD_TOO_LARGE, "layout PNG is " + layout.getPng().size()
                     + " bytes; the limit is " + limits.maxLayoutBytes());
         }
         LayoutFormat format = switch (layout.getEncoding()) {
             case CLASS_IDS, LAYOUT_ENCODING_UNSPECIFIED -> LayoutFormat.CLASS_IDS;
             case COLORS -> LayoutFormat.COLORS;
             case CITYSCAPES_LABEL_IDS -> LayoutFormat.CITYSCAPES_LABEL_IDS;
-            case UNRECOGNIZED -> throw new RequestException(ErrorCode.INVALID_REQUEST,
+            case UNRECOGNIZED -> throw new Rejection(ErrorCode.INVALID_REQUEST,
                     "layout.encoding " + layout.getEncodingValue() + " is not known to this generator");
         };
         String palette = layout.getPalette();
         if (format == LayoutFormat.COLORS && !palette.isEmpty() && !palette.equals(model.labels().name())) {
-            throw new RequestException(ErrorCode.LAYOUT_UNKNOWN_CLASS, "palette '" + palette
+            throw new Rejection(ErrorCode.LAYOUT_UNKNOWN_CLASS, "palette '" + palette
                     + "' is not the model's; this model uses '" + model.labels().name() + "'");
         }
         ModelConfig config = model.config();
@@ -183,17 +182,12 @@ public class RequestPlanner {
         try {
             return new LayoutDecoder(model.labels(), format, settings.generator().unknownLabels(), bounds).decode(layout.getPng().toByteArray());
         } catch (LayoutException e) {
-            throw new RequestException(switch (e.reason()) {
-                case UNDECODABLE -> ErrorCode.LAYOUT_UNDECODABLE;
-                case WRONG_SIZE -> ErrorCode.LAYOUT_WRONG_SIZE;
-                case UNKNOWN_CLASS -> ErrorCode.LAYOUT_UNKNOWN_CLASS;
-                case TOO_LARGE -> ErrorCode.PAYLOAD_TOO_LARGE;
-            }, e.getMessage());
+            throw Rejection.of(e, e.getMessage());
         }
     }
 
     private static LatentCode resolve(io.cimle.wire.v1.LatentCode wire, ModelConfig config, int position)
-            throws RequestException {
+            throws Rejection {
         if (wire.getHasSeed() && wire.getShapeCount() == 0 && wire.getValuesCount() == 0) {
             // A seed alone means the model's own code of that seed.
             return LatentCode.fromSeed(wire.getSeed(), LatentCodes.shapeFor(config));
@@ -201,15 +195,15 @@ public class RequestPlanner {
         try {
             return LatentCodes.resolve(WireCodes.fromWire(wire), config, position);
         } catch (IllegalArgumentException e) {
-            throw new RequestException(ErrorCode.BAD_LATENT_CODE, e.getMessage());
+            throw new Rejection(ErrorCode.BAD_LATENT_CODE, e.getMessage());
         }
     }
 
-    private static InterpolationMethod method(String name) throws RequestException {
+    private static InterpolationMethod method(String name) throws Rejection {
         return switch (name.isEmpty() ? "linear" : name.toLowerCase(Locale.ROOT)) {
             case "linear" -> InterpolationMethod.LINEAR;
             case "slerp" -> InterpolationMethod.SLERP;
-            default -> throw new RequestException(ErrorCode.INVALID_REQUEST,
+            default -> throw new Rejection(ErrorCode.INVALID_REQUEST,
                     "interpolation method '" + name + "' is unknown: use linear or slerp");
         };
     }

@@ -1,5 +1,6 @@
 package io.cimle.generator;
 
+import io.cimle.service.Rejection;
 import io.cimle.wire.v1.ErrorCode;
 import io.cimle.wire.v1.LayoutRequest;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -9,8 +10,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Admits one request, from Kafka or REST alike: finds its model and plans its codes. What cannot run is
- * refused with its coded error; what can is {@link Admission.Ready}, its model acquired, for the
- * {@link MicroBatcher}.
+ * refused with its coded error; what can is {@link Admission.Ready}, holding a {@link ModelLease} on its model,
+ * for the {@link MicroBatcher}.
  */
 @ApplicationScoped
 public class RequestProcessor {
@@ -33,13 +34,20 @@ public class RequestProcessor {
         if (model.isEmpty()) {
             return refused(ErrorCode.NO_MODEL_LOADED, "no model is loaded yet: wait for the trainer's first checkpoint");
         }
+        ModelLease lease = new ModelLease(model.get());
+        Admission admission = plan(request, lease, receivedAtMs);
+        if (admission instanceof Admission.Refused) {
+            lease.close(); // never handed out: nothing runs on it
+        }
+        return admission;
+    }
+
+    private Admission plan(LayoutRequest request, ModelLease lease, long receivedAtMs) {
         try {
-            return new Admission.Ready(planner.plan(request, model.get(), receivedAtMs), model.get());
-        } catch (RequestException e) {
-            model.get().release();
+            return new Admission.Ready(planner.plan(request, lease.model(), receivedAtMs), lease);
+        } catch (Rejection e) {
             return refused(e.code(), e.getMessage());
         } catch (RuntimeException e) {
-            model.get().release();
             LOG.errorf(e, "planning request %s failed", request.getRequestId());
             return refused(ErrorCode.INTERNAL, "internal error: " + e);
         }

@@ -162,7 +162,7 @@ class MicroBatcherTest {
         model.acquire();
         PlannedRequest r = new PlannedRequest(id, null, Collections.nCopies(style == null ? samples : 0,
                 (LatentCode) null), null, ImageFormat.PNG, 90, true, System.currentTimeMillis(), style);
-        return new MicroBatcher.Work(r, model, outcome -> {
+        return new MicroBatcher.Work(r, new ModelLease(model), outcome -> {
             CompletableFuture<Void> ack = new CompletableFuture<>();
             if (holdReplies) {
                 unacknowledged.add(ack);

@@ -11,6 +11,7 @@ import io.cimle.core.data.LayoutEncoder;
 import io.cimle.core.data.ToyScenes;
 import io.cimle.core.model.GeneratorNetwork;
 import io.cimle.core.model.Presets;
+import io.cimle.service.Rejection;
 import io.cimle.wire.v1.ErrorCode;
 import io.cimle.wire.v1.Interpolation;
 import io.cimle.wire.v1.Layout;
@@ -51,7 +52,7 @@ class RequestPlannerTest {
     }
 
     @Test
-    void aSeedGivesThatManyCodesAndTheSameOnesEachTime() throws RequestException {
+    void aSeedGivesThatManyCodesAndTheSameOnesEachTime() throws Rejection {
         PlannedRequest a = planner.plan(good, model, 0);
         PlannedRequest b = planner.plan(good, model, 0);
         assertEquals(3, a.size());
@@ -74,7 +75,7 @@ class RequestPlannerTest {
     }
 
     private static void assertCode(ErrorCode expected, LayoutRequest request) {
-        RequestException e = assertThrows(RequestException.class, () -> planner.plan(request, model, 0));
+        Rejection e = assertThrows(Rejection.class, () -> planner.plan(request, model, 0));
         assertEquals(expected, e.code(), e.getMessage());
     }
 }

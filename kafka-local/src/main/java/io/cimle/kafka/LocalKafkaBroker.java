@@ -273,10 +273,6 @@ public final class LocalKafkaBroker implements AutoCloseable {
         }
     }
 
-    public synchronized boolean isRunning() {
-        return server != null;
-    }
-
     public synchronized void stopServer() {
         if (server != null) {
             server.shutdown();

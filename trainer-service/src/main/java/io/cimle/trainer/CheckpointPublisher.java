@@ -32,8 +32,6 @@ public class CheckpointPublisher {
     @Inject
     ModelSettings model;
     @Inject
-    TrainingData data;
-    @Inject
     TrainerMetrics metrics;
 
     @Inject

@@ -2,6 +2,7 @@ package io.cimle.trainer;
 
 import io.cimle.core.data.Example;
 import io.cimle.service.Backoff;
+import io.cimle.service.Rejection;
 import io.cimle.service.kafka.ConsumerLagProbe;
 import io.cimle.service.kafka.DeadLetters;
 import io.cimle.service.kafka.KafkaRecords;
@@ -42,7 +43,7 @@ public class PairIngestor {
     private static final Logger LOG = Logger.getLogger(PairIngestor.class);
 
     @Inject
-    TrainingData data;
+    TrainingSetup setup;
     @Inject
     TrainerMetrics metrics;
     @Inject
@@ -86,8 +87,8 @@ public class PairIngestor {
         LayoutImagePair pair = parsed.message().get();
         Example example;
         try {
-            example = data.validator().validate(pair);
-        } catch (PairRejected e) {
+            example = setup.validator().validate(pair);
+        } catch (Rejection e) {
             dead.add(reject(record, pair.getId(), e.code(), e.getMessage()));
             return;
         } catch (RuntimeException e) {
@@ -99,7 +100,7 @@ public class PairIngestor {
         Backoff backoff = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30));
         while (true) {
             try {
-                if (data.store().putIfAbsent(example)) {
+                if (setup.store().putIfAbsent(example)) {
                     metrics.pairIngested();
                 } else {
                     metrics.pairDuplicate();

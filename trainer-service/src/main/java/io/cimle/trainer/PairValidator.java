@@ -11,12 +11,13 @@ import io.cimle.core.data.LayoutFormat;
 import io.cimle.core.data.LayoutLimits;
 import io.cimle.core.data.RgbImage;
 import io.cimle.core.data.UnknownLabelPolicy;
+import io.cimle.service.Rejection;
 import io.cimle.wire.v1.ErrorCode;
 import io.cimle.wire.v1.LayoutImagePair;
 
 /**
  * Decodes and checks a training pair and brings it to the model's size: layout by nearest
- * neighbour, photo by area averaging. Anything wrong becomes a {@link PairRejected} naming the problem.
+ * neighbour, photo by area averaging. Anything wrong becomes a {@link Rejection} naming the problem.
  */
 public final class PairValidator {
     private final LabelSet labels;
@@ -33,21 +34,21 @@ public final class PairValidator {
         this.policy = policy;
     }
 
-    public Example validate(LayoutImagePair pair) throws PairRejected {
+    public Example validate(LayoutImagePair pair) throws Rejection {
         if (pair.getId().isBlank()) {
-            throw new PairRejected(ErrorCode.INVALID_REQUEST, "pair id is missing");
+            throw new Rejection(ErrorCode.INVALID_REQUEST, "pair id is missing");
         }
         if (pair.getId().length() > 300) {
-            throw new PairRejected(ErrorCode.INVALID_REQUEST, "pair id is longer than 300 characters");
+            throw new Rejection(ErrorCode.INVALID_REQUEST, "pair id is longer than 300 characters");
         }
         if (!pair.hasLayout() || pair.getLayout().getPng().isEmpty()) {
-            throw new PairRejected(ErrorCode.INVALID_REQUEST, "pair " + pair.getId() + " has no inline layout PNG");
+            throw new Rejection(ErrorCode.INVALID_REQUEST, "pair " + pair.getId() + " has no inline layout PNG");
         }
         if (!pair.hasPhoto() || pair.getPhoto().getData().isEmpty()) {
-            throw new PairRejected(ErrorCode.INVALID_REQUEST, "pair " + pair.getId() + " has no inline photo");
+            throw new Rejection(ErrorCode.INVALID_REQUEST, "pair " + pair.getId() + " has no inline photo");
         }
         if (pair.getLayout().getPng().size() > maxBytes || pair.getPhoto().getData().size() > maxBytes) {
-            throw new PairRejected(ErrorCode.PAYLOAD_TOO_LARGE, "pair " + pair.getId() + ": layout or photo above "
+            throw new Rejection(ErrorCode.PAYLOAD_TOO_LARGE, "pair " + pair.getId() + ": layout or photo above "
                     + maxBytes + " bytes");
         }
         LayoutFormat format = switch (pair.getLayout().getEncoding()) {
@@ -61,22 +62,16 @@ public final class PairValidator {
             // Decode at the original size first so the layout/photo size check compares like with like.
             layout = new LayoutDecoder(labels, format, policy, LayoutLimits.DEFAULT).decode(pair.getLayout().getPng().toByteArray());
         } catch (LayoutException e) {
-            throw new PairRejected(switch (e.reason()) {
-                case UNDECODABLE -> ErrorCode.LAYOUT_UNDECODABLE;
-                case WRONG_SIZE -> ErrorCode.LAYOUT_WRONG_SIZE;
-                case UNKNOWN_CLASS -> ErrorCode.LAYOUT_UNKNOWN_CLASS;
-                case TOO_LARGE -> ErrorCode.PAYLOAD_TOO_LARGE;
-            }, "pair " + pair.getId() + ": " + e.getMessage());
+            throw Rejection.of(e, "pair " + pair.getId() + ": " + e.getMessage());
         }
         RgbImage photo;
         try {
             photo = Images.decode(pair.getPhoto().getData().toByteArray(), LayoutLimits.DEFAULT);
         } catch (ImageException e) {
-            throw new PairRejected(e.reason() == ImageException.Reason.TOO_LARGE ? ErrorCode.PAYLOAD_TOO_LARGE
-                    : ErrorCode.PHOTO_UNDECODABLE, "pair " + pair.getId() + ": photo: " + e.getMessage());
+            throw Rejection.of(e, "pair " + pair.getId() + ": photo: " + e.getMessage());
         }
         if (photo.width() != layout.width() || photo.height() != layout.height()) {
-            throw new PairRejected(ErrorCode.SIZE_MISMATCH, "pair " + pair.getId() + ": layout is " + layout.width() + "x"
+            throw new Rejection(ErrorCode.SIZE_MISMATCH, "pair " + pair.getId() + ": layout is " + layout.width() + "x"
                     + layout.height() + " but photo is " + photo.width() + "x" + photo.height());
         }
         if (bounds.resizes()) {

@@ -18,7 +18,7 @@ public class TrainerMetrics {
     @Inject
     MeterRegistry registry;
     @Inject
-    TrainingData data;
+    TrainingSetup setup;
 
     private final AtomicLong epoch = new AtomicLong();
     private final AtomicLong step = new AtomicLong();
@@ -84,7 +84,7 @@ public class TrainerMetrics {
 
     private double datasetSize() {
         try {
-            return data.store().size();
+            return setup.store().size();
         } catch (Exception e) {
             return -1;
         }

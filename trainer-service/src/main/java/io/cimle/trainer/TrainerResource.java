@@ -28,7 +28,7 @@ public class TrainerResource {
     @Inject
     StorageSettings storage;
     @Inject
-    TrainingData data;
+    TrainingSetup setup;
     @Inject
     ImleSettings imleSettings;
 
@@ -75,8 +75,8 @@ public class TrainerResource {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("model", model.name());
         out.put("device", model.device().optionName());
-        out.put("labels", data.labels().name());
-        out.put("modelConfig", data.modelConfig());
+        out.put("labels", setup.labels().name());
+        out.put("modelConfig", setup.modelConfig());
         // Every training setting, by its name (|S| before the data set caps it).
         Map<String, Object> imleOut = new LinkedHashMap<>();
         ImleConfig c = imleSettings.configured();

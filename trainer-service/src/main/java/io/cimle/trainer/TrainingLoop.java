@@ -68,7 +68,7 @@ public class TrainingLoop {
     @Inject
     ModelSettings model;
     @Inject
-    TrainingData data;
+    TrainingSetup setup;
     @Inject
     ImleSettings imle;
     @Inject
@@ -184,7 +184,7 @@ public class TrainingLoop {
                         idle(1000);
                         continue;
                     }
-                    datasetSize = data.store().size();
+                    datasetSize = setup.store().size();
                     if (datasetSize < settings.trainer().minDatasetSize()) {
                         phase.set(Phase.WAITING_FOR_DATA);
                         idle(2000);
@@ -205,7 +205,7 @@ public class TrainingLoop {
                     if (trainer.progress().stepInEpoch() == 0 && trainer.progress().epoch() != dataEpoch) {
                         // Epoch boundary: new pairs join, the rarity statistics are refitted on them (once per
                         // epoch, not again after a pause at the boundary).
-                        List<Example> examples = data.store().loadAll();
+                        List<Example> examples = setup.store().loadAll();
                         datasetSize = examples.size();
                         trainer.continueWith(examples, imleConfig(examples.size()));
                         dataEpoch = trainer.progress().epoch();
@@ -258,7 +258,7 @@ public class TrainingLoop {
 
     /** A trainer on the current data: continues the latest checkpoint (statistics refitted) or starts afresh. */
     private ImleTrainer startTrainer(Distance distance) throws Exception {
-        List<Example> examples = data.store().loadAll();
+        List<Example> examples = setup.store().loadAll();
         datasetSize = examples.size();
         ImleConfig config = imleConfig(examples.size());
         // The fencing token first: a trainer that claims it later is newer, and this one's publications stop.
@@ -275,17 +275,17 @@ public class TrainingLoop {
             network = GeneratorNetwork.create(from.config(), device());
             trainer = ImleTrainer.resume(from, network, distance, examples, config, true);
         } else {
-            ModelConfig fitted = CodeParts.fitToData(data.modelConfig(), examples);
+            ModelConfig fitted = CodeParts.fitToData(setup.modelConfig(), examples);
             LOG.infof("starting a new %s model %s (%s) on %d pairs", fitted.presetName(), model.name(), fitted,
                     examples.size());
             network = GeneratorNetwork.create(fitted, device(), config.seed());
             trainer = new ImleTrainer(network, distance, examples, null, config);
         }
-        model.inferenceChunk().ifPresent(chunk -> network.withInferenceChunk(chunk));
+        model.inferenceChunk().ifPresent(chunk -> network.setInferenceChunk(chunk));
         CheckpointPolicy policy = new StepCheckpointPolicy(settings.trainer().checkpointEverySteps(), checkpointRequested);
-        return trainer.withMinCodeSpread(settings.trainer().imle().minCodeSpread().orElse(ModelHealth.DEFAULT_MIN_CODE_SPREAD))
-                .withHealthCheck(settings.trainer().imle().healthCheck())
-                .withMetadata(Map.of(Checkpoint.LABEL_SET_KEY, data.labels().toJson()))
+        return trainer.setMinCodeSpread(settings.trainer().imle().minCodeSpread().orElse(ModelHealth.DEFAULT_MIN_CODE_SPREAD))
+                .setHealthCheck(settings.trainer().imle().healthCheck())
+                .addMetadata(Map.of(Checkpoint.LABEL_SET_KEY, setup.labels().toJson()))
                 .addListener(listener(config.subBatch())).checkpointTo(this::publish, policy);
     }
 
@@ -422,7 +422,7 @@ public class TrainingLoop {
         ImleConfig idle = imleConfig(Integer.MAX_VALUE); // what a run would use, before one started
         long size = datasetSize;
         try {
-            size = data.store().size();
+            size = setup.store().size();
         } catch (Exception ignored) {
             // keep the last known size
         }

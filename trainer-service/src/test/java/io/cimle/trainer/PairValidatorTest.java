@@ -9,6 +9,7 @@ import io.cimle.core.data.Images;
 import io.cimle.core.data.RgbImage;
 import io.cimle.core.data.ToyScenes;
 import io.cimle.core.data.UnknownLabelPolicy;
+import io.cimle.service.Rejection;
 import io.cimle.wire.v1.ErrorCode;
 import io.cimle.wire.v1.LayoutImagePair;
 import io.cimle.wire.v1.Photo;
@@ -20,7 +21,7 @@ class PairValidatorTest {
     private final PairValidator validator = new PairValidator(ToyScenes.labelSet(), 16, 8, 1 << 20, UnknownLabelPolicy.VOID);
 
     @Test
-    void aGoodPairIsResizedToTheModel() throws PairRejected {
+    void aGoodPairIsResizedToTheModel() throws Rejection {
         Example e = validator.validate(PairProducer.toyPair(scene));
         assertEquals(scene.id(), e.id());
         assertEquals(16, e.layout().width());
@@ -39,12 +40,12 @@ class PairValidatorTest {
         assertCode(ErrorCode.LAYOUT_UNDECODABLE, good.toBuilder().setLayout(good.getLayout().toBuilder()
                 .setPng(ByteString.copyFromUtf8("PNG? no"))).build());
         PairValidator tiny = new PairValidator(ToyScenes.labelSet(), 16, 8, 100, UnknownLabelPolicy.VOID);
-        PairRejected e = assertThrows(PairRejected.class, () -> tiny.validate(good));
+        Rejection e = assertThrows(Rejection.class, () -> tiny.validate(good));
         assertEquals(ErrorCode.PAYLOAD_TOO_LARGE, e.code());
     }
 
     private void assertCode(ErrorCode expected, LayoutImagePair pair) {
-        PairRejected e = assertThrows(PairRejected.class, () -> validator.validate(pair));
+        Rejection e = assertThrows(Rejection.class, () -> validator.validate(pair));
         assertEquals(expected, e.code(), e.getMessage());
     }
 }

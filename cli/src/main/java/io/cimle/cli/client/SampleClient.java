@@ -170,8 +170,8 @@ public final class SampleClient implements AutoCloseable {
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         c.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 << 20);
         // The broker answers a waiting fetch as soon as one reply lands (fetch.min.bytes 1), so the wait
-        // only bounds an idle long poll. A short one (it was 10 ms) sent 100 fetches a second that the
-        // broker and the client paid for in CPU the generator needed.
+        // only bounds an idle long poll. A short one would have an idle client fetch many times a second,
+        // CPU the broker and the client take from the generator when they share a host.
         c.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 1);
         c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 500);
         consumer = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());

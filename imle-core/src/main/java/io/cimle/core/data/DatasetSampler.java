@@ -113,10 +113,6 @@ public final class DatasetSampler {
         return Math.min(i, ids.size() - 1);
     }
 
-    public String nextId() {
-        return ids.get(nextIndex());
-    }
-
     public List<String> ids() {
         return ids;
     }

@@ -53,7 +53,7 @@ public final class Images {
     static byte[] write(BufferedImage image, String format) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         // In-memory stream: ImageIO.write(image, format, OutputStream) spills to a temp file per image
-        // (create, write, delete: 0.4 ms of a 0.8 ms encode at 64x32, more on a slow /tmp).
+        // (create, write, delete: a large share of a small image's encode, more on a slow /tmp).
         try (MemoryCacheImageOutputStream stream = new MemoryCacheImageOutputStream(out)) {
             if (!ImageIO.write(image, format, stream)) {
                 throw new IllegalStateException("no ImageIO writer for " + format);

@@ -187,12 +187,6 @@ public final class ToyScenes {
         }
     }
 
-    /** How many values each factor can take: time of day, car colour, building hue, sky weather, season. */
-    public static int[] factorSizes() {
-        return new int[] {TimeOfDay.values().length, CAR_COLOURS.length, BUILDING_HUES.length, SKY_WEATHERS.length,
-                VEGETATION_SEASONS.length};
-    }
-
     /** A layout, its photo, the mode the photo was drawn in and, for instance scenes, its instances (else null). */
     public record Scene(String id, ClassMap layout, RgbImage photo, Mode mode, Instances instances) {
         public Scene(String id, ClassMap layout, RgbImage photo, Mode mode) {

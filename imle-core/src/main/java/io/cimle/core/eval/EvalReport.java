@@ -37,11 +37,6 @@ public record EvalReport(String name, int layouts, int samplesPerLayout, double 
         return Math.min(minFactorCoverage(), minInstanceCoverage());
     }
 
-    /** The least independent multi-instance class's "mixed" figure (1 when the scenes have no instances). */
-    public double minIndependence() {
-        return independence.values().stream().mapToDouble(Double::doubleValue).min().orElse(1);
-    }
-
     public static String markdownHeader() {
         return "| model | layouts | samples/layout | mode coverage | per factor | min factor | per instance: coverage "
                 + "/ mixed | freq. distance (TV) | fidelity (all regions / per region) | pairwise diversity |\n"

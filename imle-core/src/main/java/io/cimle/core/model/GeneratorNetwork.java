@@ -35,7 +35,10 @@ public final class GeneratorNetwork implements AutoCloseable {
     private final ModelConfig config;
     private final Model model;
     private final CrnGenerator block;
-    /** Samples per no-grad forward at most; larger batches run as chunks (see InferenceChunking). */
+    /**
+     * Samples per no-grad forward at most; larger batches run as chunks (see InferenceChunking; how this nests in
+     * a sampler's micro-batches: {@link Sampler}).
+     */
     private volatile int inferenceChunk;
 
     private GeneratorNetwork(ModelConfig config, Device device) {
@@ -144,7 +147,7 @@ public final class GeneratorNetwork implements AutoCloseable {
      * Overrides the automatic chunk (cache-sized on a CPU, whole batches on a GPU); {@code <= 0} means
      * never split.
      */
-    public GeneratorNetwork withInferenceChunk(int samples) {
+    public GeneratorNetwork setInferenceChunk(int samples) {
         this.inferenceChunk = samples <= 0 ? InferenceChunking.WHOLE : samples;
         return this;
     }

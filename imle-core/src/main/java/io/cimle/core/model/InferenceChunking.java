@@ -18,10 +18,10 @@ import java.util.TreeMap;
 /**
  * How many samples one no-grad forward runs at a time. On a CPU the refinement modules' elementwise
  * work (layer norm, activation, resize, concat) is memory-bound: once a batch's activations outgrow
- * the last-level cache, each sample costs more than in a smaller batch (medium: 0.69 of the matmul
- * limit at batch 4, 0.49 at 16). Running a large batch as cache-sized chunks keeps the per-sample
- * cost of the best batch for every larger one. A GPU keeps whole batches (its memory bandwidth is
- * what large batches are for).
+ * the last-level cache, each sample costs more than in a smaller batch. Running a large batch as
+ * cache-sized chunks keeps the per-sample cost of the best batch for every larger one. A GPU keeps
+ * whole batches (its memory bandwidth is what large batches are for). How the chunk nests in a
+ * sampler's micro-batches: {@link Sampler}.
  */
 public final class InferenceChunking {
     /** No splitting. */
@@ -54,12 +54,12 @@ public final class InferenceChunking {
      * rounds and keeps the batch with the least time per sample as its chunk, so every larger batch
      * runs at that per-sample cost (never more). Measuring beats a cache model: which batch is best
      * depends on the CPU, its neighbours on a shared host and the model. Growth stops at a batch whose
-     * single forward exceeds {@code budget} (the paper preset on a CPU takes seconds at batch 1).
-     * The network's chunk is left as it was; apply the result with {@link GeneratorNetwork#withInferenceChunk}.
+     * single forward exceeds {@code budget} (a large preset on a CPU may take that long for one sample).
+     * The network's chunk is left as it was; apply the result with {@link GeneratorNetwork#setInferenceChunk}.
      */
     public static Calibration calibrate(GeneratorNetwork net, int maxBatch, Duration budget) {
         int saved = net.inferenceChunk();
-        net.withInferenceChunk(0);
+        net.setInferenceChunk(0);
         SortedMap<Integer, Double> best = new TreeMap<>();
         try (NDManager m = net.manager().newSubManager()) {
             List<Integer> batches = new ArrayList<>();
@@ -76,7 +76,7 @@ public final class InferenceChunking {
                 }
             }
         } finally {
-            net.withInferenceChunk(saved == WHOLE ? 0 : saved);
+            net.setInferenceChunk(saved == WHOLE ? 0 : saved);
         }
         int chunk = best.entrySet().stream().min(Map.Entry.comparingByValue()).orElseThrow().getKey();
         return new Calibration(chunk, best);

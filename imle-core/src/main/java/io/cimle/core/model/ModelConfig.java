@@ -215,11 +215,6 @@ public record ModelConfig(String presetName, int height, int width, int channels
                 encoderWidth, moduleChannels, leakySlope, regionCodeDim, instanceSlots, instanceClasses, regionPooling, pixelNorm);
     }
 
-    public ModelConfig withChannels(int newChannels) {
-        return new ModelConfig(presetName, height, width, newChannels, noiseChannels, noiseMode, noiseVectorDim,
-                encoderWidth, moduleChannels, leakySlope, regionCodeDim, instanceSlots, instanceClasses, regionPooling, pixelNorm);
-    }
-
     public ModelConfig withRegionCodeDim(int d) {
         return new ModelConfig(presetName, height, width, channels, noiseChannels, noiseMode, noiseVectorDim,
                 encoderWidth, moduleChannels, leakySlope, d, instanceSlots, instanceClasses, regionPooling, pixelNorm);

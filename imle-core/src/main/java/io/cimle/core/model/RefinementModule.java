@@ -26,7 +26,7 @@ public final class RefinementModule extends AbstractBlock {
     private final int inputChannels;
     private final int outputChannels;
     private final float leakySlope;
-    private final boolean areaNoise;
+    private final boolean regionPooling;
 
     private final Conv2d conv1;
     private final LayerNorm2d norm1;
@@ -35,21 +35,15 @@ public final class RefinementModule extends AbstractBlock {
 
     /**
      * @param previousChannels channels of the previous module's output, 0 for the coarsest module
+     * @param regionPooling    the code is pooled over its code parts ({@link ModelConfig#regionPooling}): the noise is
+     *                         resized by area averaging, as the layout is (constant on each part, so averaging keeps
+     *                         its variance and a coarse cell holds each part's code by its share of the cell); point
+     *                         sampling otherwise (see {@link Resize#sample})
+     * @param pixelNorm        layer norms over each pixel's channels ({@link LayerNorm2d})
      */
     public RefinementModule(int height, int width, int previousChannels, int layoutChannels, int noiseChannels,
-                            int outputChannels, double leakySlope) {
-        this(height, width, previousChannels, layoutChannels, noiseChannels, outputChannels, leakySlope, false, false);
-    }
-
-    /**
-     * @param areaNoise resize the noise by area averaging, as the layout is: for noise pooled over code parts
-     *                  (constant on each, so averaging keeps its variance and a coarse cell holds each part's
-     *                  code by its share of the cell); point sampling otherwise (see {@link Resize#sample})
-     * @param pixelNorm layer norms over each pixel's channels ({@link LayerNorm2d})
-     */
-    public RefinementModule(int height, int width, int previousChannels, int layoutChannels, int noiseChannels,
-                            int outputChannels, double leakySlope, boolean areaNoise, boolean pixelNorm) {
-        this.areaNoise = areaNoise;
+                            int outputChannels, double leakySlope, boolean regionPooling, boolean pixelNorm) {
+        this.regionPooling = regionPooling;
         this.height = height;
         this.width = width;
         this.previousChannels = previousChannels;
@@ -79,7 +73,7 @@ public final class RefinementModule extends AbstractBlock {
             parts.add(Resize.bilinear(inputs.get(0), height, width));        // (N, P, h, w)
         }
         parts.add(Resize.area(layout, height, width));                       // (N, C, h, w)
-        parts.add(areaNoise ? Resize.area(noise, height, width) : Resize.sample(noise, height, width)); // (N, Z, h, w)
+        parts.add(regionPooling ? Resize.area(noise, height, width) : Resize.sample(noise, height, width)); // (N, Z, h, w)
         NDArray x = NDArrays.concat(parts, 1);                               // (N, P+C+Z, h, w)
         x = conv1.forward(store, new NDList(x), training).head();           // (N, out, h, w)
         x = Activation.leakyRelu(norm1.forward(store, new NDList(x), training).head(), leakySlope);

@@ -17,6 +17,14 @@ import java.util.Objects;
  * mode), in micro-batches of at most {@link #maxBatch()} samples, each in its own sub-manager, so
  * memory stays bounded whatever the number of samples asked for. {@link #forEachBatch} hands out the
  * output tensors for callers that score them (selection) rather than keep images.
+ *
+ * <p>Two batch sizes nest here, for two reasons. The outer one, {@code maxBatch} (the generator's
+ * {@code cimle.generator.max-batch}, the trainer's selection batch), bounds memory: it is the most samples
+ * whose inputs and outputs live at once, one sub-manager per micro-batch, and the most a generator's pass
+ * shares among requests. The inner one, the network's {@link GeneratorNetwork#inferenceChunk() inference
+ * chunk} ({@code cimle.model.inference-chunk}), is for speed only: one micro-batch's forward runs as chunks of
+ * at most that many samples, so per-sample cost never grows with the batch (see {@link InferenceChunking}).
+ * Either may be the larger: a chunk at or above {@code maxBatch} never splits a micro-batch.
  */
 public final class Sampler implements AutoCloseable {
     /** Default micro-batch: small enough for the paper preset on a CPU host. */

@@ -272,10 +272,6 @@ public final class CheckpointStore {
         store.put(base(model) + "pinned/" + version, new byte[0]);
     }
 
-    public void unpin(String model, String version) throws IOException {
-        store.delete(base(model) + "pinned/" + version);
-    }
-
     public Set<String> pinned(String model) throws IOException {
         Set<String> out = new TreeSet<>();
         String prefix = base(model) + "pinned/";

@@ -10,10 +10,6 @@ public interface CheckpointPolicy {
         return (p, end) -> false;
     }
 
-    static CheckpointPolicy everyEpoch() {
-        return (p, end) -> end;
-    }
-
     /** At each epoch's end and every {@code steps} global steps. */
     static CheckpointPolicy everySteps(long steps) {
         if (steps < 1) {

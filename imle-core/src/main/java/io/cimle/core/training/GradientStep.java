@@ -36,8 +36,8 @@ final class GradientStep {
     double take(TrainingData data, int[] idx, List<LatentCode> codes, double learningRate, int epoch, long step) {
         double loss = forwardBackward(data, idx, codes, learningRate, epoch, step);
         Adam.StepResult result = adam.step(learningRate);
-        // Both used to appear now and then: a constant freed by the JVM before the backward pass read it
-        // (see Scalars). Either now means a real fault.
+        // Neither can come from a constant freed by the JVM before the backward pass read it (Scalars
+        // keeps the step's constants alive), so either means a real fault.
         if (result.skipped()) {
             throw new TrainingDivergedException(epoch, step, result.gradientSquaredNorm(),
                     "The gradient's squared norm was not finite (loss " + loss + "); the weights were left as they "

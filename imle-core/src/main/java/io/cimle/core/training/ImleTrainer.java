@@ -50,7 +50,7 @@ public final class ImleTrainer implements AutoCloseable {
     private int epoch;
     private int stepInEpoch;
     private int[] selected = new int[0];
-    private Matching.Kept kept = Matching.Kept.NONE;
+    private KeptCodes kept = KeptCodes.NONE;
     private double learningRate;
     private double selectionMs;
     private double epochLossSum;
@@ -156,7 +156,7 @@ public final class ImleTrainer implements AutoCloseable {
     }
 
     /** Entries added to every checkpoint's metadata (e.g. the label set, so a checkpoint decodes layouts). */
-    public ImleTrainer withMetadata(Map<String, String> metadata) {
+    public ImleTrainer addMetadata(Map<String, String> metadata) {
         extraMetadata.putAll(metadata);
         return this;
     }
@@ -165,7 +165,7 @@ public final class ImleTrainer implements AutoCloseable {
      * The code spread below which an IMLE model counts as dead at an epoch's end (see {@link ModelHealth});
      * default {@link ModelHealth#DEFAULT_MIN_CODE_SPREAD}, 0 turns the verdict off (the spread is still measured).
      */
-    public ImleTrainer withMinCodeSpread(double spread) {
+    public ImleTrainer setMinCodeSpread(double spread) {
         if (!(spread >= 0) || spread > 1) {
             throw new IllegalArgumentException("minimum code spread must lie in [0, 1], got " + spread);
         }
@@ -180,7 +180,7 @@ public final class ImleTrainer implements AutoCloseable {
      * {@link ModelHealth#weightMove()} (reported as NaN). Training itself is the same either way: the check only
      * observes.
      */
-    public ImleTrainer withHealthCheck(boolean on) {
+    public ImleTrainer setHealthCheck(boolean on) {
         this.healthCheck = on;
         if (!on) {
             adam.clearMark();
@@ -261,7 +261,7 @@ public final class ImleTrainer implements AutoCloseable {
         int[] chosen = data.pick(config.examples(), rng);
         selected = chosen;
         kept = config.mode() == TrainingMode.IMLE ? matching.select(chosen, rng, epoch, progress().globalStep())
-                : Matching.Kept.flat(new long[chosen.length]);
+                : KeptCodes.flat(new long[chosen.length]);
         selectionMs = (System.nanoTime() - start) / 1e6;
     }
 
@@ -283,17 +283,12 @@ public final class ImleTrainer implements AutoCloseable {
         epoch++;
         stepInEpoch = 0;
         selected = new int[0];
-        kept = Matching.Kept.NONE;
+        kept = KeptCodes.NONE;
         epochLossSum = 0;
         for (TrainingListener l : listeners) {
             l.onEpoch(progress(), done, meanLoss);
             l.onHealth(progress(), health);
         }
-    }
-
-    /** The seed of the nearest of each example's m candidate seeds (example-major); for tests. */
-    long[] keepNearest(int[] chosen, long[] seeds) {
-        return matching.keepNearest(chosen, seeds, epoch, progress().globalStep());
     }
 
     /** One Adam step on a random sub-batch of S with the kept codes. */
@@ -348,9 +343,9 @@ public final class ImleTrainer implements AutoCloseable {
         epoch = s.epoch();
         stepInEpoch = s.stepInEpoch();
         selected = s.selectedExamples();
-        kept = new Matching.Kept(s.selectedSeeds(), s.selectedDonors(), s.selectedDonors().length == 0 ? List.of()
+        kept = new KeptCodes(s.selectedSeeds(), s.selectedDonors(), s.selectedDonors().length == 0 ? List.of()
                 : RegionalSelection.rebuild(network.config(), data.layoutsOf(selected), s.selectedSeeds(),
-                        s.selectedDonors()));
+                        s.selectedDonors()), 0);
         rng = new TrainerRandom(s.rngState());
         learningRate = s.learningRate();
         firstEpochLoss = s.firstEpochLoss();

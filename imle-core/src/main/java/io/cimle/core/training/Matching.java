@@ -5,27 +5,12 @@ import ai.djl.ndarray.NDManager;
 import io.cimle.core.data.ClassMap;
 import io.cimle.core.data.RgbImage;
 import io.cimle.core.model.GeneratorNetwork;
-import io.cimle.core.model.LatentCode;
 import io.cimle.core.training.distance.Distance;
-import java.util.List;
-
 /**
  * The matching half of an IMLE epoch: every chosen example gets the code of the nearest of its m
  * candidates (flat), or a donor per code part (regional). Runs under no-grad (the trainer's loop does).
  */
 final class Matching {
-    /**
-     * An epoch's kept codes: per chosen example its seed, and with regional selection its donors (per
-     * part) and the codes they compose (empty for a flat selection: the seeds are the codes).
-     */
-    record Kept(long[] seeds, long[] donors, List<LatentCode> codes) {
-        static final Kept NONE = new Kept(new long[0], new long[0], List.of());
-
-        static Kept flat(long[] seeds) {
-            return new Kept(seeds, new long[0], List.of());
-        }
-    }
-
     private final GeneratorNetwork network;
     private final Distance distance;
     private final ImleConfig config;
@@ -45,18 +30,17 @@ final class Matching {
      *
      * @param epoch      the epoch and the run's steps so far, what a non-finite distance is reported against
      */
-    Kept select(int[] chosen, TrainerRandom rng, int epoch, long globalStep) {
+    KeptCodes select(int[] chosen, TrainerRandom rng, int epoch, long globalStep) {
         int m = config.candidates();
         long[] seeds = new long[chosen.length * m];
         for (int i = 0; i < seeds.length; i++) {
             seeds[i] = rng.nextLong(); // drawn up front: the batch size must not change the stream
         }
         if (config.selection() == CodeSelection.REGIONAL) {
-            RegionalSelection.Kept kept = new RegionalSelection(selector(), network.config(), config.rejectBelow())
+            return new RegionalSelection(selector(), network.config(), config.rejectBelow())
                     .select(targets(chosen), seeds, m, v -> finite(v, epoch, globalStep));
-            return new Kept(kept.bases(), kept.donors(), kept.codes());
         }
-        return Kept.flat(keepNearest(chosen, seeds, epoch, globalStep));
+        return KeptCodes.flat(keepNearest(chosen, seeds, epoch, globalStep));
     }
 
     /** The seed of the nearest of each example's m candidate seeds (example-major). */

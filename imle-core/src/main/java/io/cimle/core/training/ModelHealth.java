@@ -36,12 +36,12 @@ package io.cimle.core.training;
  *                      mean square of every trained weight's change, in learning rates; NaN when not measured
  * @param minCodeSpread the spread below which an IMLE model counts as not responding to its code; 0 where no
  *                      spread is expected (regression) or the collapse check is off
- * @param checked       whether the verdict counts: false turns it off ({@link ImleTrainer#withHealthCheck}), and
+ * @param checked       whether the verdict counts: false turns it off ({@link ImleTrainer#setHealthCheck}), and
  *                      {@link #healthy()} always holds, the measurements are still reported
  */
 public record ModelHealth(int epoch, double codeSpread, double meanLoss, LossTrend trend, double weightMove,
                           double minCodeSpread, boolean checked) {
-    /** See {@link io.cimle.core.training.ImleTrainer#withMinCodeSpread}: calibrated in docs/design.md, "Reproducible training". */
+    /** See {@link io.cimle.core.training.ImleTrainer#setMinCodeSpread}: calibrated in docs/design.md, "Reproducible training". */
     public static final double DEFAULT_MIN_CODE_SPREAD = 0.01;
     /**
      * The least root-mean-square move of the weights over an epoch, in learning rates, that counts as moving.

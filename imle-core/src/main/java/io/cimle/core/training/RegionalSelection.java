@@ -22,10 +22,6 @@ import java.util.List;
  */
 public final class RegionalSelection {
 
-    /** What was kept: per example its base seed, its donors (classes inner) and the code they compose. */
-    public record Kept(long[] bases, long[] donors, List<LatentCode> codes, int composedKept) {
-    }
-
     private final NearestCodeSelector selector;
     private final ModelConfig config;
     private final double rejectBelow;
@@ -49,7 +45,7 @@ public final class RegionalSelection {
      * @param seeds {@code n * m} seeds drawn up front: per example first its m1 whole codes, then its
      *              m2 donors (example-major)
      */
-    public Kept select(NearestCodeSelector.Targets targets, long[] seeds, int m, DistanceCheck check) {
+    public KeptCodes select(NearestCodeSelector.Targets targets, long[] seeds, int m, DistanceCheck check) {
         return select(targets, seeds, m, check, null);
     }
 
@@ -58,7 +54,7 @@ public final class RegionalSelection {
      * candidate anyway): {@code measured[t * m + j]} is candidate j's distance split by class for
      * j &lt; {@link #wholeCandidates}(m); null measures them here.
      */
-    public Kept select(NearestCodeSelector.Targets targets, long[] seeds, int m, DistanceCheck check,
+    public KeptCodes select(NearestCodeSelector.Targets targets, long[] seeds, int m, DistanceCheck check,
                        float[][] measured) {
         int n = targets.size();
         int m1 = wholeCandidates(m);
@@ -134,7 +130,7 @@ public final class RegionalSelection {
                 codes.add(LatentCode.fromSeed(bases[t], composed.get(t).shape()));
             }
         }
-        return new Kept(bases, donors, codes, kept);
+        return new KeptCodes(bases, donors, codes, kept);
     }
 
     /** The codes that {@code bases} and {@code donors} describe (a resumed run rebuilds its selection so). */

@@ -68,7 +68,7 @@ public final class StyleSearch {
             all.sort(Comparator.comparingDouble(Found::distance));
             List<Found> out = new ArrayList<>(all.subList(0, n));
             if (regional) {
-                RegionalSelection.Kept kept = new RegionalSelection(selector, network.config(), 0)
+                KeptCodes kept = new RegionalSelection(selector, network.config(), 0)
                         .select(target, seeds, candidates, v -> v, byClass);
                 if (kept.composedKept() > 0) {
                     float composed = selector.distances(target, kept.codes(), 1)[0];

@@ -25,7 +25,7 @@ public interface TrainingListener {
     /**
      * Stops training with a {@link DeadModelException} once the model no longer responds to its code, its weights
      * no longer move or its loss diverges (see {@link ModelHealth}; the CLI's and the bench's choice, the service
-     * warns and sets a metric). Never stops a trainer whose check is off ({@link ImleTrainer#withHealthCheck}).
+     * warns and sets a metric). Never stops a trainer whose check is off ({@link ImleTrainer#setHealthCheck}).
      */
     static TrainingListener stopWhenUnhealthy() {
         return new TrainingListener() {

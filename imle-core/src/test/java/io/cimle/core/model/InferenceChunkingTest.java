@@ -24,8 +24,8 @@ class InferenceChunkingTest {
         for (NoiseMode mode : NoiseMode.values()) {
             try (GeneratorNetwork net = GeneratorNetwork.create(Presets.tiny(CHANNELS).withNoiseMode(mode), Device.cpu(), 5);
                  NDManager m = net.manager().newSubManager()) {
-                float[] whole = forward(net.withInferenceChunk(0), m, 5, 11).toFloatArray();
-                NDArray chunked = forward(net.withInferenceChunk(2), m, 5, 11); // 3 + 2
+                float[] whole = forward(net.setInferenceChunk(0), m, 5, 11).toFloatArray();
+                NDArray chunked = forward(net.setInferenceChunk(2), m, 5, 11); // 3 + 2
                 assertEquals(5, chunked.getShape().get(0));
                 assertArrayEquals(whole, chunked.toFloatArray(), 1e-5f, mode.name());
             }
@@ -37,7 +37,7 @@ class InferenceChunkingTest {
         for (NoiseMode mode : NoiseMode.values()) {
             try (GeneratorNetwork net = GeneratorNetwork.create(Presets.small(CHANNELS).withNoiseMode(mode), Device.cpu(), 6);
                  NDManager m = net.manager().newSubManager()) {
-                net.withInferenceChunk(4);
+                net.setInferenceChunk(4);
                 float[] inBatch = forward(net, m, 3, 21).get(0).toFloatArray();
                 float[] alone = forward(net, m, 1, 21).get(0).toFloatArray();
                 assertArrayEquals(inBatch, alone, 0f, mode + ": the same seed must give the same image, batched or not");
@@ -74,7 +74,7 @@ class InferenceChunkingTest {
     @Test
     void calibrationTimesEachBatchAndKeepsTheCheapestPerSample() {
         try (GeneratorNetwork net = GeneratorNetwork.create(Presets.tiny(CHANNELS), Device.cpu(), 3)) {
-            net.withInferenceChunk(3);
+            net.setInferenceChunk(3);
             InferenceChunking.Calibration c = InferenceChunking.calibrate(net, 4, Duration.ofSeconds(60));
             assertEquals(List.of(1, 2, 4), List.copyOf(c.msPerSample().keySet()));
             c.msPerSample().values().forEach(ms -> assertTrue(ms > 0, "ms per sample " + ms));

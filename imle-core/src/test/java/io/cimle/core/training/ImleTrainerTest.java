@@ -44,12 +44,10 @@ class ImleTrainerTest {
                 example = new Example("self", base.layout(), ImageTensors.toImages(out).get(0));
             }
             ImleConfig cfg = TrainingFixtures.tinyImle().withExamples(1).withCandidates(5);
-            try (ImleTrainer trainer = new ImleTrainer(net, d, List.of(example), null, cfg)) {
-                long[] seeds = {11L, 22L, wanted, 33L, 44L};
-                assertArrayEquals(new long[] {wanted}, trainer.keepNearest(new int[] {0}, seeds));
-                long[] rotated = {wanted, 11L, 22L, 33L, 44L};
-                assertArrayEquals(new long[] {wanted}, trainer.keepNearest(new int[] {0}, rotated));
-            }
+            long[] seeds = {11L, 22L, wanted, 33L, 44L};
+            assertArrayEquals(new long[] {wanted}, keepNearest(net, d, List.of(example), cfg, new int[] {0}, seeds));
+            long[] rotated = {wanted, 11L, 22L, 33L, 44L};
+            assertArrayEquals(new long[] {wanted}, keepNearest(net, d, List.of(example), cfg, new int[] {0}, rotated));
         }
     }
 
@@ -66,13 +64,18 @@ class ImleTrainerTest {
         try (GeneratorNetwork net = TrainingFixtures.tinyNetwork(2); Distance d = PyramidL1Distance.defaults()) {
             for (int b = 0; b < batchSizes.length; b++) {
                 ImleConfig cfg = TrainingFixtures.tinyImle().withExamples(5).withSelectionBatch(batchSizes[b]);
-                try (ImleTrainer trainer = new ImleTrainer(net, d, data, null, cfg)) {
-                    kept[b] = trainer.keepNearest(chosen, seeds);
-                }
+                kept[b] = keepNearest(net, d, data, cfg, chosen, seeds);
             }
         }
         assertArrayEquals(kept[0], kept[1]);
         assertArrayEquals(kept[0], kept[2]);
+    }
+
+    /** The seed of the nearest of each chosen example's candidates (example-major): a flat selection's kept seeds. */
+    private static long[] keepNearest(GeneratorNetwork net, Distance d, List<Example> examples, ImleConfig cfg,
+                                      int[] chosen, long[] seeds) {
+        return new Matching(net, d, cfg, TrainingData.prepare(examples, null, cfg, net.config()))
+                .keepNearest(chosen, seeds, 0, 0);
     }
 
     @Test
@@ -250,7 +253,7 @@ class ImleTrainerTest {
         // A floor no model can reach: the run stops loudly at the end of epoch 1 (epoch 0 is exempt).
         try (GeneratorNetwork net = TrainingFixtures.tinyNetwork(4); Distance d = PyramidL1Distance.defaults();
              ImleTrainer trainer = new ImleTrainer(net, d, data, null, TrainingFixtures.tinyImle())) {
-            trainer.withMinCodeSpread(1.0).addListener(TrainingListener.stopWhenUnhealthy());
+            trainer.setMinCodeSpread(1.0).addListener(TrainingListener.stopWhenUnhealthy());
             DeadModelException e = assertThrows(DeadModelException.class, trainer::train);
             assertEquals(1, e.health().epoch());
             assertTrue(e.getMessage().contains("no longer responds to its code"), e.getMessage());
@@ -278,7 +281,7 @@ class ImleTrainerTest {
         List<ModelHealth> seen = new ArrayList<>();
         try (GeneratorNetwork net = TrainingFixtures.tinyNetwork(4); Distance d = new NanDistance(1e-15f);
              ImleTrainer trainer = new ImleTrainer(net, d, data, null, TrainingFixtures.tinyImle())) {
-            trainer.withHealthCheck(false).addListener(TrainingListener.stopWhenUnhealthy());
+            trainer.setHealthCheck(false).addListener(TrainingListener.stopWhenUnhealthy());
             trainer.addListener(new TrainingListener() {
                 @Override
                 public void onHealth(TrainingProgress progress, ModelHealth health) {
@@ -295,7 +298,7 @@ class ImleTrainerTest {
         for (int on = 0; on < 2; on++) {
             try (GeneratorNetwork net = TrainingFixtures.tinyNetwork(4); Distance d = PyramidL1Distance.defaults();
                  ImleTrainer trainer = new ImleTrainer(net, d, data, null, TrainingFixtures.tinyImle())) {
-                trainer.withHealthCheck(on == 1).train();
+                trainer.setHealthCheck(on == 1).train();
                 hashes[on] = SeededRun.weightHash(net);
             }
         }

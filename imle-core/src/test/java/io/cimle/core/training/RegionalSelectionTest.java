@@ -70,12 +70,12 @@ class RegionalSelectionTest {
             int m = 6;
             long[] seeds = new SplittableRandom(2).longs(examples.size() * m).toArray();
             RegionalSelection selection = new RegionalSelection(selector, VECTOR, 0);
-            RegionalSelection.Kept inside = GradMode.withoutGradients(() -> selection.select(targets, seeds, m, v -> v));
+            KeptCodes inside = GradMode.withoutGradients(() -> selection.select(targets, seeds, m, v -> v));
             // As a style search does: every candidate measured once, split by class, in forwards of m.
             float[][] measured = GradMode.withoutGradients(() -> selector.regionDistances(targets, seeds, m));
-            RegionalSelection.Kept given = GradMode.withoutGradients(
+            KeptCodes given = GradMode.withoutGradients(
                     () -> selection.select(targets, seeds, m, v -> v, measured));
-            assertArrayEquals(inside.bases(), given.bases());
+            assertArrayEquals(inside.seeds(), given.seeds());
             assertArrayEquals(inside.donors(), given.donors());
             assertEquals(inside.codes(), given.codes());
             assertTrue(inside.composedKept() > 0, "the case is one where composition happens");
@@ -90,7 +90,7 @@ class RegionalSelectionTest {
             NearestCodeSelector.Targets targets = targets();
             int m = 6;
             long[] seeds = new SplittableRandom(1).longs(examples.size() * m).toArray();
-            RegionalSelection.Kept kept = GradMode.withoutGradients(() -> new RegionalSelection(selector, VECTOR, 0)
+            KeptCodes kept = GradMode.withoutGradients(() -> new RegionalSelection(selector, VECTOR, 0)
                     .select(targets, seeds, m, v -> v));
             int m1 = RegionalSelection.wholeCandidates(m);
             float[] whole = selector.distances(targets, seeds, m); // every candidate as a whole code
@@ -106,11 +106,11 @@ class RegionalSelectionTest {
             assertTrue(kept.composedKept() >= examples.size() / 2, "composed codes kept for " + kept.composedKept()
                     + " of " + examples.size() + " examples");
             // The batch size changes speed only.
-            RegionalSelection.Kept oneAtATime = GradMode.withoutGradients(() -> new RegionalSelection(
+            KeptCodes oneAtATime = GradMode.withoutGradients(() -> new RegionalSelection(
                     new NearestCodeSelector(net, d, 1), VECTOR, 0).select(targets, seeds, m, v -> v));
             assertArrayEquals(kept.donors(), oneAtATime.donors());
             List<ClassMap> layouts = examples.stream().map(Example::layout).toList();
-            List<LatentCode> rebuilt = RegionalSelection.rebuild(VECTOR, layouts, kept.bases(), kept.donors());
+            List<LatentCode> rebuilt = RegionalSelection.rebuild(VECTOR, layouts, kept.seeds(), kept.donors());
             for (int t = 0; t < examples.size(); t++) {
                 assertArrayEquals(kept.codes().get(t).materialise().values(), rebuilt.get(t).materialise().values());
             }

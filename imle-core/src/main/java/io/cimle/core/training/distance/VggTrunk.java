@@ -97,11 +97,6 @@ public final class VggTrunk {
         return all;
     }
 
-    /** Tap names in order. */
-    public List<String> tapNames() {
-        return specs.stream().filter(s -> s.tap() != null).map(ConvSpec::tap).toList();
-    }
-
     /**
      * Runs the stack and returns the taps that the input size allows.
      *

@@ -14,9 +14,12 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** The model's label set and size, and the data set store and validator derived from them. */
+/**
+ * What the trainer is set up with: the model's label set and configuration (preset, size, code form), and the
+ * data set store and pair validator made for them.
+ */
 @ApplicationScoped
-public class TrainingData {
+public class TrainingSetup {
     @Inject
     TrainerSettings settings;
     @Inject
@@ -33,7 +36,7 @@ public class TrainingData {
 
     @PostConstruct
     void init() {
-        labels = model.labelsFile().map(TrainingData::readLabels).orElseGet(() -> LabelSets.byName(model.labels()));
+        labels = model.labelsFile().map(TrainingSetup::readLabels).orElseGet(() -> LabelSets.byName(model.labels()));
         modelConfig = imle.configured().codeForm(Presets.byName(settings.trainer().preset(), labels.channels()));
         store = new DatasetStore(objectStore, model.name(), labels);
         validator = new PairValidator(labels, modelConfig.width(), modelConfig.height(), settings.trainer().maxImageBytes(),

@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -68,7 +67,6 @@ final class RenderScenesCommand implements Callable<Integer> {
         }
         Files.deleteIfExists(script);
         Files.writeString(out.resolve("classes.json"), LabelSets.CITYSCAPES.toJson(), StandardCharsets.UTF_8);
-        mergeInstances(out);
         RenderedScenes set = RenderedScenes.open(out, Integer.MAX_VALUE); // reads back every pair, map and factor
         double seconds = (System.nanoTime() - start) / 1e9;
         System.out.printf("wrote %d rendered scenes of %dx%d to %s in %.0f s (%.2f s a scene%s)%n",
@@ -95,21 +93,6 @@ final class RenderScenesCommand implements Callable<Integer> {
             throw new IllegalStateException("cannot start Blender ('" + blender + "'): install it with "
                     + "`apt-get install -y --no-install-recommends blender` or pass --blender PATH", e);
         }
-    }
-
-    /** The rows each process wrote per scene ({@code instances/NAME.csv}), as one sorted {@code instances.csv}. */
-    static void mergeInstances(Path root) throws IOException {
-        StringBuilder csv = new StringBuilder("name,instance,class,value\n");
-        try (Stream<Path> files = Files.list(root.resolve("instances"))) {
-            for (Path f : files.filter(p -> p.toString().endsWith(".csv")).sorted().toList()) {
-                for (String line : Files.readAllLines(f)) {
-                    if (!line.isBlank() && !line.startsWith("name,")) {
-                        csv.append(line.strip()).append('\n');
-                    }
-                }
-            }
-        }
-        Files.writeString(root.resolve("instances.csv"), csv, StandardCharsets.UTF_8);
     }
 
     private static Path extractScript() throws IOException {

@@ -17,8 +17,8 @@ import java.util.Map;
 /**
  * What a generator's samples show on held-out rendered streets, read by {@link RenderedReader}: per scene-wide factor
  * (light, season) and per instance class (paint, facade) coverage and frequencies against the data's, how
- * independent two instances of a class are (apart, and touching: one blob of the class map), whether a sample shows
- * one light everywhere, whether one code keeps its scene-wide look across layouts, and fidelity (regions within
+ * independent two instances of a class are (apart, and touching: one blob of the class map), how much of a sample
+ * shows its light (one light per sample), whether one code keeps its scene-wide look across layouts, and fidelity (regions within
  * {@link #DEFAULT_THRESHOLD} of the render of the look they read as).
  *
  * <p>Coverage is the share of a factor's values that some of the n samples show (per layout for scene-wide factors,
@@ -205,7 +205,7 @@ public final class RenderedEvaluation {
             apart.put(f.name(), new double[2]);
             touching.put(f.name(), new double[2]);
         });
-        int coherent = 0;
+        double coherent = 0;
         int pictures = 0;
         long onRender = 0;
         long regionsRead = 0;
@@ -243,7 +243,7 @@ public final class RenderedEvaluation {
             }
             for (RenderedReader.Reading r : reads) {
                 pictures++;
-                coherent += r.coherent() ? 1 : 0;
+                coherent += r.coherence();
                 long on = r.regions().stream().filter(g -> g.distance() <= threshold).count();
                 onRender += on;
                 regionsRead += r.regions().size();
@@ -260,7 +260,7 @@ public final class RenderedEvaluation {
         DiversityResult div = diversity == null ? new DiversityResult("not measured", 0, 0, Double.NaN, Double.NaN)
                 : diversity.measureImages(samples, seed);
         return new Report(name, readers.size(), n, figures, mixedApart, mixedTouching,
-                pictures == 0 ? Double.NaN : coherent / (double) pictures, kept,
+                pictures == 0 ? Double.NaN : coherent / pictures, kept,
                 regionsRead == 0 ? Double.NaN : onRender / (double) regionsRead,
                 pictures == 0 ? Double.NaN : allOn / (double) pictures, div.mean(), div.metric());
     }

@@ -13,8 +13,8 @@ import java.util.List;
  * prototype colour per class exists, but the scene's own renders say what each look looks like under each light.
  * The light is the nearest light over the regions only the light changes (sky, road, sidewalk); under that light,
  * the season is the nearest vegetation and each instance's look its own nearest render over its own pixels.
- * A region's own light (the nearest over lights and looks of that region alone) tells whether a sample shows one
- * light everywhere. Distances are mean absolute differences per channel, in 0..255 units.
+ * A region's own light (the nearest over lights and looks of that region alone) tells how much of a sample shows
+ * one light. Distances are mean absolute differences per channel, in 0..255 units.
  */
 public final class RenderedReader {
     /** Cityscapes train ids of the regions whose look only the light sets. */
@@ -37,9 +37,21 @@ public final class RenderedReader {
      * @param regions        light regions (sky, ground), vegetation and every instance, as read
      */
     public record Reading(int light, int season, int[] instanceValues, List<Region> regions) {
-        /** Whether every region large enough to tell reads as the picture's light. */
-        public boolean coherent() {
-            return regions.stream().filter(r -> r.pixels() >= MIN_COHERENCE_PIXELS).allMatch(r -> r.ownLight() == light);
+        /**
+         * The share of the picture, over the regions large enough to tell, whose region alone reads as the
+         * picture's light: 1 where sky, ground, vegetation and every instance show one light. Weighted by pixels,
+         * so a car of a few pixels read under a neighbouring light moves it little.
+         */
+        public double coherence() {
+            long all = 0;
+            long same = 0;
+            for (Region r : regions) {
+                if (r.pixels() >= MIN_COHERENCE_PIXELS) {
+                    all += r.pixels();
+                    same += r.ownLight() == light ? r.pixels() : 0;
+                }
+            }
+            return all == 0 ? 1 : same / (double) all;
         }
     }
 

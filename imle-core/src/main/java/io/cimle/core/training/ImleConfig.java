@@ -62,8 +62,9 @@ public final class ImleConfig {
     public static final Setting<Double> ADAM_EPSILON = Setting.real("adam-epsilon", 1e-8, 1e-30, null, false,
             "Adam's epsilon.");
     public static final Setting<CodeSelection> SELECTION = Setting.choice("selection", CodeSelection.FLAT,
-            "flat (Algorithm 1: the nearest whole image) or regional (the nearest, then each part of the code, a "
-                    + "class or an instance, on its own, so independent appearances are all matched).");
+            "flat (Algorithm 1: the nearest whole image), regional (the nearest, then each part of the code, a "
+                    + "class or an instance, on its own, so independent appearances are all matched) or staged "
+                    + "(regional, each instance's part chosen under the scene's parts already chosen).");
     public static final Setting<Double> REJECT_BELOW = Setting.real("reject-below", 0.0, 0.0, null, false,
             "RS-IMLE: pass over candidates nearer than this distance (0 = off).");
     public static final Setting<Double> RARITY_FLOOR = Setting.real("rarity-floor", 0.0, 0.0, 1.0, true,
@@ -115,7 +116,7 @@ public final class ImleConfig {
             throw new IllegalArgumentException("sub-batch " + subBatch + " exceeds examples " + get(EXAMPLES)
                     + ": a sub-batch is drawn from the epoch's selected examples");
         }
-        if (get(SELECTION) == CodeSelection.REGIONAL && get(CANDIDATES) < 2) {
+        if (get(SELECTION).regional() && get(CANDIDATES) < 2) {
             throw new IllegalArgumentException("regional selection needs m >= 2 candidates (half flat, half for the "
                     + "regions), got " + get(CANDIDATES));
         }

@@ -79,7 +79,7 @@ public final class ImleTrainer implements AutoCloseable {
     /** Examples, statistics and config, with what is derived from them (the data's weights, the probe once). */
     private void useData(List<Example> newExamples, RarityStatistics fitted, ImleConfig newConfig) {
         ImleConfig c = Objects.requireNonNull(newConfig, "config");
-        if (c.selection() == CodeSelection.REGIONAL && c.mode() == TrainingMode.IMLE
+        if (c.selection().regional() && c.mode() == TrainingMode.IMLE
                 && !RegionalCodes.supported(network.config())) {
             throw new IllegalArgumentException("regional selection needs a code with a part per class; this model's "
                     + "vector code has none (give it region blocks: regionCodeDim > 0, e.g. --region-code-dim 8)");

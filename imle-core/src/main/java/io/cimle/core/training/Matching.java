@@ -36,9 +36,10 @@ final class Matching {
         for (int i = 0; i < seeds.length; i++) {
             seeds[i] = rng.nextLong(); // drawn up front: the batch size must not change the stream
         }
-        if (config.selection() == CodeSelection.REGIONAL) {
-            return new RegionalSelection(selector(), network.config(), config.rejectBelow())
-                    .select(targets(chosen), seeds, m, v -> finite(v, epoch, globalStep));
+        if (config.selection().regional()) {
+            return new RegionalSelection(selector(), network.config(), config.rejectBelow(),
+                    config.selection() == CodeSelection.STAGED).select(targets(chosen), seeds, m,
+                    v -> finite(v, epoch, globalStep));
         }
         return KeptCodes.flat(keepNearest(chosen, seeds, epoch, globalStep));
     }

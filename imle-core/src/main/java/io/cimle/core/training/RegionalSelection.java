@@ -25,8 +25,17 @@ public final class RegionalSelection {
     private final NearestCodeSelector selector;
     private final ModelConfig config;
     private final double rejectBelow;
+    private final boolean staged;
 
     public RegionalSelection(NearestCodeSelector selector, ModelConfig config, double rejectBelow) {
+        this(selector, config, rejectBelow, false);
+    }
+
+    /**
+     * @param staged choose the instances' parts in a stage of their own, among donors lent onto the scene the other
+     *               parts already chose ({@link CodeSelection#STAGED})
+     */
+    public RegionalSelection(NearestCodeSelector selector, ModelConfig config, double rejectBelow, boolean staged) {
         if (!RegionalCodes.supported(config)) {
             throw new IllegalArgumentException("regional selection needs a code with a part per class: a per-pixel "
                     + "code (noise encoder or raw), or a vector code with region blocks (regionCodeDim > 0)");
@@ -34,6 +43,7 @@ public final class RegionalSelection {
         this.selector = selector;
         this.config = config;
         this.rejectBelow = rejectBelow;
+        this.staged = staged && !config.partsAreClasses();
     }
 
     /** How many of the m candidates are whole codes; the rest are donors. */
@@ -113,6 +123,11 @@ public final class RegionalSelection {
                 }
                 donors[t * classes + c] = keep;
             }
+        }
+        if (staged && m2 > 0) {
+            chooseInstancesOnTheScene(targets, bases, donorSeeds, m2, donors, check);
+        }
+        for (int t = 0; t < n; t++) {
             composed.add(RegionalCodes.compose(config, targets.layout(t), bases[t],
                     Arrays.copyOfRange(donors, t * classes, (t + 1) * classes)));
         }
@@ -131,6 +146,62 @@ public final class RegionalSelection {
             }
         }
         return new KeptCodes(bases, donors, codes, kept);
+    }
+
+    /**
+     * The staged second half: the scene (every part of a class without instances, as chosen) is composed on the
+     * base, then each donor lends only its instance parts onto that scene, and each instance keeps the nearest.
+     * A donor measured as a whole code showed its instance under its own light; lent onto the scene, under the light
+     * the kept code will have. Rewrites the instance entries of {@code donors}.
+     */
+    private void chooseInstancesOnTheScene(NearestCodeSelector.Targets targets, long[] bases, long[] donorSeeds,
+                                           int m2, long[] donors, DistanceCheck check) {
+        int n = targets.size();
+        int parts = CodeParts.count(config);
+        boolean[] instancePart = new boolean[parts];
+        for (int c = 0; c < parts; c++) {
+            instancePart[c] = CodeParts.slots(config, CodeParts.classOf(config, c)) > 1;
+        }
+        List<LatentCode> scenes = new ArrayList<>(n);
+        List<LatentCode> lent = new ArrayList<>(n * m2);
+        for (int t = 0; t < n; t++) {
+            long[] scene = Arrays.copyOfRange(donors, t * parts, (t + 1) * parts);
+            for (int c = 0; c < parts; c++) {
+                if (instancePart[c]) {
+                    scene[c] = bases[t];
+                }
+            }
+            scenes.add(RegionalCodes.compose(config, targets.layout(t), bases[t], scene));
+            for (int k = 0; k < m2; k++) {
+                long[] withDonor = scene.clone();
+                for (int c = 0; c < parts; c++) {
+                    if (instancePart[c]) {
+                        withDonor[c] = donorSeeds[t * m2 + k];
+                    }
+                }
+                lent.add(RegionalCodes.compose(config, targets.layout(t), bases[t], withDonor));
+            }
+        }
+        float[][] onScene = selector.regionDistances(targets, scenes, 1);
+        float[][] third = selector.regionDistances(targets, lent, m2);
+        for (int t = 0; t < n; t++) {
+            int[] present = CodeParts.histogram(config, CodeParts.of(config, targets.layout(t)));
+            for (int c = 0; c < parts; c++) {
+                if (!instancePart[c]) {
+                    continue;
+                }
+                long keep = bases[t];
+                float best = check.finite(onScene[t][c]);
+                for (int k = 0; k < m2 && present[c] > 0; k++) {
+                    float d = check.finite(third[t * m2 + k][c]);
+                    if (d < best) {
+                        best = d;
+                        keep = donorSeeds[t * m2 + k];
+                    }
+                }
+                donors[t * parts + c] = keep;
+            }
+        }
     }
 
     /** The codes that {@code bases} and {@code donors} describe (a resumed run rebuilds its selection so). */

@@ -163,6 +163,8 @@ final class ToyBench implements Callable<Integer>, ImleOptions.Budgeted {
     }
 
     private List<ToyScenes.Instances> instances;
+    /** What the table leaves out, per model (the rendered looks' frequencies), written after it. */
+    private final StringBuilder notes = new StringBuilder();
     /** The held-out rendered streets, with --scenes rendered (else null). */
     private RenderedEvaluation rendered;
 
@@ -217,7 +219,8 @@ final class ToyBench implements Callable<Integer>, ImleOptions.Budgeted {
                 (System.nanoTime() - benchStart) / 60e9);
         System.out.print(note);
         Files.createDirectories(out);
-        Files.writeString(out.resolve("toy.md"), setup + "\n\n" + table + note);
+        Files.writeString(out.resolve("toy.md"), setup + "\n\n" + table + note
+                + (notes.isEmpty() ? "" : "\n" + notes));
         System.err.println("bench toy: wrote " + out.resolve("toy.md"));
         return 0;
     }
@@ -276,7 +279,9 @@ final class ToyBench implements Callable<Integer>, ImleOptions.Budgeted {
                 RenderedEvaluation.Report r = rendered.evaluate(b.name(), Sampler.wrap(network, 20), perLayout,
                         new PairwiseDiversity(new MeanAbsPixelMetric(), PairwiseDiversity.DEFAULT_PAIRS), 5,
                         b == Baseline.REGRESSION);
-                System.out.print(r.markdown().substring(r.markdown().indexOf("Frequencies")));
+                String frequencies = r.markdown().substring(r.markdown().indexOf("Frequencies"));
+                System.out.print(frequencies);
+                notes.append(b.name()).append(": ").append(frequencies);
                 row = r.markdownRow();
             } else {
                 EvalReport r = evaluate(b, network, held, coverage);

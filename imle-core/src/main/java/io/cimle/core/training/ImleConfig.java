@@ -340,11 +340,12 @@ public final class ImleConfig {
      * ({@code CodeParts.fitToData}).
      */
     public ModelConfig codeForm(ModelConfig preset) {
-        ModelConfig m = preset.withNoiseMode(get(NOISE));
+        NoiseMode noise = get(NOISE);
         int blocks = get(REGION_CODE_DIM);
-        m = blocks > 0 ? m.withRegionCodeDim(m.noiseMode() == NoiseMode.VECTOR ? blocks : 0) : selection().fit(m);
-        return m.withInstanceParts(get(INSTANCE_SLOTS), new int[0]).withRegionPooling(get(REGION_POOLING))
-                .withPixelNorm(get(PIXEL_NORM));
+        ModelConfig m = preset.withCode(new ModelConfig.CodeForm(noise, preset.noiseVectorDim(),
+                blocks == 0 ? preset.regionCodeDim() : noise == NoiseMode.VECTOR ? blocks : 0, get(INSTANCE_SLOTS), new int[0], get(REGION_POOLING),
+                get(PIXEL_NORM)));
+        return blocks > 0 ? m : selection().fit(m);
     }
 
     /**

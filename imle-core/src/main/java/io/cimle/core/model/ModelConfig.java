@@ -9,12 +9,14 @@ import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cimle.core.training.Setting;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * Architecture of the CRN generator with its noise input. Everything needed to rebuild the
@@ -89,12 +91,40 @@ public record ModelConfig(String presetName, int height, int width, int channels
     public record CodeForm(NoiseMode noiseMode, int noiseVectorDim, int regionCodeDim, int instanceSlots,
                            int[] instanceClasses, boolean regionPooling, boolean pixelNorm) {
 
+        /** Region blocks a vector code gets for regional selection when none are configured. */
+        public static final int DEFAULT_REGION_CODE_DIM = 8;
+
+        // --- the code-form switches: the settings table's last lines (ImleConfig.SETTINGS), one component each ---
+
+        public static final Setting<NoiseMode> NOISE = Setting.choice("noise", NoiseMode.ENCODER,
+                "How the code reaches the modules of a new model: encoder (per-pixel noise through the noise encoder, "
+                        + "the reference), vector (a low-dimensional code tiled, then the encoder) or raw (no encoder).");
+        public static final Setting<Integer> REGION_CODE_DIM = Setting.integer("region-code-dim", "", 0, 0,
+                "Vector codes: dimensions of the block per code part (0 = " + DEFAULT_REGION_CODE_DIM
+                        + " with regional selection, none with flat).");
+        public static final Setting<Integer> INSTANCE_SLOTS = Setting.integer("instance-slots", "", 1, 1,
+                "Code parts per instance of the classes whose instances the training photos show in appearances of "
+                        + "their own (each car its own colour): the N largest connected components each get one (1 = per "
+                        + "class).");
+        public static final Setting<Boolean> REGION_POOLING = Setting.flag("region-pooling", false,
+                "The code reaches every scale pooled over each part's pixels and area-resized, so a small region's "
+                        + "code stays its own at the coarse modules (false: point-sampled).");
+        public static final Setting<Boolean> PIXEL_NORM = Setting.flag("pixel-norm", false,
+                "A new model's layer norms normalise each pixel's channels, so one part's code cannot move another "
+                        + "part's features through the image's statistics (false: over the whole map, CRN's layer norm).");
+
         /**
-         * The form of every checkpoint written before the code had a form to choose: the one place for the value
-         * a key missing in an earlier checkpoint takes.
+         * The switches, in the order help and JSON list them. Each sets the component of its JSON key (the noise:
+         * noiseMode), and its reference value is the one an earlier checkpoint that lacks the key was written with.
          */
-        public static final CodeForm EARLIEST = new CodeForm(NoiseMode.ENCODER, DEFAULT_NOISE_VECTOR_DIM, 0, 1,
-                new int[0], false, false);
+        public static final List<Setting<?>> SETTINGS = List.of(NOISE, REGION_CODE_DIM, INSTANCE_SLOTS, REGION_POOLING,
+                PIXEL_NORM);
+
+        /**
+         * The form of every checkpoint written before the code had a form to choose: each switch at its reference
+         * value, the vector size at its default, no instance classes. What a key missing in a checkpoint takes.
+         */
+        public static final CodeForm EARLIEST = earliest();
 
         public CodeForm {
             Objects.requireNonNull(noiseMode, "noiseMode");
@@ -117,6 +147,29 @@ public record ModelConfig(String presetName, int height, int width, int channels
         @Override
         public int[] instanceClasses() {
             return instanceClasses.clone();
+        }
+
+        /** This form with every switch ({@link #SETTINGS}) at the value {@code value} gives it. */
+        public CodeForm withSettings(Function<Setting<?>, Object> value) {
+            ObjectNode tree = json();
+            SETTINGS.forEach(s -> tree.set(component(s), COMPONENTS.valueToTree(value.apply(s))));
+            return fromJson(tree);
+        }
+
+        /** The component a switch sets: the one of its JSON key (the noise's is noiseMode). */
+        static String component(Setting<?> setting) {
+            return setting == NOISE ? "noiseMode" : setting.jsonKey();
+        }
+
+        private static CodeForm earliest() {
+            ObjectNode tree = COMPONENTS.createObjectNode().put("noiseVectorDim", DEFAULT_NOISE_VECTOR_DIM);
+            tree.putArray("instanceClasses");
+            SETTINGS.forEach(s -> tree.set(component(s), COMPONENTS.valueToTree(s.reference())));
+            try {
+                return COMPONENTS.treeToValue(tree, CodeForm.class);
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("the earliest code form: " + e.getOriginalMessage(), e);
+            }
         }
 
         /** This form with one key (a component's name) changed: the copy that cannot forget another component. */

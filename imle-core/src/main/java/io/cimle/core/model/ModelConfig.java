@@ -219,6 +219,11 @@ public record ModelConfig(String presetName, int height, int width, int channels
         public int hashCode() {
             return json().hashCode();
         }
+
+        @Override
+        public String toString() {
+            return "CodeForm" + json();
+        }
     }
 
     /** Without region code blocks: the form of every checkpoint written before they existed. */

@@ -20,7 +20,11 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 @Produces(MediaType.APPLICATION_JSON)
 public class TrainerResource {
     @Inject
-    TrainingLoop loop;
+    TrainingControls controls;
+    @Inject
+    TrainingState state;
+    @Inject
+    StatusReporter statuses;
     @Inject
     TrainerSettings settings;
     @Inject
@@ -35,36 +39,36 @@ public class TrainerResource {
     @GET
     @Path("/status")
     @Operation(summary = "Phase, epoch, step, loss, data set size, latest checkpoint version, leadership")
-    public TrainingLoop.Status status() {
-        return loop.status();
+    public TrainingStatus status() {
+        return statuses.status();
     }
 
     @POST
     @Path("/start")
     @Operation(summary = "Start training once the data set is large enough (when auto-start is off)")
-    public TrainingLoop.Status start() {
-        loop.start();
-        return loop.status();
+    public TrainingStatus start() {
+        controls.start();
+        return statuses.status();
     }
 
     @POST
     @Path("/pause")
     @Operation(summary = "Pause after the current gradient step; with checkpoint=true, write a checkpoint of it first")
-    public TrainingLoop.Status pause(@QueryParam("checkpoint") boolean checkpoint) throws InterruptedException {
+    public TrainingStatus pause(@QueryParam("checkpoint") boolean checkpoint) throws InterruptedException {
         if (checkpoint) {
-            loop.pauseWithCheckpoint(Duration.ofMinutes(2));
+            controls.pauseWithCheckpoint(state, Duration.ofMinutes(2));
         } else {
-            loop.pause();
+            controls.pause();
         }
-        return loop.status();
+        return statuses.status();
     }
 
     @POST
     @Path("/resume")
     @Operation(summary = "Resume a paused run")
-    public TrainingLoop.Status resume() {
-        loop.resume();
-        return loop.status();
+    public TrainingStatus resume() {
+        controls.resume();
+        return statuses.status();
     }
 
     @GET

@@ -28,7 +28,7 @@ public enum CodeSelection {
     }
 
     /** Region blocks a vector code gets for regional selection when none are configured. */
-    public static final int DEFAULT_REGION_CODE_DIM = 8;
+    public static final int DEFAULT_REGION_CODE_DIM = ModelConfig.CodeForm.DEFAULT_REGION_CODE_DIM;
 
     /**
      * The model this selection can train: regional selection gives a vector code without region blocks

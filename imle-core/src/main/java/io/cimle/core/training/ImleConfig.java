@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cimle.core.model.ModelConfig;
+import io.cimle.core.model.ModelConfig.CodeForm;
 import io.cimle.core.model.NoiseMode;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -13,13 +14,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
+import java.util.stream.Stream;
 
 /**
  * The settings of a training run: the IMLE loop's (Algorithm 1, its schedule, selection, the loss) and the
  * code form a new model takes. Each setting is declared once, in the table below ({@link Setting}: name,
  * the paper's symbol, type, the reference's value, range, help); everything that reads or writes settings
  * (the CLI's options, the trainer's {@code cimle.trainer.imle.*} keys, the demo's trainer arguments, help
- * footers, the checkpoint's JSON) goes through {@link #SETTINGS}. Adding one is its line here and its use.
+ * footers, the checkpoint's JSON) goes through {@link #SETTINGS}. Adding one is its line here and its use; a
+ * switch of the code's form is declared with the form ({@link CodeForm#SETTINGS}) and ends this table.
  *
  * <p>{@link #REFERENCE} is the reference code's configuration (the paper's, for reproducing it); {@link #DEFAULT}
  * is the best measured one, where users start (docs/measured.md). Immutable; invariants across settings are
@@ -72,27 +75,19 @@ public final class ImleConfig {
     public static final Setting<LossWeights> LOSS_WEIGHTS = Setting.choice("loss-weights", LossWeights.RARITY,
             "What the per-pixel loss weights are: rarity (the paper's masks) or parts (each part of the code, a "
                     + "class or an instance, weighs the same whatever its size).");
-    public static final Setting<NoiseMode> NOISE = Setting.choice("noise", NoiseMode.ENCODER,
-            "How the code reaches the modules of a new model: encoder (per-pixel noise through the noise encoder, the "
-                    + "reference), vector (a low-dimensional code tiled, then the encoder) or raw (no encoder).");
-    public static final Setting<Integer> REGION_CODE_DIM = Setting.integer("region-code-dim", "", 0, 0,
-            "Vector codes: dimensions of the block per code part (0 = " + CodeSelection.DEFAULT_REGION_CODE_DIM
-                    + " with regional selection, none with flat).");
-    public static final Setting<Integer> INSTANCE_SLOTS = Setting.integer("instance-slots", "", 1, 1,
-            "Code parts per instance of the classes whose instances the training photos show in appearances of their "
-                    + "own (each car its own colour): the N largest connected components each get one (1 = per class).");
-    public static final Setting<Boolean> REGION_POOLING = Setting.flag("region-pooling", false,
-            "The code reaches every scale pooled over each part's pixels and area-resized, so a small region's code "
-                    + "stays its own at the coarse modules (false: point-sampled).");
-    public static final Setting<Boolean> PIXEL_NORM = Setting.flag("pixel-norm", false,
-            "A new model's layer norms normalise each pixel's channels, so one part's code cannot move another part's "
-                    + "features through the image's statistics (false: over the whole map, CRN's layer norm).");
+    // The code form's switches are declared with the form itself (ModelConfig.CodeForm.SETTINGS) and end the
+    // table; these names stay for the code that reads them here.
+    public static final Setting<NoiseMode> NOISE = CodeForm.NOISE;
+    public static final Setting<Integer> REGION_CODE_DIM = CodeForm.REGION_CODE_DIM;
+    public static final Setting<Integer> INSTANCE_SLOTS = CodeForm.INSTANCE_SLOTS;
+    public static final Setting<Boolean> REGION_POOLING = CodeForm.REGION_POOLING;
+    public static final Setting<Boolean> PIXEL_NORM = CodeForm.PIXEL_NORM;
 
     /** Every setting, in the order help and JSON list them. */
-    public static final List<Setting<?>> SETTINGS = List.of(EXAMPLES, CANDIDATES, STEPS, SUB_BATCH, LEARNING_RATE,
-            EPOCHS, DECAY_EPOCH, DECAY, DECAY_RESETS_ENCODER, SELECTION_BATCH, SEED, LOSS_REBALANCING,
-            DATASET_REBALANCING, MODE, BETA1, BETA2, ADAM_EPSILON, SELECTION, REJECT_BELOW, RARITY_FLOOR, LOSS_WEIGHTS,
-            NOISE, REGION_CODE_DIM, INSTANCE_SLOTS, REGION_POOLING, PIXEL_NORM);
+    public static final List<Setting<?>> SETTINGS = Stream.concat(Stream.of(EXAMPLES, CANDIDATES, STEPS, SUB_BATCH,
+            LEARNING_RATE, EPOCHS, DECAY_EPOCH, DECAY, DECAY_RESETS_ENCODER, SELECTION_BATCH, SEED, LOSS_REBALANCING,
+            DATASET_REBALANCING, MODE, BETA1, BETA2, ADAM_EPSILON, SELECTION, REJECT_BELOW, RARITY_FLOOR, LOSS_WEIGHTS),
+            CodeForm.SETTINGS.stream()).<Setting<?>>map(s -> s).toList();
 
     /** The reference code's configuration: every setting at its declared reference value. */
     public static final ImleConfig REFERENCE = new ImleConfig(referenceValues());
@@ -335,17 +330,17 @@ public final class ImleConfig {
     }
 
     /**
-     * The code form a new model of {@code preset} takes under these settings: the noise, region blocks (given,
-     * or {@link CodeSelection#DEFAULT_REGION_CODE_DIM} where regional selection meets a vector code), instance
-     * slots, region pooling and the layer norms' reach. Its instance classes still come from the data
-     * ({@code CodeParts.fitToData}).
+     * The code form a new model of {@code preset} takes under these settings: every code-form setting
+     * ({@link CodeForm#SETTINGS}) as set, region blocks as given or, where none are, {@link
+     * CodeSelection#DEFAULT_REGION_CODE_DIM} where regional selection meets a vector code. Its instance classes
+     * still come from the data ({@code CodeParts.fitToData}).
      */
     public ModelConfig codeForm(ModelConfig preset) {
-        ModelConfig m = preset.withNoiseMode(get(NOISE));
         int blocks = get(REGION_CODE_DIM);
-        m = blocks > 0 ? m.withRegionCodeDim(m.noiseMode() == NoiseMode.VECTOR ? blocks : 0) : selection().fit(m);
-        return m.withInstanceParts(get(INSTANCE_SLOTS), new int[0]).withRegionPooling(get(REGION_POOLING))
-                .withPixelNorm(get(PIXEL_NORM));
+        int regionCodeDim = blocks == 0 ? preset.regionCodeDim() : get(NOISE) == NoiseMode.VECTOR ? blocks : 0;
+        ModelConfig m = preset.withCode(preset.code().with("instanceClasses", new int[0])
+                .withSettings(s -> s == REGION_CODE_DIM ? regionCodeDim : get(s)));
+        return blocks > 0 ? m : selection().fit(m);
     }
 
     /**

@@ -6,7 +6,8 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * One training setting, declared once (in {@link ImleConfig}'s table): the name users write (the CLI option
+ * One training setting, declared once (in {@link ImleConfig}'s table, or with the code's form in
+ * {@code ModelConfig.CodeForm}): the name users write (the CLI option
  * {@code --name}, the service key {@code cimle.trainer.imle.name}, the checkpoint's JSON key in camel case),
  * the paper's symbol where it has one, the type, the reference's value, the range and the help text. The CLI
  * options, the services' configuration, the demo's trainer arguments, the help footers and the checkpoint's
@@ -34,24 +35,24 @@ public record Setting<T>(String name, String symbol, Class<T> type, T reference,
         aliases = List.copyOf(aliases);
     }
 
-    static Setting<Integer> integer(String name, String symbol, int reference, int min, String help, String... aliases) {
+    public static Setting<Integer> integer(String name, String symbol, int reference, int min, String help, String... aliases) {
         return new Setting<>(name, symbol, Integer.class, reference, (double) min, null, false, help, List.of(aliases));
     }
 
-    static Setting<Long> integer64(String name, long reference, String help) {
+    public static Setting<Long> integer64(String name, long reference, String help) {
         return new Setting<>(name, "", Long.class, reference, null, null, false, help, List.of());
     }
 
-    static Setting<Double> real(String name, double reference, Double min, Double max, boolean maxExclusive, String help,
+    public static Setting<Double> real(String name, double reference, Double min, Double max, boolean maxExclusive, String help,
                                 String... aliases) {
         return new Setting<>(name, "", Double.class, reference, min, max, maxExclusive, help, List.of(aliases));
     }
 
-    static Setting<Boolean> flag(String name, boolean reference, String help, String... aliases) {
+    public static Setting<Boolean> flag(String name, boolean reference, String help, String... aliases) {
         return new Setting<>(name, "", Boolean.class, reference, null, null, false, help, List.of(aliases));
     }
 
-    static <E extends Enum<E>> Setting<E> choice(String name, E reference, String help, String... aliases) {
+    public static <E extends Enum<E>> Setting<E> choice(String name, E reference, String help, String... aliases) {
         @SuppressWarnings("unchecked")
         Class<E> type = (Class<E>) reference.getDeclaringClass();
         return new Setting<>(name, "", type, reference, null, null, false, help, List.of(aliases));

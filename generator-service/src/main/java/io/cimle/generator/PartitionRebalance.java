@@ -15,11 +15,15 @@ import org.jboss.logging.Logger;
 final class PartitionRebalance implements ConsumerRebalanceListener {
     private static final Logger LOG = Logger.getLogger(RequestConsumer.class);
     /**
-     * At a revocation, how long to wait for the revoked partitions' requests already in the batcher to be
-     * answered, so that their offsets are committed before the partitions move (else their new owner answers
-     * them again). Far below max.poll.interval.ms (5 min), far above a pass of max-batch samples.
+     * At a revocation the revoked partitions' requests already in the batcher are answered before their offsets
+     * are committed (else their new owner answers them again): the wait goes on while answers keep coming, and
+     * gives up after this long without one. Far above a pass of max-batch samples even on a loaded machine; a
+     * fixed bound on the whole wait was not: max-in-flight requests are many passes, and on an overloaded
+     * machine their drain outlasted 10 s (a rebalance test then saw 640 samples answered twice).
      */
     static final long REVOKE_DRAIN_MS = 10_000;
+    /** The whole wait's bound: well inside max.poll.interval.ms (5 min), which bounds a rebalance. */
+    static final long REVOKE_DRAIN_CAP_MS = 120_000;
 
     private final Consumer<?, ?> c;
     private final OffsetTracker offsets;
@@ -52,15 +56,26 @@ final class PartitionRebalance implements ConsumerRebalanceListener {
         offsets.forget(revoked);
     }
 
-    /** Waits (bounded) until the requests of {@code revoked} in the batcher are answered; the time it took. */
+    /**
+     * Waits until the requests of {@code revoked} in the batcher are answered, while answers keep coming (at most
+     * {@code drainMs} without one, {@link #REVOKE_DRAIN_CAP_MS} in all); the time it took.
+     */
     private long drain(Collection<TopicPartition> revoked, Map<TopicPartition, Long> setAside) {
         long t0 = System.currentTimeMillis();
-        while (offsets.outstanding(revoked, setAside) > 0 && System.currentTimeMillis() - t0 < drainMs) {
+        long progressAt = t0;
+        long left = offsets.outstanding(revoked, setAside);
+        while (left > 0 && System.currentTimeMillis() - progressAt < drainMs
+                && System.currentTimeMillis() - t0 < REVOKE_DRAIN_CAP_MS) {
             try {
                 Thread.sleep(5);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
+            }
+            long now = offsets.outstanding(revoked, setAside);
+            if (now < left) {
+                left = now;
+                progressAt = System.currentTimeMillis();
             }
         }
         return System.currentTimeMillis() - t0;

@@ -6,7 +6,9 @@ import io.smallrye.config.WithDefault;
 import java.util.Map;
 
 /**
- * Everything the generator-service reads from configuration (application.properties documents each key), except
+ * Everything the generator-service reads from configuration, each key documented here with its default: the
+ * {@code @WithDefault} is the one source of it (README.md's table repeats it and application.properties
+ * does not, checked by GeneratorSettingsDefaultsTest). Except
  * object storage ({@code cimle.storage.*}): see {@link io.cimle.service.storage.StorageSettings}.
  */
 @ConfigMapping(prefix = "cimle")

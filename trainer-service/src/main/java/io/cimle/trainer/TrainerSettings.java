@@ -8,7 +8,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Everything the trainer-service reads from configuration (application.properties documents each key), except
+ * Everything the trainer-service reads from configuration, each key documented here with its default: the
+ * {@code @WithDefault} is the one source of it (README.md's table repeats it and application.properties
+ * does not, checked by TrainerSettingsDefaultsTest). Except
  * object storage ({@code cimle.storage.*}): see {@link io.cimle.service.storage.StorageSettings}.
  */
 @ConfigMapping(prefix = "cimle")

@@ -15,9 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import org.jboss.logging.Logger;
@@ -51,14 +49,9 @@ public class MicroBatcher {
      * Encodes and publishes a pass's replies while the next pass runs (on a GPU the forward leaves the
      * CPU free for PNG encoding); one thread keeps each request's samples in order.
      */
-    private final ExecutorService publisher = Executors.newSingleThreadExecutor(daemons("cimle-replies-"));
-    /**
-     * PNG encoders beside the publishing thread, one per other core. Not the common pool: on a 2-core
-     * host its parallelism is 1, and then {@code CompletableFuture.supplyAsync} starts a new thread for
-     * every task.
-     */
-    private final ExecutorService encoders = Executors.newFixedThreadPool(
-            Math.max(1, Runtime.getRuntime().availableProcessors() - 1), daemons("cimle-encode-"));
+    private final ExecutorService publisher = Executors.newSingleThreadExecutor(AllCores.daemons("cimle-replies-"));
+    /** PNG encoders beside the publishing thread, one per other core. */
+    private final AllCores encoders = new AllCores("cimle-encode-");
     private volatile boolean stopping;
     /** When the last pass ended with requests still queued: the generator counts as busy until then plus the wait. */
     private volatile long busyUntilNanos;
@@ -237,7 +230,7 @@ public class MicroBatcher {
                 });
             }
         }
-        runOnAllCores(jobs);
+        encoders.run(jobs);
         int k = 0;
         for (int r = 0; r < pass.size(); r++) {
             Work w = pass.get(r);
@@ -275,36 +268,6 @@ public class MicroBatcher {
     /** The works are done with their model: their pass ran, or they are dropped unrun. */
     private static void closeLeases(List<Work> works) {
         works.forEach(w -> w.lease().close());
-    }
-
-    /** Runs the jobs on the encoder pool and on this thread, each job once; returns when all have run. */
-    private void runOnAllCores(List<Runnable> jobs) {
-        AtomicInteger next = new AtomicInteger();
-        Runnable drain = () -> {
-            for (int k; (k = next.getAndIncrement()) < jobs.size(); ) {
-                jobs.get(k).run();
-            }
-        };
-        int helpers = Math.min(jobs.size() - 1, Runtime.getRuntime().availableProcessors() - 1);
-        List<CompletableFuture<Void>> helping = new ArrayList<>(Math.max(0, helpers));
-        try {
-            for (int h = 0; h < helpers; h++) {
-                helping.add(CompletableFuture.runAsync(drain, encoders));
-            }
-        } catch (RejectedExecutionException e) {
-            // Stopping: this thread encodes the rest.
-        }
-        drain.run();
-        helping.forEach(CompletableFuture::join);
-    }
-
-    private static ThreadFactory daemons(String prefix) {
-        AtomicInteger count = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + count.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
     }
 
     private static BiConsumer<Void, Throwable> complete(Work w) {

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -26,14 +27,8 @@ import picocli.CommandLine.Option;
 final class RenderScenesCommand implements Callable<Integer> {
     static final String SCRIPT = "render/render_streets.py";
 
-    @Option(names = "--out", required = true, description = "Output directory.")
-    Path out;
-    @Option(names = "-n", required = true, description = "Number of scenes.")
-    int n;
-    @Option(names = "--size", defaultValue = "64x32", description = "WIDTHxHEIGHT (default ${DEFAULT-VALUE}).")
-    String size;
-    @Option(names = "--seed", defaultValue = "1", description = "Seed (default ${DEFAULT-VALUE}).")
-    long seed;
+    @Mixin
+    SceneSetOptions scenes;
     @Option(names = "--held-out", description = "Also render every scene's geometry under every light and "
             + "appearance (appearances/NAME/), what `eval` and `bench toy --scenes rendered` read samples against.")
     boolean heldOut;
@@ -48,16 +43,16 @@ final class RenderScenesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (n < 1 || processes < 1) {
-            throw new IllegalArgumentException("-n and --processes must be >= 1, got " + n + ", " + processes);
+        if (scenes.n < 1 || processes < 1) {
+            throw new IllegalArgumentException("-n and --processes must be >= 1, got " + scenes.n + ", " + processes);
         }
-        int[] wh = ToyScenesCommand.parseSize(size);
+        int[] wh = scenes.widthHeight();
         Path script = extractScript();
         long start = System.nanoTime();
         List<Process> running = new ArrayList<>();
-        int per = (n + processes - 1) / processes;
-        for (int first = 0; first < n; first += per) {
-            running.add(start(script, first, Math.min(per, n - first), wh));
+        int per = (scenes.n + processes - 1) / processes;
+        for (int first = 0; first < scenes.n; first += per) {
+            running.add(start(script, first, Math.min(per, scenes.n - first), wh));
         }
         for (Process p : running) {
             if (p.waitFor() != 0) {
@@ -66,11 +61,11 @@ final class RenderScenesCommand implements Callable<Integer> {
             }
         }
         Files.deleteIfExists(script);
-        Files.writeString(out.resolve("classes.json"), LabelSets.CITYSCAPES.toJson(), StandardCharsets.UTF_8);
-        RenderedScenes set = RenderedScenes.open(out, Integer.MAX_VALUE); // reads back every pair, map and factor
+        Files.writeString(scenes.out.resolve("classes.json"), LabelSets.CITYSCAPES.toJson(), StandardCharsets.UTF_8);
+        RenderedScenes set = RenderedScenes.open(scenes.out, Integer.MAX_VALUE); // reads back every pair, map and factor
         double seconds = (System.nanoTime() - start) / 1e9;
         System.out.printf("wrote %d rendered scenes of %dx%d to %s in %.0f s (%.2f s a scene%s)%n",
-                set.scenes().size(), wh[0], wh[1], out, seconds, seconds / n,
+                set.scenes().size(), wh[0], wh[1], scenes.out, seconds, seconds / scenes.n,
                 heldOut ? ", with " + set.factor("light").size() * set.appearanceCount() + " appearance renders each"
                         : "");
         return 0;
@@ -78,8 +73,8 @@ final class RenderScenesCommand implements Callable<Integer> {
 
     private Process start(Path script, int first, int count, int[] wh) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(blender, "-b", "--factory-startup", "-noaudio", "-P",
-                script.toString(), "--", "--out", out.toAbsolutePath().toString(), "-n", Integer.toString(count),
-                "--start", Integer.toString(first), "--size", wh[0] + "x" + wh[1], "--seed", Long.toString(seed)));
+                script.toString(), "--", "--out", scenes.out.toAbsolutePath().toString(), "-n", Integer.toString(count),
+                "--start", Integer.toString(first), "--size", wh[0] + "x" + wh[1], "--seed", Long.toString(scenes.seed)));
         if (heldOut) {
             cmd.add("--held-out");
         }

@@ -2,23 +2,17 @@ package io.cimle.cli;
 
 import io.cimle.core.data.ToyScenes;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "toy-scenes", mixinStandardHelpOptions = true,
         description = "Writes synthetic multimodal street scenes as paired folders (labels/, images/, classes.json,"
                 + " modes.csv).")
 final class ToyScenesCommand implements Callable<Integer> {
-    @Option(names = "--out", required = true, description = "Output directory.")
-    Path out;
-    @Option(names = "-n", required = true, description = "Number of scenes.")
-    int n;
-    @Option(names = "--size", defaultValue = "64x32", description = "WIDTHxHEIGHT (default ${DEFAULT-VALUE}).")
-    String size;
-    @Option(names = "--seed", defaultValue = "1", description = "Seed (default ${DEFAULT-VALUE}).")
-    long seed;
+    @Mixin
+    SceneSetOptions scenes;
     @Option(names = "--variant", defaultValue = "classic", description = "classic (time of day x car colour x "
             + "building hue, 27 modes), regions (sky weather 3 x vegetation season 3 x car colour 4, independent "
             + "per-region factors, 36 modes), regions4 (regions x building hue 3, 108 modes) or instances (sky and "
@@ -37,19 +31,11 @@ final class ToyScenesCommand implements Callable<Integer> {
     }
 
     Result run() {
-        if (n < 1) {
-            throw new IllegalArgumentException("-n must be >= 1, got " + n);
+        if (scenes.n < 1) {
+            throw new IllegalArgumentException("-n must be >= 1, got " + scenes.n);
         }
-        int[] wh = parseSize(size);
-        ToyScenes.writeFolders(out, n, seed, wh[0], wh[1], ToyScenes.Variant.byName(variant));
-        return new Result(out, n, wh[0], wh[1]);
-    }
-
-    static int[] parseSize(String size) {
-        String[] parts = size.toLowerCase(Locale.ROOT).split("x");
-        if (parts.length != 2 || !parts[0].matches("\\d+") || !parts[1].matches("\\d+")) {
-            throw new IllegalArgumentException("--size must be WIDTHxHEIGHT such as 64x32, got '" + size + "'");
-        }
-        return new int[] {Integer.parseInt(parts[0]), Integer.parseInt(parts[1])};
+        int[] wh = scenes.widthHeight();
+        ToyScenes.writeFolders(scenes.out, scenes.n, scenes.seed, wh[0], wh[1], ToyScenes.Variant.byName(variant));
+        return new Result(scenes.out, scenes.n, wh[0], wh[1]);
     }
 }

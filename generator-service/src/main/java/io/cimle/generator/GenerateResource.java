@@ -1,16 +1,10 @@
 package io.cimle.generator;
 
 import com.fasterxml.jackson.annotation.JsonFormat;
-import com.google.protobuf.ByteString;
 import io.cimle.core.data.LabelSet;
-import io.cimle.core.model.LatentCode;
 import io.cimle.service.model.ModelSettings;
 import io.cimle.wire.v1.ErrorCode;
-import io.cimle.wire.v1.Interpolation;
-import io.cimle.wire.v1.Layout;
-import io.cimle.wire.v1.LayoutEncoding;
 import io.cimle.wire.v1.LayoutRequest;
-import io.cimle.wire.v1.StyleReference;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -22,9 +16,7 @@ import jakarta.ws.rs.core.Response;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -132,7 +124,7 @@ public class GenerateResource {
         }
         LayoutRequest request;
         try {
-            request = toRequest(body);
+            request = HttpJson.toRequest(body);
         } catch (IllegalArgumentException e) {
             return failed(Outcome.failed(ErrorCode.INVALID_REQUEST, e.getMessage()));
         }
@@ -165,7 +157,7 @@ public class GenerateResource {
         List<SampleJson> samples = new ArrayList<>();
         for (int i = 0; i < planned.size(); i++) {
             samples.add(new SampleJson(i, Base64.getEncoder().encodeToString(s.images().get(i).bytes()),
-                    toJson(planned.codes().get(i)), planned.interpolationTs() == null ? null : planned.interpolationTs()[i]));
+                    HttpJson.toJson(planned.codes().get(i), settings.generator().maxInlineCodeValues()), planned.interpolationTs() == null ? null : planned.interpolationTs()[i]));
         }
         return Response.ok(new ResultJson(planned.requestId(), s.modelVersion(), s.modelMs(), s.pass(), samples)).build();
     }
@@ -190,105 +182,5 @@ public class GenerateResource {
             r.header("Retry-After", RETRY_AFTER_SECONDS);
         }
         return r.build();
-    }
-
-    private CodeJson toJson(LatentCode code) {
-        if (code.hasSeed()) {
-            return new CodeJson(code.seed(), code.shape(), null);
-        }
-        return new CodeJson(null, code.shape(),
-                code.size() <= settings.generator().maxInlineCodeValues() ? code.values() : null);
-    }
-
-    private static LayoutRequest toRequest(GenerateJson body) {
-        byte[] png;
-        try {
-            png = Base64.getDecoder().decode(body.layoutPng().replaceFirst("^data:image/png;base64,", ""));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("layoutPng is not valid base64");
-        }
-        LayoutEncoding encoding = encoding(body.encoding());
-        LayoutRequest.Builder b = LayoutRequest.newBuilder().setRequestId("http-" + UUID.randomUUID())
-                .setLayout(Layout.newBuilder().setPng(ByteString.copyFrom(png)).setEncoding(encoding)
-                        .setPalette(body.palette() == null ? "" : body.palette()))
-                .setNumSamples(body.numSamples() == null ? 1 : body.numSamples())
-                .setModelVersion(body.modelVersion() == null ? "" : body.modelVersion());
-        if (body.style() != null) {
-            StyleJson st = body.style();
-            if (st.layoutPng() == null || st.photo() == null) {
-                throw new IllegalArgumentException("style needs layoutPng and photo (base64)");
-            }
-            b.setStyleReference(StyleReference.newBuilder()
-                    .setLayout(Layout.newBuilder().setPng(ByteString.copyFrom(base64("style.layoutPng", st.layoutPng())))
-                            .setEncoding(encoding).setPalette(body.palette() == null ? "" : body.palette()))
-                    .setPhoto(ByteString.copyFrom(base64("style.photo", st.photo())))
-                    .setCandidates(st.candidates() == null ? 0 : st.candidates())
-                    .setSeed(st.seed() == null ? 0 : st.seed()));
-        }
-        return withCodes(b, body);
-    }
-
-    private static byte[] base64(String field, String value) {
-        try {
-            return Base64.getDecoder().decode(value.replaceFirst("^data:image/[a-z]+;base64,", ""));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(field + " is not valid base64");
-        }
-    }
-
-    private static LayoutEncoding encoding(String name) {
-        return switch (name == null ? "class_ids" : name.toLowerCase(Locale.ROOT)) {
-            case "class_ids", "ids" -> LayoutEncoding.CLASS_IDS;
-            case "colors", "colours" -> LayoutEncoding.COLORS;
-            case "cityscapes_label_ids" -> LayoutEncoding.CITYSCAPES_LABEL_IDS;
-            default -> throw new IllegalArgumentException("encoding '" + name
-                    + "' is unknown: use class_ids, colors or cityscapes_label_ids");
-        };
-    }
-
-    private static LayoutRequest withCodes(LayoutRequest.Builder b, GenerateJson body) {
-        if (body.seed() != null) {
-            b.setSeed(body.seed()).setHasSeed(true);
-        }
-        if (body.codes() != null) {
-            for (int i = 0; i < body.codes().size(); i++) {
-                if (body.codes().get(i) == null) {
-                    // A JSON null in the list: the client's mistake, not a server error.
-                    throw new IllegalArgumentException("codes[" + i + "] is null: give a seed or shape and values");
-                }
-                b.addCodes(toWire(body.codes().get(i)));
-            }
-        }
-        if (body.interpolation() != null) {
-            InterpolationJson in = body.interpolation();
-            Interpolation.Builder ib = Interpolation.newBuilder().setSteps(in.steps())
-                    .setMethod(in.method() == null ? "" : in.method());
-            if (in.from() != null) {
-                ib.setFrom(toWire(in.from()));
-            }
-            if (in.to() != null) {
-                ib.setTo(toWire(in.to()));
-            }
-            b.setInterpolation(ib);
-        }
-        return b.build();
-    }
-
-    private static io.cimle.wire.v1.LatentCode toWire(CodeJson c) {
-        var w = io.cimle.wire.v1.LatentCode.newBuilder();
-        if (c.shape() != null) {
-            for (int s : c.shape()) {
-                w.addShape(s);
-            }
-        }
-        if (c.seed() != null) {
-            w.setSeed(c.seed()).setHasSeed(true);
-        }
-        if (c.values() != null) {
-            for (float v : c.values()) {
-                w.addValues(v);
-            }
-        }
-        return w.build();
     }
 }

@@ -1,6 +1,5 @@
 package io.cimle.generator;
 
-import io.cimle.core.data.RgbImage;
 import io.cimle.wire.v1.ErrorCode;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -9,15 +8,9 @@ import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingDeque;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import org.jboss.logging.Logger;
@@ -47,18 +40,8 @@ public class MicroBatcher {
     private final LinkedBlockingDeque<Work> queue = new LinkedBlockingDeque<>();
     private volatile Semaphore inFlight;
     private volatile Thread worker;
-    /**
-     * Encodes and publishes a pass's replies while the next pass runs (on a GPU the forward leaves the
-     * CPU free for PNG encoding); one thread keeps each request's samples in order.
-     */
-    private final ExecutorService publisher = Executors.newSingleThreadExecutor(daemons("cimle-replies-"));
-    /**
-     * PNG encoders beside the publishing thread, one per other core. Not the common pool: on a 2-core
-     * host its parallelism is 1, and then {@code CompletableFuture.supplyAsync} starts a new thread for
-     * every task.
-     */
-    private final ExecutorService encoders = Executors.newFixedThreadPool(
-            Math.max(1, Runtime.getRuntime().availableProcessors() - 1), daemons("cimle-encode-"));
+    /** Encodes and delivers a pass's answers while the next pass runs; made on the first offer. */
+    private volatile PassReplies replies;
     private volatile boolean stopping;
     /** When the last pass ended with requests still queued: the generator counts as busy until then plus the wait. */
     private volatile long busyUntilNanos;
@@ -110,6 +93,7 @@ public class MicroBatcher {
     private synchronized void start() {
         if (worker == null) {
             inFlight = new Semaphore(Math.max(1, settings.generator().maxInFlight()));
+            replies = new PassReplies(metrics);
             worker = new Thread(this::loop, "cimle-batcher");
             worker.setDaemon(true);
             worker.start();
@@ -118,8 +102,10 @@ public class MicroBatcher {
 
     void stop(@Observes ShutdownEvent event) {
         stopping = true;
-        publisher.shutdown();
-        encoders.shutdown();
+        PassReplies r = replies;
+        if (r != null) {
+            r.shutdown();
+        }
         Thread t = worker;
         if (t != null) {
             t.interrupt();
@@ -202,12 +188,7 @@ public class MicroBatcher {
                 busyUntilNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.generator().busyWaitMs());
             }
         }
-        SampleRunner.Result made = result;
-        try {
-            publisher.execute(() -> publish(pass, requests, made, model.version(), number, startedAtMs));
-        } catch (RejectedExecutionException e) {
-            // Stopping: these stay unanswered and unacknowledged, so they are redelivered.
-        }
+        replies.publish(pass, requests, result, model.version(), number, startedAtMs);
     }
 
     /** A style reference's codes, found on this thread (the network's): a request with codes as it is. */
@@ -217,97 +198,13 @@ public class MicroBatcher {
                 q.seed(), q.n()));
     }
 
-    private void publish(List<Work> pass, List<PlannedRequest> requests, SampleRunner.Result result, String modelVersion,
-                         long number, long startedAtMs) {
-        // A pass's samples are encoded on all cores (PNG encoding is CPU-bound), this thread among them, so
-        // a small pass does not wait for a pool thread to wake; then sent from this one thread, in order.
-        List<Runnable> jobs = new ArrayList<>();
-        List<CompletableFuture<EncodedImage>> encodings = new ArrayList<>();
-        for (int r = 0; r < pass.size(); r++) {
-            PlannedRequest request = requests.get(r);
-            for (RgbImage image : result.images().get(r)) {
-                CompletableFuture<EncodedImage> encoded = new CompletableFuture<>();
-                encodings.add(encoded);
-                jobs.add(() -> {
-                    try {
-                        encoded.complete(EncodedImage.of(request, image));
-                    } catch (RuntimeException | Error e) {
-                        encoded.completeExceptionally(e);
-                    }
-                });
-            }
-        }
-        runOnAllCores(jobs);
-        int k = 0;
-        for (int r = 0; r < pass.size(); r++) {
-            Work w = pass.get(r);
-            PlannedRequest request = requests.get(r);
-            Outcome outcome;
-            try {
-                List<EncodedImage> images = new ArrayList<>(request.size());
-                for (int i = 0; i < request.size(); i++) {
-                    images.add(encodings.get(k + i).join());
-                }
-                outcome = new Outcome.Samples(request, images, modelVersion, result.modelMs(), number, startedAtMs);
-            } catch (CompletionException e) {
-                LOG.errorf(e.getCause(), "encoding the samples of %s failed", request.requestId());
-                outcome = Outcome.failed(ErrorCode.INTERNAL, "encoding failed: " + e.getCause());
-            }
-            k += request.size();
-            long start = request.receivedAtMs();
-            boolean ok = outcome instanceof Outcome.Samples;
-            w.answer().deliver(outcome)
-                    .thenRun(() -> {
-                        if (ok) {
-                            metrics.requestOk((System.currentTimeMillis() - start) * 1_000_000L);
-                        }
-                    })
-                    .exceptionallyCompose(e -> {
-                        // A sample that could not be stored or sent: the error completes the answer (samples
-                        // already sent stay sent; the client drops repeats).
-                        LOG.errorf(e, "publishing the samples of %s failed", request.requestId());
-                        return w.answer().deliver(Outcome.failed(ErrorCode.INTERNAL, "publishing failed: " + e));
-                    })
-                    .whenComplete(complete(w));
-        }
-    }
-
     /** The works are done with their model: their pass ran, or they are dropped unrun. */
     private static void closeLeases(List<Work> works) {
         works.forEach(w -> w.lease().close());
     }
 
-    /** Runs the jobs on the encoder pool and on this thread, each job once; returns when all have run. */
-    private void runOnAllCores(List<Runnable> jobs) {
-        AtomicInteger next = new AtomicInteger();
-        Runnable drain = () -> {
-            for (int k; (k = next.getAndIncrement()) < jobs.size(); ) {
-                jobs.get(k).run();
-            }
-        };
-        int helpers = Math.min(jobs.size() - 1, Runtime.getRuntime().availableProcessors() - 1);
-        List<CompletableFuture<Void>> helping = new ArrayList<>(Math.max(0, helpers));
-        try {
-            for (int h = 0; h < helpers; h++) {
-                helping.add(CompletableFuture.runAsync(drain, encoders));
-            }
-        } catch (RejectedExecutionException e) {
-            // Stopping: this thread encodes the rest.
-        }
-        drain.run();
-        helping.forEach(CompletableFuture::join);
-    }
-
-    private static ThreadFactory daemons(String prefix) {
-        AtomicInteger count = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + count.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
-    }
-
-    private static BiConsumer<Void, Throwable> complete(Work w) {
+    /** Completes the work's answered future as its answer's delivery completed. */
+    static BiConsumer<Void, Throwable> complete(Work w) {
         return (v, e) -> {
             if (e == null) {
                 w.answered().complete(null);

@@ -1,12 +1,5 @@
 package io.cimle.generator;
 
-import ai.djl.Device;
-import io.cimle.core.data.LabelSet;
-import io.cimle.core.data.LabelSets;
-import io.cimle.core.model.Checkpoint;
-import io.cimle.core.model.GeneratorNetwork;
-import io.cimle.core.model.InferenceChunking;
-import io.cimle.core.model.ModelConfig;
 import io.cimle.core.storage.CheckpointInfo;
 import io.cimle.core.storage.CheckpointStore;
 import io.cimle.service.Backoff;
@@ -17,12 +10,9 @@ import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -35,18 +25,14 @@ import org.jboss.logging.Logger;
  */
 @ApplicationScoped
 public class ModelRegistry {
-    /** A calibration forward slower than this stops the search at that batch (see InferenceChunking). */
-    private static final Duration CALIBRATION_BUDGET = Duration.ofSeconds(1);
-    /** The measured inference chunk of each architecture served so far. */
-    private final Map<ModelConfig, Integer> chunks = new ConcurrentHashMap<>();
     private static final Logger LOG = Logger.getLogger(ModelRegistry.class);
 
-    @Inject
-    GeneratorSettings settings;
     @Inject
     ModelSettings model;
     @Inject
     CheckpointStore checkpoints;
+    @Inject
+    ModelLoader loading;
     @Inject
     GeneratorMetrics metrics;
 
@@ -186,7 +172,7 @@ public class ModelRegistry {
             }
             return;
         }
-        LoadedModel loaded = load(info);
+        LoadedModel loaded = loading.load(info);
         LoadedModel old = latest.getAndSet(loaded);
         availability.serving();
         if (old != null) {
@@ -195,38 +181,6 @@ public class ModelRegistry {
         metrics.modelLoaded(loaded);
         LOG.infof("serving model %s version %s (term %d, step %d, preset %s %dx%d)", info.modelName(), info.version(),
                 info.term(), info.step(), loaded.config().presetName(), loaded.config().width(), loaded.config().height());
-    }
-
-    private LoadedModel load(CheckpointInfo info) throws IOException {
-        long t0 = System.nanoTime();
-        byte[] bytes = checkpoints.read(info);
-        Checkpoint checkpoint = Checkpoint.readFrom(new ByteArrayInputStream(bytes));
-        GeneratorNetwork network = GeneratorNetwork.fromCheckpoint(checkpoint, device());
-        if (model.inferenceChunk().isPresent()) {
-            network.setInferenceChunk(model.inferenceChunk().get());
-        } else {
-            // Serving runs batches up to max-batch: measure which one is cheapest per sample. The answer
-            // depends on the architecture and the machine, not the weights, so each architecture is
-            // measured once (a version switch, or a pinned version loaded on a request's path, pays nothing).
-            network.setInferenceChunk(chunks.computeIfAbsent(checkpoint.config(), config -> {
-                InferenceChunking.Calibration c = InferenceChunking.calibrate(network, settings.generator().maxBatch(),
-                        CALIBRATION_BUDGET);
-                LOG.infof("preset %s: forward chunk %d samples (ms per sample by batch: %s)", config.presetName(),
-                        c.chunk(), c.msPerSample());
-                return c.chunk();
-            }));
-        }
-        LabelSet labels = labelsOf(checkpoint);
-        LOG.debugf("loaded %s in %d ms", info.version(), (System.nanoTime() - t0) / 1_000_000);
-        return new LoadedModel(info.version(), network, labels, info.step(), info.term());
-    }
-
-    private LabelSet labelsOf(Checkpoint checkpoint) {
-        return checkpoint.labelSetJson().map(LabelSet::fromJson).orElseGet(() -> LabelSets.byName(model.labels()));
-    }
-
-    private Device device() {
-        return model.device().resolve();
     }
 
     /**
@@ -270,7 +224,7 @@ public class ModelRegistry {
             CheckpointInfo info = checkpoints.version(model.name(), version)
                     .orElseThrow(() -> new UnknownVersionException("model " + model.name() + " has no version '"
                             + version + "' (latest: " + (current == null ? "none" : current.version()) + ")"));
-            LoadedModel loaded = load(info);
+            LoadedModel loaded = loading.load(info);
             loaded.acquire(); // before it can be pushed out again
             pinned.put(loaded);
             return Optional.of(loaded);

@@ -8,8 +8,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Everything the trainer-service reads from configuration (application.properties documents each key), except
- * object storage ({@code cimle.storage.*}): see {@link io.cimle.service.storage.StorageSettings}.
+ * Everything the trainer-service reads from configuration, each key documented here with its default: the
+ * {@code @WithDefault} is the one source of it (README.md's table repeats it and application.properties
+ * does not, checked by TrainerSettingsDefaultsTest). Object storage ({@code cimle.storage.*}) is
+ * {@link io.cimle.service.storage.StorageSettings}'s, the model ({@code cimle.model.*})
+ * {@link io.cimle.service.model.ModelSettings}'s.
  */
 @ConfigMapping(prefix = "cimle")
 public interface TrainerSettings {

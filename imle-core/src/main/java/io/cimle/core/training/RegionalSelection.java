@@ -112,16 +112,8 @@ public final class RegionalSelection {
         for (int t = 0; t < n; t++) {
             int[] present = CodeParts.histogram(config, CodeParts.of(config, targets.layout(t)));
             for (int c = 0; c < classes; c++) {
-                long keep = bases[t];
-                float best = baseRegions[t][c];
-                for (int k = 0; k < m2 && present[c] > 0; k++) {
-                    float d = check.finite(second[t * m2 + k][c]);
-                    if (d < best) {
-                        best = d;
-                        keep = donorSeeds[t * m2 + k];
-                    }
-                }
-                donors[t * classes + c] = keep;
+                donors[t * classes + c] = nearestDonor(bases[t], baseRegions[t][c], second, donorSeeds, t, m2, c,
+                        present[c] > 0, check);
             }
         }
         if (staged && m2 > 0) {
@@ -190,16 +182,8 @@ public final class RegionalSelection {
                 if (!instancePart[c]) {
                     continue;
                 }
-                long keep = bases[t];
-                float best = check.finite(onScene[t][c]);
-                for (int k = 0; k < m2 && present[c] > 0; k++) {
-                    float d = check.finite(third[t * m2 + k][c]);
-                    if (d < best) {
-                        best = d;
-                        keep = donorSeeds[t * m2 + k];
-                    }
-                }
-                donors[t * parts + c] = keep;
+                donors[t * parts + c] = nearestDonor(bases[t], check.finite(onScene[t][c]), third, donorSeeds, t, m2, c,
+                        present[c] > 0, check);
             }
         }
     }
@@ -226,5 +210,24 @@ public final class RegionalSelection {
             s += x;
         }
         return (float) s;
+    }
+
+    /**
+     * The seed that draws part {@code c} of target {@code t} closest: {@code base} (at {@code baseDistance}) unless
+     * one of the target's {@code m2} donors (rows {@code t * m2 + k} of {@code distances}) is closer; the base
+     * where the part is not {@code present}.
+     */
+    private static long nearestDonor(long base, float baseDistance, float[][] distances, long[] donorSeeds, int t, int m2,
+                                     int c, boolean present, DistanceCheck check) {
+        long keep = base;
+        float best = baseDistance;
+        for (int k = 0; k < m2 && present; k++) {
+            float d = check.finite(distances[t * m2 + k][c]);
+            if (d < best) {
+                best = d;
+                keep = donorSeeds[t * m2 + k];
+            }
+        }
+        return keep;
     }
 }

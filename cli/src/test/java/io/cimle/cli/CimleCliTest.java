@@ -154,7 +154,7 @@ class CimleCliTest {
         }
     }
 
-    private static String captureOut(Runnable r) {
+    static String captureOut(Runnable r) {
         PrintStream old = System.out;
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));

@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cimle.core.data.RenderedScenes;
 import io.cimle.core.eval.RenderedEvaluation;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -64,20 +61,9 @@ class RenderScenesCommandTest {
         assertEquals(0, CimleCli.run("train", "--data", again.toString(), "--out", runs.toString(), "--preset", "small",
                 "--epochs", "1", "--steps", "2", "--examples", "2", "--candidates", "2", "--no-dataset-rebalancing",
                 "--no-loss-rebalancing"));
-        String out = captureOut(() -> assertEquals(0, CimleCli.run("eval", "--checkpoint", runs.toString(), "--data",
+        String out = CimleCliTest.captureOut(() -> assertEquals(0, CimleCli.run("eval", "--checkpoint", runs.toString(), "--data",
                 held.toString(), "--samples", "3")));
         assertTrue(out.contains("one light per sample") && out.contains("| small IMLE epoch"), out);
     }
 
-    private static String captureOut(Runnable r) {
-        PrintStream old = System.out;
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
-        try {
-            r.run();
-        } finally {
-            System.setOut(old);
-        }
-        return bytes.toString(StandardCharsets.UTF_8);
-    }
 }

@@ -65,5 +65,4 @@ class RenderScenesCommandTest {
                 held.toString(), "--samples", "3")));
         assertTrue(out.contains("one light per sample") && out.contains("| small IMLE epoch"), out);
     }
-
 }

@@ -365,12 +365,12 @@ final class ToyBench implements Callable<Integer>, ImleOptions.Budgeted {
 
             @Override
             public void onEpoch(TrainingProgress progress, int epoch, double meanLoss) {
-                EvalReport r = rendered != null ? null : evaluate(b, net, held, coverage);
-                if (r == null) {
-                    RenderedEvaluation.Report q = quickRendered(b, net);
-                    System.out.printf(Locale.ROOT, "  %s epoch %d: %s%n", b, epoch + 1, q.markdownRow());
+                if (rendered != null) {
+                    System.out.printf(Locale.ROOT, "  %s epoch %d: %s%n", b, epoch + 1,
+                            quickRendered(b, net).markdownRow());
                     return;
                 }
+                EvalReport r = evaluate(b, net, held, coverage);
                 float[] now = weights(net);
                 double moved = 0;
                 double norm = 0;

@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -68,18 +69,18 @@ public final class RenderedEvaluation {
             StringBuilder cov = new StringBuilder();
             StringBuilder freq = new StringBuilder();
             factors.values().forEach(f -> {
-                cov.append(cov.isEmpty() ? "" : ", ").append(String.format(java.util.Locale.ROOT, "%s %.2f (%.2f)",
+                cov.append(cov.isEmpty() ? "" : ", ").append(String.format(Locale.ROOT, "%s %.2f (%.2f)",
                         f.name(), f.coverage(), f.ceiling()));
-                freq.append(freq.isEmpty() ? "" : ", ").append(String.format(java.util.Locale.ROOT, "%s %.2f, %.2f",
+                freq.append(freq.isEmpty() ? "" : ", ").append(String.format(Locale.ROOT, "%s %.2f, %.2f",
                         f.name(), f.tv(), f.rarestShare()));
             });
             StringBuilder mixed = new StringBuilder();
             mixedApart.forEach((c, v) -> mixed.append(mixed.isEmpty() ? "" : ", ").append(String.format(
-                    java.util.Locale.ROOT, "%s %s / %s", c, fmt(v), fmt(mixedTouching.get(c)))));
+                    Locale.ROOT, "%s %s / %s", c, fmt(v), fmt(mixedTouching.get(c)))));
             StringBuilder style = new StringBuilder();
             styleKept.forEach((c, v) -> style.append(style.isEmpty() ? "" : ", ")
-                    .append(String.format(java.util.Locale.ROOT, "%s %.2f", c, v)));
-            return String.format(java.util.Locale.ROOT, "| %s | %d | %d | %s | %s | %s | %.2f | %s | %.3f / %.3f | %.4f |",
+                    .append(String.format(Locale.ROOT, "%s %.2f", c, v)));
+            return String.format(Locale.ROOT, "| %s | %d | %d | %s | %s | %s | %.2f | %s | %.3f / %.3f | %.4f |",
                     name, layouts, samplesPerLayout, cov, freq, mixed.isEmpty() ? "-" : mixed, coherence,
                     style.isEmpty() ? "-" : style, fidelity, fidelityAll, diversity);
         }
@@ -87,20 +88,20 @@ public final class RenderedEvaluation {
         public String markdown() {
             StringBuilder out = new StringBuilder(markdownHeader()).append('\n').append(markdownRow()).append("\n\n");
             out.append("Frequencies (samples against the data):\n");
-            factors.values().forEach(f -> out.append(String.format(java.util.Locale.ROOT, "- %s: %s against %s%n",
+            factors.values().forEach(f -> out.append(String.format(Locale.ROOT, "- %s: %s against %s%n",
                     f.name(), list(f.frequencies()), list(f.data()))));
             out.append("Diversity metric: ").append(diversityMetric).append('\n');
             return out.toString();
         }
 
         private static String fmt(Double v) {
-            return v == null || v.isNaN() ? "-" : String.format(java.util.Locale.ROOT, "%.2f", v);
+            return v == null || v.isNaN() ? "-" : String.format(Locale.ROOT, "%.2f", v);
         }
 
         private static String list(double[] v) {
             StringBuilder s = new StringBuilder();
             for (double x : v) {
-                s.append(s.isEmpty() ? "" : "/").append(String.format(java.util.Locale.ROOT, "%.2f", x));
+                s.append(s.isEmpty() ? "" : "/").append(String.format(Locale.ROOT, "%.2f", x));
             }
             return s.toString();
         }

@@ -9,6 +9,7 @@ import io.cimle.core.data.RgbImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -161,7 +162,7 @@ class RenderedEvaluationTest {
     }
 
     private static int draw(double[] p, SplittableRandom rnd) {
-        double u = rnd.nextDouble() * java.util.Arrays.stream(p).sum();
+        double u = rnd.nextDouble() * Arrays.stream(p).sum();
         for (int i = 0; i < p.length; i++) {
             u -= p[i];
             if (u < 0) {

@@ -97,6 +97,11 @@ final class ToyBench implements Callable<Integer>, ImleOptions.Budgeted {
             + "(default data/rendered-streets/WxH at the preset's size).")
     Path data;
 
+    @Option(names = "--no-instance-maps", description = "With --scenes rendered: ignore the set's instance maps, so "
+            + "objects are connected components of the class map (two touching cars one blob), for training and "
+            + "the held-out layouts alike.")
+    boolean noInstanceMaps;
+
     @Option(names = "--train-scenes", description = "Training pairs (default 96 for times, 400 for regions, every pair "
             + "of a rendered set).")
     Integer trainScenes;
@@ -179,26 +184,28 @@ final class ToyBench implements Callable<Integer>, ImleOptions.Budgeted {
                     + "`./cimle render-scenes` or pass --data");
         }
         PairedFolderDataset trainSet = PairedFolderDataset.open(root.resolve("train"), LayoutFormat.CLASS_IDS,
-                DatasetOptions.DEFAULT.withTarget(preset.width(), preset.height()));
+                DatasetOptions.DEFAULT.withTarget(preset.width(), preset.height()).withInstanceMaps(!noInstanceMaps));
         List<Example> all = trainSet.readAll().examples();
         List<Example> train = all.subList(0, Math.min(trainScenes != null ? trainScenes : all.size(), all.size()));
         rendered = new RenderedEvaluation(RenderedScenes.open(root.resolve("held-out"),
                 heldOut != null ? heldOut : Integer.MAX_VALUE), RenderedEvaluation.DEFAULT_THRESHOLD);
-        List<ClassMap> held = rendered.set().scenes().stream().map(RenderedScenes.Scene::layout).toList();
+        List<ClassMap> held = rendered.set().scenes().stream().map(RenderedScenes.Scene::layout)
+                .map(l -> noInstanceMaps ? l.withInstances(null) : l).toList();
         if (held.get(0).width() != preset.width() || held.get(0).height() != preset.height()) {
             throw new IllegalArgumentException("the held-out renders are " + held.get(0).width() + "x"
                     + held.get(0).height() + ", the preset makes " + preset.width() + "x" + preset.height());
         }
         ModelConfig base = CodeParts.fitToData(budget.codeForm(
                 Presets.byName(this.preset, trainSet.labelSet().channels())), train);
-        String setup = String.format(Locale.ROOT, "preset %s (%dx%d, noise %s%s%s), rendered streets %s: %d training / "
+        String setup = String.format(Locale.ROOT, "preset %s (%dx%d, noise %s%s%s), rendered streets %s (%s): %d training / "
                         + "%d held-out scenes (light 4 and season 3 scene-wide, each car its paint (5), each building its "
                         + "facade (3), at unequal frequencies); the reading recovers %.3f of the real held-out renders' "
                         + "factors; %s, cap %.1f min/model, %d samples per layout",
                 this.preset, base.height(), base.width(), budget.get(ImleConfig.NOISE).optionName(),
                 base.partsAreClasses() ? "" : ", " + base.instanceSlots() + " parts per instance",
                 (base.regionPooling() ? ", region pooling" : "") + (base.pixelNorm() ? ", layer norms per pixel" : ""),
-                root, train.size(), held.size(), rendered.truth(), budget.describe(ImleConfig.REFERENCE),
+                root, noInstanceMaps ? "instance maps ignored: objects are connected components"
+                        : "objects from its instance maps", train.size(), held.size(), rendered.truth(), budget.describe(ImleConfig.REFERENCE),
                 minutesPerModel, perLayout);
         System.out.println(setup + "\n");
         return writeTable(setup, RenderedEvaluation.Report.markdownHeader(), base, budget, train, held, null,

@@ -61,11 +61,18 @@ public class GenerateResource {
     }
 
     /**
-     * @param layoutPng base64 PNG; encoding "class_ids" (default), "colors" or "cityscapes_label_ids"
+     * @param layoutPng    base64 PNG; encoding "class_ids" (default), "colors" or "cityscapes_label_ids"
+     * @param instancesPng optional base64 PNG of the layout's instance map (which object each pixel belongs to);
+     *                     instanceEncoding "instance_ids" (default: 0 none) or "cityscapes_instance_ids"
      */
     public record GenerateJson(String layoutPng, String encoding, String palette, Integer numSamples,
             @JsonFormat(shape = JsonFormat.Shape.STRING) Long seed,
-            List<CodeJson> codes, InterpolationJson interpolation, String modelVersion, StyleJson style) {
+            List<CodeJson> codes, InterpolationJson interpolation, String modelVersion, StyleJson style,
+            String instancesPng, String instanceEncoding) {
+        public GenerateJson(String layoutPng, String encoding, String palette, Integer numSamples, Long seed,
+                            List<CodeJson> codes, InterpolationJson interpolation, String modelVersion, StyleJson style) {
+            this(layoutPng, encoding, palette, numSamples, seed, codes, interpolation, modelVersion, style, null, null);
+        }
     }
 
     /**

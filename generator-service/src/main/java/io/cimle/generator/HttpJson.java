@@ -6,6 +6,7 @@ import io.cimle.generator.GenerateResource.CodeJson;
 import io.cimle.generator.GenerateResource.GenerateJson;
 import io.cimle.generator.GenerateResource.InterpolationJson;
 import io.cimle.generator.GenerateResource.StyleJson;
+import io.cimle.wire.v1.InstanceEncoding;
 import io.cimle.wire.v1.Interpolation;
 import io.cimle.wire.v1.Layout;
 import io.cimle.wire.v1.LayoutEncoding;
@@ -42,9 +43,13 @@ final class HttpJson {
             throw new IllegalArgumentException("layoutPng is not valid base64");
         }
         LayoutEncoding encoding = encoding(body.encoding());
-        LayoutRequest.Builder b = LayoutRequest.newBuilder().setRequestId("http-" + UUID.randomUUID())
-                .setLayout(Layout.newBuilder().setPng(ByteString.copyFrom(png)).setEncoding(encoding)
-                        .setPalette(body.palette() == null ? "" : body.palette()))
+        Layout.Builder layout = Layout.newBuilder().setPng(ByteString.copyFrom(png)).setEncoding(encoding)
+                .setPalette(body.palette() == null ? "" : body.palette());
+        if (body.instancesPng() != null) {
+            layout.setInstancePng(ByteString.copyFrom(base64("instancesPng", body.instancesPng())))
+                    .setInstanceEncoding(instanceEncoding(body.instanceEncoding()));
+        }
+        LayoutRequest.Builder b = LayoutRequest.newBuilder().setRequestId("http-" + UUID.randomUUID()).setLayout(layout)
                 .setNumSamples(body.numSamples() == null ? 1 : body.numSamples())
                 .setModelVersion(body.modelVersion() == null ? "" : body.modelVersion());
         if (body.style() != null) {
@@ -68,6 +73,15 @@ final class HttpJson {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(field + " is not valid base64");
         }
+    }
+
+    private static InstanceEncoding instanceEncoding(String name) {
+        return switch (name == null ? "instance_ids" : name.toLowerCase(Locale.ROOT)) {
+            case "instance_ids", "ids" -> InstanceEncoding.INSTANCE_IDS;
+            case "cityscapes_instance_ids" -> InstanceEncoding.CITYSCAPES_INSTANCE_IDS;
+            default -> throw new IllegalArgumentException("instanceEncoding '" + name
+                    + "' is unknown: use instance_ids or cityscapes_instance_ids");
+        };
     }
 
     private static LayoutEncoding encoding(String name) {

@@ -14,6 +14,7 @@ import io.cimle.core.model.LatentCodes;
 import io.cimle.core.model.ModelConfig;
 import io.cimle.core.training.StyleSearch;
 import io.cimle.service.Rejection;
+import io.cimle.service.WireInstances;
 import io.cimle.wire.v1.ErrorCode;
 import io.cimle.wire.v1.ImageFormat;
 import io.cimle.wire.v1.Interpolation;
@@ -180,7 +181,9 @@ public class RequestPlanner {
         LayoutLimits bounds = new LayoutLimits(limits.maxLayoutBytes(), limits.maxLayoutPixels(), limits.maxLayoutSide(),
                 config.width(), config.height());
         try {
-            return new LayoutDecoder(model.labels(), format, settings.generator().unknownLabels(), bounds).decode(layout.getPng().toByteArray());
+            return new LayoutDecoder(model.labels(), format, settings.generator().unknownLabels(), bounds).decode(
+                    layout.getPng().toByteArray(), WireInstances.png(layout, limits.maxLayoutBytes()),
+                    WireInstances.format(layout));
         } catch (LayoutException e) {
             throw Rejection.of(e, e.getMessage());
         }

@@ -7,6 +7,8 @@ import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cimle.core.data.ClassMap;
+import io.cimle.core.data.InstanceMaps;
 import io.cimle.core.data.LayoutEncoder;
 import io.cimle.core.data.ToyScenes;
 import io.cimle.kafka.KafkaBrokerTestResource;
@@ -97,6 +99,21 @@ class GeneratorHttpTest {
     void badInputGetsACodeAndAMessage() throws Exception {
         given().contentType(ContentType.JSON).body(Map.of("layoutPng", "bm90IGEgcG5n", "numSamples", 1))
                 .post("/api/generate").then().statusCode(400).body("code", equalTo("LAYOUT_UNDECODABLE"));
+        var layout = new ToyScenes(TinyModelResource.config().width(), TinyModelResource.config().height()).sample(3, 0)
+                .layout();
+        int[] strips = new int[layout.ids().length];
+        for (int p = 0; p < strips.length; p++) {
+            strips[p] = 1 + p % layout.width() / 8;
+        }
+        String instances = Base64.getEncoder().encodeToString(InstanceMaps.png(layout.withInstances(strips)));
+        given().contentType(ContentType.JSON).body(Map.of("layoutPng", layoutBase64(), "encoding", "colors",
+                "instancesPng", instances, "numSamples", 2)).post("/api/generate").then().statusCode(200)
+                .body("samples", hasSize(2));
+        String small = Base64.getEncoder().encodeToString(InstanceMaps.png(new ClassMap(4, 4, layout.channels(),
+                new int[16]).withInstances(new int[16])));
+        given().contentType(ContentType.JSON).body(Map.of("layoutPng", layoutBase64(), "encoding", "colors",
+                "instancesPng", small, "numSamples", 1)).post("/api/generate").then().statusCode(400)
+                .body("code", equalTo("INSTANCE_MAP_INVALID")).body("message", containsString("4x4"));
         given().contentType(ContentType.JSON).body(Map.of("layoutPng", layoutBase64(), "encoding", "colors", "numSamples", 1000))
                 .post("/api/generate").then().statusCode(400).body("code", equalTo("TOO_MANY_SAMPLES"))
                 .body("message", containsString("limit"));

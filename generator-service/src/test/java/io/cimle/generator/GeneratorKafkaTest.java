@@ -10,6 +10,7 @@ import com.google.protobuf.ByteString;
 import io.cimle.cli.client.SampleClient;
 import io.cimle.core.data.ClassMap;
 import io.cimle.core.data.Images;
+import io.cimle.core.data.InstanceMaps;
 import io.cimle.core.data.LayoutEncoder;
 import io.cimle.core.data.RgbImage;
 import io.cimle.core.data.ToyScenes;
@@ -339,6 +340,29 @@ class GeneratorKafkaTest {
         assertTrue(maxDifference(frames.samples().get(0).getImage(), frames.samples().get(2).getImage()) > 0);
     }
 
+    /** The layout's instance map travels with the request: answered like any other, its own bytes per seed. */
+    @Test
+    void aLayoutWithAnInstanceMapIsAnswered() {
+        LayoutRequest r = withInstances(request("instances-1", layout).setNumSamples(2).setSeed(5).setHasSeed(true),
+                layout.width(), layout.height()).build();
+        SampleClient.Answer a = roundTrip(r);
+        assertTrue(a.ok(), () -> "error: " + a.error());
+        assertEquals(2, a.samples().size());
+        SampleClient.Answer again = roundTrip(r.toBuilder().setRequestId("instances-2").build());
+        assertSameImage(a.samples().get(1).getImage(), again.samples().get(1).getImage());
+    }
+
+    /** A w x h instance map splitting every class into vertical strips of 8 pixels, one object each. */
+    static LayoutRequest.Builder withInstances(LayoutRequest.Builder request, int w, int h) {
+        int[] strips = new int[w * h];
+        for (int p = 0; p < strips.length; p++) {
+            strips[p] = 1 + p % w / 8;
+        }
+        byte[] png = InstanceMaps.png(new ClassMap(w, h, layout.channels(), new int[w * h]).withInstances(strips));
+        request.getLayoutBuilder().setInstancePng(ByteString.copyFrom(png));
+        return request;
+    }
+
     @Test
     void everyKindOfBadInputGetsItsErrorCodeAndADeadLetter() {
         byte[] garbagePng = {(byte) 0x89, 'P', 'N', 'G', 1, 2, 3};
@@ -362,7 +386,9 @@ class GeneratorKafkaTest {
                 new Case("bad-version", request("bad-version", layout).setNumSamples(1).setModelVersion("999999")
                         .build().toByteArray(), ErrorCode.UNKNOWN_MODEL_VERSION),
                 new Case("bad-model", request("bad-model", layout).setNumSamples(1).setModelName("not-this-one")
-                        .build().toByteArray(), ErrorCode.UNKNOWN_MODEL_VERSION));
+                        .build().toByteArray(), ErrorCode.UNKNOWN_MODEL_VERSION),
+                new Case("bad-instances", withInstances(request("bad-instances", layout).setNumSamples(1), 4, 4)
+                        .build().toByteArray(), ErrorCode.INSTANCE_MAP_INVALID));
         for (Case c : cases) {
             client.sendRecord(c.id(), c.bytes());
         }

@@ -1,11 +1,15 @@
 package io.cimle.generator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
 import com.google.protobuf.ByteString;
+import io.cimle.core.data.ClassMap;
+import io.cimle.core.data.InstanceMaps;
 import io.cimle.core.data.LabelSets;
 import io.cimle.core.data.LayoutEncoder;
 import io.cimle.core.data.ToyScenes;
@@ -30,6 +34,7 @@ class RequestPlannerTest {
     private static LoadedModel model;
     private static RequestPlanner planner;
     private static LayoutRequest good;
+    private static ToyScenes.Scene scene;
 
     @BeforeAll
     static void setUp() {
@@ -40,7 +45,7 @@ class RequestPlannerTest {
         planner.settings = config.getConfigMapping(GeneratorSettings.class);
         GeneratorNetwork net = GeneratorNetwork.create(Presets.tiny(LabelSets.TOY_SCENES.channels()), Device.cpu(), 1);
         model = new LoadedModel("000001", net, ToyScenes.labelSet(), 10, 0);
-        ToyScenes.Scene scene = new ToyScenes(32, 16).generate(1, 3).get(0);
+        scene = new ToyScenes(32, 16).generate(1, 3).get(0);
         good = LayoutRequest.newBuilder().setRequestId("r1").setNumSamples(3).setSeed(9).setHasSeed(true)
                 .setLayout(Layout.newBuilder().setEncoding(LayoutEncoding.CLASS_IDS)
                         .setPng(ByteString.copyFrom(LayoutEncoder.classIdsPng(scene.layout())))).build();
@@ -72,6 +77,25 @@ class RequestPlannerTest {
                 .setPng(ByteString.copyFromUtf8("not a png"))).build());
         assertCode(ErrorCode.INVALID_REQUEST, good.toBuilder().setReply(good.getReply().toBuilder()
                 .setJpegQuality(101)).build());
+        assertCode(ErrorCode.INSTANCE_MAP_INVALID, good.toBuilder().setLayout(good.getLayout().toBuilder()
+                .setInstancePng(ByteString.copyFromUtf8("not a png"))).build());
+        assertCode(ErrorCode.INSTANCE_MAP_INVALID, good.toBuilder().setLayout(good.getLayout().toBuilder()
+                .setInstancePng(ByteString.copyFromUtf8("x")).setInstanceEncodingValue(9)).build());
+    }
+
+    @Test
+    void anInstanceMapIsDecodedWithItsLayoutAtTheModelsSize() throws Rejection {
+        ClassMap layout = scene.layout();
+        int[] halves = new int[layout.ids().length];
+        for (int p = 0; p < halves.length; p++) {
+            halves[p] = p % layout.width() < layout.width() / 2 ? 1 : 2;
+        }
+        LayoutRequest r = good.toBuilder().setLayout(good.getLayout().toBuilder().setInstancePng(
+                ByteString.copyFrom(InstanceMaps.png(layout.withInstances(halves))))).build();
+        ClassMap planned = planner.plan(r, model, 0).layout();
+        assertTrue(planned.hasInstances());
+        assertEquals(model.config().width() * model.config().height(), planned.instances().length);
+        assertFalse(planner.plan(good, model, 0).layout().hasInstances(), "no map, none made up");
     }
 
     private static void assertCode(ErrorCode expected, LayoutRequest request) {

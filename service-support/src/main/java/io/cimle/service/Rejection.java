@@ -20,13 +20,14 @@ public final class Rejection extends Exception {
         return code;
     }
 
-    /** A layout PNG that did not decode, coded by why. */
+    /** A layout PNG (or its instance map) that did not decode, coded by why. */
     public static Rejection of(LayoutException e, String message) {
         return new Rejection(switch (e.reason()) {
             case UNDECODABLE -> ErrorCode.LAYOUT_UNDECODABLE;
             case WRONG_SIZE -> ErrorCode.LAYOUT_WRONG_SIZE;
             case UNKNOWN_CLASS -> ErrorCode.LAYOUT_UNKNOWN_CLASS;
             case TOO_LARGE -> ErrorCode.PAYLOAD_TOO_LARGE;
+            case INSTANCES_INVALID -> ErrorCode.INSTANCE_MAP_INVALID;
         }, message);
     }
 

@@ -4,6 +4,8 @@ import com.google.protobuf.ByteString;
 import io.cimle.core.data.ClassMap;
 import io.cimle.core.data.Example;
 import io.cimle.core.data.Images;
+import io.cimle.core.data.InstanceFormat;
+import io.cimle.core.data.InstanceMaps;
 import io.cimle.core.data.LabelSet;
 import io.cimle.core.data.LayoutDecoder;
 import io.cimle.core.data.LayoutEncoder;
@@ -11,6 +13,7 @@ import io.cimle.core.data.LayoutFormat;
 import io.cimle.core.data.LayoutLimits;
 import io.cimle.core.data.UnknownLabelPolicy;
 import io.cimle.core.storage.ObjectStore;
+import io.cimle.wire.v1.InstanceEncoding;
 import io.cimle.wire.v1.Layout;
 import io.cimle.wire.v1.LayoutEncoding;
 import io.cimle.wire.v1.LayoutImagePair;
@@ -56,10 +59,14 @@ public final class DatasetStore {
         if (store.exists(key)) {
             return false;
         }
-        LayoutImagePair normalised = LayoutImagePair.newBuilder().setId(example.id())
-                .setLayout(Layout.newBuilder().setEncoding(LayoutEncoding.CLASS_IDS)
-                        .setPng(ByteString.copyFrom(LayoutEncoder.classIdsPng(example.layout())))
-                        .setWidth(example.layout().width()).setHeight(example.layout().height()))
+        Layout.Builder layout = Layout.newBuilder().setEncoding(LayoutEncoding.CLASS_IDS)
+                .setPng(ByteString.copyFrom(LayoutEncoder.classIdsPng(example.layout())))
+                .setWidth(example.layout().width()).setHeight(example.layout().height());
+        if (example.layout().hasInstances()) {
+            layout.setInstancePng(ByteString.copyFrom(InstanceMaps.png(example.layout())))
+                    .setInstanceEncoding(InstanceEncoding.INSTANCE_IDS);
+        }
+        LayoutImagePair normalised = LayoutImagePair.newBuilder().setId(example.id()).setLayout(layout)
                 .setPhoto(Photo.newBuilder().setData(ByteString.copyFrom(Images.encodePng(example.photo())))
                         .setMediaType("image/png").setWidth(example.photo().width()).setHeight(example.photo().height()))
                 .setProducedAtMs(System.currentTimeMillis()).build();
@@ -94,7 +101,8 @@ public final class DatasetStore {
                 continue;
             }
             LayoutImagePair p = LayoutImagePair.parseFrom(bytes.get());
-            ClassMap layout = decoder.decode(p.getLayout().getPng().toByteArray());
+            ClassMap layout = decoder.decode(p.getLayout().getPng().toByteArray(),
+                    p.getLayout().getInstancePng().toByteArray(), InstanceFormat.INSTANCE_IDS);
             out.add(new Example(p.getId(), layout, Images.decode(p.getPhoto().getData().toByteArray())));
         }
         return out;

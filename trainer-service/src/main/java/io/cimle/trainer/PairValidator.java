@@ -12,6 +12,7 @@ import io.cimle.core.data.LayoutLimits;
 import io.cimle.core.data.RgbImage;
 import io.cimle.core.data.UnknownLabelPolicy;
 import io.cimle.service.Rejection;
+import io.cimle.service.WireInstances;
 import io.cimle.wire.v1.ErrorCode;
 import io.cimle.wire.v1.LayoutImagePair;
 
@@ -60,7 +61,9 @@ public final class PairValidator {
         ClassMap layout;
         try {
             // Decode at the original size first so the layout/photo size check compares like with like.
-            layout = new LayoutDecoder(labels, format, policy, LayoutLimits.DEFAULT).decode(pair.getLayout().getPng().toByteArray());
+            layout = new LayoutDecoder(labels, format, policy, LayoutLimits.DEFAULT).decode(
+                    pair.getLayout().getPng().toByteArray(), WireInstances.png(pair.getLayout(), maxBytes),
+                    WireInstances.format(pair.getLayout()));
         } catch (LayoutException e) {
             throw Rejection.of(e, "pair " + pair.getId() + ": " + e.getMessage());
         }

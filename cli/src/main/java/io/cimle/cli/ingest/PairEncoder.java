@@ -3,7 +3,9 @@ package io.cimle.cli.ingest;
 import com.google.protobuf.ByteString;
 import io.cimle.core.data.Example;
 import io.cimle.core.data.Images;
+import io.cimle.core.data.InstanceMaps;
 import io.cimle.core.data.LayoutEncoder;
+import io.cimle.wire.v1.InstanceEncoding;
 import io.cimle.wire.v1.Layout;
 import io.cimle.wire.v1.LayoutEncoding;
 import io.cimle.wire.v1.LayoutImagePair;
@@ -48,9 +50,14 @@ public final class PairEncoder {
         };
         int w = example.layout().width();
         int h = example.layout().height();
-        return LayoutImagePair.newBuilder().setId(id(pairName)).setDataset(dataset)
-                .setLayout(Layout.newBuilder().setEncoding(LayoutEncoding.CLASS_IDS).setPng(ByteString.copyFrom(layout))
-                        .setWidth(w).setHeight(h))
+        Layout.Builder wireLayout = Layout.newBuilder().setEncoding(LayoutEncoding.CLASS_IDS)
+                .setPng(ByteString.copyFrom(layout)).setWidth(w).setHeight(h);
+        if (example.layout().hasInstances()) {
+            // Ingest sends the instances as read (a Cityscapes map is already checked against its labels).
+            wireLayout.setInstancePng(ByteString.copyFrom(InstanceMaps.png(example.layout())))
+                    .setInstanceEncoding(InstanceEncoding.INSTANCE_IDS);
+        }
+        return LayoutImagePair.newBuilder().setId(id(pairName)).setDataset(dataset).setLayout(wireLayout)
                 .setPhoto(Photo.newBuilder().setData(ByteString.copyFrom(photo)).setMediaType(photoFormat.mediaType)
                         .setWidth(w).setHeight(h))
                 .setProducedAtMs(System.currentTimeMillis()).build();

@@ -6,7 +6,8 @@ import java.util.Map;
 
 /**
  * Cityscapes: {@code ROOT/gtFine/SPLIT/CITY/X_gtFine_labelIds.png} with
- * {@code ROOT/leftImg8bit/SPLIT/CITY/X_leftImg8bit.png}; label ids mapped to the 19 train classes.
+ * {@code ROOT/leftImg8bit/SPLIT/CITY/X_leftImg8bit.png}; label ids mapped to the 19 train classes. The
+ * instance maps beside the labels ({@code X_gtFine_instanceIds.png}) are read where present.
  */
 public final class CityscapesDataset extends FolderDataset {
     private final Path root;
@@ -21,6 +22,16 @@ public final class CityscapesDataset extends FolderDataset {
     @Override
     Map<String, Path> layouts() throws IOException {
         return index(root.resolve("gtFine").resolve(split), 2, "_gtfine_labelids.png");
+    }
+
+    @Override
+    Map<String, Path> instanceMaps() throws IOException {
+        return index(root.resolve("gtFine").resolve(split), 2, "_gtfine_instanceids.png");
+    }
+
+    @Override
+    InstanceFormat instanceFormat() {
+        return InstanceFormat.CITYSCAPES_INSTANCE_IDS;
     }
 
     @Override

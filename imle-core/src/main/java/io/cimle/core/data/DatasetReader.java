@@ -6,8 +6,11 @@ import java.util.List;
 
 /** A data set of (layout, photo) files. */
 public interface DatasetReader {
-    /** A layout file and its photo, under a name unique in the data set. */
-    record Pair(String name, Path layout, Path photo) {
+    /** A layout file and its photo, under a name unique in the data set; {@code instances} null when none. */
+    record Pair(String name, Path layout, Path photo, Path instances) {
+        public Pair(String name, Path layout, Path photo) {
+            this(name, layout, photo, null);
+        }
     }
 
     /** Complete pairs, sorted by name, and the files whose partner is missing. */

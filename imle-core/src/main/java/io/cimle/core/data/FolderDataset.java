@@ -38,6 +38,16 @@ abstract class FolderDataset implements DatasetReader {
     /** Photo files by pair name. */
     abstract Map<String, Path> photos() throws IOException;
 
+    /** Instance map files by pair name; none by default. A pair without one reads as connected components. */
+    Map<String, Path> instanceMaps() throws IOException {
+        return Map.of();
+    }
+
+    /** How this data set's instance maps name objects. */
+    InstanceFormat instanceFormat() {
+        return InstanceFormat.INSTANCE_IDS;
+    }
+
     @Override
     public String name() {
         return name;
@@ -61,9 +71,11 @@ abstract class FolderDataset implements DatasetReader {
     public Listing list() {
         Map<String, Path> layouts;
         Map<String, Path> photos;
+        Map<String, Path> instances;
         try {
             layouts = layouts();
             photos = photos();
+            instances = options.instanceMaps() ? instanceMaps() : Map.of();
         } catch (IOException | UncheckedIOException e) {
             throw new DatasetException("cannot list data set '" + name + "': " + e.getMessage(), e);
         }
@@ -81,7 +93,7 @@ abstract class FolderDataset implements DatasetReader {
                 unpaired.add(new DatasetReport.Skipped(n, DatasetReport.Problem.MISSING_PHOTO, "layout " + l
                         + " has no photo"));
             } else {
-                pairs.add(new Pair(n, l, p));
+                pairs.add(new Pair(n, l, p, instances.get(n)));
             }
         }
         return new Listing(pairs, unpaired);
@@ -91,10 +103,14 @@ abstract class FolderDataset implements DatasetReader {
     public Example read(Pair pair) {
         ClassMap layout;
         try {
-            layout = decoder.decode(Files.readAllBytes(pair.layout()));
+            layout = decoder.decode(Files.readAllBytes(pair.layout()), pair.instances() == null ? null
+                    : Files.readAllBytes(pair.instances()), instanceFormat());
         } catch (LayoutException e) {
-            throw bad(pair, e.reason() == LayoutException.Reason.UNKNOWN_CLASS ? DatasetReport.Problem.UNKNOWN_CLASS
-                    : DatasetReport.Problem.UNREADABLE_LAYOUT, e);
+            throw bad(pair, switch (e.reason()) {
+                case UNKNOWN_CLASS -> DatasetReport.Problem.UNKNOWN_CLASS;
+                case INSTANCES_INVALID -> DatasetReport.Problem.INVALID_INSTANCES;
+                default -> DatasetReport.Problem.UNREADABLE_LAYOUT;
+            }, e);
         } catch (IOException e) {
             throw bad(pair, DatasetReport.Problem.UNREADABLE_LAYOUT, e);
         }

@@ -2,7 +2,9 @@ package io.cimle.core.data;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.IntStream;
 
 /**
@@ -14,6 +16,11 @@ import java.util.stream.IntStream;
  * descending, ties broken by the raster position (y * width + x) of their first pixel. Rank 0 is the
  * class's largest component. Components smaller than {@link #minInstancePixels} count as fragments,
  * not instances: {@link #rank} gives them rank 0, so they share the class's largest component's part.
+ *
+ * <p>Where the layout carries an instance map ({@link ClassMap#instances()}), each given instance (its class
+ * and value) is one component, connected or not, so two cars that touch are two; pixels with no instance
+ * (value 0: stuff, crowds, unlabelled objects) fall back to connected components among themselves. Both
+ * kinds rank together by the same order.
  */
 public final class LayoutComponents {
     private final int[] componentAt; // per pixel: index into classOf/size/rank
@@ -42,9 +49,27 @@ public final class LayoutComponents {
         int w = layout.width();
         int h = layout.height();
         int[] ids = layout.ids();
+        int[] instances = layout.instances(); // null: components only
         int[] at = new int[ids.length];
         Arrays.fill(at, -1);
         List<int[]> found = new ArrayList<>(); // {class, size, first pixel}
+        if (instances != null) {
+            // A given instance is one object wherever its pixels lie (a car cut by a pole stays one car).
+            Map<Long, Integer> byKey = new HashMap<>();
+            for (int p = 0; p < ids.length; p++) {
+                if (instances[p] != 0) {
+                    long key = ((long) ids[p] << 32) | instances[p];
+                    Integer index = byKey.get(key);
+                    if (index == null) {
+                        index = found.size();
+                        byKey.put(key, index);
+                        found.add(new int[] {ids[p], 0, p});
+                    }
+                    at[p] = index;
+                    found.get(index)[1]++;
+                }
+            }
+        }
         int[] stack = new int[ids.length];
         for (int start = 0; start < ids.length; start++) {
             if (at[start] >= 0) {
@@ -81,17 +106,19 @@ public final class LayoutComponents {
         int n = found.size();
         int[] classOf = new int[n];
         int[] size = new int[n];
+        int[] first = new int[n];
         for (int i = 0; i < n; i++) {
             classOf[i] = found.get(i)[0];
             size[i] = found.get(i)[1];
+            first[i] = found.get(i)[2];
         }
-        // Rank within the class: larger first, then the earlier first pixel (found in raster order already).
+        // Rank within the class: larger first, then the earlier first pixel.
         Integer[] order = new Integer[n];
         for (int i = 0; i < n; i++) {
             order[i] = i;
         }
         Arrays.sort(order, (a, b) -> classOf[a] != classOf[b] ? Integer.compare(classOf[a], classOf[b])
-                : size[a] != size[b] ? Integer.compare(size[b], size[a]) : Integer.compare(a, b));
+                : size[a] != size[b] ? Integer.compare(size[b], size[a]) : Integer.compare(first[a], first[b]));
         int[] rank = new int[n];
         for (int i = 0, r = 0; i < n; i++) {
             r = i > 0 && classOf[order[i]] == classOf[order[i - 1]] ? r + 1 : 0;

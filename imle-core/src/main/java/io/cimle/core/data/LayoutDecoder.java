@@ -55,7 +55,25 @@ public final class LayoutDecoder {
         return decodeWithReport(png).map();
     }
 
+    /**
+     * The layout with its instance map attached ({@link InstanceMaps#attach}), both checked at their native
+     * size and then resized together; {@code instancePng} null or empty: no instance map.
+     */
+    public ClassMap decode(byte[] png, byte[] instancePng, InstanceFormat instanceFormat) {
+        ClassMap map = decodeNative(png).map();
+        if (instancePng != null && instancePng.length > 0) {
+            map = InstanceMaps.attach(map, instancePng, instanceFormat, limits);
+        }
+        return limits.resizes() ? map.resizeNearest(limits.targetWidth(), limits.targetHeight()) : map;
+    }
+
     public Decoded decodeWithReport(byte[] png) {
+        Decoded d = decodeNative(png);
+        return limits.resizes() ? new Decoded(d.map().resizeNearest(limits.targetWidth(), limits.targetHeight()),
+                d.unknown()) : d;
+    }
+
+    private Decoded decodeNative(byte[] png) {
         BufferedImage image;
         try {
             SafeImageIO.Decoded d = SafeImageIO.read(png, limits, "layout");
@@ -100,11 +118,7 @@ public final class LayoutDecoder {
                     + " (" + first.count() + " pixels)" + (others > 0 ? " and " + others + " other unknown values" : "")
                     + "; " + validValues());
         }
-        ClassMap map = new ClassMap(w, h, labels.channels(), ids);
-        if (limits.resizes()) {
-            map = map.resizeNearest(limits.targetWidth(), limits.targetHeight());
-        }
-        return new Decoded(map, unknowns.list());
+        return new Decoded(new ClassMap(w, h, labels.channels(), ids), unknowns.list());
     }
 
     private void decodeColours(BufferedImage image, int[] ids, Unknowns unknowns) {

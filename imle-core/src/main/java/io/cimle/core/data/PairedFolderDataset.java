@@ -7,8 +7,9 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * {@code ROOT/labels/NAME.png} with {@code ROOT/images/NAME.png|jpg|jpeg}. The label set is given,
- * or read from {@code ROOT/classes.json} (the palette format of {@link LabelSet#fromJson}).
+ * {@code ROOT/labels/NAME.png} with {@code ROOT/images/NAME.png|jpg|jpeg}, and optionally
+ * {@code ROOT/instances/NAME.png} ({@link InstanceFormat#INSTANCE_IDS}: which object each pixel belongs to).
+ * The label set is given, or read from {@code ROOT/classes.json} (the palette format of {@link LabelSet#fromJson}).
  */
 public final class PairedFolderDataset extends FolderDataset {
     private final Path root;
@@ -36,6 +37,12 @@ public final class PairedFolderDataset extends FolderDataset {
     @Override
     Map<String, Path> layouts() throws IOException {
         return index(root.resolve("labels"), 1, ".png");
+    }
+
+    @Override
+    Map<String, Path> instanceMaps() throws IOException {
+        Path dir = root.resolve("instances");
+        return Files.isDirectory(dir) ? index(dir, 1, ".png") : Map.of();
     }
 
     @Override

@@ -604,7 +604,8 @@ public final class ToyScenes {
     /**
      * The same for scenes drawn from a variant's modes. Instance scenes also get {@code instances/NAME.png}
      * (per pixel 0 for none, k + 1 for instance k; 8-bit grey) and {@code instances.csv} (name, instance,
-     * class id, appearance), for evaluation only: a model trains on the class ids.
+     * class id, appearance): the map is read with its layout ({@link PairedFolderDataset}), the csv by the
+     * evaluation.
      */
     public static List<Scene> writeFolders(Path root, int n, long seed, int width, int height, Variant variant) {
         ToyScenes toy = new ToyScenes(width, height);

@@ -296,7 +296,8 @@ public final class RenderedEvaluation {
 
     /** Per instance, the class-map blob (connected component) most of its pixels lie in; -1 where hidden. */
     private static int[] blobs(RenderedReader reader) {
-        LayoutComponents components = LayoutComponents.of(reader.scene().layout());
+        // The class map alone: touching means one blob of the class, whatever instance map the layout carries.
+        LayoutComponents components = LayoutComponents.of(reader.scene().layout().withInstances(null));
         int[] out = new int[reader.instances()];
         for (int k = 0; k < out.length; k++) {
             Map<Integer, Integer> votes = new LinkedHashMap<>();

@@ -1,11 +1,13 @@
 package io.cimle.core.data;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -75,5 +77,49 @@ class DatasetReaderTest {
         DatasetReader.Loaded bdd = new Bdd100kDataset(dir.resolve("bdd"), "val", DatasetOptions.DEFAULT).readAll();
         assertTrue(bdd.report().clean(), bdd.report().toString());
         assertEquals(19, bdd.examples().get(0).layout().at(3, 0));
+    }
+
+    @Test
+    void cityscapesInstanceMapsTravelWithTheirLayoutsAndBadOnesAreReported(@TempDir Path dir) throws Exception {
+        // Cityscapes' own format: label ids, and instance ids (label id x 1000 + k) beside them, 16-bit.
+        // Two touching cars on the top row; the second city's map puts a car instance on the road.
+        int[] labels = {26, 26, 26, 26, 26, 26, 26, 26, 7, 7, 7, 7, 7, 7, 7, 7};
+        int[] instances = {26000, 26000, 26001, 26001, 26000, 26000, 26001, 26001, 7, 7, 7, 7, 7, 7, 7, 7};
+        int[] wrong = instances.clone();
+        wrong[12] = 26002;
+        byte[] photo = Images.encodePng(RgbImage.blank(4, 4));
+        for (String city : new String[] {"aachen", "bochum"}) {
+            Path gt = Files.createDirectories(dir.resolve("gtFine/train/" + city));
+            Path img = Files.createDirectories(dir.resolve("leftImg8bit/train/" + city));
+            String stem = city + "_000000_000019";
+            Files.write(gt.resolve(stem + "_gtFine_labelIds.png"), LayoutFixtures.grey8(4, 4, labels));
+            Files.write(gt.resolve(stem + "_gtFine_instanceIds.png"),
+                    LayoutFixtures.grey16(4, 4, city.equals("aachen") ? instances : wrong));
+            Files.write(img.resolve(stem + "_leftImg8bit.png"), photo);
+        }
+        DatasetReader.Loaded cs = new CityscapesDataset(dir, "train", DatasetOptions.DEFAULT).readAll();
+        assertEquals(1, cs.examples().size());
+        ClassMap layout = cs.examples().get(0).layout();
+        assertTrue(layout.hasInstances());
+        assertEquals(2, LayoutComponents.of(layout).instancesOf(13).length, "two cars, not one blob");
+        DatasetReport.Skipped bad = cs.report().skipped().get(0);
+        assertEquals(DatasetReport.Problem.INVALID_INSTANCES, bad.problem());
+        assertTrue(bad.detail().contains("x=0, y=3"), bad.detail());
+
+        DatasetReader.Loaded ignored = new CityscapesDataset(dir, "train",
+                DatasetOptions.DEFAULT.withInstanceMaps(false)).readAll();
+        assertEquals(2, ignored.examples().size(), "without maps both pairs read");
+        assertFalse(ignored.examples().get(0).layout().hasInstances());
+    }
+
+    @Test
+    void pairedFoldersReadTheirOptionalInstanceMaps(@TempDir Path dir) throws Exception {
+        ToyScenes.writeFolders(dir, 3, 7, 32, 16, ToyScenes.Variant.INSTANCES);
+        Files.delete(dir.resolve("instances/toy_00001.png"));
+        List<Example> examples = PairedFolderDataset.open(dir, LayoutFormat.CLASS_IDS,
+                DatasetOptions.DEFAULT.withTarget(64, 32)).readAll().examples();
+        assertTrue(examples.get(0).layout().hasInstances());
+        assertFalse(examples.get(1).layout().hasInstances(), "a pair without a map: connected components");
+        assertEquals(64 * 32, examples.get(0).layout().instances().length, "resized with its layout");
     }
 }

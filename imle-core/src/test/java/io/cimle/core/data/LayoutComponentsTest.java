@@ -52,6 +52,40 @@ class LayoutComponentsTest {
     }
 
     @Test
+    void anInstanceMapSplitsTouchingObjectsAndJoinsAnObjectCutInTwo() {
+        // Two cars bumper to bumper (x 0..3 and 4..7, one blob of class 1), a third cut by a pole (x 10..11 and
+        // 13..14, the pole at 12 is class 0) and a fourth with no instance value (connected components there).
+        ClassMap l = boxes(new int[] {0, 0, 8, 2}, new int[] {10, 4, 12, 6}, new int[] {13, 4, 15, 6},
+                new int[] {0, 5, 3, 8});
+        int[] instances = new int[16 * 8];
+        for (int y = 0; y < 2; y++) {
+            for (int x = 0; x < 8; x++) {
+                instances[y * 16 + x] = x < 4 ? 7 : 9;
+            }
+        }
+        for (int y = 4; y < 6; y++) {
+            for (int x : new int[] {10, 11, 13, 14}) {
+                instances[y * 16 + x] = 3;
+            }
+        }
+        LayoutComponents blobs = LayoutComponents.of(l);
+        assertEquals(blobs.componentAt(0), blobs.componentAt(7), "without a map the touching pair is one blob");
+        assertTrue(blobs.componentAt(4 * 16 + 10) != blobs.componentAt(4 * 16 + 13));
+
+        LayoutComponents c = LayoutComponents.of(l.withInstances(instances));
+        assertTrue(c.componentAt(0) != c.componentAt(7), "the map says two cars");
+        assertEquals(8, c.size(c.componentAt(0)));
+        assertEquals(c.componentAt(4 * 16 + 10), c.componentAt(4 * 16 + 13), "one car behind a pole");
+        assertEquals(8, c.size(c.componentAt(4 * 16 + 10)));
+        int unnamed = c.componentAt(5 * 16);
+        assertEquals(9, c.size(unnamed), "pixels without an instance fall back to their connected component");
+        // Ranks: 9 pixels first, then the three 8-pixel cars by their first pixel (0, 4, then 4 * 16 + 10).
+        assertArrayEquals(new int[] {unnamed, c.componentAt(0), c.componentAt(4), c.componentAt(4 * 16 + 10)},
+                c.instancesOf(1));
+        assertEquals(1, c.instancesOf(0).length, "the background has no instances: still one component");
+    }
+
+    @Test
     void instanceScenesKeepEveryInstanceItsOwnComponent() {
         List<ToyScenes.Scene> scenes = ToyModeData.scenes(64, 32, 40, 5, ToyScenes.Variant.INSTANCES);
         for (ToyScenes.Scene s : scenes) {

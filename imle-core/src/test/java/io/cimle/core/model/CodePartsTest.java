@@ -66,6 +66,23 @@ class CodePartsTest {
     }
 
     @Test
+    void touchingCarsGetAPartEachWhenTheLayoutSaysWhichIsWhich() {
+        ModelConfig three = vector(3);
+        int[] ids = street().ids();
+        box(ids, 6, 10, 10, 13); // a 4x3 car bumper to bumper with the largest: one 24-pixel blob
+        ClassMap blob = new ClassMap(32, 16, CLASSES, ids);
+        int[] parts = CodeParts.of(three, blob);
+        assertEquals(parts[10 * 32 + 2], parts[10 * 32 + 9], "without a map the pair is one car");
+        int[] instances = new int[ids.length];
+        for (int p = 0; p < ids.length; p++) {
+            instances[p] = ids[p] == CAR ? 1 + p % 32 / 6 : 0; // x 0..5 -> 1, 6..11 -> 2, ...
+        }
+        int[] given = CodeParts.of(three, blob.withInstances(instances));
+        assertNotEquals(given[10 * 32 + 2], given[10 * 32 + 9], "the map makes them two cars, two parts");
+        assertEquals(given[10 * 32 + 6], given[10 * 32 + 9], "one instance, one part");
+    }
+
+    @Test
     void aCodeHasOneBlockPerPartWhateverTheLayoutAndASeedKeepsItsBytes() {
         ModelConfig three = vector(3);
         assertEquals(three.noiseVectorDim() + (CLASSES + 2) * 3, LatentCodes.shapeFor(three)[0]);

@@ -40,9 +40,12 @@ import picocli.CommandLine.Option;
                 + " publishing checkpoints under --out.",
         footer = {"", "With --resume, settings left out are the run's own."})
 final class TrainCommand implements Callable<Integer>, ImleOptions.Budgeted {
-    @Option(names = "--data", required = true, description = "Paired-folders data set (labels/, images/, and "
-            + "classes.json unless --labels names the label set).")
+    @Option(names = "--data", required = true, description = "Paired-folders data set (labels/, images/, optional "
+            + "instances/, and classes.json unless --labels names the label set).")
     Path data;
+    @Option(names = "--no-instance-maps", description = "Ignore the data set's instances/ maps: objects are the "
+            + "connected components of each class (two touching cars one look).")
+    boolean noInstanceMaps;
     @Option(names = "--labels", description = "Label set by name (cityscapes: train ids 0..18, toy-scenes) instead "
             + "of the data set's classes.json, as the services' cimle.model.labels.")
     String labels;
@@ -93,7 +96,8 @@ final class TrainCommand implements Callable<Integer>, ImleOptions.Budgeted {
                 : PairedFolderDataset.open(data, LayoutFormat.CLASS_IDS, DatasetOptions.DEFAULT).labelSet();
         ModelConfig model = Presets.byName(preset, labelSet.channels());
         DatasetReader.Loaded loaded = new PairedFolderDataset(data, labelSet, LayoutFormat.CLASS_IDS,
-                DatasetOptions.DEFAULT.withTarget(model.width(), model.height())).readAll();
+                DatasetOptions.DEFAULT.withTarget(model.width(), model.height()).withInstanceMaps(!noInstanceMaps))
+                .readAll();
         List<Example> train = loaded.examples();
         if (train.isEmpty()) {
             throw new IllegalArgumentException("data set " + data + " has no readable pairs");

@@ -71,6 +71,9 @@ public final class IngestCommand implements Callable<Integer> {
     int limit;
     @Option(names = "--bad-pairs", defaultValue = "skip", description = "skip (report and go on) or fail (default ${DEFAULT-VALUE}).")
     String badPairs;
+    @Option(names = "--no-instance-maps", description = "Send layouts without their instance maps (Cityscapes' "
+            + "instanceIds, a paired folder's instances/), so the trainer's objects are connected components.")
+    boolean noInstanceMaps;
     @Option(names = "--photo-format", defaultValue = "png", description = "png or jpeg (smaller records) (default ${DEFAULT-VALUE}).")
     String photoFormat;
     @Option(names = "--layout-format", defaultValue = "class-ids", description = "For folders: class-ids or colors (default ${DEFAULT-VALUE}).")
@@ -123,7 +126,8 @@ public final class IngestCommand implements Callable<Integer> {
                     + (Topics.BROKER_RECORD_LIMIT_BYTES - 1024) + "], got " + maxRecordBytes);
         }
         int[] wh = targetSize();
-        DatasetOptions options = DatasetOptions.DEFAULT.withTarget(wh[0], wh[1]).withBadPairs(policy);
+        DatasetOptions options = DatasetOptions.DEFAULT.withTarget(wh[0], wh[1]).withBadPairs(policy)
+                .withInstanceMaps(!noInstanceMaps);
         DatasetReader reader = fmt.open(root, split, folderLayouts, options);
         String name = dataset != null ? dataset : fmt.defaultDatasetName(root);
         if (name.isBlank() || name.contains("/")) {

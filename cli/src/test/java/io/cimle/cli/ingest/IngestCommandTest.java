@@ -6,14 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.cimle.cli.CimleCli;
 import io.cimle.core.data.ClassMap;
 import io.cimle.core.data.Images;
+import io.cimle.core.data.InstanceFormat;
 import io.cimle.core.data.LabelSet;
 import io.cimle.core.data.LabelSets;
+import io.cimle.core.data.LayoutComponents;
 import io.cimle.core.data.LayoutDecoder;
 import io.cimle.core.data.LayoutFormat;
 import io.cimle.core.data.RgbImage;
 import io.cimle.kafka.KafkaBrokerExtension;
 import io.cimle.kafka.LocalKafkaBroker;
 import io.cimle.wire.Topics;
+import io.cimle.wire.v1.Layout;
 import io.cimle.wire.v1.LayoutEncoding;
 import io.cimle.wire.v1.LayoutImagePair;
 import java.awt.image.BufferedImage;
@@ -62,11 +65,27 @@ class IngestCommandTest {
                 photo(root.resolve("leftImg8bit/train/aachen/" + n + "_leftImg8bit.png"), "png");
             }
         }
+        // The first pair's cars (the right half, one blob) are two instances, side by side.
+        BufferedImage instances = new BufferedImage(W, H, BufferedImage.TYPE_USHORT_GRAY);
+        for (int y = H / 4; y < H; y++) {
+            for (int x = 0; x < W; x++) {
+                instances.getRaster().setSample(x, y, 0, x < W / 2 ? 7 : x < 3 * W / 4 ? 26000 : 26001);
+            }
+        }
+        ImageIO.write(instances, "png", root.resolve("gtFine/train/aachen/aachen_000000_000019_gtFine_instanceIds.png")
+                .toFile());
         IngestCommand.Result r = ingest(broker, "--format", "cityscapes", "--root", root.toString(), "--size", "32x16");
         assertEquals(new IngestCommand.Skipped("aachen/aachen_000002_000019", "MISSING_PHOTO", r.skipped().get(0).detail()),
                 r.skipped().get(0));
-        check(broker, r, LabelSets.CITYSCAPES, Set.of("cityscapes/aachen/aachen_000000_000019",
-                "cityscapes/aachen/aachen_000001_000019"), 19, 0, 13, "image/png");
+        Map<String, LayoutImagePair> got = check(broker, r, LabelSets.CITYSCAPES, Set.of(
+                "cityscapes/aachen/aachen_000000_000019", "cityscapes/aachen/aachen_000001_000019"), 19, 0, 13, "image/png");
+        LayoutDecoder decoder = new LayoutDecoder(LabelSets.CITYSCAPES, LayoutFormat.CLASS_IDS);
+        Layout withMap = got.get("cityscapes/aachen/aachen_000000_000019").getLayout();
+        ClassMap map = decoder.decode(withMap.getPng().toByteArray(), withMap.getInstancePng().toByteArray(),
+                InstanceFormat.INSTANCE_IDS);
+        assertEquals(2, LayoutComponents.of(map).instancesOf(13).length, "the touching cars arrive as two");
+        assertTrue(got.get("cityscapes/aachen/aachen_000001_000019").getLayout().getInstancePng().isEmpty(),
+                "a pair without a map is sent without one");
     }
 
     @Test

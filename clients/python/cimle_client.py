@@ -35,6 +35,7 @@ REQUESTS_TOPIC = "layouts.requests"
 REPLIES_TOPIC = "samples.generated"
 
 ENCODINGS = {"class_ids": pb.CLASS_IDS, "colors": pb.COLORS, "cityscapes_label_ids": pb.CITYSCAPES_LABEL_IDS}
+INSTANCE_ENCODINGS = {"instance_ids": pb.INSTANCE_IDS, "cityscapes_instance_ids": pb.CITYSCAPES_INSTANCE_IDS}
 
 
 class GeneratorError(Exception):
@@ -121,10 +122,16 @@ class Client:
     def generate(self, layout_png: bytes, n: int = 1, seed: Optional[int] = None,
                  codes: Optional[Sequence["pb.LatentCode"]] = None,
                  style: Optional[Tuple[bytes, bytes]] = None, style_candidates: int = 0,
-                 encoding: str = "class_ids", model_version: str = "", timeout: float = 120) -> Result:
+                 encoding: str = "class_ids", model_version: str = "", timeout: float = 120,
+                 instances_png: Optional[bytes] = None, instance_encoding: str = "instance_ids") -> Result:
         """``n`` samples from ``seed`` (random when None), or one per code in ``codes``, or, with ``style`` =
-        (reference layout PNG, reference photo), the ``n`` codes nearest the photo's appearance applied here."""
+        (reference layout PNG, reference photo), the ``n`` codes nearest the photo's appearance applied here.
+        ``instances_png``: the layout's instance map (which object each pixel belongs to; touching objects of
+        one class then get a look each)."""
         request = self._request(layout_png, encoding, model_version)
+        if instances_png is not None:
+            request.layout.instance_png = instances_png
+            request.layout.instance_encoding = INSTANCE_ENCODINGS[instance_encoding]
         if codes:
             request.codes.extend(codes)
         elif style is not None:

@@ -56,6 +56,9 @@ class AgainstAGenerator(unittest.TestCase):
         with self.assertRaises(GeneratorError) as refused:
             self.client.generate(b"not a png", n=1)
         self.assertEqual("LAYOUT_UNDECODABLE", refused.exception.code)
+        with self.assertRaises(GeneratorError) as bad_map:
+            self.client.generate(self.layout, n=1, instances_png=b"not a png")
+        self.assertEqual("INSTANCE_MAP_INVALID", bad_map.exception.code)
 
 
 if __name__ == "__main__":

@@ -311,6 +311,27 @@ async function run(page) {
     report.edited = { layoutPng: JSON.parse(ex.requestText).layoutPng, seed: rows[0]?.seed, pngSha256: rows[0]?.pngSha256 };
   });
 
+  // 5b. two touching cars painted as two objects ("New object" before each): the request carries an
+  // instance map naming them, and the generator answers it
+  await step('objects', async () => {
+    const { height: H } = report.model;
+    await pickClass(page, 'car');
+    await page.click('#newObject');
+    report.strokes.push(await paintStroke(page, 'car', [[4, H - 10], [9, H - 10]], 3));
+    await page.click('#newObject');
+    report.strokes.push(await paintStroke(page, 'car', [[10, H - 10], [15, H - 10]], 3));
+    const ex = await generateBy(page, () => page.click('#generate'));
+    const body = JSON.parse(ex.requestText);
+    check(typeof body.instancesPng === 'string' && body.instancesPng.length > 0, 'two painted objects sent no instance map');
+    check(ex.status === 200 && (ex.reply.samples ?? []).length > 0,
+      `the layout with two objects answered ${ex.status}: ${ex.replyText.slice(0, 200)}`);
+    report.objects = { instancesPng: body.instancesPng, layoutPng: body.layoutPng, strokes: [report.strokes.length - 2,
+      report.strokes.length - 1] };
+    await page.click('#random'); // a new scene forgets the objects
+    const again = await generateBy(page, () => page.click('#generate'));
+    check(JSON.parse(again.requestText).instancesPng === undefined, 'a new random scene still sends the old objects');
+  });
+
   // 6. generate again, shift-click two samples, interpolate: 9 frames from one to the other
   await step('interpolate', async () => {
     const ex = await generateBy(page, () => page.click('#generate'));

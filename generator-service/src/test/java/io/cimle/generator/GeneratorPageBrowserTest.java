@@ -9,6 +9,11 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cimle.core.data.ClassMap;
+import io.cimle.core.data.InstanceFormat;
+import io.cimle.core.data.LayoutComponents;
+import io.cimle.core.data.LayoutDecoder;
+import io.cimle.core.data.LayoutFormat;
 import io.cimle.kafka.KafkaBrokerTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -75,6 +80,24 @@ class GeneratorPageBrowserTest {
         assertStrokeIn(layout, road);
         BufferedImage edited = ImageIO.read(new ByteArrayInputStream(Base64.getDecoder().decode(report.path("edited").path("layoutPng").asText())));
         assertStrokeIn(edited, report.path("strokes").path(1));
+
+        // two touching car strokes painted as two objects: the map the page sent makes them two objects here
+        JsonNode objects = report.path("objects");
+        ClassMap painted = new LayoutDecoder(TinyModelResource.labels(), LayoutFormat.COLORS).decode(
+                Base64.getDecoder().decode(objects.path("layoutPng").asText()),
+                Base64.getDecoder().decode(objects.path("instancesPng").asText()), InstanceFormat.INSTANCE_IDS);
+        LayoutComponents components = LayoutComponents.of(painted);
+        JsonNode first = report.path("strokes").path(objects.path("strokes").path(0).asInt()).path("path").path(0);
+        JsonNode second = report.path("strokes").path(objects.path("strokes").path(1).asInt()).path("path").path(0);
+        int a = components.componentAt(first.get(1).asInt() * painted.width() + first.get(0).asInt());
+        int b = components.componentAt(second.get(1).asInt() * painted.width() + second.get(0).asInt());
+        assertNotEquals(a, b, "the two painted objects");
+        assertEquals(components.componentAt(first.get(1).asInt() * painted.width() + first.get(0).asInt() + 1), a,
+                "one stroke, one object");
+        LayoutComponents blobs = LayoutComponents.of(painted.withInstances(null));
+        assertEquals(blobs.componentAt(first.get(1).asInt() * painted.width() + first.get(0).asInt()),
+                blobs.componentAt(second.get(1).asInt() * painted.width() + second.get(0).asInt()),
+                "without the map the strokes touch: one blob");
 
         // the captions are the server's exact 64-bit seeds: the same request from Java, read as long
         String body = given().contentType(ContentType.JSON)

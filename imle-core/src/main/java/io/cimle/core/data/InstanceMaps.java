@@ -43,15 +43,21 @@ public final class InstanceMaps {
             throw invalid("instance map is " + w + "x" + h + ", its layout " + layout.width() + "x" + layout.height());
         }
         Raster raster = image.getRaster();
-        if (raster.getNumBands() > 2 && !(image.getColorModel() instanceof IndexColorModel)) {
-            throw invalid("instance map has " + raster.getNumBands()
-                    + " channels; it must be a single-channel (grey or palette) PNG of ids");
-        }
+        // Grey saved as RGB(A) with r = g = b (a browser canvas saves nothing else) reads as its grey value.
+        boolean rgb = raster.getNumBands() > 2 && !(image.getColorModel() instanceof IndexColorModel);
         int[] values = new int[w * h];
         int[] row = new int[w];
+        int[] px = new int[raster.getNumBands()];
         for (int y = 0; y < h; y++) {
             raster.getSamples(0, y, w, 1, 0, row); // the stored value, never a gamma-mapped grey
             for (int x = 0; x < w; x++) {
+                if (rgb) {
+                    raster.getPixel(x, y, px);
+                    if (px[0] != px[1] || px[1] != px[2]) {
+                        throw invalid("instance map has colour (" + px[0] + "," + px[1] + "," + px[2] + ") at x=" + x
+                                + ", y=" + y + "; it must be a single-channel (grey or palette) PNG of ids");
+                    }
+                }
                 values[y * w + x] = instanceAt(row[x], layout, x, y, format);
             }
         }

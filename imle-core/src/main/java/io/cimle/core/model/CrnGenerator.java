@@ -32,7 +32,7 @@ public final class CrnGenerator extends AbstractBlock {
 
     public CrnGenerator(ModelConfig config) {
         this.config = config;
-        int layoutChannels = config.channels();
+        int layoutChannels = config.layoutChannels();
         int noiseChannels = config.noiseChannels(); // what every module receives, encoded or raw
         if (config.hasEncoder()) {
             encoder = addChildBlock("encoder", new NoiseEncoder(layoutChannels, config.noiseInputChannels(),
@@ -125,9 +125,9 @@ public final class CrnGenerator extends AbstractBlock {
 
     private void checkInputs(NDArray layout, NDArray noise, NDArray parts) {
         Shape l = layout.getShape();
-        Shape expectedLayout = new Shape(l.get(0), config.channels(), config.height(), config.width());
+        Shape expectedLayout = layoutShape(l.get(0));
         if (!l.equals(expectedLayout)) {
-            throw new IllegalArgumentException("layout tensor must be (N, " + config.channels() + ", "
+            throw new IllegalArgumentException("layout tensor must be (N, " + config.layoutChannels() + ", "
                     + config.height() + ", " + config.width() + "), got " + l);
         }
         Shape expectedNoise = noiseShape(l.get(0));
@@ -153,7 +153,7 @@ public final class CrnGenerator extends AbstractBlock {
     }
 
     public Shape layoutShape(long n) {
-        return new Shape(n, config.channels(), config.height(), config.width());
+        return new Shape(n, config.layoutChannels(), config.height(), config.width());
     }
 
     @Override

@@ -80,18 +80,18 @@ public final class GeneratorNetwork implements AutoCloseable {
      * NDArray, boolean)} with the parts {@link #inputs} builds.
      */
     public NDArray forward(NDArray layout, NDArray noise, boolean training) {
-        if (!config.partsAreClasses()) {
-            throw new IllegalArgumentException("model " + config.presetName() + " has instance code parts: give the "
-                    + "parts tensor (GeneratorNetwork.inputs builds it from the layouts)");
+        if (!config.partsAreClasses() || config.instanceEdges()) {
+            throw new IllegalArgumentException("model " + config.presetName() + " has instance code parts or edges: "
+                    + "give the parts tensor (GeneratorNetwork.inputs builds the inputs from the layouts)");
         }
         return forward(layout, noise, layout, training);
     }
 
-    /** The network's three inputs for these layouts and codes: one-hot layout, noise, code parts. */
+    /** The network's three inputs for these layouts and codes: the layout as it reads it, noise, code parts. */
     public NDList inputs(NDManager manager, List<ClassMap> layouts, List<LatentCode> codes) {
-        NDArray layout = LayoutTensors.oneHot(manager, layouts);                           // (N, C, H, W)
+        NDArray layout = LayoutTensors.input(manager, layouts, config);                    // (N, C or C+1, H, W)
         NDArray noise = noiseFor(codes, manager);                                          // (N, Z, H, W) | (N, d)
-        NDArray parts = config.partsAreClasses() ? layout : LayoutTensors.parts(manager, layouts, config); // (N, P, H, W)
+        NDArray parts = LayoutTensors.parts(manager, layouts, config);                     // (N, P, H, W)
         return new NDList(layout, noise, parts);
     }
 

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.cimle.core.data.ClassMap;
+import io.cimle.core.data.LayoutComponents;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,6 +19,41 @@ public final class LayoutTensors {
         List<int[]> ids = new ArrayList<>(layouts.size());
         layouts.forEach(l -> ids.add(l.ids()));
         return oneHot(manager, ids, first.channels(), first.height(), first.width());
+    }
+
+    /**
+     * (N, C', H, W): the layout as the network reads it, the one-hot classes and, where the model's form has
+     * instance edges, one more channel that is 1 where a 4-neighbour belongs to another object of the pixel's class.
+     */
+    public static NDArray input(NDManager manager, List<ClassMap> layouts, ModelConfig config) {
+        NDArray classes = oneHot(manager, layouts);
+        if (!config.instanceEdges()) {
+            return classes;
+        }
+        ClassMap first = layouts.get(0);
+        int w = first.width();
+        int h = first.height();
+        float[] edges = new float[layouts.size() * w * h];
+        for (int n = 0; n < layouts.size(); n++) {
+            ClassMap layout = layouts.get(n);
+            LayoutComponents objects = LayoutComponents.of(layout);
+            int[] ids = layout.ids();
+            for (int p = 0; p < w * h; p++) {
+                int x = p % w;
+                int y = p / w;
+                int o = objects.componentAt(p);
+                boolean edge = x > 0 && ids[p - 1] == ids[p] && objects.componentAt(p - 1) != o
+                        || x < w - 1 && ids[p + 1] == ids[p] && objects.componentAt(p + 1) != o
+                        || y > 0 && ids[p - w] == ids[p] && objects.componentAt(p - w) != o
+                        || y < h - 1 && ids[p + w] == ids[p] && objects.componentAt(p + w) != o;
+                edges[n * w * h + p] = edge ? 1f : 0f;
+            }
+        }
+        NDArray edgeMap = manager.create(edges, new Shape(layouts.size(), 1, h, w));
+        NDArray out = classes.concat(edgeMap, 1);
+        classes.close();
+        edgeMap.close();
+        return out;
     }
 
     /** (N, P, H, W) float32 one-hot over the model's code parts ({@link CodeParts}): which part each pixel reads. */

@@ -87,9 +87,12 @@ public record ModelConfig(String presetName, int height, int width, int channels
      * @param pixelNorm       the layer norms normalise each pixel's channels (so one part's code cannot move another
      *                        part's features through the image's statistics) instead of the whole map (C, H, W),
      *                        CRN's layer norm. Off (default): the form of every checkpoint written before it
+     * @param instanceEdges   the layout reaches the network with one more channel, 1 where a pixel's neighbour
+     *                        belongs to another object of its class (pix2pixHD's instance edge map): boundaries
+     *                        the class map cannot show, between touching objects. Off (default): the class map only
      */
     public record CodeForm(NoiseMode noiseMode, int noiseVectorDim, int regionCodeDim, int instanceSlots,
-                           int[] instanceClasses, boolean regionPooling, boolean pixelNorm) {
+                           int[] instanceClasses, boolean regionPooling, boolean pixelNorm, boolean instanceEdges) {
 
         /** Region blocks a vector code gets for regional selection when none are configured. */
         public static final int DEFAULT_REGION_CODE_DIM = 8;
@@ -112,13 +115,16 @@ public record ModelConfig(String presetName, int height, int width, int channels
         public static final Setting<Boolean> PIXEL_NORM = Setting.flag("pixel-norm", false,
                 "A new model's layer norms normalise each pixel's channels, so one part's code cannot move another "
                         + "part's features through the image's statistics (false: over the whole map, CRN's layer norm).");
+        public static final Setting<Boolean> INSTANCE_EDGES = Setting.flag("instance-edges", false,
+                "A new model sees the layout with an edge channel where a pixel's neighbour is another object of its "
+                        + "class (pix2pixHD's instance edges: touching cars drawn apart) (false: the class map only).");
 
         /**
          * The switches, in the order help and JSON list them. Each sets the component of its JSON key (the noise:
          * noiseMode), and its reference value is the one an earlier checkpoint that lacks the key was written with.
          */
         public static final List<Setting<?>> SETTINGS = List.of(NOISE, REGION_CODE_DIM, INSTANCE_SLOTS, REGION_POOLING,
-                PIXEL_NORM);
+                PIXEL_NORM, INSTANCE_EDGES);
 
         /**
          * The form of every checkpoint written before the code had a form to choose: each switch at its reference
@@ -361,6 +367,15 @@ public record ModelConfig(String presetName, int height, int width, int channels
         return code.pixelNorm();
     }
 
+    public boolean instanceEdges() {
+        return code.instanceEdges();
+    }
+
+    /** Channels of the layout the network reads: the classes, and the instance edges where the form has them. */
+    public int layoutChannels() {
+        return channels + (instanceEdges() ? 1 : 0);
+    }
+
     public int[] instanceClasses() {
         return code.instanceClasses();
     }
@@ -512,7 +527,7 @@ public record ModelConfig(String presetName, int height, int width, int channels
                 + (regionCodeDim() > 0 ? "+" + CodeParts.count(this) + "x" + regionCodeDim() : "") : "")
                 + (partsAreClasses() ? "" : ", instance parts " + instanceSlots() + " for classes "
                 + Arrays.toString(instanceClasses())) + (regionPooling() ? ", region pooling" : "")
-                + (pixelNorm() ? ", pixel norm" : "")
+                + (pixelNorm() ? ", pixel norm" : "") + (instanceEdges() ? ", instance edges" : "")
                 + ", encoderWidth=" + encoderWidth + ", modules=" + Arrays.toString(moduleChannels) + "]";
     }
 }

@@ -59,13 +59,12 @@ final class GradientStep {
         double loss;
         try (NDManager sub = network.manager().newSubManager()) {
             List<ClassMap> layouts = data.layoutsOf(idx);
-            NDArray layout = LayoutTensors.oneHot(sub, layouts); // (b, C, H, W)
+            NDArray layout = LayoutTensors.input(sub, layouts, network.config()); // (b, C or C+1, H, W)
             NDArray target = data.photos255(sub, idx); // (b, 3, H, W)
             NDArray weights = data.weights(sub, idx); // (b, 1, H, W) or null
             NDArray noise = mode == TrainingMode.IMLE ? network.noiseFor(codes, sub)
                     : network.zeroNoise(sub, idx.length);
-            NDArray parts = network.config().partsAreClasses() ? layout
-                    : LayoutTensors.parts(sub, layouts, network.config()); // (b, P, H, W)
+            NDArray parts = LayoutTensors.parts(sub, layouts, network.config()); // (b, P, H, W)
             try (GradientCollector collector = sub.getEngine().newGradientCollector()) {
                 NDArray generated = ImageTensors.to255(network.forward(layout, noise, parts, true));
                 NDArray value = distance.perSample(generated, target, weights).mean();

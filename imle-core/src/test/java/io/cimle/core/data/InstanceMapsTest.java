@@ -79,6 +79,15 @@ class InstanceMapsTest {
                 Images.write(rgb, "png"), InstanceFormat.INSTANCE_IDS, LayoutLimits.DEFAULT));
         assertTrue(colour.getMessage().contains("single-channel"), colour.getMessage());
 
+        BufferedImage canvas = new BufferedImage(8, 4, BufferedImage.TYPE_INT_ARGB); // what a browser canvas saves
+        for (int p = 0; p < 16; p++) {
+            int id = p % 8 < 6 ? (p % 8 < 3 ? 1 : 2) : 0;
+            canvas.setRGB(p % 8, p / 8, 0xff000000 | id * 0x010101);
+        }
+        ClassMap painted = InstanceMaps.attach(street(), Images.write(canvas, "png"), InstanceFormat.INSTANCE_IDS,
+                LayoutLimits.DEFAULT);
+        assertEquals(2, LayoutComponents.of(painted).instancesOf(CAR).length, "grey as RGBA reads as its grey");
+
         LayoutException garbage = assertThrows(LayoutException.class, () -> InstanceMaps.attach(street(),
                 new byte[] {1, 2, 3}, InstanceFormat.INSTANCE_IDS, LayoutLimits.DEFAULT));
         assertEquals(LayoutException.Reason.INSTANCES_INVALID, garbage.reason());

@@ -36,7 +36,8 @@ public final class CrnGenerator extends AbstractBlock {
         int noiseChannels = config.noiseChannels(); // what every module receives, encoded or raw
         if (config.hasEncoder()) {
             encoder = addChildBlock("encoder", new NoiseEncoder(layoutChannels, config.noiseInputChannels(),
-                    config.encoderWidth(), noiseChannels, config.leakySlope(), config.pixelNorm()));
+                    config.encoderWidth(), noiseChannels, config.leakySlope(), config.pixelNorm(),
+                    config.pointwiseEncoder()));
         } else {
             encoder = null;
         }

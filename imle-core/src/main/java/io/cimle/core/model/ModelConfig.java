@@ -90,9 +90,13 @@ public record ModelConfig(String presetName, int height, int width, int channels
      * @param instanceEdges   the layout reaches the network with one more channel, 1 where a pixel's neighbour
      *                        belongs to another object of its class (pix2pixHD's instance edge map): boundaries
      *                        the class map cannot show, between touching objects. Off (default): the class map only
+     * @param pointwiseEncoder the noise encoder's convolutions are 1x1: a pixel's code takes in no neighbour's noise,
+     *                        so the code of one of two touching objects does not hold the other's. Off (default):
+     *                        3x3, the reference
      */
     public record CodeForm(NoiseMode noiseMode, int noiseVectorDim, int regionCodeDim, int instanceSlots,
-                           int[] instanceClasses, boolean regionPooling, boolean pixelNorm, boolean instanceEdges) {
+                           int[] instanceClasses, boolean regionPooling, boolean pixelNorm, boolean instanceEdges,
+                           boolean pointwiseEncoder) {
 
         /** Region blocks a vector code gets for regional selection when none are configured. */
         public static final int DEFAULT_REGION_CODE_DIM = 8;
@@ -118,13 +122,16 @@ public record ModelConfig(String presetName, int height, int width, int channels
         public static final Setting<Boolean> INSTANCE_EDGES = Setting.flag("instance-edges", false,
                 "A new model sees the layout with an edge channel where a pixel's neighbour is another object of its "
                         + "class (pix2pixHD's instance edges: touching cars drawn apart) (false: the class map only).");
+        public static final Setting<Boolean> POINTWISE_ENCODER = Setting.flag("pointwise-encoder", false,
+                "A new model's noise encoder uses 1x1 convolutions, so one object's code takes in no touching "
+                        + "neighbour's noise (false: 3x3, the reference).");
 
         /**
          * The switches, in the order help and JSON list them. Each sets the component of its JSON key (the noise:
          * noiseMode), and its reference value is the one an earlier checkpoint that lacks the key was written with.
          */
         public static final List<Setting<?>> SETTINGS = List.of(NOISE, REGION_CODE_DIM, INSTANCE_SLOTS, REGION_POOLING,
-                PIXEL_NORM, INSTANCE_EDGES);
+                PIXEL_NORM, INSTANCE_EDGES, POINTWISE_ENCODER);
 
         /**
          * The form of every checkpoint written before the code had a form to choose: each switch at its reference
@@ -371,6 +378,10 @@ public record ModelConfig(String presetName, int height, int width, int channels
         return code.instanceEdges();
     }
 
+    public boolean pointwiseEncoder() {
+        return code.pointwiseEncoder();
+    }
+
     /** Channels of the layout the network reads: the classes, and the instance edges where the form has them. */
     public int layoutChannels() {
         return channels + (instanceEdges() ? 1 : 0);
@@ -528,6 +539,7 @@ public record ModelConfig(String presetName, int height, int width, int channels
                 + (partsAreClasses() ? "" : ", instance parts " + instanceSlots() + " for classes "
                 + Arrays.toString(instanceClasses())) + (regionPooling() ? ", region pooling" : "")
                 + (pixelNorm() ? ", pixel norm" : "") + (instanceEdges() ? ", instance edges" : "")
+                + (pointwiseEncoder() ? ", pointwise encoder" : "")
                 + ", encoderWidth=" + encoderWidth + ", modules=" + Arrays.toString(moduleChannels) + "]";
     }
 }

@@ -44,17 +44,30 @@ public final class NoiseEncoder extends AbstractBlock {
     /** @param pixelNorm layer norms over each pixel's channels ({@link LayerNorm2d}) */
     public NoiseEncoder(int layoutChannels, int noiseInputChannels, int width, int outputChannels, double leakySlope,
                         boolean pixelNorm) {
+        this(layoutChannels, noiseInputChannels, width, outputChannels, leakySlope, pixelNorm, false);
+    }
+
+    /**
+     * @param pointwise 1x1 convolutions instead of 3x3: each pixel's code is a function of its own noise and class
+     *                  only, so a part's code (pooled per part) does not take in a touching neighbour's noise
+     */
+    public NoiseEncoder(int layoutChannels, int noiseInputChannels, int width, int outputChannels, double leakySlope,
+                        boolean pixelNorm, boolean pointwise) {
         this.inputChannels = layoutChannels + noiseInputChannels;
         this.width = width;
         this.outputChannels = outputChannels;
         this.leakySlope = (float) leakySlope;
-        conv1 = addChildBlock("conv1", RefinementModule.conv3x3(width));
+        conv1 = addChildBlock("conv1", pointwise ? conv1x1(width) : RefinementModule.conv3x3(width));
         norm1 = addChildBlock("norm1", new LayerNorm2d(width, pixelNorm));
-        conv2 = addChildBlock("conv2", RefinementModule.conv3x3(width));
+        conv2 = addChildBlock("conv2", pointwise ? conv1x1(width) : RefinementModule.conv3x3(width));
         norm2 = addChildBlock("norm2", new LayerNorm2d(width, pixelNorm));
         project = addChildBlock("project", Conv2d.builder().setKernelShape(new Shape(1, 1))
                 .setFilters(outputChannels).build());
         useReferenceInitialisation();
+    }
+
+    private static Conv2d conv1x1(int filters) {
+        return Conv2d.builder().setKernelShape(new Shape(1, 1)).setFilters(filters).build();
     }
 
     /** (Re)sets the initialisers; called again before the encoder is re-initialised mid-training. */

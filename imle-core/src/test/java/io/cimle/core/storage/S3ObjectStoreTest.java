@@ -11,19 +11,24 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.gaul.s3proxy.junit.S3ProxyExtension;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The same contract against a real S3 API server (s3proxy, in-memory backend) through the AWS SDK. */
+/** The same contract against a real S3 API server (s3proxy, in-memory backend: {@link S3TestServer}) through the AWS SDK. */
 class S3ObjectStoreTest extends ObjectStoreContract {
     @RegisterExtension
-    static final S3ProxyExtension S3 = S3ProxyExtension.builder().withCredentials("test-access", "test-secret")
-            .withBlobStoreProvider("transient").build();
+    static final S3TestServer S3 = new S3TestServer(); // s3proxy with If-Match made atomic, as on S3
 
     private S3ObjectStore store;
 
@@ -109,6 +114,42 @@ class S3ObjectStoreTest extends ObjectStoreContract {
             server.getInputStream().transferTo(client.getOutputStream());
         } catch (IOException e) {
             // either side closed
+        }
+    }
+
+    @Test
+    void conditionalReplacesThatBothPassS3ProxysOwnCheckStillHaveOneWinner() throws Exception {
+        // s3proxy checks If-Match and only then writes (see S3TestServer); paused between the two, both
+        // writers pass its check. The test server must still let exactly one replace what both read.
+        S3TestServer slow = new S3TestServer(Duration.ofMillis(300));
+        slow.beforeEach(null);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try (S3ObjectStore s = new S3ObjectStore(new S3Settings(slow.getUri(), "us-east-1", "cimle-cas", "",
+                slow.getAccessKey(), slow.getSecretKey(), true, S3Settings.MIN_PART_SIZE, S3Settings.MIN_PART_SIZE, 3,
+                true))) {
+            s.put("cas", new byte[] {0});
+            String tag = s.getTagged("cas").orElseThrow().tag();
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<Boolean>> replaced = new ArrayList<>();
+            for (byte w = 1; w <= 2; w++) {
+                byte[] value = {w};
+                replaced.add(pool.submit(() -> {
+                    go.await();
+                    return s.putIf("cas", value, tag);
+                }));
+            }
+            go.countDown();
+            List<Byte> winners = new ArrayList<>();
+            for (int w = 0; w < 2; w++) {
+                if (replaced.get(w).get()) {
+                    winners.add((byte) (w + 1));
+                }
+            }
+            assertEquals(1, winners.size(), "exactly one conditional replace wins: " + winners);
+            assertArrayEquals(new byte[] {winners.get(0)}, s.getBytes("cas").orElseThrow(), "the winner's value stays");
+        } finally {
+            pool.shutdownNow();
+            slow.afterEach(null);
         }
     }
 

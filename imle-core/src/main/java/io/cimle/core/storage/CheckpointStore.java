@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Publishes and finds checkpoints in an {@link ObjectStore}, so that a reader never sees a half-written one,
@@ -44,6 +45,13 @@ public final class CheckpointStore {
     private final ObjectStore store;
     private final int keepLast;
     private final boolean verifyAfterUpload;
+    /**
+     * Checkpoint keys this store is uploading and has not yet given a sidecar: retention must not take them for
+     * orphans. Without it, two publishers of one process racing for version numbers deleted each other's bytes:
+     * B, with V+1 published, swept A's V still in flight as an orphan below the newest sidecar. (Publishers of
+     * separate processes hold separate terms: a stale one is refused before its sidecar exists.)
+     */
+    private final Set<String> uploading = ConcurrentHashMap.newKeySet();
 
     /**
      * @param keepLast number of newest versions retention keeps (pinned versions are kept too); >= 1
@@ -118,30 +126,45 @@ public final class CheckpointStore {
             // Unique to this attempt: a writer that loses the version number removes only its own bytes.
             String key = base + "checkpoints/" + version + ".t" + p.term() + "." + UUID.randomUUID().toString()
                     .substring(0, 8) + ".ckpt";
-            store.put(key, bytes);
-            if (verifyAfterUpload) {
-                String back = store.get(key).map(CheckpointStore::sha256Unchecked)
-                        .orElseThrow(() -> new IOException("checkpoint " + store.uri(key) + " vanished after upload"));
-                if (!back.equals(sha)) {
-                    throw new IOException("checkpoint " + store.uri(key) + " read back with SHA-256 " + back
-                            + ", expected " + sha);
+            uploading.add(key);
+            try {
+                CheckpointInfo info = upload(p, version, key, bytes, sha);
+                if (info != null) {
+                    return info;
                 }
+            } finally {
+                uploading.remove(key);
             }
-            CheckpointInfo info = new CheckpointInfo(p.modelName(), version, p.step(), p.epoch(), sha, bytes.length, key,
-                    store.uri(key), System.currentTimeMillis(), p.metrics(), p.preset(), p.width(), p.height(), p.term());
-            byte[] sidecar = JSON.writeValueAsBytes(info);
-            requireCurrent(p, key);
-            String sidecarKey = base + "checkpoints/" + version + ".json";
-            if (!store.putIf(sidecarKey, sidecar, null)) {
-                store.delete(key); // another writer took this number: take the next
-                continue;
-            }
-            advanceLatest(info, sidecar, sidecarKey);
-            applyRetention(p.modelName());
-            return info;
         }
         throw new IOException("model " + p.modelName() + ": no free version number after " + VERSION_ATTEMPTS
                 + " attempts (other writers keep publishing)");
+    }
+
+    /** One attempt at {@code version}: the bytes, the sidecar, LATEST, retention; null when another writer took it. */
+    private CheckpointInfo upload(Publication p, String version, String key, byte[] bytes, String sha)
+            throws IOException {
+        String base = base(p.modelName());
+        store.put(key, bytes);
+        if (verifyAfterUpload) {
+            String back = store.get(key).map(CheckpointStore::sha256Unchecked)
+                    .orElseThrow(() -> new IOException("checkpoint " + store.uri(key) + " vanished after upload"));
+            if (!back.equals(sha)) {
+                throw new IOException("checkpoint " + store.uri(key) + " read back with SHA-256 " + back
+                        + ", expected " + sha);
+            }
+        }
+        CheckpointInfo info = new CheckpointInfo(p.modelName(), version, p.step(), p.epoch(), sha, bytes.length, key,
+                store.uri(key), System.currentTimeMillis(), p.metrics(), p.preset(), p.width(), p.height(), p.term());
+        byte[] sidecar = JSON.writeValueAsBytes(info);
+        requireCurrent(p, key);
+        String sidecarKey = base + "checkpoints/" + version + ".json";
+        if (!store.putIf(sidecarKey, sidecar, null)) {
+            store.delete(key); // another writer took this number: take the next
+            return null;
+        }
+        advanceLatest(info, sidecar, sidecarKey);
+        applyRetention(p.modelName());
+        return info;
     }
 
     /** Moves LATEST to {@code info} unless it already holds a newer (term, step); undoes the version when stale. */
@@ -293,8 +316,8 @@ public final class CheckpointStore {
         for (String k : store.list(prefix)) {
             String name = k.substring(prefix.length());
             String version = name.substring(0, name.indexOf('.'));
-            // Orphans newer than the newest sidecar may be an upload in progress: leave them.
-            if (!keep.contains(version) && version.compareTo(newest) <= 0) {
+            // Orphans newer than the newest sidecar may be an upload in progress: leave them, and this store's own.
+            if (!keep.contains(version) && version.compareTo(newest) <= 0 && !uploading.contains(k)) {
                 store.delete(k);
             }
         }

@@ -111,9 +111,8 @@ public final class FieldMetrics {
         SegmentationScore.Result onSamples = null;
         SegmentationScore.Result onReal = null;
         if (networks.segmenter() != null) {
-            try (Segmenter segmenter = Segmenter.load(networks.segmenter(), networks.segmenterInput(), device)) {
-                provenance.add("segmenter " + segmenter.network().provenance() + ", input "
-                        + networks.segmenterInput().name());
+            try (PixelClassifier segmenter = PixelClassifier.load(networks.segmenter(), networks.segmenterInput(), device)) {
+                provenance.add("segmenter " + segmenter.provenance());
                 ClassMap first = layouts.get(0);
                 int outputs = segmenter.outputs(first.width(), first.height());
                 LabelMapping mapping = networks.segmenterLabels() == null ? LabelMapping.identity(outputs)
@@ -129,7 +128,7 @@ public final class FieldMetrics {
         return new Report(photos.size(), pooled.size(), fid, kid, diversity, onSamples, onReal, provenance, missing);
     }
 
-    private static SegmentationScore.Result score(Segmenter segmenter, LabelMapping mapping, List<ClassMap> layouts,
+    private static SegmentationScore.Result score(PixelClassifier segmenter, LabelMapping mapping, List<ClassMap> layouts,
                                                   List<List<RgbImage>> images, int classes) {
         SegmentationScore score = new SegmentationScore(classes);
         for (int i = 0; i < layouts.size(); i++) {

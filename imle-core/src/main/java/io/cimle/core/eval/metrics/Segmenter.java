@@ -14,7 +14,7 @@ import java.util.List;
  * A semantic segmentation TorchScript: (N, 3, H, W) normalised images in, (N, K, H, W) logits out at
  * the input's size; each pixel's label is the argmax over K.
  */
-public final class Segmenter implements AutoCloseable {
+public final class Segmenter implements PixelClassifier {
     private static final int BATCH = 8;
     private final TorchScriptNetwork network;
     private final InputNormalisation normalisation;
@@ -36,7 +36,7 @@ public final class Segmenter implements AutoCloseable {
         return normalisation;
     }
 
-    /** Per image, its pixels' segmenter classes, row-major. */
+    @Override
     public int[][] predict(List<RgbImage> images) {
         int[][] out = new int[images.size()][];
         for (int start = 0; start < images.size(); start += BATCH) {
@@ -62,6 +62,7 @@ public final class Segmenter implements AutoCloseable {
     }
 
     /** Output classes K, read off one forward of a blank image. */
+    @Override
     public int outputs(int width, int height) {
         try (NDManager scratch = NDManager.newBaseManager(network.device())) {
             return (int) network.forward(input(scratch, List.of(RgbImage.blank(width, height)))).getShape().get(1);
@@ -86,6 +87,11 @@ public final class Segmenter implements AutoCloseable {
             }
         }
         return manager.create(data, new Shape(images.size(), 3, first.height(), first.width()));
+    }
+
+    @Override
+    public String provenance() {
+        return network.provenance() + ", input " + normalisation.name();
     }
 
     @Override

@@ -100,7 +100,7 @@ public final class OwnSegmenter implements PixelClassifier {
         block.initialize(manager, DataType.FLOAT32, new Shape(1, 4, first.height(), first.width()));
         Optimizer adam = Optimizer.adam().optLearningRateTracker(Tracker.fixed(2e-3f)).build();
         SplittableRandom random = new SplittableRandom(seed);
-        int batch = 16;
+        int batch = Math.min(16, photos.size()); // the last partial batch of an epoch is left out
         int[] order = new int[photos.size()];
         Arrays.setAll(order, i -> i);
         for (int epoch = 1; epoch <= epochs; epoch++) {

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the real tools some tests drive, when missing: Debian's Chromium and playwright-core from npm
-# (and Debian's python3-confluent-kafka and python3-protobuf for the Python client's test)
+# (and Debian's python3-confluent-kafka and python3-protobuf for the Python client's test; python3-torch,
+# python3-torchvision, python3-scipy and python3-pil for the metrics' equality test)
 # (the web page's browser test), Prometheus' promtool (alert rules), the npm packages that check the
 # dashboards and manifests, podman, runc and mmdebstrap with the Debian base image the container
 # images build on (the e2e test of the images), and Blender (the street renderer's test). Idempotent; called by `./cimle test` before Maven.
@@ -17,6 +18,11 @@ command -v protoc >/dev/null || missing+=(protobuf-compiler)
 # The Python client's test: Debian's Kafka client and the protobuf runtime that matches Debian's protoc.
 /usr/bin/python3 -c 'import confluent_kafka' 2>/dev/null || missing+=(python3-confluent-kafka)
 /usr/bin/python3 -c 'import google.protobuf' 2>/dev/null || missing+=(python3-protobuf)
+# The metrics' equality test (MetricsEqualityTest): the Python references of FID, KID, LPIPS and mIoU.
+/usr/bin/python3 -c 'import torch' 2>/dev/null || missing+=(python3-torch)
+/usr/bin/python3 -c 'import torchvision' 2>/dev/null || missing+=(python3-torchvision)
+/usr/bin/python3 -c 'import scipy' 2>/dev/null || missing+=(python3-scipy)
+/usr/bin/python3 -c 'import PIL' 2>/dev/null || missing+=(python3-pil)
 command -v podman >/dev/null || missing+=(podman)
 [ -x /usr/sbin/runc ] || missing+=(runc)
 command -v mmdebstrap >/dev/null || missing+=(mmdebstrap)

@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
         description = "Diverse image synthesis from semantic layouts with Conditional IMLE.",
         subcommands = {CommandLine.HelpCommand.class, ToyScenesCommand.class, RenderScenesCommand.class, TrainCommand.class,
                 GenerateCommand.class, InterpolateCommand.class, EvalCommand.class, DemoCommand.class,
-                IngestCommand.class, RequestCommand.class})
+                IngestCommand.class, RequestCommand.class, TrainSegmenterCommand.class})
 public final class CimleCli implements Runnable {
     /** Exit code of a failure the user can fix (bad value, missing or bad file), as picocli's parameter errors. */
     public static final int USAGE_ERROR = 2;

@@ -75,6 +75,16 @@ class CimleCliTest {
         String out = captureOut(() -> assertEquals(0, CimleCli.run("eval", "--checkpoint", runs.toString(),
                 "--data", data.toString(), "--samples", "3", "--layouts", "2")));
         assertTrue(out.contains("| mode coverage |"), out);
+        assertTrue(out.contains("Not measured: FID and KID: pass --fid-weights") && out.contains("Not measured: LPIPS")
+                && out.contains("Not measured: mIoU"), "without networks each field metric says how to get it: " + out);
+        Path segmenter = dir.resolve("segmenter.bin");
+        String trained = captureOut(() -> assertEquals(0, CimleCli.run("train-segmenter", "--data", data.toString(),
+                "--held-out", data.toString(), "--out", segmenter.toString(), "--epochs", "1")));
+        assertTrue(trained.contains("mIoU "), trained);
+        String withSegmenter = captureOut(() -> assertEquals(0, CimleCli.run("eval", "--checkpoint", runs.toString(),
+                "--data", data.toString(), "--samples", "2", "--layouts", "2", "--segmenter", segmenter.toString())));
+        assertTrue(withSegmenter.contains("| mIoU of samples vs. their layouts (pixel accuracy) |")
+                && withSegmenter.contains("cimle's own segmenter"), withSegmenter);
     }
 
     /** Regional selection with a vector code: the code gets its class blocks, recorded in the checkpoint. */
@@ -148,7 +158,7 @@ class CimleCliTest {
 
     @Test
     void everyCommandHasHelp() {
-        for (String c : new String[] {"toy-scenes", "train", "generate", "interpolate", "eval"}) {
+        for (String c : new String[] {"toy-scenes", "train", "generate", "interpolate", "eval", "train-segmenter"}) {
             String out = captureOut(() -> assertEquals(0, CimleCli.run(c, "--help")));
             assertTrue(out.contains("Usage: cimle " + c), out);
         }

@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.cimle.core.eval.metrics.ContentHash;
 import io.cimle.core.training.distance.NpzWeights;
 import io.cimle.core.training.distance.VggTrunk;
 import java.nio.file.Path;
@@ -43,11 +44,13 @@ public final class Lpips implements ImageMetric, AutoCloseable {
     private final NDArray shift; // (1, 3, 1, 1)
     private final NDArray scale; // (1, 3, 1, 1)
     private final Path file;
+    private final String sha256;
 
     private Lpips(NDManager manager, VggTrunk trunk, Path file) {
         this.manager = manager;
         this.trunk = trunk;
         this.file = file;
+        this.sha256 = ContentHash.ofFile(file);
         this.shift = manager.create(SHIFT).reshape(1, 3, 1, 1);
         this.scale = manager.create(SCALE).reshape(1, 3, 1, 1);
     }
@@ -81,7 +84,8 @@ public final class Lpips implements ImageMetric, AutoCloseable {
 
     @Override
     public String name() {
-        return "LPIPS (VGG-16, weights " + file.getFileName() + ")";
+        // The file's hash, not only its name: numbers from different weights must not pass for each other.
+        return "LPIPS (VGG-16, weights " + file.getFileName() + " sha256 " + sha256.substring(0, 12) + ")";
     }
 
     @Override

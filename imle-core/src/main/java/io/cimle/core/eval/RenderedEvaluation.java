@@ -317,7 +317,8 @@ public final class RenderedEvaluation {
         return s;
     }
 
-    private static List<LatentCode> zeroCodes(Sampler sampler, int n) {
+    /** n zero codes: what a regression (no-noise) model is sampled with. */
+    public static List<LatentCode> zeroCodes(Sampler sampler, int n) {
         int[] shape = LatentCodes.shapeFor(sampler.config());
         LatentCode zero = LatentCode.ofValues(new float[LatentCode.fromSeed(0, shape).size()], shape);
         return Collections.nCopies(n, zero);

@@ -15,6 +15,11 @@ import java.util.Objects;
  * Gaussian KDE over those colours (Scott's rule, full covariance as scipy's gaussian_kde); the rarity
  * of (image, class) is 1 / density(mean colour). Scores are kept as logs (-log density) because
  * densities of RGB means under-/overflow easily. Immutable; JSON round trip for checkpoints.
+ *
+ * <p>Per instance ({@link Config#perInstance()}): the KDE of a class is over its instances' own mean colours
+ * ({@link InstanceColours}), an (image, class) scores as its rarest instance, and a pixel weighs as its own
+ * instance; the classes with several instances in a photo are named ({@link #instanceClasses()}) so a sampler can
+ * rebalance them too.
  */
 public final class RarityStatistics {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -34,9 +39,19 @@ public final class RarityStatistics {
      *                      class of (nearly) constant colour still has an invertible kernel; default 1.0
      * @param voidWeight    mask weight of the void channel and of classes without KDE, in (0, 1]; default 1.0
      * @param normalisation default IMAGE_MAX (the reference divides each mask by its maximum)
+     * @param perInstance   score each instance by its own mean colour (false: the class's mean, the paper's)
      */
-    public record Config(int minImages, double minBandwidth, double voidWeight, Normalisation normalisation) {
+    public record Config(int minImages, double minBandwidth, double voidWeight, Normalisation normalisation,
+                         boolean perInstance) {
         public static final Config DEFAULT = new Config(5, 1.0, 1.0, Normalisation.IMAGE_MAX);
+
+        public Config(int minImages, double minBandwidth, double voidWeight, Normalisation normalisation) {
+            this(minImages, minBandwidth, voidWeight, normalisation, false);
+        }
+
+        public Config withPerInstance(boolean on) {
+            return new Config(minImages, minBandwidth, voidWeight, normalisation, on);
+        }
 
         public Config {
             if (minImages < 2) {
@@ -108,7 +123,7 @@ public final class RarityStatistics {
 
     /** Serialised form. */
     record State(int channels, Config config, List<ClassKde> kdes, Map<String, double[]> logScores,
-                 Map<String, boolean[]> present) {
+                 Map<String, boolean[]> present, int[] instanceClasses) {
     }
 
     private final int channels;
@@ -119,9 +134,12 @@ public final class RarityStatistics {
     /** Per id, per channel: whether the class occurs in the image (for the sampler, even without KDE). */
     private final Map<String, boolean[]> present;
     private final double maxLogScore;
+    /** Classes with several instances in some photo (per-instance statistics only; else empty). */
+    private final int[] instanceClasses;
 
     private RarityStatistics(int channels, Config config, ClassKde[] kdes, Map<String, double[]> logScores,
-                             Map<String, boolean[]> present) {
+                             Map<String, boolean[]> present, int[] instanceClasses) {
+        this.instanceClasses = instanceClasses == null ? new int[0] : instanceClasses.clone();
         this.channels = channels;
         this.config = config;
         this.kdes = kdes;
@@ -147,20 +165,19 @@ public final class RarityStatistics {
         for (int c = 0; c < channels; c++) {
             colours.add(new ArrayList<>());
         }
-        Map<String, double[][]> means = new LinkedHashMap<>();
+        Map<String, List<List<double[]>>> looks = new LinkedHashMap<>(); // per id, per class: the colours scored
+        boolean[] several = new boolean[channels];
         for (Example e : examples) {
             if (e.layout().channels() != channels) {
                 throw new IllegalArgumentException("example '" + e.id() + "' has " + e.layout().channels()
                         + " channels, the first had " + channels);
             }
-            double[][] m = ClassColours.means(e.layout(), e.photo());
-            if (means.put(e.id(), m) != null) {
+            List<List<double[]>> mine = looksOf(e, config, channels, several);
+            if (looks.put(e.id(), mine) != null) {
                 throw new IllegalArgumentException("duplicate example id '" + e.id() + "'");
             }
             for (int c = 0; c < channels; c++) {
-                if (m[c] != null) {
-                    colours.get(c).add(m[c]);
-                }
+                colours.get(c).addAll(mine.get(c));
             }
         }
         ClassKde[] kdes = new ClassKde[channels];
@@ -171,23 +188,58 @@ public final class RarityStatistics {
         }
         Map<String, double[]> scores = new LinkedHashMap<>();
         Map<String, boolean[]> present = new LinkedHashMap<>();
-        means.forEach((id, m) -> {
-            scores.put(id, logScores(kdes, m));
+        looks.forEach((id, m) -> {
+            scores.put(id, rarestScores(kdes, m));
             boolean[] p = new boolean[channels];
             for (int c = 0; c < channels; c++) {
-                p[c] = m[c] != null;
+                p[c] = !m.get(c).isEmpty();
             }
             present.put(id, p);
         });
-        return new RarityStatistics(channels, config, kdes, scores, present);
+        int[] instanceClasses = java.util.stream.IntStream.range(0, channels).filter(c -> several[c] && kdes[c] != null)
+                .toArray();
+        return new RarityStatistics(channels, config, kdes, scores, present, instanceClasses);
     }
 
-    private static double[] logScores(ClassKde[] kdes, double[][] means) {
+    /**
+     * Per class, the colours an example's look is scored by: the class's mean colour, or per instance each
+     * instance's own; marks in {@code several} the classes showing more than one instance.
+     */
+    private static List<List<double[]>> looksOf(Example e, Config config, int channels, boolean[] several) {
+        List<List<double[]>> out = new ArrayList<>(channels);
+        if (config.perInstance()) {
+            InstanceColours ic = InstanceColours.of(e.layout(), e.photo());
+            for (int c = 0; c < channels; c++) {
+                out.add(ic.looks(c));
+                several[c] |= ic.instances(c) > 1;
+            }
+            return out;
+        }
+        double[][] m = ClassColours.means(e.layout(), e.photo());
+        for (int c = 0; c < channels; c++) {
+            out.add(m[c] == null ? List.of() : List.of(m[c]));
+        }
+        return out;
+    }
+
+    /** Per class, -log density of its rarest look (NaN where absent or without KDE). */
+    private static double[] rarestScores(ClassKde[] kdes, List<List<double[]>> looks) {
         double[] s = new double[kdes.length];
         for (int c = 0; c < kdes.length; c++) {
-            s[c] = kdes[c] != null && means[c] != null ? -kdes[c].logDensity(means[c]) : Double.NaN;
+            s[c] = Double.NaN;
+            if (kdes[c] != null) {
+                for (double[] colour : looks.get(c)) {
+                    double v = -kdes[c].logDensity(colour);
+                    s[c] = Double.isNaN(s[c]) ? v : Math.max(s[c], v);
+                }
+            }
         }
         return s;
+    }
+
+    /** Classes with several instances in some fitted photo, when fitted per instance (else none). */
+    public int[] instanceClasses() {
+        return instanceClasses.clone();
     }
 
     public int channels() {
@@ -270,12 +322,30 @@ public final class RarityStatistics {
         for (int i = 0; i < ids.length; i++) {
             mask[i] = weight[ids[i]];
         }
+        if (config.perInstance()) {
+            perInstanceWeights(e, ids, max, mask);
+        }
         return mask;
+    }
+
+    /** Each instance's pixels weighed by the instance's own look (a fragment's by its class's mean). */
+    private void perInstanceWeights(Example e, int[] ids, double max, float[] mask) {
+        InstanceColours ic = InstanceColours.of(e.layout(), e.photo());
+        Map<Integer, Float> byComponent = new java.util.HashMap<>();
+        for (int i = 0; i < ids.length; i++) {
+            int c = ids[i];
+            if (c == channels - 1 || kdes[c] == null) {
+                continue;
+            }
+            int pixel = i;
+            mask[i] = byComponent.computeIfAbsent(ic.components().componentAt(i), k -> (float) Math.max(1e-6,
+                    Math.min(1.0, Math.exp(-kdes[c].logDensity(ic.lookAt(pixel)) - max))));
+        }
     }
 
     private double[] scoresOf(Example e) {
         double[] s = logScores.get(e.id());
-        return s != null ? s : logScores(kdes, ClassColours.means(e.layout(), e.photo()));
+        return s != null ? s : rarestScores(kdes, looksOf(e, config, channels, new boolean[channels]));
     }
 
     private static <T> T known(Map<String, T> m, String id) {
@@ -289,7 +359,7 @@ public final class RarityStatistics {
     public String toJson() {
         List<ClassKde> list = new ArrayList<>(Arrays.asList(kdes));
         try {
-            return JSON.writeValueAsString(new State(channels, config, list, logScores, present));
+            return JSON.writeValueAsString(new State(channels, config, list, logScores, present, instanceClasses));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -303,7 +373,7 @@ public final class RarityStatistics {
                         + s.channels() + " channels");
             }
             return new RarityStatistics(s.channels(), s.config(), s.kdes().toArray(new ClassKde[0]),
-                    new LinkedHashMap<>(s.logScores()), new LinkedHashMap<>(s.present()));
+                    new LinkedHashMap<>(s.logScores()), new LinkedHashMap<>(s.present()), s.instanceClasses());
         } catch (IOException e) {
             throw new IllegalArgumentException("rarity statistics JSON cannot be read: " + e.getMessage(), e);
         }

@@ -22,8 +22,14 @@ import java.util.Map;
  * the time), whether one code keeps its scene-wide look across layouts, and whether facade windows are drawn.
  */
 public final class LongTailFigures {
-    /** The frequencies of one factor: the samples', the data's, and the coverage reached against its ceiling. */
-    public record Factor(String name, double[] samples, double[] data, double coverage, double ceiling) {
+    /**
+     * The frequencies of one factor: the samples' (every read, each as its nearest look), the data's, the coverage
+     * reached against its ceiling, and the same frequencies over the faithful reads only (within the threshold of
+     * their look: a blend of red and blue reads as purple, and counts here only if it is purple) with the share of
+     * reads that were faithful.
+     */
+    public record Factor(String name, double[] samples, double[] data, double coverage, double ceiling,
+                         double[] faithfulSamples, double faithful) {
         public double tv() {
             double d = 0;
             for (int v = 0; v < data.length; v++) {
@@ -63,8 +69,10 @@ public final class LongTailFigures {
         public String markdown() {
             StringBuilder out = new StringBuilder();
             factors.values().forEach(f -> out.append(String.format(Locale.ROOT,
-                    "%s: samples %s against data %s, TV %.2f, rarest %.2f of its share, coverage %.2f (ceiling %.2f); ",
-                    f.name(), join(f.samples()), join(f.data()), f.tv(), f.rarestRatio(), f.coverage(), f.ceiling())));
+                    "%s: samples %s against data %s, TV %.2f, rarest %.2f of its share, coverage %.2f (ceiling %.2f), "
+                            + "faithful reads %.2f: %s; ",
+                    f.name(), join(f.samples()), join(f.data()), f.tv(), f.rarestRatio(), f.coverage(), f.ceiling(),
+                    f.faithful(), join(f.faithfulSamples()))));
             StringBuilder style = new StringBuilder();
             styleKept.forEach((k, v) -> style.append(style.isEmpty() ? "" : ", ")
                     .append(String.format(Locale.ROOT, "%s %.2f", k, v)));
@@ -130,6 +138,7 @@ public final class LongTailFigures {
         int values = variant.instanceValues(cls);
         double[] data = variant.instanceFrequencies(cls);
         double[] counts = new double[values];
+        double[] faithful = new double[values];
         double coverage = 0;
         int readInstances = 0;
         for (int i = 0; i < layouts.size(); i++) {
@@ -141,9 +150,11 @@ public final class LongTailFigures {
                 }
                 boolean[] shown = new boolean[values];
                 for (RgbImage image : samples.get(i)) {
-                    int v = ModeReader.readInstance(cls, meanOf(inst, k, image), ToyScenes.TimeOfDay.DAY, values)
-                            .prototype();
+                    ModeReader.Region g = ModeReader.readInstance(cls, meanOf(inst, k, image), ToyScenes.TimeOfDay.DAY,
+                            values);
+                    int v = g.prototype();
                     counts[v]++;
+                    faithful[v] += g.distance() <= threshold ? 1 : 0;
                     shown[v] = true;
                 }
                 int hit = 0;
@@ -155,12 +166,13 @@ public final class LongTailFigures {
             }
         }
         return new Factor(name(cls), normalise(counts), data, readInstances == 0 ? Double.NaN : coverage / readInstances,
-                ceiling(data, n));
+                ceiling(data, n), normalise(faithful), share(faithful, counts));
     }
 
     private Factor skyFactor(List<ClassMap> layouts, List<List<RgbImage>> samples, int n) {
         double[] data = variant.skyFrequencies();
         double[] counts = new double[data.length];
+        double[] faithful = new double[data.length];
         double coverage = 0;
         int read = 0;
         for (int i = 0; i < layouts.size(); i++) {
@@ -169,9 +181,12 @@ public final class LongTailFigures {
             }
             boolean[] shown = new boolean[data.length];
             for (RgbImage image : samples.get(i)) {
-                int w = reader.readImage(layouts.get(i), image).skyWeather();
+                ModeReader.Reading r = reader.readImage(layouts.get(i), image);
+                int w = r.skyWeather();
                 if (w >= 0) {
                     counts[w]++;
+                    faithful[w] += r.regions().stream().anyMatch(g -> g.classId() == ToyScenes.SKY
+                            && g.distance() <= threshold) ? 1 : 0;
                     shown[w] = true;
                 }
             }
@@ -182,7 +197,8 @@ public final class LongTailFigures {
             coverage += hit / (double) data.length;
             read++;
         }
-        return new Factor("sky", normalise(counts), data, read == 0 ? Double.NaN : coverage / read, ceiling(data, n));
+        return new Factor("sky", normalise(counts), data, read == 0 ? Double.NaN : coverage / read, ceiling(data, n),
+                normalise(faithful), share(faithful, counts));
     }
 
     /** Per code, the share of layouts showing that code's most frequent sky (and season), averaged over codes. */
@@ -294,6 +310,11 @@ public final class LongTailFigures {
             sum += 1 - Math.pow(1 - p, n);
         }
         return sum / data.length;
+    }
+
+    private static double share(double[] part, double[] all) {
+        double total = Arrays.stream(all).sum();
+        return total == 0 ? Double.NaN : Arrays.stream(part).sum() / total;
     }
 
     private static double[] normalise(double[] counts) {

@@ -90,6 +90,7 @@ class LongTailFiguresTest {
             assertTrue(f.minRatio(0.03) >= 0.5, f.name() + " least ratio " + f.minRatio(0.03));
             assertTrue(f.coverage() >= f.ceiling() - 0.06, f.name() + " coverage " + f.coverage() + " ceiling "
                     + f.ceiling());
+            assertTrue(f.faithful() >= 0.95, f.name() + " faithful " + f.faithful());
         });
         assertTrue(r.windows() >= 0.95, "windows " + r.windows());
         ModeCoverage.Result m = coverage(held, samples);

@@ -11,11 +11,13 @@ import java.util.List;
 public final class InstanceColours {
     private final LayoutComponents components;
     private final double[][] means; // per component
+    private final double[][] errors; // per component: the covariance of its mean (pixel covariance / size), 3x3
     private final double[][] classMeans;
 
-    private InstanceColours(LayoutComponents components, double[][] means, double[][] classMeans) {
+    private InstanceColours(LayoutComponents components, double[][] means, double[][] errors, double[][] classMeans) {
         this.components = components;
         this.means = means;
+        this.errors = errors;
         this.classMeans = classMeans;
     }
 
@@ -34,7 +36,34 @@ public final class InstanceColours {
                 sum[k][c] /= comp.size(k);
             }
         }
-        return new InstanceColours(comp, sum, ClassColours.means(layout, photo));
+        // Each mean's error from its class's texture pooled over the photo (the spread of pixels about their own
+        // instance's mean): a 4-pixel instance's own spread is too noisy an estimate to trust.
+        int classes = layout.channels();
+        double[][] pooled = new double[classes][9];
+        int[] pixels = new int[classes];
+        for (int p = 0; p < at.length; p++) {
+            double[] m = sum[at[p]];
+            int c = comp.classOf(at[p]);
+            pixels[c]++;
+            for (int i = 0; i < 3; i++) {
+                for (int j = 0; j < 3; j++) {
+                    pooled[c][i * 3 + j] += ((rgb[3 * p + i] & 0xff) - m[i]) * ((rgb[3 * p + j] & 0xff) - m[j]);
+                }
+            }
+        }
+        int[] parts = new int[classes];
+        for (int k = 0; k < comp.count(); k++) {
+            parts[comp.classOf(k)]++;
+        }
+        double[][] err = new double[comp.count()][9];
+        for (int k = 0; k < err.length; k++) {
+            int c = comp.classOf(k);
+            double dof = Math.max(1, pixels[c] - parts[c]);
+            for (int i = 0; i < 9; i++) {
+                err[k][i] = pooled[c][i] / dof / comp.size(k);
+            }
+        }
+        return new InstanceColours(comp, sum, err, ClassColours.means(layout, photo));
     }
 
     /**
@@ -50,6 +79,27 @@ public final class InstanceColours {
             out.add(classMeans[c]);
         }
         return out;
+    }
+
+    /**
+     * The covariance (3x3, row-major) of each of {@link #looks}'s colours as an estimate: a small instance's mean
+     * carries its texture's noise, which a density must not read as a rare look. Zero for a class mean.
+     */
+    public List<double[]> lookErrors(int c) {
+        List<double[]> out = new ArrayList<>();
+        for (int k : components.instancesOf(c)) {
+            out.add(errors[k]);
+        }
+        if (out.isEmpty() && classMeans[c] != null) {
+            out.add(new double[9]);
+        }
+        return out;
+    }
+
+    /** The covariance of the colour {@link #lookAt} gives for the pixel (zero for a fragment's class mean). */
+    public double[] lookErrorAt(int pixel) {
+        int k = components.componentAt(pixel);
+        return components.isInstance(k) ? errors[k] : new double[9];
     }
 
     /** How many instances (not fragments) of class {@code c} the photo's layout shows. */

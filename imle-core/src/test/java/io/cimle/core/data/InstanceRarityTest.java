@@ -20,9 +20,12 @@ class InstanceRarityTest {
     private static final int CAR = 1;
     private static final int W = 16;
     private static final int H = 8;
-    private static final int RARE_FROM = 40; // examples 40..42: the right car green; the rest two red cars
+    private static final int RARE_FROM = 40; // examples 40..42: the right car green; else each car red or white
 
-    /** Road on top; two cars below, apart (two components), left at x 1..5, right at x 9..13. */
+    /**
+     * Road on top; two cars below, apart (two components), left at x 1..5, right at x 9..13; each car red or white on
+     * its own (so the data shows cars as instances that differ in look), the right one green in the last photos.
+     */
     private static List<Example> examples() {
         SplittableRandom rnd = new SplittableRandom(3);
         List<Example> out = new ArrayList<>();
@@ -31,6 +34,7 @@ class InstanceRarityTest {
             RgbImage photo = RgbImage.blank(W, H);
             int road = 100 + rnd.nextInt(-10, 11);
             int j = rnd.nextInt(-8, 9);
+            boolean[] white = {n == RARE_FROM || rnd.nextBoolean(), rnd.nextBoolean()};
             for (int y = 0; y < H; y++) {
                 for (int x = 0; x < W; x++) {
                     boolean car = y >= 5 && (x >= 1 && x <= 5 || x >= 9 && x <= 13);
@@ -38,8 +42,11 @@ class InstanceRarityTest {
                     boolean green = car && x >= 9 && n >= RARE_FROM;
                     if (!car) {
                         photo.set(x, y, road, road, road + 5);
+                    } else if (green) {
+                        photo.set(x, y, 30 + j, 200 + j, 30);
                     } else {
-                        photo.set(x, y, green ? 30 + j : 200 + j, green ? 200 + j : 30, 30);
+                        int w = white[x >= 9 ? 1 : 0] ? 190 : 0;
+                        photo.set(x, y, 200 + j, 30 + w, 30 + w);
                     }
                 }
             }
@@ -61,8 +68,10 @@ class InstanceRarityTest {
         float[] mask = perInstance.lossMask(mixed);
         assertEquals(1f, mask[right], 1e-6, "the green car is the photo's rarest region");
         assertTrue(mask[left] < 0.1, "the red car beside it weighs little: " + mask[left]);
-        // An all-red photo's car scores far below the photo with the green car.
-        assertTrue(perInstance.logRarity("e00", CAR) + 3 < perInstance.logRarity(mixed.id(), CAR));
+        // A photo of common cars is at least 5 times as dense (likely) as the photo with the green car.
+        double common = perInstance.logRarity("e00", CAR);
+        double rare = perInstance.logRarity(mixed.id(), CAR);
+        assertTrue(common + Math.log(5) < rare, "common " + common + ", rare " + rare);
         assertArrayEquals(new int[] {CAR}, perInstance.instanceClasses());
         assertEquals(0, perClass.instanceClasses().length);
     }
@@ -80,6 +89,8 @@ class InstanceRarityTest {
         }
         // 3 of 43 photos (7%) hold the green car; cycling road and car, car's draws go mostly to them.
         assertTrue(rare > 0.3 * draws, rare + " of " + draws);
+        assertTrue(Arrays.stream(RarityStatistics.fit(ex, RarityStatistics.Config.DEFAULT.withPerInstance(true))
+                .instanceClasses()).noneMatch(c -> c == ROAD), "the road is one look");
         assertEquals(RarityStatistics.fromJson(perInstance.toJson()).toJson(), perInstance.toJson());
     }
 }

@@ -10,10 +10,12 @@ import io.cimle.core.data.LabelSets;
 import io.cimle.core.data.LayoutFormat;
 import io.cimle.core.data.PairedFolderDataset;
 import io.cimle.core.data.RenderedScenes;
+import io.cimle.core.data.RgbImage;
 import io.cimle.core.data.ToyScenes;
 import io.cimle.core.data.ToyScenes.Mode;
 import io.cimle.core.data.ToyScenes.Scene;
 import io.cimle.core.eval.EvalReport;
+import io.cimle.core.eval.LongTailFigures;
 import io.cimle.core.eval.MeanAbsPixelMetric;
 import io.cimle.core.eval.ModeCoverage;
 import io.cimle.core.eval.PairwiseDiversity;
@@ -22,6 +24,8 @@ import io.cimle.core.eval.ToyEvaluation;
 import io.cimle.core.eval.ToyModeData;
 import io.cimle.core.model.CodeParts;
 import io.cimle.core.model.GeneratorNetwork;
+import io.cimle.core.model.LatentCode;
+import io.cimle.core.model.LatentCodes;
 import io.cimle.core.model.ModelConfig;
 import io.cimle.core.model.NoiseMode;
 import io.cimle.core.model.Presets;
@@ -88,8 +92,10 @@ final class ToyBench implements Callable<Integer>, ImleOptions.Budgeted {
 
     @Option(names = "--scenes", defaultValue = "times", description = "Which toy scenes: times (3 times of day x 2 car "
             + "colours, one dominant global factor), regions (sky weather 3 x vegetation season 3 x car colour 4, "
-            + "three independent per-region factors), regions4 (regions and building hue 3) or instances (sky and "
-            + "vegetation scene-wide, each car its own colour, each building block its own hue) "
+            + "three independent per-region factors), regions4 (regions and building hue 3), instances (sky and "
+            + "vegetation scene-wide, each car its own colour, each building block its own hue), long-tail (instances "
+            + "at unequal frequencies: five paints .50/.25/.13/.08/.04, 1-4 cars, facades .60/.30/.10 with windows, "
+            + "sky .70/.22/.08) or rendered "
             + "(default ${DEFAULT-VALUE}).")
     String scenes;
 
@@ -151,9 +157,11 @@ final class ToyBench implements Callable<Integer>, ImleOptions.Budgeted {
                 : ToyModeData.scenes(base.width(), base.height(), heldCount, 2, modes);
         List<Example> train = trainScenes.stream().map(Scene::example).toList();
         List<ClassMap> held = heldScenes.stream().map(Scene::layout).toList();
-        instances = variant == ToyScenes.Variant.INSTANCES ? heldScenes.stream().map(Scene::instances).toList() : null;
+        instances = regions && variant.hasInstances() ? heldScenes.stream().map(Scene::instances).toList() : null;
+        longTail = variant == ToyScenes.Variant.LONG_TAIL ? new LongTailFigures(variant, 20.0) : null;
         base = CodeParts.fitToData(base, train);
-        ModeCoverage coverage = new ModeCoverage(new HashSet<>(modes), 20.0);
+        ModeCoverage coverage = regions ? new ModeCoverage(new HashSet<>(modes), 20.0, variant)
+                : new ModeCoverage(new HashSet<>(modes), 20.0);
         String setup = String.format(Locale.ROOT, "preset %s (%dx%d, noise %s%s%s%s), %d training / %d held-out scenes, "
                         + "%d modes (%s), %s, cap %.1f min/model, %d samples per layout",
                 preset, base.height(), base.width(), noise,
@@ -168,6 +176,8 @@ final class ToyBench implements Callable<Integer>, ImleOptions.Budgeted {
     }
 
     private List<ToyScenes.Instances> instances;
+    /** With --scenes long-tail: the frequencies against the data's (else null). */
+    private LongTailFigures longTail;
     /** What the table leaves out, per model (the rendered looks' frequencies), written after it. */
     private final StringBuilder notes = new StringBuilder();
     /** The held-out rendered streets, with --scenes rendered (else null). */
@@ -245,6 +255,8 @@ final class ToyBench implements Callable<Integer>, ImleOptions.Budgeted {
             case REGIONS4 -> "sky weather 3 x vegetation season 3 x car colour 4 x building hue 3";
             case INSTANCES -> "sky weather 3 x vegetation season 3 scene-wide; each car its own colour (4), each "
                     + "building block its own hue (3)";
+            case LONG_TAIL -> "sky weather 3 (.70/.22/.08) x vegetation season 3 scene-wide; 1-4 cars, each its own "
+                    + "paint (5: .50/.25/.13/.08/.04), each building block its own facade (3: .60/.30/.10) with windows";
             case CLASSIC -> "classic";
         };
     }
@@ -416,8 +428,22 @@ final class ToyBench implements Callable<Integer>, ImleOptions.Budgeted {
     }
 
     private EvalReport evaluate(Baseline b, GeneratorNetwork net, List<ClassMap> held, ModeCoverage coverage) {
-        return ToyEvaluation.evaluate(b.name(), Sampler.wrap(net, 20), held, instances, perLayout, coverage,
-                new PairwiseDiversity(new MeanAbsPixelMetric(), PairwiseDiversity.DEFAULT_PAIRS), 5,
-                b == Baseline.REGRESSION);
+        PairwiseDiversity diversity = new PairwiseDiversity(new MeanAbsPixelMetric(), PairwiseDiversity.DEFAULT_PAIRS);
+        boolean zero = b == Baseline.REGRESSION;
+        if (longTail == null) {
+            return ToyEvaluation.evaluate(b.name(), Sampler.wrap(net, 20), held, instances, perLayout, coverage,
+                    diversity, 5, zero);
+        }
+        Sampler sampler = Sampler.wrap(net, 20);
+        List<List<RgbImage>> samples = ToyEvaluation.draw(sampler, held, perLayout, 5, zero);
+        List<List<RgbImage>> style = new ArrayList<>();
+        for (int j = 0; j < (zero ? 0 : RenderedEvaluation.STYLE_CODES); j++) {
+            LatentCode code = LatentCodes.sample(sampler.config(), 5 ^ 0x5717_1E00L, j);
+            style.add(held.stream().map(l -> sampler.generate(l, List.of(code)).images().get(0)).toList());
+        }
+        String figures = longTail.measure(held, instances, samples, style).markdown();
+        System.out.print("  " + b + " long tail: " + figures);
+        notes.append(b.name()).append(": ").append(figures).append('\n');
+        return ToyEvaluation.evaluate(b.name(), held, instances, samples, coverage, diversity, 5);
     }
 }

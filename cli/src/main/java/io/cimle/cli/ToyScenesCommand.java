@@ -15,9 +15,10 @@ final class ToyScenesCommand implements Callable<Integer> {
     SceneSetOptions scenes;
     @Option(names = "--variant", defaultValue = "classic", description = "classic (time of day x car colour x "
             + "building hue, 27 modes), regions (sky weather 3 x vegetation season 3 x car colour 4, independent "
-            + "per-region factors, 36 modes), regions4 (regions x building hue 3, 108 modes) or instances (sky and "
+            + "per-region factors, 36 modes), regions4 (regions x building hue 3, 108 modes), instances (sky and "
             + "vegetation scene-wide; each car its own colour, each building block its own hue; instance maps in "
-            + "instances/ for eval) (default ${DEFAULT-VALUE}).")
+            + "instances/ for eval) or long-tail (instances at unequal frequencies: five paints .50/.25/.13/.08/.04, "
+            + "1-4 cars, facades .60/.30/.10 with windows, sky .70/.22/.08) (default ${DEFAULT-VALUE}).")
     String variant;
 
     record Result(Path out, int scenes, int width, int height) {

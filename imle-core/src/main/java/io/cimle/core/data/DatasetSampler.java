@@ -81,8 +81,21 @@ public final class DatasetSampler {
         return new DatasetSampler(ids, cycle, cdfs, seed, 0);
     }
 
+    /**
+     * The paper's cycle over the five most frequent classes; with per-instance statistics the classes with several
+     * instances join it (a car is in every street, so by count it ranks behind the background classes, and its rare
+     * paints would be drawn only as often as the data holds them).
+     */
     public static DatasetSampler rebalanced(RarityStatistics stats, long seed) {
-        return rebalanced(stats, new int[0], 5, seed);
+        int[] frequent = frequentClasses(stats, 5);
+        int[] extra = Arrays.stream(stats.instanceClasses()).filter(c -> Arrays.stream(frequent).noneMatch(f -> f == c))
+                .toArray();
+        if (extra.length == 0) {
+            return rebalanced(stats, new int[0], 5, seed);
+        }
+        int[] cycle = Arrays.copyOf(frequent, frequent.length + extra.length);
+        System.arraycopy(extra, 0, cycle, frequent.length, extra.length);
+        return rebalanced(stats, cycle, 5, seed);
     }
 
     static int[] frequentClasses(RarityStatistics stats, int count) {

@@ -148,9 +148,14 @@ public final class ModeReader {
      * region's prototype is the appearance's index.
      */
     public static Region readInstance(int cls, double[] mean, TimeOfDay at) {
+        return readInstance(cls, mean, at, ToyScenes.instanceValues(cls));
+    }
+
+    /** The same among the first {@code values} appearances of the class (a variant's own count). */
+    public static Region readInstance(int cls, double[] mean, TimeOfDay at, int values) {
         int best = 0;
         double bestD = Double.MAX_VALUE;
-        for (int v = 0; v < ToyScenes.instanceValues(cls); v++) {
+        for (int v = 0; v < values; v++) {
             double d = distance(mean, ToyScenes.instancePrototype(cls, v, at));
             if (d < bestD) {
                 bestD = d;

@@ -15,6 +15,11 @@ import java.util.Objects;
  * Gaussian KDE over those colours (Scott's rule, full covariance as scipy's gaussian_kde); the rarity
  * of (image, class) is 1 / density(mean colour). Scores are kept as logs (-log density) because
  * densities of RGB means under-/overflow easily. Immutable; JSON round trip for checkpoints.
+ *
+ * <p>Per instance ({@link Config#perInstance()}): the KDE of a class is over its instances' own mean colours
+ * ({@link InstanceColours}), an (image, class) scores as its rarest instance, and a pixel weighs as its own
+ * instance, for the classes whose instances differ in look ({@link InstanceClasses}, as the code's parts; named by
+ * {@link #instanceClasses()} so a sampler can rebalance them too); every other class keeps its mean colour.
  */
 public final class RarityStatistics {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -34,9 +39,19 @@ public final class RarityStatistics {
      *                      class of (nearly) constant colour still has an invertible kernel; default 1.0
      * @param voidWeight    mask weight of the void channel and of classes without KDE, in (0, 1]; default 1.0
      * @param normalisation default IMAGE_MAX (the reference divides each mask by its maximum)
+     * @param perInstance   score each instance by its own mean colour (false: the class's mean, the paper's)
      */
-    public record Config(int minImages, double minBandwidth, double voidWeight, Normalisation normalisation) {
+    public record Config(int minImages, double minBandwidth, double voidWeight, Normalisation normalisation,
+                         boolean perInstance) {
         public static final Config DEFAULT = new Config(5, 1.0, 1.0, Normalisation.IMAGE_MAX);
+
+        public Config(int minImages, double minBandwidth, double voidWeight, Normalisation normalisation) {
+            this(minImages, minBandwidth, voidWeight, normalisation, false);
+        }
+
+        public Config withPerInstance(boolean on) {
+            return new Config(minImages, minBandwidth, voidWeight, normalisation, on);
+        }
 
         public Config {
             if (minImages < 2) {
@@ -85,6 +100,22 @@ public final class RarityStatistics {
             return new ClassKde(classId, colours.toArray(new double[0][]), inv, logNorm);
         }
 
+        /**
+         * The density of a colour known only up to {@code error} (its covariance, 3x3 row-major): the kernels widened
+         * by it, as the density of the estimate's distribution.
+         */
+        public double logDensity(double[] x, double[] error) {
+            double[] h = inverse3(inverseBandwidth, det3(inverseBandwidth));
+            for (int i = 0; i < 9; i++) {
+                h[i] += error[i];
+            }
+            double det = det3(h);
+            double[] inv = inverse3(h, det);
+            double hDet = 1 / det3(inverseBandwidth);
+            double norm = logNorm + 0.5 * Math.log(hDet) - 0.5 * Math.log(det);
+            return new ClassKde(classId, points, inv, norm).logDensity(x);
+        }
+
         public double logDensity(double[] x) {
             double[] q = new double[points.length];
             double max = Double.NEGATIVE_INFINITY;
@@ -108,7 +139,7 @@ public final class RarityStatistics {
 
     /** Serialised form. */
     record State(int channels, Config config, List<ClassKde> kdes, Map<String, double[]> logScores,
-                 Map<String, boolean[]> present) {
+                 Map<String, boolean[]> present, int[] instanceClasses) {
     }
 
     private final int channels;
@@ -119,9 +150,12 @@ public final class RarityStatistics {
     /** Per id, per channel: whether the class occurs in the image (for the sampler, even without KDE). */
     private final Map<String, boolean[]> present;
     private final double maxLogScore;
+    /** Classes scored per instance (per-instance statistics only; else empty). */
+    private final int[] instanceClasses;
 
     private RarityStatistics(int channels, Config config, ClassKde[] kdes, Map<String, double[]> logScores,
-                             Map<String, boolean[]> present) {
+                             Map<String, boolean[]> present, int[] instanceClasses) {
+        this.instanceClasses = instanceClasses == null ? new int[0] : instanceClasses.clone();
         this.channels = channels;
         this.config = config;
         this.kdes = kdes;
@@ -147,19 +181,27 @@ public final class RarityStatistics {
         for (int c = 0; c < channels; c++) {
             colours.add(new ArrayList<>());
         }
-        Map<String, double[][]> means = new LinkedHashMap<>();
+        Map<String, List<List<double[][]>>> looks = new LinkedHashMap<>(); // per id, per class: {colour, error}s
+        // Per instance only where the data says instances of a class differ in look (InstanceClasses, as the code's
+        // parts): a road cut in pieces by cars is one look, and its small pieces' noisy means would read as rare.
+        boolean[] perInstance = new boolean[channels];
+        if (config.perInstance()) {
+            for (int c : InstanceClasses.fit(examples)) {
+                perInstance[c] = true;
+            }
+        }
         for (Example e : examples) {
             if (e.layout().channels() != channels) {
                 throw new IllegalArgumentException("example '" + e.id() + "' has " + e.layout().channels()
                         + " channels, the first had " + channels);
             }
-            double[][] m = ClassColours.means(e.layout(), e.photo());
-            if (means.put(e.id(), m) != null) {
+            List<List<double[][]>> mine = looksOf(e, config, channels, perInstance);
+            if (looks.put(e.id(), mine) != null) {
                 throw new IllegalArgumentException("duplicate example id '" + e.id() + "'");
             }
             for (int c = 0; c < channels; c++) {
-                if (m[c] != null) {
-                    colours.get(c).add(m[c]);
+                for (double[][] look : mine.get(c)) {
+                    colours.get(c).add(look[0]);
                 }
             }
         }
@@ -171,23 +213,79 @@ public final class RarityStatistics {
         }
         Map<String, double[]> scores = new LinkedHashMap<>();
         Map<String, boolean[]> present = new LinkedHashMap<>();
-        means.forEach((id, m) -> {
-            scores.put(id, logScores(kdes, m));
+        looks.forEach((id, m) -> {
+            scores.put(id, rarestScores(kdes, m));
             boolean[] p = new boolean[channels];
             for (int c = 0; c < channels; c++) {
-                p[c] = m[c] != null;
+                p[c] = !m.get(c).isEmpty();
             }
             present.put(id, p);
         });
-        return new RarityStatistics(channels, config, kdes, scores, present);
+        int[] instanceClasses = java.util.stream.IntStream.range(0, channels).filter(c -> perInstance[c] && kdes[c] != null)
+                .toArray();
+        return new RarityStatistics(channels, config, kdes, scores, present, instanceClasses);
     }
 
-    private static double[] logScores(ClassKde[] kdes, double[][] means) {
+    /**
+     * Per class, the colours an example's look is scored by, each with its error (null for a class mean): the
+     * class's mean colour, or per instance each instance's own for the classes marked in {@code perInstance}.
+     */
+    private static List<List<double[][]>> looksOf(Example e, Config config, int channels, boolean[] perInstance) {
+        List<List<double[][]>> out = new ArrayList<>(channels);
+        if (config.perInstance()) {
+            InstanceColours ic = InstanceColours.of(e.layout(), e.photo());
+            double[][] m = ClassColours.means(e.layout(), e.photo());
+            for (int c = 0; c < channels; c++) {
+                if (!perInstance[c]) {
+                    out.add(m[c] == null ? List.of() : List.<double[][]>of(new double[][] {m[c], null}));
+                    continue;
+                }
+                List<double[]> colours = ic.looks(c);
+                List<double[]> errors = ic.lookErrors(c);
+                List<double[][]> looks = new ArrayList<>();
+                for (int k = 0; k < colours.size(); k++) {
+                    looks.add(new double[][] {colours.get(k), errors.get(k)});
+                }
+                out.add(looks);
+            }
+            return out;
+        }
+        double[][] m = ClassColours.means(e.layout(), e.photo());
+        for (int c = 0; c < channels; c++) {
+            out.add(m[c] == null ? List.of() : List.<double[][]>of(new double[][] {m[c], null}));
+        }
+        return out;
+    }
+
+    /**
+     * Per class, -log density of its rarest look (NaN where absent or without KDE); a look with an error is scored
+     * by the density of its estimate, so a small instance's noisy mean does not read as rare.
+     */
+    private static double[] rarestScores(ClassKde[] kdes, List<List<double[][]>> looks) {
         double[] s = new double[kdes.length];
         for (int c = 0; c < kdes.length; c++) {
-            s[c] = kdes[c] != null && means[c] != null ? -kdes[c].logDensity(means[c]) : Double.NaN;
+            s[c] = Double.NaN;
+            if (kdes[c] != null) {
+                for (double[][] look : looks.get(c)) {
+                    double v = look[1] == null ? -kdes[c].logDensity(look[0]) : -kdes[c].logDensity(look[0], look[1]);
+                    s[c] = Double.isNaN(s[c]) ? v : Math.max(s[c], v);
+                }
+            }
         }
         return s;
+    }
+
+    /** The classes scored per instance, whose instances differ in look (none unless fitted per instance). */
+    public int[] instanceClasses() {
+        return instanceClasses.clone();
+    }
+
+    private boolean[] perInstanceClasses() {
+        boolean[] out = new boolean[channels];
+        for (int c : instanceClasses) {
+            out[c] = true;
+        }
+        return out;
     }
 
     public int channels() {
@@ -270,12 +368,31 @@ public final class RarityStatistics {
         for (int i = 0; i < ids.length; i++) {
             mask[i] = weight[ids[i]];
         }
+        if (config.perInstance()) {
+            perInstanceWeights(e, ids, max, mask);
+        }
         return mask;
+    }
+
+    /** Each instance's pixels weighed by the instance's own look (a fragment's by its class's mean). */
+    private void perInstanceWeights(Example e, int[] ids, double max, float[] mask) {
+        InstanceColours ic = InstanceColours.of(e.layout(), e.photo());
+        boolean[] perInstance = perInstanceClasses();
+        Map<Integer, Float> byComponent = new java.util.HashMap<>();
+        for (int i = 0; i < ids.length; i++) {
+            int c = ids[i];
+            if (c == channels - 1 || kdes[c] == null || !perInstance[c]) {
+                continue;
+            }
+            int pixel = i;
+            mask[i] = byComponent.computeIfAbsent(ic.components().componentAt(i), k -> (float) Math.max(1e-6,
+                    Math.min(1.0, Math.exp(-kdes[c].logDensity(ic.lookAt(pixel), ic.lookErrorAt(pixel)) - max))));
+        }
     }
 
     private double[] scoresOf(Example e) {
         double[] s = logScores.get(e.id());
-        return s != null ? s : logScores(kdes, ClassColours.means(e.layout(), e.photo()));
+        return s != null ? s : rarestScores(kdes, looksOf(e, config, channels, perInstanceClasses()));
     }
 
     private static <T> T known(Map<String, T> m, String id) {
@@ -289,7 +406,7 @@ public final class RarityStatistics {
     public String toJson() {
         List<ClassKde> list = new ArrayList<>(Arrays.asList(kdes));
         try {
-            return JSON.writeValueAsString(new State(channels, config, list, logScores, present));
+            return JSON.writeValueAsString(new State(channels, config, list, logScores, present, instanceClasses));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -303,7 +420,7 @@ public final class RarityStatistics {
                         + s.channels() + " channels");
             }
             return new RarityStatistics(s.channels(), s.config(), s.kdes().toArray(new ClassKde[0]),
-                    new LinkedHashMap<>(s.logScores()), new LinkedHashMap<>(s.present()));
+                    new LinkedHashMap<>(s.logScores()), new LinkedHashMap<>(s.present()), s.instanceClasses());
         } catch (IOException e) {
             throw new IllegalArgumentException("rarity statistics JSON cannot be read: " + e.getMessage(), e);
         }

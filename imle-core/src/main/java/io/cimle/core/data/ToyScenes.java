@@ -41,9 +41,20 @@ public final class ToyScenes {
         }
     }
 
-    /** Car body colours (red, white, blue, yellow) in daylight; the classic modes use the first three. */
-    static final int[][] CAR_COLOURS = {{200, 30, 35}, {230, 230, 225}, {35, 70, 200}, {225, 190, 40}};
+    /**
+     * Car body colours (red, white, blue, yellow, purple) in daylight; the classic modes use the first three, the
+     * regions and instance scenes four, the long tail all five.
+     */
+    static final int[][] CAR_COLOURS = {{200, 30, 35}, {230, 230, 225}, {35, 70, 200}, {225, 190, 40}, {140, 55, 165}};
     static final int CLASSIC_CAR_COLOURS = 3;
+    /** Car colours of every variant but the long tail. */
+    static final int MODE_CAR_COLOURS = 4;
+    /** The long tail's frequencies: car paints, facades (building hues), sky weathers; each sums to 1. */
+    static final double[] LONG_TAIL_PAINTS = {0.50, 0.25, 0.13, 0.08, 0.04};
+    static final double[] LONG_TAIL_FACADES = {0.60, 0.30, 0.10};
+    static final double[] LONG_TAIL_SKIES = {0.70, 0.22, 0.08};
+    /** Window glass on the long tail's facades, whatever the facade (a detail a blurred facade loses). */
+    public static final int[] WINDOW_COLOUR = {40, 50, 70};
     /** Sky weather: clear (the time of day's own sky), overcast, storm; in daylight. */
     static final int[][] SKY_WEATHERS = {null, {175, 180, 185}, {70, 75, 95}};
     /** Vegetation seasons: summer, autumn, winter; in daylight. */
@@ -64,7 +75,7 @@ public final class ToyScenes {
      */
     public record Mode(TimeOfDay timeOfDay, int carColour, int buildingHue, int skyWeather, int vegetationSeason) {
         public Mode {
-            if (timeOfDay == null || carColour < 0 || carColour >= CAR_COLOURS.length || buildingHue < 0
+            if (timeOfDay == null || carColour < 0 || carColour >= MODE_CAR_COLOURS || buildingHue < 0
                     || buildingHue >= BUILDING_HUES.length || skyWeather < 0 || skyWeather >= SKY_WEATHERS.length
                     || vegetationSeason < 0 || vegetationSeason >= VEGETATION_SEASONS.length) {
                 throw new IllegalArgumentException("bad mode " + timeOfDay + "/" + carColour + "/" + buildingHue + "/"
@@ -115,7 +126,13 @@ public final class ToyScenes {
          * appearance: two or three cars, each its own colour (4), and two or three building blocks, each its own
          * hue (3). Instances never touch, so each is a connected component of its class in the layout.
          */
-        INSTANCES;
+        INSTANCES,
+        /**
+         * {@link #INSTANCES} with a long tail: one to four cars, each a paint of five at frequencies
+         * .50/.25/.13/.08/.04; facades .60/.30/.10 with a grid of windows; sky weather .70/.22/.08 (vegetation
+         * season uniform). Every appearance is drawn on its own, so a rare one sits beside frequent ones.
+         */
+        LONG_TAIL;
 
         public List<Mode> modes() {
             List<Mode> out = new ArrayList<>();
@@ -125,7 +142,7 @@ public final class ToyScenes {
                 }
                 return out;
             }
-            int cars = this == INSTANCES ? 1 : CAR_COLOURS.length;
+            int cars = hasInstances() ? 1 : MODE_CAR_COLOURS;
             int hues = this == REGIONS4 ? BUILDING_HUES.length : 1;
             for (int w = 0; w < SKY_WEATHERS.length; w++) {
                 for (int v = 0; v < VEGETATION_SEASONS.length; v++) {
@@ -139,27 +156,61 @@ public final class ToyScenes {
             return out;
         }
 
-        /** Classes whose instances each draw their own appearance (none but in {@link #INSTANCES}). */
-        public int[] instanceClasses() {
-            return this == INSTANCES ? new int[] {BUILDING, CAR} : new int[0];
+        /** Whether each car and building block draws its own appearance ({@link #INSTANCES}, {@link #LONG_TAIL}). */
+        public boolean hasInstances() {
+            return this == INSTANCES || this == LONG_TAIL;
         }
 
-        /** {@code classic}, {@code regions}, {@code regions4} or {@code instances}, any case. */
+        /** Classes whose instances each draw their own appearance (none but in the instance variants). */
+        public int[] instanceClasses() {
+            return hasInstances() ? new int[] {BUILDING, CAR} : new int[0];
+        }
+
+        /** How many appearances an instance of {@code cls} takes here: car colours, building hues; 0 otherwise. */
+        public int instanceValues(int cls) {
+            return this == LONG_TAIL && cls == CAR ? CAR_COLOURS.length : ToyScenes.instanceValues(cls);
+        }
+
+        /** The data's frequency of each appearance of an instance of {@code cls} (uniform but in the long tail). */
+        public double[] instanceFrequencies(int cls) {
+            if (this == LONG_TAIL && (cls == CAR || cls == BUILDING)) {
+                return (cls == CAR ? LONG_TAIL_PAINTS : LONG_TAIL_FACADES).clone();
+            }
+            double[] out = new double[instanceValues(cls)];
+            Arrays.fill(out, 1.0 / out.length);
+            return out;
+        }
+
+        /** The data's frequency of each sky weather (uniform but in the long tail). */
+        public double[] skyFrequencies() {
+            if (this == LONG_TAIL) {
+                return LONG_TAIL_SKIES.clone();
+            }
+            double[] out = new double[SKY_WEATHERS.length];
+            Arrays.fill(out, 1.0 / out.length);
+            return out;
+        }
+
+        /** {@code classic}, {@code regions}, {@code regions4}, {@code instances} or {@code long-tail}, any case. */
         public static Variant byName(String name) {
+            String key = name == null ? "" : name.trim().replace('-', '_');
             for (Variant v : values()) {
-                if (v.name().equalsIgnoreCase(name == null ? "" : name.trim())) {
+                if (v.name().equalsIgnoreCase(key)) {
                     return v;
                 }
             }
-            throw new IllegalArgumentException("toy scenes must be classic, regions, regions4 or instances, got '"
-                    + name + "'");
+            throw new IllegalArgumentException("toy scenes must be classic, regions, regions4, instances or long-tail, "
+                    + "got '" + name + "'");
         }
     }
 
-    /** How many appearances an instance of {@code cls} can take: car colours, building hues; 0 for other classes. */
+    /**
+     * How many appearances an instance of {@code cls} can take in {@link Variant#INSTANCES}: car colours, building
+     * hues; 0 for other classes ({@link Variant#instanceValues} for another variant).
+     */
     public static int instanceValues(int cls) {
         return switch (cls) {
-            case CAR -> CAR_COLOURS.length;
+            case CAR -> MODE_CAR_COLOURS;
             case BUILDING -> BUILDING_HUES.length;
             default -> 0;
         };
@@ -288,6 +339,18 @@ public final class ToyScenes {
         return out;
     }
 
+    /**
+     * The same, with {@code windows} the building pixels of no instance painted as window glass (the long tail's
+     * facades).
+     */
+    public static RgbImage render(ClassMap layout, Mode mode, Instances instances, long noiseSeed, boolean windows) {
+        RgbImage photo = render(layout, mode, instances, noiseSeed);
+        if (windows) {
+            paintWindows(layout, instances, photo, mode.timeOfDay(), noiseSeed);
+        }
+        return photo;
+    }
+
     /** The exact mean colour of an instance of {@code cls} with appearance {@code value} at a time of day. */
     public static int[] instancePrototype(int cls, int value, TimeOfDay time) {
         return switch (cls) {
@@ -303,9 +366,24 @@ public final class ToyScenes {
      * (the scene-wide factors).
      */
     public Scene sampleInstances(SplittableRandom rnd, String id, List<Mode> modes) {
+        return sampleInstances(rnd, id, modes, Variant.INSTANCES);
+    }
+
+    /**
+     * A scene of an instance variant ({@link Variant#hasInstances()}): {@link Variant#INSTANCES} draws every
+     * appearance uniformly (the stream it always drew); {@link Variant#LONG_TAIL} draws one to four cars and
+     * every appearance at the variant's frequencies, and puts windows on the facades. Window pixels belong to no
+     * instance: an instance's appearance is read from its facade.
+     */
+    public Scene sampleInstances(SplittableRandom rnd, String id, Variant variant) {
+        return sampleInstances(rnd, id, variant.modes(), variant);
+    }
+
+    private Scene sampleInstances(SplittableRandom rnd, String id, List<Mode> modes, Variant variant) {
+        boolean longTail = variant == Variant.LONG_TAIL;
         int[] ids = new int[width * height];
         List<int[]> boxes = new ArrayList<>(); // {class, x0, y0, x1, y1}
-        instanceStreet(rnd, ids, boxes);
+        instanceStreet(rnd, ids, boxes, longTail ? 1 : 2, longTail ? 4 : 2);
         ClassMap layout = new ClassMap(width, height, LabelSets.TOY_SCENES.channels(), ids);
         int[] at = new int[ids.length];
         Arrays.fill(at, -1);
@@ -314,26 +392,70 @@ public final class ToyScenes {
         for (int i = 0; i < boxes.size(); i++) {
             int[] b = boxes.get(i);
             classOf[i] = b[0];
-            value[i] = rnd.nextInt(instanceValues(b[0]));
+            value[i] = longTail ? draw(rnd, variant.instanceFrequencies(b[0])) : rnd.nextInt(instanceValues(b[0]));
             for (int y = b[2]; y < b[4]; y++) {
                 for (int x = b[1]; x < b[3]; x++) {
-                    if (ids[y * width + x] == b[0]) {
+                    if (ids[y * width + x] == b[0] && !(longTail && b[0] == BUILDING && window(b, x, y))) {
                         at[y * width + x] = i;
                     }
                 }
             }
         }
         Instances instances = new Instances(at, classOf, value);
-        Mode mode = modes.get(rnd.nextInt(modes.size()));
-        return new Scene(id, layout, render(layout, mode, instances, rnd.nextLong()), mode, instances);
+        Mode mode = longTail ? modes.get(draw(rnd, modeFrequencies(modes, variant.skyFrequencies())))
+                : modes.get(rnd.nextInt(modes.size()));
+        return new Scene(id, layout, render(layout, mode, instances, rnd.nextLong(), longTail), mode, instances);
+    }
+
+    /** Whether (x, y) is a window of the building block {@code box}: a grid of single panes a pixel apart. */
+    private static boolean window(int[] box, int x, int y) {
+        return x > box[1] && x < box[3] - 1 && y > box[2] && y < box[4] - 1 && (x - box[1]) % 3 == 1
+                && (y - box[2]) % 3 == 1;
+    }
+
+    /**
+     * The long tail's windows: building pixels of no instance are panes, in the glass colour with the same
+     * texture noise as everything else (their own stream, so the rest of the photo is as rendered).
+     */
+    private static void paintWindows(ClassMap layout, Instances instances, RgbImage photo, TimeOfDay time,
+                                     long noiseSeed) {
+        int[] glass = scale(WINDOW_COLOUR, time.brightness);
+        SplittableRandom rnd = new SplittableRandom(noiseSeed ^ 0x3D1A_55E7_9B02_C4F1L);
+        for (int y = 0; y < layout.height(); y++) {
+            for (int x = 0; x < layout.width(); x++) {
+                if (layout.at(x, y) == BUILDING && instances.instanceAt()[y * layout.width() + x] < 0) {
+                    photo.set(x, y, glass[0] + noise(rnd), glass[1] + noise(rnd), glass[2] + noise(rnd));
+                }
+            }
+        }
+    }
+
+    /** Each mode's frequency: its sky weather's, shared evenly among the modes of that weather. */
+    private static double[] modeFrequencies(List<Mode> modes, double[] sky) {
+        int[] perSky = new int[sky.length];
+        modes.forEach(m -> perSky[m.skyWeather()]++);
+        return modes.stream().mapToDouble(m -> sky[m.skyWeather()] / perSky[m.skyWeather()]).toArray();
+    }
+
+    /** An index drawn with the given probabilities (summing to 1). */
+    private static int draw(SplittableRandom rnd, double[] p) {
+        double u = rnd.nextDouble();
+        double sum = 0;
+        for (int i = 0; i < p.length; i++) {
+            sum += p[i];
+            if (u < sum) {
+                return i;
+            }
+        }
+        return p.length - 1;
     }
 
     /**
      * Sky, grass, two or three building blocks on the horizon with sky between them, a road with sidewalks,
-     * two or three cars on it at different depths, boxes at least a pixel apart; trees only where they touch
-     * no building. Appends each instance's box.
+     * {@code minCars} to {@code minCars + carSpread - 1} cars on it at different depths, boxes at least a pixel
+     * apart; trees only where they touch no building. Appends each instance's box.
      */
-    private void instanceStreet(SplittableRandom rnd, int[] ids, List<int[]> boxes) {
+    private void instanceStreet(SplittableRandom rnd, int[] ids, List<int[]> boxes, int minCars, int carSpread) {
         int w = width;
         int h = height;
         int horizon = (int) Math.round(h * uniform(rnd, 0.38, 0.5));
@@ -377,7 +499,7 @@ public final class ToyScenes {
                 crown.forEach(p -> ids[p] = VEGETATION);
             }
         }
-        int cars = 2 + rnd.nextInt(2);
+        int cars = minCars + rnd.nextInt(carSpread);
         for (int i = 0, tries = 0; i < cars && tries < 60; tries++) {
             double t = uniform(rnd, 0.25, 0.95);
             int yb = Math.min(h, horizon + (int) Math.round(t * (h - horizon)));
@@ -613,7 +735,7 @@ public final class ToyScenes {
         List<Scene> scenes = new ArrayList<>(n);
         SplittableRandom stream = new SplittableRandom(seed);
         for (int i = 0; i < n; i++) {
-            scenes.add(variant == Variant.INSTANCES ? toy.sampleInstances(stream, String.format("toy_%05d", i), modes)
+            scenes.add(variant.hasInstances() ? toy.sampleInstances(stream, String.format("toy_%05d", i), variant)
                     : toy.sample(seed, i, modes));
         }
         try {
@@ -631,7 +753,7 @@ public final class ToyScenes {
             }
             Files.writeString(root.resolve("classes.json"), LabelSets.TOY_SCENES.toJson(), StandardCharsets.UTF_8);
             Files.writeString(root.resolve("modes.csv"), csv, StandardCharsets.UTF_8);
-            if (variant == Variant.INSTANCES) {
+            if (variant.hasInstances()) {
                 writeInstances(root, scenes);
             }
         } catch (IOException e) {

@@ -33,8 +33,10 @@ import java.util.function.ToIntFunction;
  * each instance of a per-instance class is read on its own: its coverage is the share of its class's
  * appearances it shows over the samples (averaged over instances), and for every two instances of a class
  * in one layout the "mixed" figure is how often they differ in a sample over how often they would if
- * each drew its appearance independently and uniformly, as the data does (1 - 1/K for K appearances;
- * 1 is independent, 0 always alike). Instances replace their class's region in the fidelities.
+ * each drew its appearance independently at the data's frequencies p (1 - sum p^2; 1 - 1/K for K equally
+ * likely appearances; 1 is independent, 0 always alike). Instances replace their class's region in the
+ * fidelities. The variant given at construction says how many appearances an instance class has and how
+ * often the data draws each ({@link ToyScenes.Variant#LONG_TAIL}'s are unequal).
  */
 public final class ModeCoverage {
 
@@ -81,6 +83,7 @@ public final class ModeCoverage {
     private final double threshold;
     private final ModeReader reader;
     private final List<Factor> varying;
+    private final ToyScenes.Variant variant;
 
     /**
      * @param universe  the modes the training data was drawn from (e.g. a {@link ToyScenes.Variant}'s)
@@ -88,6 +91,15 @@ public final class ModeCoverage {
      *                  (default {@link ModeReader#DEFAULT_THRESHOLD})
      */
     public ModeCoverage(Set<Mode> universe, double threshold) {
+        this(universe, threshold, ToyScenes.Variant.INSTANCES);
+    }
+
+    /**
+     * The same where instances take the appearances of {@code variant} (how many per class, at which frequencies);
+     * the two-argument form reads them as {@link ToyScenes.Variant#INSTANCES} does.
+     */
+    public ModeCoverage(Set<Mode> universe, double threshold, ToyScenes.Variant variant) {
+        this.variant = variant;
         if (universe.isEmpty()) {
             throw new IllegalArgumentException("the mode universe is empty");
         }
@@ -236,7 +248,7 @@ public final class ModeCoverage {
      * A sample's regions with each instance read on its own in place of its class's region; records each
      * instance's appearance in {@code valueOf[instance][sample]}.
      */
-    private static List<ModeReader.Region> withInstances(ModeReader.Reading r, ToyScenes.Instances inst, RgbImage image,
+    private List<ModeReader.Region> withInstances(ModeReader.Reading r, ToyScenes.Instances inst, RgbImage image,
                                                          int[][] valueOf, int sample) {
         Set<Integer> instanceClasses = new HashSet<>();
         for (int c : inst.classOf()) {
@@ -262,7 +274,8 @@ public final class ModeCoverage {
                 continue;
             }
             double[] mean = {sum[k][0] / size[k], sum[k][1] / size[k], sum[k][2] / size[k]};
-            ModeReader.Region g = ModeReader.readInstance(inst.classOf()[k], mean, time);
+            int cls = inst.classOf()[k];
+            ModeReader.Region g = ModeReader.readInstance(cls, mean, time, variant.instanceValues(cls));
             valueOf[k][sample] = g.prototype();
             out.add(g);
         }
@@ -270,7 +283,7 @@ public final class ModeCoverage {
     }
 
     /** Adds one layout's per-instance coverage and, per pair of same-class instances, its mixed figure. */
-    private static void tallyInstances(ToyScenes.Instances inst, int[][] valueOf, double[] shown, int[] count,
+    private void tallyInstances(ToyScenes.Instances inst, int[][] valueOf, double[] shown, int[] count,
                                        double[] mixedSum, int[] mixedPairs) {
         int[] size = inst.sizes();
         for (int k = 0; k < inst.count(); k++) {
@@ -278,7 +291,8 @@ public final class ModeCoverage {
             if (size[k] == 0) {
                 continue;
             }
-            int values = ToyScenes.instanceValues(c);
+            int values = variant.instanceValues(c);
+            double apart = 1 - Arrays.stream(variant.instanceFrequencies(c)).map(p -> p * p).sum();
             shown[c] += Arrays.stream(valueOf[k]).filter(v -> v >= 0).distinct().count() / (double) values;
             count[c]++;
             for (int j = k + 1; j < inst.count(); j++) {
@@ -289,7 +303,7 @@ public final class ModeCoverage {
                 for (int s = 0; s < valueOf[k].length; s++) {
                     differ += valueOf[k][s] != valueOf[j][s] ? 1 : 0;
                 }
-                mixedSum[c] += differ / (double) valueOf[k].length / (1 - 1.0 / values);
+                mixedSum[c] += differ / (double) valueOf[k].length / apart;
                 mixedPairs[c]++;
             }
         }

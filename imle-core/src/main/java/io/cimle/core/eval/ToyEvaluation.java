@@ -33,13 +33,19 @@ public final class ToyEvaluation {
             throw new IllegalArgumentException("need at least 2 samples per layout for diversity, got "
                     + samplesPerLayout);
         }
+        return evaluate(name, layouts, instances, draw(sampler, layouts, samplesPerLayout, seed, zeroNoise), coverage,
+                diversity, seed);
+    }
+
+    /** n samples for every layout, layout i's codes from {@code seed + i} (zero codes with {@code zeroNoise}). */
+    public static List<List<RgbImage>> draw(Sampler sampler, List<ClassMap> layouts, int n, long seed,
+                                            boolean zeroNoise) {
         List<List<RgbImage>> samples = new ArrayList<>(layouts.size());
         for (int i = 0; i < layouts.size(); i++) {
-            samples.add(zeroNoise
-                    ? sampler.generate(layouts.get(i), zeroCodes(sampler, samplesPerLayout)).images()
-                    : sampler.generate(layouts.get(i), samplesPerLayout, seed + i).images());
+            samples.add(zeroNoise ? sampler.generate(layouts.get(i), zeroCodes(sampler, n)).images()
+                    : sampler.generate(layouts.get(i), n, seed + i).images());
         }
-        return evaluate(name, layouts, instances, samples, coverage, diversity, seed);
+        return samples;
     }
 
     /** The same report for samples made elsewhere (e.g. received from generator-service over Kafka). */

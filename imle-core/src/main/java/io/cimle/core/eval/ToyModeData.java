@@ -32,19 +32,19 @@ public final class ToyModeData {
     }
 
     /**
-     * Scenes of a variant: for {@link ToyScenes.Variant#INSTANCES} streets whose cars and building blocks
-     * each draw their own appearance (with their instances), else {@link #scenes} of the variant's modes.
+     * Scenes of a variant: for an instance variant ({@link ToyScenes.Variant#hasInstances()}) streets whose cars and
+     * building blocks each draw their own appearance (with their instances), else {@link #scenes} of the variant's
+     * modes.
      */
     public static List<Scene> scenes(int width, int height, int n, long seed, ToyScenes.Variant variant) {
-        if (variant != ToyScenes.Variant.INSTANCES) {
+        if (!variant.hasInstances()) {
             return scenes(width, height, n, seed, variant.modes());
         }
         ToyScenes toy = new ToyScenes(width, height);
         SplittableRandom rnd = new SplittableRandom(seed);
-        List<Mode> modes = variant.modes();
         List<Scene> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            out.add(toy.sampleInstances(rnd, String.format("toy_%05d", i), modes));
+            out.add(toy.sampleInstances(rnd, String.format("toy_%05d", i), variant));
         }
         return out;
     }

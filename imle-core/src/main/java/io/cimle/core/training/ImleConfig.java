@@ -75,6 +75,13 @@ public final class ImleConfig {
     public static final Setting<LossWeights> LOSS_WEIGHTS = Setting.choice("loss-weights", LossWeights.RARITY,
             "What the per-pixel loss weights are: rarity (the paper's masks) or parts (each part of the code, a "
                     + "class or an instance, weighs the same whatever its size).");
+    public static final Setting<Boolean> RARITY_PER_INSTANCE = Setting.flag("rarity-per-instance", false,
+            "Rarity per instance: score each connected component by its own mean colour for the dataset sampler and "
+                    + "rarity loss weights, and cycle the sampler over classes with several instances too (false: the "
+                    + "paper's per-class mean colour, which mixes a photo's instances).");
+    public static final Setting<Boolean> WHOLE_CANDIDATES_DONATE = Setting.flag("whole-candidates-donate", false,
+            "Regional selection: the whole candidates lend their parts too, each part as drawn on its own whole image "
+                    + "(no extra forward: m + 1 options per part instead of m / 2 + 1); false: only the donors.");
     // The code form's switches are declared with the form itself (ModelConfig.CodeForm.SETTINGS) and end the
     // table; these names stay for the code that reads them here.
     public static final Setting<NoiseMode> NOISE = CodeForm.NOISE;
@@ -86,7 +93,8 @@ public final class ImleConfig {
     /** Every setting, in the order help and JSON list them. */
     public static final List<Setting<?>> SETTINGS = Stream.concat(Stream.of(EXAMPLES, CANDIDATES, STEPS, SUB_BATCH,
             LEARNING_RATE, EPOCHS, DECAY_EPOCH, DECAY, DECAY_RESETS_ENCODER, SELECTION_BATCH, SEED, LOSS_REBALANCING,
-            DATASET_REBALANCING, MODE, BETA1, BETA2, ADAM_EPSILON, SELECTION, REJECT_BELOW, RARITY_FLOOR, LOSS_WEIGHTS),
+            DATASET_REBALANCING, MODE, BETA1, BETA2, ADAM_EPSILON, SELECTION, REJECT_BELOW, RARITY_FLOOR, LOSS_WEIGHTS,
+            RARITY_PER_INSTANCE, WHOLE_CANDIDATES_DONATE),
             CodeForm.SETTINGS.stream()).<Setting<?>>map(s -> s).toList();
 
     /** The reference code's configuration: every setting at its declared reference value. */

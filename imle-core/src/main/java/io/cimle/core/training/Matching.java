@@ -38,7 +38,7 @@ final class Matching {
         }
         if (config.selection().regional()) {
             return new RegionalSelection(selector(), network.config(), config.rejectBelow(),
-                    config.selection() == CodeSelection.STAGED).select(targets(chosen), seeds, m,
+                    config.selection() == CodeSelection.STAGED, config.get(ImleConfig.WHOLE_CANDIDATES_DONATE)).select(targets(chosen), seeds, m,
                     v -> finite(v, epoch, globalStep));
         }
         return KeptCodes.flat(keepNearest(chosen, seeds, epoch, globalStep));

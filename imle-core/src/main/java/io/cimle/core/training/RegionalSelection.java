@@ -26,16 +26,24 @@ public final class RegionalSelection {
     private final ModelConfig config;
     private final double rejectBelow;
     private final boolean staged;
+    private final boolean wholeDonate;
 
     public RegionalSelection(NearestCodeSelector selector, ModelConfig config, double rejectBelow) {
         this(selector, config, rejectBelow, false);
     }
 
-    /**
-     * @param staged choose the instances' parts in a stage of their own, among donors lent onto the scene the other
-     *               parts already chose ({@link CodeSelection#STAGED})
-     */
     public RegionalSelection(NearestCodeSelector selector, ModelConfig config, double rejectBelow, boolean staged) {
+        this(selector, config, rejectBelow, staged, false);
+    }
+
+    /**
+     * @param staged      choose the instances' parts in a stage of their own, among donors lent onto the scene the
+     *                    other parts already chose ({@link CodeSelection#STAGED})
+     * @param wholeDonate the whole candidates lend their parts too, each part as measured on its own whole image
+     *                    (no extra forward): m + 1 options per part instead of m - m1 + 1
+     */
+    public RegionalSelection(NearestCodeSelector selector, ModelConfig config, double rejectBelow, boolean staged,
+                             boolean wholeDonate) {
         if (!RegionalCodes.supported(config)) {
             throw new IllegalArgumentException("regional selection needs a code with a part per class: a per-pixel "
                     + "code (noise encoder or raw), or a vector code with region blocks (regionCodeDim > 0)");
@@ -44,6 +52,7 @@ public final class RegionalSelection {
         this.config = config;
         this.rejectBelow = rejectBelow;
         this.staged = staged && !config.partsAreClasses();
+        this.wholeDonate = wholeDonate;
     }
 
     /** How many of the m candidates are whole codes; the rest are donors. */
@@ -114,6 +123,10 @@ public final class RegionalSelection {
             for (int c = 0; c < classes; c++) {
                 donors[t * classes + c] = nearestDonor(bases[t], baseRegions[t][c], second, donorSeeds, t, m2, c,
                         present[c] > 0, check);
+                if (wholeDonate && present[c] > 0) {
+                    donors[t * classes + c] = nearerWhole(donors[t * classes + c], bases[t], baseRegions[t][c],
+                            second, donorSeeds, first, whole, t, m1, m2, c, check);
+                }
             }
         }
         if (staged && m2 > 0) {
@@ -186,6 +199,30 @@ public final class RegionalSelection {
                         present[c] > 0, check);
             }
         }
+    }
+
+    /**
+     * {@code kept} (the base or a donor, chosen for part {@code c}) or one of the target's whole candidates whose
+     * own image drew the part nearer still: a rare look that only a whole candidate showed is not passed over.
+     */
+    private static long nearerWhole(long kept, long base, float baseDistance, float[][] second, long[] donorSeeds,
+                                    float[][] first, long[] whole, int t, int m1, int m2, int c, DistanceCheck check) {
+        float best = baseDistance;
+        for (int k = 0; k < m2 && kept != base; k++) {
+            if (donorSeeds[t * m2 + k] == kept) {
+                best = check.finite(second[t * m2 + k][c]);
+                break;
+            }
+        }
+        long keep = kept;
+        for (int j = 0; j < m1; j++) {
+            float d = check.finite(first[t * m1 + j][c]);
+            if (d < best) {
+                best = d;
+                keep = whole[t * m1 + j];
+            }
+        }
+        return keep;
     }
 
     /** The codes that {@code bases} and {@code donors} describe (a resumed run rebuilds its selection so). */

@@ -44,7 +44,8 @@ final class TrainingData {
         check(copy, model);
         boolean rebalance = config.lossRebalancing() || config.datasetRebalancing();
         RarityStatistics r = !rebalance ? null
-                : fitted != null ? fitted : RarityStatistics.fit(copy, RarityStatistics.Config.DEFAULT);
+                : fitted != null ? fitted : RarityStatistics.fit(copy,
+                RarityStatistics.Config.DEFAULT.withPerInstance(config.get(ImleConfig.RARITY_PER_INSTANCE)));
         DatasetSampler sampler = config.datasetRebalancing() ? DatasetSampler.rebalanced(r, config.seed() ^ SAMPLER_SALT)
                 : null;
         float[][] weights = !config.lossRebalancing() ? null : copy.stream().map(e -> config.lossWeights() == LossWeights.PARTS

@@ -118,6 +118,39 @@ class RegionalSelectionTest {
     }
 
     @Test
+    void wholeCandidatesLendPartsTooWhenAskedAndTheKeptCodeStaysNoFarther() {
+        try (GeneratorNetwork net = GeneratorNetwork.create(VECTOR, Device.cpu(), 4);
+             Distance d = PyramidL1Distance.defaults()) {
+            NearestCodeSelector selector = new NearestCodeSelector(net, d, 7);
+            NearestCodeSelector.Targets targets = targets();
+            int m = 6;
+            int m1 = RegionalSelection.wholeCandidates(m);
+            long[] seeds = new SplittableRandom(1).longs(examples.size() * m).toArray();
+            KeptCodes kept = GradMode.withoutGradients(() -> new RegionalSelection(selector, VECTOR, 0, false, true)
+                    .select(targets, seeds, m, v -> v));
+            float[] whole = selector.distances(targets, seeds, m);
+            float[] keptDistance = selector.distances(targets, kept.codes(), 1);
+            int parts = kept.donors().length / examples.size();
+            int fromWhole = 0;
+            for (int t = 0; t < examples.size(); t++) {
+                float bestWhole = Float.MAX_VALUE;
+                for (int j = 0; j < m1; j++) {
+                    bestWhole = Math.min(bestWhole, whole[t * m + j]);
+                }
+                assertTrue(keptDistance[t] <= bestWhole + 1e-4, "example " + t + ": kept " + keptDistance[t]
+                        + " vs best whole " + bestWhole);
+                for (int c = 0; c < parts; c++) {
+                    long donor = kept.donors()[t * parts + c];
+                    for (int j = 0; j < m1; j++) {
+                        fromWhole += donor == seeds[t * m + j] && donor != kept.seeds()[t] ? 1 : 0;
+                    }
+                }
+            }
+            assertTrue(fromWhole > 0, "no part came from a whole candidate other than the base");
+        }
+    }
+
+    @Test
     void aVectorCodeWithoutBlocksIsRefusedAtTheStart() {
         ModelConfig plain = VECTOR.withRegionCodeDim(0);
         try (GeneratorNetwork net = GeneratorNetwork.create(plain, Device.cpu(), 4);

@@ -1,0 +1,96 @@
+package io.cimle.core.data;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Rarity per instance: two cars in one photo, one of a rare paint. The paper's per-class mean mixes them, so both cars
+ * weigh alike; per instance the rare car weighs as the rarest region and the common one little, and the sampler
+ * cycles over the class with several instances.
+ */
+class InstanceRarityTest {
+    private static final int ROAD = 0;
+    private static final int CAR = 1;
+    private static final int W = 16;
+    private static final int H = 8;
+    private static final int RARE_FROM = 40; // examples 40..42: the right car green; else each car red or white
+
+    /**
+     * Road on top; two cars below, apart (two components), left at x 1..5, right at x 9..13; each car red or white on
+     * its own (so the data shows cars as instances that differ in look), the right one green in the last photos.
+     */
+    private static List<Example> examples() {
+        SplittableRandom rnd = new SplittableRandom(3);
+        List<Example> out = new ArrayList<>();
+        for (int n = 0; n < RARE_FROM + 3; n++) {
+            int[] ids = new int[W * H];
+            RgbImage photo = RgbImage.blank(W, H);
+            int road = 100 + rnd.nextInt(-10, 11);
+            int j = rnd.nextInt(-8, 9);
+            boolean[] white = {n == RARE_FROM || rnd.nextBoolean(), rnd.nextBoolean()};
+            for (int y = 0; y < H; y++) {
+                for (int x = 0; x < W; x++) {
+                    boolean car = y >= 5 && (x >= 1 && x <= 5 || x >= 9 && x <= 13);
+                    ids[y * W + x] = car ? CAR : ROAD;
+                    boolean green = car && x >= 9 && n >= RARE_FROM;
+                    if (!car) {
+                        photo.set(x, y, road, road, road + 5);
+                    } else if (green) {
+                        photo.set(x, y, 30 + j, 200 + j, 30);
+                    } else {
+                        int w = white[x >= 9 ? 1 : 0] ? 190 : 0;
+                        photo.set(x, y, 200 + j, 30 + w, 30 + w);
+                    }
+                }
+            }
+            out.add(new Example(String.format("e%02d", n), new ClassMap(W, H, 3, ids), photo));
+        }
+        return out;
+    }
+
+    @Test
+    void aRareInstanceWeighsAsItsOwnLookNotItsClassMean() {
+        List<Example> ex = examples();
+        Example mixed = ex.get(RARE_FROM);
+        int left = 6 * W + 2;
+        int right = 6 * W + 10;
+        RarityStatistics perClass = RarityStatistics.fit(ex, RarityStatistics.Config.DEFAULT);
+        float[] classMask = perClass.lossMask(mixed);
+        assertEquals(classMask[left], classMask[right], "per class both cars weigh the same");
+        RarityStatistics perInstance = RarityStatistics.fit(ex, RarityStatistics.Config.DEFAULT.withPerInstance(true));
+        float[] mask = perInstance.lossMask(mixed);
+        assertEquals(1f, mask[right], 1e-6, "the green car is the photo's rarest region");
+        assertTrue(mask[left] < 0.1, "the red car beside it weighs little: " + mask[left]);
+        // A photo of common cars is at least 5 times as dense (likely) as the photo with the green car.
+        double common = perInstance.logRarity("e00", CAR);
+        double rare = perInstance.logRarity(mixed.id(), CAR);
+        assertTrue(common + Math.log(5) < rare, "common " + common + ", rare " + rare);
+        assertArrayEquals(new int[] {CAR}, perInstance.instanceClasses());
+        assertEquals(0, perClass.instanceClasses().length);
+    }
+
+    @Test
+    void theSamplerCyclesOverTheClassWithInstancesAndDrawsTheRarePhotosMore() {
+        List<Example> ex = examples();
+        RarityStatistics perInstance = RarityStatistics.fit(ex, RarityStatistics.Config.DEFAULT.withPerInstance(true));
+        DatasetSampler sampler = DatasetSampler.rebalanced(perInstance, 9);
+        assertTrue(Arrays.stream(sampler.cycleClasses()).anyMatch(c -> c == CAR), Arrays.toString(sampler.cycleClasses()));
+        int rare = 0;
+        int draws = 6000;
+        for (int t = 0; t < draws; t++) {
+            rare += sampler.nextIndex() >= RARE_FROM ? 1 : 0;
+        }
+        // 3 of 43 photos (7%) hold the green car; cycling road and car, car's draws go mostly to them.
+        assertTrue(rare > 0.3 * draws, rare + " of " + draws);
+        assertTrue(Arrays.stream(RarityStatistics.fit(ex, RarityStatistics.Config.DEFAULT.withPerInstance(true))
+                .instanceClasses()).noneMatch(c -> c == ROAD), "the road is one look");
+        assertEquals(RarityStatistics.fromJson(perInstance.toJson()).toJson(), perInstance.toJson());
+    }
+}

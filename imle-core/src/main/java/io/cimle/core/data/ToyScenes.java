@@ -437,8 +437,8 @@ public final class ToyScenes {
         return modes.stream().mapToDouble(m -> sky[m.skyWeather()] / perSky[m.skyWeather()]).toArray();
     }
 
-    /** An index drawn with the given probabilities (summing to 1). */
-    private static int draw(SplittableRandom rnd, double[] p) {
+    /** An index drawn with the given probabilities (summing to 1): how the long tail draws each look. */
+    public static int draw(SplittableRandom rnd, double[] p) {
         double u = rnd.nextDouble();
         double sum = 0;
         for (int i = 0; i < p.length; i++) {

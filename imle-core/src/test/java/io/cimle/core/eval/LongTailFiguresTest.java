@@ -131,13 +131,13 @@ class LongTailFiguresTest {
         for (int j = 0; j < SAMPLES; j++) {
             Instances inst = s.instances();
             int[] value = new int[inst.count()];
-            int car = draw(rnd, LONG_TAIL.instanceFrequencies(ToyScenes.CAR));
-            int building = draw(rnd, LONG_TAIL.instanceFrequencies(ToyScenes.BUILDING));
+            int car = ToyScenes.draw(rnd, LONG_TAIL.instanceFrequencies(ToyScenes.CAR));
+            int building = ToyScenes.draw(rnd, LONG_TAIL.instanceFrequencies(ToyScenes.BUILDING));
             for (int k = 0; k < value.length; k++) {
                 int cls = inst.classOf()[k];
-                value[k] = tied ? (cls == ToyScenes.CAR ? car : building) : draw(rnd, LONG_TAIL.instanceFrequencies(cls));
+                value[k] = tied ? (cls == ToyScenes.CAR ? car : building) : ToyScenes.draw(rnd, LONG_TAIL.instanceFrequencies(cls));
             }
-            Mode mode = new Mode(ToyScenes.TimeOfDay.DAY, 0, 0, draw(rnd, LONG_TAIL.skyFrequencies()), rnd.nextInt(3));
+            Mode mode = new Mode(ToyScenes.TimeOfDay.DAY, 0, 0, ToyScenes.draw(rnd, LONG_TAIL.skyFrequencies()), rnd.nextInt(3));
             out.add(ToyScenes.render(s.layout(), mode, new Instances(inst.instanceAt(), inst.classOf(), value),
                     rnd.nextLong(), true));
         }
@@ -152,18 +152,6 @@ class LongTailFiguresTest {
         }
         return ToyScenes.render(s.layout(), new Mode(ToyScenes.TimeOfDay.DAY, 0, 0, sky, 0),
                 new Instances(inst.instanceAt(), inst.classOf(), value), seed, true);
-    }
-
-    private static int draw(SplittableRandom rnd, double[] p) {
-        double u = rnd.nextDouble();
-        double sum = 0;
-        for (int i = 0; i < p.length; i++) {
-            sum += p[i];
-            if (u < sum) {
-                return i;
-            }
-        }
-        return p.length - 1;
     }
 
     private static double[] meanOf(Instances inst, int k, RgbImage image) {

@@ -89,10 +89,9 @@ public final class GeneratorNetwork implements AutoCloseable {
 
     /** The network's three inputs for these layouts and codes: the layout as it reads it, noise, code parts. */
     public NDList inputs(NDManager manager, List<ClassMap> layouts, List<LatentCode> codes) {
-        NDArray layout = LayoutTensors.input(manager, layouts, config);                    // (N, C or C+1, H, W)
-        NDArray noise = noiseFor(codes, manager);                                          // (N, Z, H, W) | (N, d)
-        NDArray parts = LayoutTensors.parts(manager, layouts, config);                     // (N, P, H, W)
-        return new NDList(layout, noise, parts);
+        NDList layoutAndParts = LayoutTensors.layoutAndParts(manager, layouts, config); // (N, C or C+1, H, W), (N, P, H, W)
+        NDArray noise = noiseFor(codes, manager);                                        // (N, Z, H, W) | (N, d)
+        return new NDList(layoutAndParts.get(0), noise, layoutAndParts.get(1));
     }
 
     /** {@link #forward(NDArray, NDArray, NDArray, boolean)} of what {@link #inputs} built. */

@@ -1,6 +1,7 @@
 package io.cimle.core.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.cimle.core.data.ClassMap;
@@ -22,11 +23,11 @@ public final class LayoutTensors {
     }
 
     /**
-     * (N, C', H, W): the layout as the network reads it, the one-hot classes and, where the model's form has
-     * instance edges, one more channel that is 1 where a 4-neighbour belongs to another object of the pixel's class.
+     * The layout as the network reads it: {@code classes} (the layouts' {@link #oneHot}) itself, or, where the
+     * model's form has instance edges, a copy with one more channel that is 1 where a 4-neighbour belongs to
+     * another object of the pixel's class. {@code classes} stays open either way (it may serve as the parts too).
      */
-    public static NDArray input(NDManager manager, List<ClassMap> layouts, ModelConfig config) {
-        NDArray classes = oneHot(manager, layouts);
+    public static NDArray input(NDManager manager, NDArray classes, List<ClassMap> layouts, ModelConfig config) {
         if (!config.instanceEdges()) {
             return classes;
         }
@@ -49,11 +50,16 @@ public final class LayoutTensors {
                 edges[n * w * h + p] = edge ? 1f : 0f;
             }
         }
-        NDArray edgeMap = manager.create(edges, new Shape(layouts.size(), 1, h, w));
-        NDArray out = classes.concat(edgeMap, 1);
-        classes.close();
-        edgeMap.close();
-        return out;
+        try (NDArray edgeMap = manager.create(edges, new Shape(layouts.size(), 1, h, w))) {
+            return classes.concat(edgeMap, 1);
+        }
+    }
+
+    /** The network's layout and parts inputs: {@link #input} and {@link #parts}, one one-hot serving both where it can. */
+    public static NDList layoutAndParts(NDManager manager, List<ClassMap> layouts, ModelConfig config) {
+        NDArray classes = oneHot(manager, layouts);
+        NDArray parts = config.partsAreClasses() ? classes : parts(manager, layouts, config);
+        return new NDList(input(manager, classes, layouts, config), parts);
     }
 
     /** (N, P, H, W) float32 one-hot over the model's code parts ({@link CodeParts}): which part each pixel reads. */

@@ -1,6 +1,7 @@
 package io.cimle.core.training;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 import io.cimle.core.data.ClassMap;
@@ -59,12 +60,13 @@ final class GradientStep {
         double loss;
         try (NDManager sub = network.manager().newSubManager()) {
             List<ClassMap> layouts = data.layoutsOf(idx);
-            NDArray layout = LayoutTensors.input(sub, layouts, network.config()); // (b, C or C+1, H, W)
+            NDList layoutAndParts = LayoutTensors.layoutAndParts(sub, layouts, network.config());
+            NDArray layout = layoutAndParts.get(0); // (b, C or C+1, H, W)
             NDArray target = data.photos255(sub, idx); // (b, 3, H, W)
             NDArray weights = data.weights(sub, idx); // (b, 1, H, W) or null
             NDArray noise = mode == TrainingMode.IMLE ? network.noiseFor(codes, sub)
                     : network.zeroNoise(sub, idx.length);
-            NDArray parts = LayoutTensors.parts(sub, layouts, network.config()); // (b, P, H, W)
+            NDArray parts = layoutAndParts.get(1); // (b, P, H, W)
             try (GradientCollector collector = sub.getEngine().newGradientCollector()) {
                 NDArray generated = ImageTensors.to255(network.forward(layout, noise, parts, true));
                 NDArray value = distance.perSample(generated, target, weights).mean();

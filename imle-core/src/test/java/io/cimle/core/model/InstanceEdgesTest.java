@@ -35,7 +35,7 @@ class InstanceEdgesTest {
         ModelConfig edges = Presets.tiny(CLASSES).withCode(Presets.tiny(CLASSES).code().with("instanceEdges", true));
         assertEquals(CLASSES + 1, edges.layoutChannels());
         try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
-            NDArray input = LayoutTensors.input(m, List.of(touchingPair()), edges);
+            NDArray input = LayoutTensors.layoutAndParts(m, List.of(touchingPair()), edges).get(0);
             assertArrayEquals(new long[] {1, CLASSES + 1, 16, 32}, input.getShape().getShape());
             float[] edge = input.get(":, {}, :, :", CLASSES).toFloatArray();
             for (int p = 0; p < edge.length; p++) {
@@ -44,9 +44,9 @@ class InstanceEdgesTest {
                 boolean seam = y >= 10 && y < 13 && (x == 7 || x == 8);
                 assertEquals(seam ? 1f : 0f, edge[p], "x=" + x + " y=" + y);
             }
-            NDArray plain = LayoutTensors.input(m, List.of(touchingPair().withInstances(null)), edges);
+            NDArray plain = LayoutTensors.layoutAndParts(m, List.of(touchingPair().withInstances(null)), edges).get(0);
             assertEquals(0f, plain.get(":, {}, :, :", CLASSES).sum().getFloat(), "one blob: no edge inside it");
-            assertEquals(CLASSES, LayoutTensors.input(m, List.of(touchingPair()), Presets.tiny(CLASSES))
+            assertEquals(CLASSES, LayoutTensors.layoutAndParts(m, List.of(touchingPair()), Presets.tiny(CLASSES)).get(0)
                     .getShape().get(1), "the form without edges reads the classes only");
         }
     }

@@ -69,10 +69,6 @@ public class GenerateResource {
             @JsonFormat(shape = JsonFormat.Shape.STRING) Long seed,
             List<CodeJson> codes, InterpolationJson interpolation, String modelVersion, StyleJson style,
             String instancesPng, String instanceEncoding) {
-        public GenerateJson(String layoutPng, String encoding, String palette, Integer numSamples, Long seed,
-                            List<CodeJson> codes, InterpolationJson interpolation, String modelVersion, StyleJson style) {
-            this(layoutPng, encoding, palette, numSamples, seed, codes, interpolation, modelVersion, style, null, null);
-        }
     }
 
     /**

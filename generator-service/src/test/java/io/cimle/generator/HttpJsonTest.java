@@ -24,7 +24,7 @@ class HttpJsonTest {
 
     private static GenerateJson body(String layout, String encoding, Long seed, List<CodeJson> codes, InterpolationJson in,
             StyleJson style) {
-        return new GenerateJson(layout, encoding, null, null, seed, codes, in, null, style);
+        return new GenerateJson(layout, encoding, null, null, seed, codes, in, null, style, null, null);
     }
 
     @Test

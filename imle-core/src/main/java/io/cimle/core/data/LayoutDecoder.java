@@ -64,13 +64,17 @@ public final class LayoutDecoder {
         if (instancePng != null && instancePng.length > 0) {
             map = InstanceMaps.attach(map, instancePng, instanceFormat, limits);
         }
-        return limits.resizes() ? map.resizeNearest(limits.targetWidth(), limits.targetHeight()) : map;
+        return toTarget(map);
     }
 
     public Decoded decodeWithReport(byte[] png) {
         Decoded d = decodeNative(png);
-        return limits.resizes() ? new Decoded(d.map().resizeNearest(limits.targetWidth(), limits.targetHeight()),
-                d.unknown()) : d;
+        return new Decoded(toTarget(d.map()), d.unknown());
+    }
+
+    /** Resized (nearest) to the limits' target size where one is set. */
+    private ClassMap toTarget(ClassMap map) {
+        return limits.resizes() ? map.resizeNearest(limits.targetWidth(), limits.targetHeight()) : map;
     }
 
     private Decoded decodeNative(byte[] png) {

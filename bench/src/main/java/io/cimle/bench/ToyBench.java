@@ -22,6 +22,7 @@ import io.cimle.core.eval.PairwiseDiversity;
 import io.cimle.core.eval.RenderedEvaluation;
 import io.cimle.core.eval.ToyEvaluation;
 import io.cimle.core.eval.ToyModeData;
+import io.cimle.core.model.CodeBank;
 import io.cimle.core.model.CodeParts;
 import io.cimle.core.model.GeneratorNetwork;
 import io.cimle.core.model.LatentCode;
@@ -130,6 +131,10 @@ final class ToyBench implements Callable<Integer>, ImleOptions.Budgeted {
             + "health check says (the code spread is still measured and charted); by default the bench stops with the "
             + "reason once a model stops responding to its code, its weights stop moving or its loss keeps climbing.")
     boolean noHealthCheck;
+
+    @Option(names = "--bank-jitters", split = ",", description = "With --code-bank-epochs: also evaluate each model "
+            + "with its code bank at each of these jitters (e.g. 0,0.3), beside its own.")
+    private List<Double> bankJitters = List.of();
 
     @Option(names = "--out", defaultValue = "bench-results", description = "Output folder (default ${DEFAULT-VALUE}).")
     Path out;
@@ -293,23 +298,51 @@ final class ToyBench implements Callable<Integer>, ImleOptions.Budgeted {
             Path chart = TrainingChart.write(b.name() + " on " + scenes + " scenes: loss, code spread and coverage",
                     history, out.resolve("training-" + b.name().toLowerCase(Locale.ROOT) + ".png"));
             System.out.println("  " + b + " training picture: " + chart);
+            CodeBank bank = trainer.codeBank();
             String row;
-            if (rendered != null) {
-                RenderedEvaluation.Report r = rendered.evaluate(b.name(), Sampler.wrap(network, 20), perLayout,
-                        new PairwiseDiversity(new MeanAbsPixelMetric(), PairwiseDiversity.DEFAULT_PAIRS), 5,
-                        b == Baseline.REGRESSION);
-                String frequencies = r.markdown().substring(r.markdown().indexOf("Frequencies"));
-                System.out.print(frequencies);
-                notes.append(b.name()).append(": ").append(frequencies);
-                row = r.markdownRow();
-            } else {
-                EvalReport r = evaluate(b, network, held, coverage);
-                System.out.println("  " + b + " fidelity per class: " + r.classFidelities());
-                row = r.markdownRow();
+            // The model as a user gets it: its code bank where it keeps one.
+            try (Sampler sampler = Sampler.wrap(network, 20).withBank(bank)) {
+                row = evaluateRow(b, b.name(), sampler, held, coverage);
+            }
+            if (bank != null) {
+                // What the bank buys, on the same weights: the Gaussian codes, and the bank at other jitters.
+                try (Sampler gaussian = Sampler.wrap(network, 20)) {
+                    notes.append(evaluateRow(b, b.name() + " (Gaussian codes)", gaussian, held, coverage)).append('\n');
+                }
+                for (double jitter : bankJitters) {
+                    try (Sampler other = Sampler.wrap(network, 20).withBank(bank.withJitter(jitter))) {
+                        notes.append(evaluateRow(b, b.name() + " (bank jitter " + jitter + ")", other, held, coverage))
+                                .append('\n');
+                    }
+                }
             }
             return row.replaceFirst("\\| " + b.name() + " \\|", String.format(Locale.ROOT,
                     "| %s | %.0f (%d steps) | %.1f |", b.name(), seconds, done.globalStep(), selection.perEpochSeconds()));
         }
+    }
+
+    /** One evaluation of a trained model drawing with {@code sampler}: its sample sheet, its figures, its row. */
+    private String evaluateRow(Baseline b, String name, Sampler sampler, List<ClassMap> held, ModeCoverage coverage)
+            throws IOException {
+        String file = "samples-" + name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9.]+", "-").replaceAll("-$", "");
+        System.out.println("  " + name + " samples: " + SampleSheet.write(sampler, held, 6, 10, 5,
+                out.resolve(file + ".png")) + (sampler.bank() == null ? "" : " (" + sampler.bank() + ")"));
+        String row;
+        if (rendered != null) {
+            RenderedEvaluation.Report r = rendered.evaluate(name, sampler, perLayout,
+                    new PairwiseDiversity(new MeanAbsPixelMetric(), PairwiseDiversity.DEFAULT_PAIRS), 5,
+                    b == Baseline.REGRESSION);
+            String frequencies = r.markdown().substring(r.markdown().indexOf("Frequencies"));
+            System.out.print(frequencies);
+            notes.append(name).append(": ").append(frequencies);
+            row = r.markdownRow();
+        } else {
+            EvalReport r = evaluate(b, sampler, held, coverage, name);
+            System.out.println("  " + name + " fidelity per class: " + r.classFidelities());
+            row = r.markdownRow();
+        }
+        System.out.println(row);
+        return row;
     }
 
     /** Layouts and samples of the quick coverage taken at every epoch's end for the training picture. */
@@ -428,13 +461,15 @@ final class ToyBench implements Callable<Integer>, ImleOptions.Budgeted {
     }
 
     private EvalReport evaluate(Baseline b, GeneratorNetwork net, List<ClassMap> held, ModeCoverage coverage) {
+        return evaluate(b, Sampler.wrap(net, 20), held, coverage, b.name());
+    }
+
+    private EvalReport evaluate(Baseline b, Sampler sampler, List<ClassMap> held, ModeCoverage coverage, String name) {
         PairwiseDiversity diversity = new PairwiseDiversity(new MeanAbsPixelMetric(), PairwiseDiversity.DEFAULT_PAIRS);
         boolean zero = b == Baseline.REGRESSION;
         if (longTail == null) {
-            return ToyEvaluation.evaluate(b.name(), Sampler.wrap(net, 20), held, instances, perLayout, coverage,
-                    diversity, 5, zero);
+            return ToyEvaluation.evaluate(name, sampler, held, instances, perLayout, coverage, diversity, 5, zero);
         }
-        Sampler sampler = Sampler.wrap(net, 20);
         List<List<RgbImage>> samples = ToyEvaluation.draw(sampler, held, perLayout, 5, zero);
         List<List<RgbImage>> style = new ArrayList<>();
         for (int j = 0; j < (zero ? 0 : RenderedEvaluation.STYLE_CODES); j++) {
@@ -442,8 +477,8 @@ final class ToyBench implements Callable<Integer>, ImleOptions.Budgeted {
             style.add(held.stream().map(l -> sampler.generate(l, List.of(code)).images().get(0)).toList());
         }
         String figures = longTail.measure(held, instances, samples, style).markdown();
-        System.out.print("  " + b + " long tail: " + figures);
-        notes.append(b.name()).append(": ").append(figures).append('\n');
-        return ToyEvaluation.evaluate(b.name(), held, instances, samples, coverage, diversity, 5);
+        System.out.print("  " + name + " long tail: " + figures);
+        notes.append(name).append(": ").append(figures).append('\n');
+        return ToyEvaluation.evaluate(name, held, instances, samples, coverage, diversity, 5);
     }
 }

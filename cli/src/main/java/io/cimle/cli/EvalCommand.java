@@ -108,7 +108,7 @@ final class EvalCommand implements Callable<Integer> {
         }
         System.err.printf("eval: the reading recovers %.3f of the real held-out renders' factors%n", eval.truth());
         boolean zeroNoise = TrainingMode.REGRESSION.name().equals(cp.metadata().get("mode"));
-        try (Sampler sampler = Sampler.fromCheckpoint(cp, model.device(), 16)) {
+        try (Sampler sampler = model.sampler(cp, 16)) {
             field = fieldMetrics(sampler, eval.set().scenes().stream().map(RenderedScenes.Scene::layout).toList(),
                     eval.set().scenes().stream().map(RenderedScenes.Scene::photo).toList(), zeroNoise);
             return eval.evaluate(cp.config().presetName() + " " + cp.metadata().getOrDefault("mode", "?") + " epoch "
@@ -139,7 +139,7 @@ final class EvalCommand implements Callable<Integer> {
         boolean zeroNoise = TrainingMode.REGRESSION.name().equals(cp.metadata().get("mode"));
         String name = cp.config().presetName() + " " + cp.metadata().getOrDefault("mode", "?") + " "
                 + cp.config().noiseMode() + " epoch " + cp.epoch();
-        try (Sampler sampler = Sampler.fromCheckpoint(cp, model.device(), 16)) {
+        try (Sampler sampler = model.sampler(cp, 16)) {
             PairwiseDiversity diversity = PairwiseDiversity.create(lpips, sampler.network().device());
             field = fieldMetrics(sampler, maps, examples.subList(0, maps.size()).stream().map(Example::photo).toList(),
                     zeroNoise);

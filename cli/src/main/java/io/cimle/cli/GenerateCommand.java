@@ -1,6 +1,5 @@
 package io.cimle.cli;
 
-import ai.djl.Device;
 import io.cimle.core.data.ClassMap;
 import io.cimle.core.data.Images;
 import io.cimle.core.data.RgbImage;
@@ -66,10 +65,9 @@ final class GenerateCommand implements Callable<Integer> {
         }
         Checkpoint cp = model.readCheckpoint();
         List<Path> layouts = layoutFiles();
-        Device dev = model.device();
         List<Path> images = new ArrayList<>();
         List<Path> codes = new ArrayList<>();
-        try (Sampler sampler = Sampler.fromCheckpoint(cp, dev, Sampler.DEFAULT_MAX_BATCH)) {
+        try (Sampler sampler = model.sampler(cp, Sampler.DEFAULT_MAX_BATCH)) {
             List<LatentCode> fixed = code != null
                     ? Collections.nCopies(n, CliSupport.readCode(code, LatentCodes.shapeFor(sampler.config())))
                     : styleLayout != null || stylePhoto != null ? styleCodes(sampler, cp) : null;
@@ -96,7 +94,7 @@ final class GenerateCommand implements Callable<Integer> {
             photo = Images.resize(photo, referenceLayout.width(), referenceLayout.height());
         }
         try (Distance distance = PyramidL1Distance.defaults()) {
-            return new StyleSearch(sampler.network(), distance, Sampler.DEFAULT_MAX_BATCH)
+            return new StyleSearch(sampler.network(), distance, Sampler.DEFAULT_MAX_BATCH, sampler.bank())
                     .nearest(referenceLayout, photo, styleCandidates, seed, n).stream().map(StyleSearch.Found::code)
                     .toList();
         }

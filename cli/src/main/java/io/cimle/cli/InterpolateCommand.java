@@ -42,7 +42,7 @@ final class InterpolateCommand implements Callable<Integer> {
         }
         Checkpoint cp = model.readCheckpoint();
         ClassMap map = CliSupport.readLayout(layout, CliSupport.labelSet(cp));
-        try (Sampler sampler = Sampler.fromCheckpoint(cp, model.device(), Sampler.DEFAULT_MAX_BATCH)) {
+        try (Sampler sampler = model.sampler(cp, Sampler.DEFAULT_MAX_BATCH)) {
             int[] shape = LatentCodes.shapeFor(sampler.config());
             return GenerateCommand.write(out, "step", sampler.interpolate(map, CliSupport.readCode(from, shape),
                     CliSupport.readCode(to, shape), steps, method));

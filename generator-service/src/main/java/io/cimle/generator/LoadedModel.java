@@ -1,6 +1,7 @@
 package io.cimle.generator;
 
 import io.cimle.core.data.LabelSet;
+import io.cimle.core.model.CodeBank;
 import io.cimle.core.model.GeneratorNetwork;
 import io.cimle.core.model.ModelConfig;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -15,10 +16,16 @@ public final class LoadedModel {
     private final LabelSet labels;
     private final long step;
     private final long term;
+    private final CodeBank bank;
     private final AtomicInteger users = new AtomicInteger(1);
 
     LoadedModel(String version, GeneratorNetwork network, LabelSet labels, long step, long term) {
+        this(version, network, labels, step, term, null);
+    }
+
+    LoadedModel(String version, GeneratorNetwork network, LabelSet labels, long step, long term, CodeBank bank) {
         this.version = version;
+        this.bank = bank;
         this.network = network;
         this.labels = labels;
         this.step = step;
@@ -35,6 +42,11 @@ public final class LoadedModel {
 
     public ModelConfig config() {
         return network.config();
+    }
+
+    /** The matched codes this model's codes stand for (see {@link CodeBank}), or null: a checkpoint without one. */
+    public CodeBank bank() {
+        return bank;
     }
 
     public LabelSet labels() {

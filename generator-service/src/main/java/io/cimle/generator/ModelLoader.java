@@ -4,6 +4,7 @@ import ai.djl.Device;
 import io.cimle.core.data.LabelSet;
 import io.cimle.core.data.LabelSets;
 import io.cimle.core.model.Checkpoint;
+import io.cimle.core.model.CodeBank;
 import io.cimle.core.model.GeneratorNetwork;
 import io.cimle.core.model.InferenceChunking;
 import io.cimle.core.model.ModelConfig;
@@ -61,8 +62,17 @@ public class ModelLoader {
             }));
         }
         LabelSet labels = labelsOf(checkpoint);
-        LOG.debugf("loaded %s in %d ms", info.version(), (System.nanoTime() - t0) / 1_000_000);
-        return new LoadedModel(info.version(), network, labels, info.step(), info.term());
+        byte[] bank = checkpoint.extras().get(CodeBank.CHECKPOINT_EXTRA);
+        CodeBank codeBank;
+        try {
+            codeBank = bank == null ? null : CodeBank.fromBytes(network.config(), bank);
+        } catch (IllegalArgumentException e) {
+            network.close();
+            throw new IOException("checkpoint " + info.version() + ": " + e.getMessage(), e);
+        }
+        LOG.debugf("loaded %s in %d ms%s", info.version(), (System.nanoTime() - t0) / 1_000_000,
+                codeBank == null ? "" : " with " + codeBank);
+        return new LoadedModel(info.version(), network, labels, info.step(), info.term(), codeBank);
     }
 
     private LabelSet labelsOf(Checkpoint checkpoint) {

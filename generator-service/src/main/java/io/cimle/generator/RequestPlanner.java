@@ -73,6 +73,12 @@ public class RequestPlanner {
             InterpolationMethod method = method(in.getMethod());
             LatentCode a = resolve(in.getFrom(), config, 0);
             LatentCode b = resolve(in.getTo(), config, 1);
+            if (model.bank() != null) {
+                // The walk goes between the looks the ends stand for (the runner passes these frames on as they
+                // are); between two Gaussian codes it would jump from matched code to matched code.
+                a = model.bank().transform(layout, a);
+                b = model.bank().transform(layout, b);
+            }
             codes.addAll(LatentCodes.interpolation(a, b, steps, method));
             ts = new float[steps];
             for (int i = 0; i < steps; i++) {

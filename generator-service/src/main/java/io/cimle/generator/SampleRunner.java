@@ -37,7 +37,7 @@ public class SampleRunner {
         GeneratorNetwork net = model.network();
         try (Distance distance = PyramidL1Distance.defaults()) {
             synchronized (net) {
-                return new StyleSearch(net, distance, Math.max(1, settings.generator().maxBatch()))
+                return new StyleSearch(net, distance, Math.max(1, settings.generator().maxBatch()), model.bank())
                         .nearest(layout, photo, candidates, seed, n).stream().map(StyleSearch.Found::code).toList();
             }
         }
@@ -49,7 +49,8 @@ public class SampleRunner {
         for (PlannedRequest r : requests) {
             for (LatentCode c : r.codes()) {
                 layouts.add(r.layout());
-                codes.add(c);
+                // An interpolation's frames were planned between the looks its ends stand for (RequestPlanner).
+                codes.add(model.bank() == null || r.interpolationTs() != null ? c : model.bank().transform(r.layout(), c));
             }
         }
         List<RgbImage> all = new ArrayList<>(codes.size());

@@ -33,14 +33,42 @@ public final class Sampler implements AutoCloseable {
     private final GeneratorNetwork network;
     private final int maxBatch;
     private final boolean ownsNetwork;
+    /** The matched codes a code stands for (see {@link CodeBank}); null: codes go to the network as they are. */
+    private final CodeBank bank;
 
     private Sampler(GeneratorNetwork network, int maxBatch, boolean ownsNetwork) {
+        this(network, maxBatch, ownsNetwork, null);
+    }
+
+    private Sampler(GeneratorNetwork network, int maxBatch, boolean ownsNetwork, CodeBank bank) {
         if (maxBatch < 1) {
             throw new IllegalArgumentException("maxBatch must be >= 1, got " + maxBatch);
         }
         this.network = Objects.requireNonNull(network, "network");
         this.maxBatch = maxBatch;
         this.ownsNetwork = ownsNetwork;
+        this.bank = bank;
+    }
+
+    /**
+     * This sampler's network with every code standing for its matched code in {@code bank} (null: none); closing
+     * it leaves the network open.
+     */
+    public Sampler withBank(CodeBank bank) {
+        return new Sampler(network, maxBatch, false, bank);
+    }
+
+    /**
+     * This sampler drawing the codes as they are, owning the network as this one did (this one must not be used or
+     * closed after).
+     */
+    public Sampler withoutBank() {
+        return bank == null ? this : new Sampler(network, maxBatch, ownsNetwork, null);
+    }
+
+    /** The bank codes stand for, or null. */
+    public CodeBank bank() {
+        return bank;
     }
 
     /** A freshly initialised generator (untrained: for tests and benchmarks). */
@@ -52,8 +80,16 @@ public final class Sampler implements AutoCloseable {
         return create(config, device, DEFAULT_MAX_BATCH);
     }
 
+    /** The checkpoint's generator, with its code bank where it has one (a checkpoint without answers as before). */
     public static Sampler fromCheckpoint(Checkpoint checkpoint, Device device, int maxBatch) {
-        return new Sampler(GeneratorNetwork.fromCheckpoint(checkpoint, device), maxBatch, true);
+        GeneratorNetwork network = GeneratorNetwork.fromCheckpoint(checkpoint, device);
+        byte[] bank = checkpoint.extras().get(CodeBank.CHECKPOINT_EXTRA);
+        try {
+            return new Sampler(network, maxBatch, true, bank == null ? null : CodeBank.fromBytes(network.config(), bank));
+        } catch (RuntimeException e) {
+            network.close();
+            throw e;
+        }
     }
 
     /** Wraps a network owned by someone else (e.g. the training loop); closing this leaves it open. */
@@ -82,7 +118,18 @@ public final class Sampler implements AutoCloseable {
     public Samples interpolate(ClassMap layout, LatentCode a, LatentCode b, int steps, InterpolationMethod method) {
         LatentCode from = LatentCodes.resolve(a, network.config(), 0);
         LatentCode to = LatentCodes.resolve(b, network.config(), 1);
-        return generate(layout, LatentCodes.interpolation(from, to, steps, method));
+        if (bank == null) {
+            return generate(layout, LatentCodes.interpolation(from, to, steps, method));
+        }
+        // The walk goes between the looks the ends stand for; a Gaussian code between them would jump between
+        // matched codes.
+        ClassMap fitted = fit(layout, 0);
+        List<LatentCode> walk = LatentCodes.interpolation(bank.transform(fitted, from), bank.transform(fitted, to),
+                steps, method);
+        List<RgbImage> images = new ArrayList<>(steps);
+        forEachBatch(Collections.nCopies(steps, fitted), walk, false,
+                (start, out, nanos) -> images.addAll(ImageTensors.toImages(out)));
+        return new Samples(images, walk);
     }
 
     /**
@@ -123,6 +170,11 @@ public final class Sampler implements AutoCloseable {
      * already have the model's size (see {@link #sample}).
      */
     public void forEachBatch(List<ClassMap> layouts, List<LatentCode> codes, BatchHandler handler) {
+        forEachBatch(layouts, codes, true, handler);
+    }
+
+    private void forEachBatch(List<ClassMap> layouts, List<LatentCode> codes, boolean throughBank,
+                              BatchHandler handler) {
         if (codes.isEmpty()) {
             throw new IllegalArgumentException("no latent codes given");
         }
@@ -134,7 +186,16 @@ public final class Sampler implements AutoCloseable {
                 int end = Math.min(codes.size(), start + maxBatch);
                 try (NDManager batch = network.manager().newSubManager()) {
                     long t0 = System.nanoTime();
-                    NDList inputs = network.inputs(batch, layouts.subList(start, end), codes.subList(start, end));
+                    List<ClassMap> batchLayouts = layouts.subList(start, end);
+                    List<LatentCode> batchCodes = codes.subList(start, end);
+                    if (throughBank && bank != null) {
+                        List<LatentCode> matched = new ArrayList<>(batchCodes.size());
+                        for (int i = 0; i < batchCodes.size(); i++) {
+                            matched.add(bank.transform(batchLayouts.get(i), batchCodes.get(i)));
+                        }
+                        batchCodes = matched;
+                    }
+                    NDList inputs = network.inputs(batch, batchLayouts, batchCodes);
                     NDArray out = network.forward(inputs, false);                               // (B, 3, H, W)
                     handler.handle(start, out, System.nanoTime() - t0);
                 }

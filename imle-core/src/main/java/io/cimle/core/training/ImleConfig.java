@@ -82,6 +82,11 @@ public final class ImleConfig {
     public static final Setting<Boolean> WHOLE_CANDIDATES_DONATE = Setting.flag("whole-candidates-donate", false,
             "Regional selection: the whole candidates lend their parts too, each part as drawn on its own whole image "
                     + "(no extra forward: m + 1 options per part instead of m / 2 + 1); false: only the donors.");
+    public static final Setting<Integer> CODE_BANK_EPOCHS = Setting.integer("code-bank-epochs", "", 0, 0,
+            "Samples draw the codes the last N epochs matched (a code bank in the checkpoint: real looks at the data's "
+                    + "frequencies, not the blends between them); needs region pooling (0 = the Gaussian, the reference).");
+    public static final Setting<Double> CODE_BANK_JITTER = Setting.real("code-bank-jitter", 0.0, 0.0, null, false,
+            "With a code bank: each part's matched vector moves by this times the sample's own Gaussian.");
     // The code form's switches are declared with the form itself (ModelConfig.CodeForm.SETTINGS) and end the
     // table; these names stay for the code that reads them here.
     public static final Setting<NoiseMode> NOISE = CodeForm.NOISE;
@@ -94,7 +99,7 @@ public final class ImleConfig {
     public static final List<Setting<?>> SETTINGS = Stream.concat(Stream.of(EXAMPLES, CANDIDATES, STEPS, SUB_BATCH,
             LEARNING_RATE, EPOCHS, DECAY_EPOCH, DECAY, DECAY_RESETS_ENCODER, SELECTION_BATCH, SEED, LOSS_REBALANCING,
             DATASET_REBALANCING, MODE, BETA1, BETA2, ADAM_EPSILON, SELECTION, REJECT_BELOW, RARITY_FLOOR, LOSS_WEIGHTS,
-            RARITY_PER_INSTANCE, WHOLE_CANDIDATES_DONATE),
+            RARITY_PER_INSTANCE, WHOLE_CANDIDATES_DONATE, CODE_BANK_EPOCHS, CODE_BANK_JITTER),
             CodeForm.SETTINGS.stream()).<Setting<?>>map(s -> s).toList();
 
     /** The reference code's configuration: every setting at its declared reference value. */

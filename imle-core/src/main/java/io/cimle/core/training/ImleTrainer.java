@@ -3,6 +3,7 @@ package io.cimle.core.training;
 import io.cimle.core.data.Example;
 import io.cimle.core.data.RarityStatistics;
 import io.cimle.core.model.Checkpoint;
+import io.cimle.core.model.CodeBank;
 import io.cimle.core.model.GeneratorNetwork;
 import io.cimle.core.model.GradMode;
 import io.cimle.core.model.LatentCode;
@@ -51,6 +52,7 @@ public final class ImleTrainer implements AutoCloseable {
     private int stepInEpoch;
     private int[] selected = new int[0];
     private KeptCodes kept = KeptCodes.NONE;
+    private final MatchedCodes matchedCodes = new MatchedCodes();
     private double learningRate;
     private double selectionMs;
     private double epochLossSum;
@@ -138,6 +140,10 @@ public final class ImleTrainer implements AutoCloseable {
         ImleTrainer trainer = new ImleTrainer(network, distance, examples, saved.rarity(), saved.config());
         try {
             trainer.restore(saved.state(), saved.moments());
+            byte[] bank = checkpoint.extras().get(CodeBank.CHECKPOINT_EXTRA);
+            if (bank != null) {
+                trainer.matchedCodes.restore(CodeBank.fromBytes(network.config(), bank), saved.state().epoch() - 1);
+            }
             return trainer;
         } catch (RuntimeException e) {
             trainer.close();
@@ -262,6 +268,13 @@ public final class ImleTrainer implements AutoCloseable {
         selected = chosen;
         kept = config.mode() == TrainingMode.IMLE ? matching.select(chosen, rng, epoch, progress().globalStep())
                 : KeptCodes.flat(new long[chosen.length]);
+        if (banksCodes()) {
+            List<LatentCode> codes = new ArrayList<>(chosen.length);
+            for (int t = 0; t < chosen.length; t++) {
+                codes.add(kept.codes().isEmpty() ? code(kept.seeds()[t]) : kept.codes().get(t));
+            }
+            matchedCodes.record(network.config(), epoch, chosen, data.layoutsOf(chosen), codes);
+        }
         selectionMs = (System.nanoTime() - start) / 1e6;
     }
 
@@ -308,10 +321,30 @@ public final class ImleTrainer implements AutoCloseable {
     /** The current weights and training state as a checkpoint (resumable with {@link #resume}). */
     public Checkpoint checkpoint() {
         Map<String, byte[]> extras = TrainerCheckpoint.extras(state(), adam.encodeMoments(), config, data.rarity());
+        CodeBank bank = codeBank();
+        if (bank != null) {
+            extras.put(CodeBank.CHECKPOINT_EXTRA, bank.toBytes());
+        }
         Map<String, String> metadata = new TreeMap<>(extraMetadata);
         metadata.putAll(Map.of("trainer", "imle", "mode", config.mode().name(),
                 "distance", distance.describe(), "learningRate", Double.toString(learningRate)));
         return Checkpoint.of(network, progress().globalStep(), epoch, metadata, extras);
+    }
+
+    /** Whether this run keeps a code bank: IMLE, a bank configured, a code pooled per part. */
+    private boolean banksCodes() {
+        return config.mode() == TrainingMode.IMLE && config.get(ImleConfig.CODE_BANK_EPOCHS) > 0
+                && CodeBank.supported(network.config());
+    }
+
+    /**
+     * The codes the last {@code code-bank-epochs} epochs matched, as samples of this model should draw them; null
+     * without a bank (not configured, not a pooled code, or nothing matched yet).
+     */
+    public CodeBank codeBank() {
+        int current = hasSelection() ? epoch : epoch - 1; // between epochs: the one that just ended
+        return banksCodes() ? matchedCodes.bank(network.config(), current, config.get(ImleConfig.CODE_BANK_EPOCHS),
+                config.get(ImleConfig.CODE_BANK_JITTER)) : null;
     }
 
     private void writeCheckpoint() {

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.cimle.core.data.ClassMap;
 import io.cimle.core.data.RgbImage;
+import io.cimle.core.model.CodeBank;
 import io.cimle.core.model.CodeParts;
 import io.cimle.core.model.GeneratorNetwork;
 import io.cimle.core.model.ImageTensors;
@@ -69,16 +70,23 @@ public final class NearestCodeSelector {
     private final Distance distance;
     private final int batch;
     private final boolean asDisplayed;
+    /** What the codes stand for when samples are drawn (style search on a banked model); null in training. */
+    private final CodeBank bank;
 
     public NearestCodeSelector(GeneratorNetwork network, Distance distance, int batch) {
         this(network, distance, batch, false);
+    }
+
+    public NearestCodeSelector(GeneratorNetwork network, Distance distance, int batch, boolean asDisplayed) {
+        this(network, distance, batch, asDisplayed, null);
     }
 
     /**
      * @param asDisplayed compare samples as an image shows them (clamped to 0..255), as a reference photo
      *                    is; training selection compares the raw output, as its loss does
      */
-    public NearestCodeSelector(GeneratorNetwork network, Distance distance, int batch, boolean asDisplayed) {
+    public NearestCodeSelector(GeneratorNetwork network, Distance distance, int batch, boolean asDisplayed,
+                               CodeBank bank) {
         if (batch < 1) {
             throw new IllegalArgumentException("selection batch must be >= 1, got " + batch);
         }
@@ -86,6 +94,7 @@ public final class NearestCodeSelector {
         this.distance = distance;
         this.batch = batch;
         this.asDisplayed = asDisplayed;
+        this.bank = bank;
     }
 
     /** The nearest of each target's m seeds ({@code seeds} target-major: m per target). */
@@ -140,7 +149,7 @@ public final class NearestCodeSelector {
             layouts.add(targets.layout(c / m));
         }
         try (PreparedTarget target = new PreparedTarget(targets)) {
-            Sampler.wrap(network, batch).forEachBatch(layouts, codes, (start, images, nanos) -> {
+            Sampler.wrap(network, batch).withBank(bank).forEachBatch(layouts, codes, (start, images, nanos) -> {
                 NDArray raw = ImageTensors.to255(images); // (B, 3, H, W)
                 NDArray scaled = asDisplayed ? raw.clip(0, 255) : raw;
                 int end = start + (int) images.getShape().get(0);

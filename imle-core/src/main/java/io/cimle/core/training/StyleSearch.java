@@ -2,6 +2,7 @@ package io.cimle.core.training;
 
 import io.cimle.core.data.ClassMap;
 import io.cimle.core.data.RgbImage;
+import io.cimle.core.model.CodeBank;
 import io.cimle.core.model.GeneratorNetwork;
 import io.cimle.core.model.GradMode;
 import io.cimle.core.model.LatentCode;
@@ -30,11 +31,18 @@ public final class StyleSearch {
     private final GeneratorNetwork network;
     private final Distance distance;
     private final int batch;
+    private final CodeBank bank;
 
     public StyleSearch(GeneratorNetwork network, Distance distance, int batch) {
+        this(network, distance, batch, null);
+    }
+
+    /** A search among the samples a model draws through {@code bank} (null: the codes as they are). */
+    public StyleSearch(GeneratorNetwork network, Distance distance, int batch, CodeBank bank) {
         this.network = network;
         this.distance = distance;
         this.batch = batch;
+        this.bank = bank;
     }
 
     /**
@@ -53,9 +61,10 @@ public final class StyleSearch {
         long[] seeds = new SplittableRandom(seed).longs(candidates).toArray();
         NearestCodeSelector.Targets target = NearestCodeSelector.Targets.unweighted(List.of(layout), List.of(photo));
         // The reference is a photo: compare it with samples as they are shown.
-        NearestCodeSelector selector = new NearestCodeSelector(network, distance, batch, true);
+        NearestCodeSelector selector = new NearestCodeSelector(network, distance, batch, true, bank);
         int[] shape = LatentCodes.shapeFor(network.config());
-        boolean regional = RegionalCodes.supported(network.config()) && candidates >= 2;
+        // Through a bank a code stands for whole matched looks: a code composed of parts would stand for others.
+        boolean regional = RegionalCodes.supported(network.config()) && candidates >= 2 && bank == null;
         return GradMode.withoutGradients(() -> {
             // Split by class where the code has parts per class: the rows sum to the whole distances,
             // and the regional composition below reuses them instead of generating its half again.

@@ -12,11 +12,13 @@ import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import io.cimle.core.data.Example;
 import io.cimle.core.model.Checkpoint;
+import io.cimle.core.model.CodeBank;
 import io.cimle.core.model.GeneratorNetwork;
 import io.cimle.core.model.ImageTensors;
 import io.cimle.core.model.LatentCode;
 import io.cimle.core.model.LatentCodes;
 import io.cimle.core.model.LayoutTensors;
+import io.cimle.core.model.Sampler;
 import io.cimle.core.model.Scalars;
 import io.cimle.core.training.distance.Distance;
 import io.cimle.core.training.distance.PyramidL1Distance;
@@ -126,6 +128,42 @@ class ImleTrainerTest {
     @Test
     void aRegionalSelectionResumesExactly() throws Exception {
         assertResumesExactly(TrainingFixtures.tinyImle().withCandidates(4).withSelection(CodeSelection.REGIONAL));
+    }
+
+    @Test
+    void theCheckpointCarriesTheCodesTheLastEpochsMatchedAndAResumeKeepsThem() throws Exception {
+        List<Example> data = TrainingFixtures.toyExamples(6, 9);
+        ImleConfig cfg = TrainingFixtures.tinyImle().withEpochs(3).withCandidates(4).withSelection(CodeSelection.REGIONAL)
+                .with(ImleConfig.CODE_BANK_EPOCHS, 2).with(ImleConfig.CODE_BANK_JITTER, 0.1);
+        var pooled = TrainingFixtures.tinyConfig().withRegionPooling(true);
+        byte[] saved;
+        try (GeneratorNetwork net = GeneratorNetwork.create(pooled, ai.djl.Device.cpu(), 5);
+             Distance d = PyramidL1Distance.defaults(); ImleTrainer trainer = new ImleTrainer(net, d, data, null, cfg)) {
+            assertEquals(null, trainer.codeBank(), "nothing matched yet");
+            trainer.train();
+            CodeBank bank = trainer.codeBank();
+            // Epochs 1 and 2 chose 4 of 6 examples each: 4 to 6 distinct examples, each its latest match.
+            assertTrue(bank.size() >= 4 && bank.size() <= 6, "bank of " + bank.size());
+            assertEquals(0.1, bank.jitter());
+            saved = trainer.checkpoint().toBytes();
+        }
+        Checkpoint checkpoint = Checkpoint.readFrom(new ByteArrayInputStream(saved));
+        try (Sampler sampler = Sampler.fromCheckpoint(checkpoint, ai.djl.Device.cpu(), 4)) {
+            assertTrue(sampler.bank() != null && sampler.bank().size() >= 4, "the sampler draws the checkpoint's bank");
+        }
+        try (GeneratorNetwork net = GeneratorNetwork.create(pooled, ai.djl.Device.cpu(), 6);
+             Distance d = PyramidL1Distance.defaults();
+             ImleTrainer resumed = ImleTrainer.resume(checkpoint, net, d, data, null)) {
+            assertArrayEquals(CodeBank.fromBytes(pooled, checkpoint.extras().get(CodeBank.CHECKPOINT_EXTRA)).toBytes(),
+                    resumed.codeBank().toBytes(), "a resumed run serves the bank it was saved with");
+        }
+        try (GeneratorNetwork net = GeneratorNetwork.create(pooled, ai.djl.Device.cpu(), 5);
+             Distance d = PyramidL1Distance.defaults();
+             ImleTrainer gaussian = new ImleTrainer(net, d, data, null, cfg.with(ImleConfig.CODE_BANK_EPOCHS, 0))) {
+            gaussian.train();
+            assertEquals(null, gaussian.codeBank());
+            assertFalse(gaussian.checkpoint().extras().containsKey(CodeBank.CHECKPOINT_EXTRA), "no bank asked for");
+        }
     }
 
     private static void assertResumesExactly(ImleConfig cfg) throws Exception {

@@ -1,0 +1,280 @@
+package io.cimle.core.model;
+
+import io.cimle.core.data.ClassMap;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The codes training matched, as the looks a code draws. A model whose code is pooled per part (region pooling) sees
+ * one vector per part, so a matched code is a table: one vector per part of its example's layout. IMLE trains the
+ * generator at the codes it matched, so there it draws real looks, at the data's frequencies; a Gaussian code falls
+ * between them as often as not, and the generator, a smooth function of its code, draws a blend there (issue 37:
+ * four cars in ten off every paint, the rarest paints only as blends).
+ *
+ * <p>{@link #transform} maps a Gaussian code to a matched one, deterministically, so seeds, replies, style reuse and
+ * scene editing keep their meaning: the code picks one matched example's scene (every class that is not
+ * instance-wise takes that example's vector: the scene-wide look stays one, and the same code on another layout
+ * keeps it), and each instance's own pooled Gaussian picks a matched instance of its class (instances independent),
+ * each vector moved by {@code jitter} times the part's own Gaussian.
+ */
+public final class CodeBank {
+    /** One matched code: per class its scene vector (null where absent), and its instances' vectors with classes. */
+    public record Matched(float[][] scene, int[] instanceClasses, float[][] instances) {
+    }
+
+    /** The checkpoint extra a trainer writes its bank to, and samplers read it from. */
+    public static final String CHECKPOINT_EXTRA = "code-bank";
+    private static final int FORMAT = 1;
+
+    private final ModelConfig config;
+    private final List<Matched> matched;
+    /** Per class: every matched vector of its parts (the instance classes' pools). */
+    private final List<List<float[]>> byClass;
+    private final double jitter;
+
+    public CodeBank(ModelConfig config, List<Matched> matched, double jitter) {
+        if (!supported(config)) {
+            throw new IllegalArgumentException("a code bank needs per-pixel codes pooled per part (region pooling)");
+        }
+        if (matched.isEmpty()) {
+            throw new IllegalArgumentException("a code bank needs at least one matched code");
+        }
+        if (!(jitter >= 0) || Double.isInfinite(jitter)) {
+            throw new IllegalArgumentException("code bank jitter must be finite and >= 0, got " + jitter);
+        }
+        this.config = config;
+        this.matched = List.copyOf(matched);
+        this.jitter = jitter;
+        this.byClass = new ArrayList<>();
+        for (int c = 0; c < config.channels(); c++) {
+            byClass.add(new ArrayList<>());
+        }
+        for (Matched m : matched) {
+            for (int c = 0; c < m.scene().length; c++) {
+                if (m.scene()[c] != null) {
+                    byClass.get(c).add(m.scene()[c]);
+                }
+            }
+            for (int i = 0; i < m.instances().length; i++) {
+                byClass.get(m.instanceClasses()[i]).add(m.instances()[i]);
+            }
+        }
+    }
+
+    /** Whether a model's code can be banked: per-pixel codes pooled per part. */
+    public static boolean supported(ModelConfig config) {
+        return config.regionPooling() && config.noiseMode() != NoiseMode.VECTOR;
+    }
+
+    /** The table of {@code code} on {@code layout} (the model's size): what the network sees of it, part by part. */
+    public static Matched tableOf(ModelConfig config, ClassMap layout, LatentCode code) {
+        int[] partOf = CodeParts.of(config, layout);
+        float[][] pooled = pool(config, partOf, code.materialise().valuesView());
+        float[][] scene = new float[config.channels()][];
+        List<Integer> classes = new ArrayList<>();
+        List<float[]> instances = new ArrayList<>();
+        for (int part = 0; part < pooled.length; part++) {
+            if (pooled[part] == null) {
+                continue;
+            }
+            int c = CodeParts.classOf(config, part);
+            if (CodeParts.isInstanceClass(config, c)) {
+                classes.add(c);
+                instances.add(pooled[part]);
+            } else {
+                scene[c] = pooled[part];
+            }
+        }
+        return new Matched(scene, classes.stream().mapToInt(Integer::intValue).toArray(),
+                instances.toArray(new float[0][]));
+    }
+
+    /** Per part (null where the layout lacks it): the sum of the code over the part's pixels over its root count. */
+    private static float[][] pool(ModelConfig config, int[] partOf, float[] values) {
+        int z = config.noiseChannels();
+        int plane = partOf.length;
+        int[] count = CodeParts.histogram(config, partOf);
+        float[][] out = new float[count.length][];
+        for (int p = 0; p < plane; p++) {
+            if (out[partOf[p]] == null) {
+                out[partOf[p]] = new float[z];
+            }
+            for (int k = 0; k < z; k++) {
+                out[partOf[p]][k] += values[k * plane + p];
+            }
+        }
+        for (int part = 0; part < out.length; part++) {
+            if (out[part] != null) {
+                float scale = (float) (1 / Math.sqrt(count[part]));
+                for (int k = 0; k < z; k++) {
+                    out[part][k] *= scale;
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The matched codes, in the order they were given. */
+    public List<Matched> matched() {
+        return matched;
+    }
+
+    public int size() {
+        return matched.size();
+    }
+
+    public double jitter() {
+        return jitter;
+    }
+
+    /** This bank with another jitter. */
+    public CodeBank withJitter(double jitter) {
+        return new CodeBank(config, matched, jitter);
+    }
+
+    /** The matched code {@code code} stands for on {@code layout} (the model's size). */
+    public LatentCode transform(ClassMap layout, LatentCode code) {
+        if (layout.width() != config.width() || layout.height() != config.height()) {
+            throw new IllegalArgumentException("layout " + layout.width() + "x" + layout.height() + " is not the "
+                    + config.width() + "x" + config.height() + " the bank's model draws");
+        }
+        LatentCode gaussian = LatentCodes.resolve(code, config, 0);
+        int[] partOf = CodeParts.of(config, layout);
+        int[] count = CodeParts.histogram(config, partOf);
+        float[][] own = pool(config, partOf, gaussian.valuesView());
+        Matched scene = matched.get(Math.floorMod(mix(gaussian.hasSeed() ? gaussian.seed()
+                : java.util.Arrays.hashCode(gaussian.valuesView())), matched.size()));
+        int z = config.noiseChannels();
+        float[][] vectors = new float[count.length][];
+        for (int part = 0; part < count.length; part++) {
+            if (own[part] == null) {
+                continue;
+            }
+            int c = CodeParts.classOf(config, part);
+            List<float[]> pool = byClass.get(c);
+            float[] base = !CodeParts.isInstanceClass(config, c) && scene.scene()[c] != null ? scene.scene()[c]
+                    : pool.isEmpty() ? own[part] : pool.get(Math.floorMod(mix(bits(own[part])), pool.size()));
+            vectors[part] = new float[z];
+            for (int k = 0; k < z; k++) {
+                vectors[part][k] = (float) (base[k] + jitter * own[part][k]);
+            }
+        }
+        int plane = partOf.length;
+        float[] values = new float[z * plane];
+        for (int p = 0; p < plane; p++) {
+            float scale = (float) Math.sqrt(count[partOf[p]]) / count[partOf[p]];
+            for (int k = 0; k < z; k++) {
+                values[k * plane + p] = vectors[partOf[p]][k] * scale;
+            }
+        }
+        return LatentCode.ofValues(values, LatentCodes.shapeFor(config));
+    }
+
+    private static long bits(float[] v) {
+        long h = 17;
+        for (float f : v) {
+            h = h * 31 + Float.floatToIntBits(f);
+        }
+        return h;
+    }
+
+    /** SplitMix64's finaliser: a seed's bits spread over the index. */
+    private static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+        return (z ^ (z >>> 31)) >>> 1;
+    }
+
+    /** The bank as a checkpoint stores it. */
+    public byte[] toBytes() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeInt(FORMAT);
+            out.writeInt(config.channels());
+            out.writeInt(config.noiseChannels());
+            out.writeDouble(jitter);
+            out.writeInt(matched.size());
+            for (Matched m : matched) {
+                for (float[] v : m.scene()) {
+                    out.writeBoolean(v != null);
+                    if (v != null) {
+                        writeVector(out, v);
+                    }
+                }
+                out.writeInt(m.instances().length);
+                for (int i = 0; i < m.instances().length; i++) {
+                    out.writeInt(m.instanceClasses()[i]);
+                    writeVector(out, m.instances()[i]);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /** A bank {@link #toBytes} wrote, for {@code config}'s model. */
+    public static CodeBank fromBytes(ModelConfig config, byte[] bytes) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+            int format = in.readInt();
+            if (format != FORMAT) {
+                throw new IllegalArgumentException("code bank format " + format + " is not " + FORMAT);
+            }
+            int channels = in.readInt();
+            int z = in.readInt();
+            if (channels != config.channels() || z != config.noiseChannels()) {
+                throw new IllegalArgumentException("code bank of " + channels + " classes x " + z + " noise channels "
+                        + "does not fit a model of " + config.channels() + " x " + config.noiseChannels());
+            }
+            double jitter = in.readDouble();
+            int n = in.readInt();
+            List<Matched> matched = new ArrayList<>(n);
+            for (int e = 0; e < n; e++) {
+                float[][] scene = new float[channels][];
+                for (int c = 0; c < channels; c++) {
+                    scene[c] = in.readBoolean() ? readVector(in, z) : null;
+                }
+                int k = in.readInt();
+                int[] classes = new int[k];
+                float[][] instances = new float[k][];
+                for (int i = 0; i < k; i++) {
+                    classes[i] = in.readInt();
+                    if (classes[i] < 0 || classes[i] >= channels) {
+                        throw new IllegalArgumentException("code bank instance of class " + classes[i]);
+                    }
+                    instances[i] = readVector(in, z);
+                }
+                matched.add(new Matched(scene, classes, instances));
+            }
+            return new CodeBank(config, matched, jitter);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("unreadable code bank: " + e.getMessage(), e);
+        }
+    }
+
+    private static void writeVector(DataOutputStream out, float[] v) throws IOException {
+        for (float f : v) {
+            out.writeFloat(f);
+        }
+    }
+
+    private static float[] readVector(DataInputStream in, int z) throws IOException {
+        float[] v = new float[z];
+        for (int k = 0; k < z; k++) {
+            v[k] = in.readFloat();
+        }
+        return v;
+    }
+
+    @Override
+    public String toString() {
+        return "CodeBank[" + matched.size() + " matched codes, " + byClass.stream().mapToInt(List::size).sum()
+                + " part vectors, jitter " + jitter + "]";
+    }
+}

@@ -87,6 +87,10 @@ public final class ImleConfig {
                     + "frequencies, not the blends between them); needs region pooling (0 = the Gaussian, the reference).");
     public static final Setting<Double> CODE_BANK_JITTER = Setting.real("code-bank-jitter", 0.0, 0.0, null, false,
             "With a code bank: each part's matched vector moves by this times the sample's own Gaussian.");
+    public static final Setting<Boolean> KEEP_MATCHES = Setting.flag("keep-matches", false,
+            "Regional selection: an example's match of the last time it was chosen stays a candidate, kept where it "
+                    + "still comes nearer; not in checkpoints, so a resumed run starts its matches afresh (false: fresh "
+                    + "codes every epoch, Algorithm 1).");
     // The code form's switches are declared with the form itself (ModelConfig.CodeForm.SETTINGS) and end the
     // table; these names stay for the code that reads them here.
     public static final Setting<NoiseMode> NOISE = CodeForm.NOISE;
@@ -99,7 +103,7 @@ public final class ImleConfig {
     public static final List<Setting<?>> SETTINGS = Stream.concat(Stream.of(EXAMPLES, CANDIDATES, STEPS, SUB_BATCH,
             LEARNING_RATE, EPOCHS, DECAY_EPOCH, DECAY, DECAY_RESETS_ENCODER, SELECTION_BATCH, SEED, LOSS_REBALANCING,
             DATASET_REBALANCING, MODE, BETA1, BETA2, ADAM_EPSILON, SELECTION, REJECT_BELOW, RARITY_FLOOR, LOSS_WEIGHTS,
-            RARITY_PER_INSTANCE, WHOLE_CANDIDATES_DONATE, CODE_BANK_EPOCHS, CODE_BANK_JITTER),
+            RARITY_PER_INSTANCE, WHOLE_CANDIDATES_DONATE, CODE_BANK_EPOCHS, CODE_BANK_JITTER, KEEP_MATCHES),
             CodeForm.SETTINGS.stream()).<Setting<?>>map(s -> s).toList();
 
     /** The reference code's configuration: every setting at its declared reference value. */
@@ -108,10 +112,11 @@ public final class ImleConfig {
     /**
      * Where users start: the reference's loop and budget with the best measured method (docs/measured.md):
      * regional selection over code parts per instance, the code pooled per region, part-balanced loss weights,
-     * layer norms per pixel.
+     * layer norms per pixel, samples drawn from the codes the last 6 epochs matched (a code bank).
      */
     public static final ImleConfig DEFAULT = REFERENCE.with(SELECTION, CodeSelection.REGIONAL).with(INSTANCE_SLOTS, 4)
-            .with(REGION_POOLING, true).with(LOSS_WEIGHTS, LossWeights.PARTS).with(PIXEL_NORM, true);
+            .with(REGION_POOLING, true).with(LOSS_WEIGHTS, LossWeights.PARTS).with(PIXEL_NORM, true)
+            .with(CODE_BANK_EPOCHS, 6);
 
     private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -53,6 +53,7 @@ public final class ImleTrainer implements AutoCloseable {
     private int[] selected = new int[0];
     private KeptCodes kept = KeptCodes.NONE;
     private final MatchedCodes matchedCodes = new MatchedCodes();
+    private final Map<Integer, long[]> lastMatch = new java.util.HashMap<>();
     private double learningRate;
     private double selectionMs;
     private double epochLossSum;
@@ -88,7 +89,7 @@ public final class ImleTrainer implements AutoCloseable {
         }
         this.data = TrainingData.prepare(newExamples, fitted, c, network.config());
         this.config = c;
-        this.matching = new Matching(network, distance, c, data);
+        this.matching = new Matching(network, distance, c, data, lastMatch);
         if (healthProbe == null) {
             // Fixed for the trainer's life, so its code spread is comparable from epoch to epoch.
             healthProbe = new HealthProbe(data.layouts(), network, c.seed());

@@ -65,7 +65,7 @@ class ModeCoverageAcceptanceTest {
              Distance d = PyramidL1Distance.defaults();
              ImleTrainer trainer = new ImleTrainer(net, d, train, null, baseline.apply(budget))) {
             trainer.train();
-            Sampler sampler = Sampler.wrap(net, 16);
+            Sampler sampler = Sampler.wrap(net, 16).withBank(trainer.codeBank()); // the model as a user gets it
             return ToyEvaluation.evaluate(baseline.name(), sampler, heldOut.stream().map(Scene::layout).toList(),
                     heldOut.stream().map(Scene::instances).toList(), SAMPLES, coverage,
                     new PairwiseDiversity(new MeanAbsPixelMetric(), 20), 5, baseline == Baseline.REGRESSION);

@@ -76,7 +76,7 @@ class ImleTrainerTest {
     /** The seed of the nearest of each chosen example's candidates (example-major): a flat selection's kept seeds. */
     private static long[] keepNearest(GeneratorNetwork net, Distance d, List<Example> examples, ImleConfig cfg,
                                       int[] chosen, long[] seeds) {
-        return new Matching(net, d, cfg, TrainingData.prepare(examples, null, cfg, net.config()))
+        return new Matching(net, d, cfg, TrainingData.prepare(examples, null, cfg, net.config()), new java.util.HashMap<>())
                 .keepNearest(chosen, seeds, 0, 0);
     }
 

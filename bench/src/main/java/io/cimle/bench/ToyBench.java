@@ -279,7 +279,7 @@ final class ToyBench implements Callable<Integer>, ImleOptions.Budgeted {
             trainer.addListener(selection);
             List<TrainingChart.Point> history = new ArrayList<>();
             AtomicLong pictureNanos = new AtomicLong(); // the picture's quick coverage is not training time
-            trainer.addListener(history(b, network, held, coverage, history, pictureNanos));
+            trainer.addListener(history(b, trainer, held, coverage, history, pictureNanos));
             if (curve) {
                 trainer.addListener(curveListener(b, network, held, coverage, start));
             } else {
@@ -354,15 +354,17 @@ final class ToyBench implements Callable<Integer>, ImleOptions.Budgeted {
      * class over {@value #QUICK_LAYOUTS} held-out layouts, {@value #QUICK_SAMPLES} samples each) for the picture;
      * the time it takes is added to {@code spentNanos}.
      */
-    private TrainingListener history(Baseline b, GeneratorNetwork net, List<ClassMap> held, ModeCoverage coverage,
+    private TrainingListener history(Baseline b, ImleTrainer trainer, List<ClassMap> held, ModeCoverage coverage,
                                      List<TrainingChart.Point> out, AtomicLong spentNanos) {
         int n = Math.min(QUICK_LAYOUTS, held.size());
         return new TrainingListener() {
             @Override
             public void onHealth(TrainingProgress progress, ModelHealth health) {
                 long t0 = System.nanoTime();
-                double minCoverage = rendered != null ? quickRendered(b, net).minCoverage()
-                        : ToyEvaluation.evaluate(b.name(), Sampler.wrap(net, 20), held.subList(0, n),
+                // The model as it would be served at this epoch: with the bank it has so far.
+                Sampler sampler = Sampler.wrap(trainer.network(), 20).withBank(trainer.codeBank());
+                double minCoverage = rendered != null ? quickRendered(b, sampler).minCoverage()
+                        : ToyEvaluation.evaluate(b.name(), sampler, held.subList(0, n),
                         instances == null ? null : instances.subList(0, n), QUICK_SAMPLES, coverage,
                         new PairwiseDiversity(new MeanAbsPixelMetric(), 4), 5, b == Baseline.REGRESSION).minCoverage();
                 out.add(new TrainingChart.Point(progress.globalStep(), health.meanLoss(), health.codeSpread(),
@@ -375,9 +377,13 @@ final class ToyBench implements Callable<Integer>, ImleOptions.Budgeted {
     /** The picture's quick reading of rendered streets: every held-out layout, few samples, no style or diversity. */
     private RenderedEvaluation.Report quickRendered(Baseline b, GeneratorNetwork net) {
         try (Sampler sampler = Sampler.wrap(net, 20)) {
-            return rendered.measure(b.name(), rendered.draw(sampler, QUICK_SAMPLES, 5, b == Baseline.REGRESSION),
-                    List.of(), null, 5);
+            return quickRendered(b, sampler);
         }
+    }
+
+    private RenderedEvaluation.Report quickRendered(Baseline b, Sampler sampler) {
+        return rendered.measure(b.name(), rendered.draw(sampler, QUICK_SAMPLES, 5, b == Baseline.REGRESSION),
+                List.of(), null, 5);
     }
 
     /** Mean seconds an epoch spent selecting codes: the cost the selection methods are compared on. */

@@ -8,6 +8,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -149,7 +150,7 @@ public final class CodeBank {
         int[] count = CodeParts.histogram(config, partOf);
         float[][] own = pool(config, partOf, gaussian.valuesView());
         Matched scene = matched.get(Math.floorMod(mix(gaussian.hasSeed() ? gaussian.seed()
-                : java.util.Arrays.hashCode(gaussian.valuesView())), matched.size()));
+                : Arrays.hashCode(gaussian.valuesView())), matched.size()));
         int z = config.noiseChannels();
         float[][] vectors = new float[count.length][];
         for (int part = 0; part < count.length; part++) {

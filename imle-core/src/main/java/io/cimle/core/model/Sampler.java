@@ -25,6 +25,9 @@ import java.util.Objects;
  * chunk} ({@code cimle.model.inference-chunk}), is for speed only: one micro-batch's forward runs as chunks of
  * at most that many samples, so per-sample cost never grows with the batch (see {@link InferenceChunking}).
  * Either may be the larger: a chunk at or above {@code maxBatch} never splits a micro-batch.
+ *
+ * <p>A sampler with a {@link CodeBank} (a checkpoint's, or {@link #withBank}) hands the network, for every code, the
+ * matched code it stands for; callers keep giving and getting the codes themselves (seeds stay seeds).
  */
 public final class Sampler implements AutoCloseable {
     /** Default micro-batch: small enough for the paper preset on a CPU host. */

@@ -79,6 +79,10 @@ public final class ImleConfig {
             "Rarity per instance: score each connected component by its own mean colour for the dataset sampler and "
                     + "rarity loss weights, and cycle the sampler over classes with several instances too (false: the "
                     + "paper's per-class mean colour, which mixes a photo's instances).");
+    public static final Setting<Boolean> RARITY_INSTANCES_ONLY = Setting.flag("rarity-instances-only", false,
+            "With rarity-per-instance: the dataset sampler cycles over the classes with several instances alone, so "
+                    + "each draw follows a rare instance look (false: the paper's cycle over the frequent classes, "
+                    + "those classes joining it).");
     public static final Setting<Boolean> WHOLE_CANDIDATES_DONATE = Setting.flag("whole-candidates-donate", false,
             "Regional selection: the whole candidates lend their parts too, each part as drawn on its own whole image "
                     + "(no extra forward: m + 1 options per part instead of m / 2 + 1); false: only the donors.");
@@ -103,7 +107,7 @@ public final class ImleConfig {
     public static final List<Setting<?>> SETTINGS = Stream.concat(Stream.of(EXAMPLES, CANDIDATES, STEPS, SUB_BATCH,
             LEARNING_RATE, EPOCHS, DECAY_EPOCH, DECAY, DECAY_RESETS_ENCODER, SELECTION_BATCH, SEED, LOSS_REBALANCING,
             DATASET_REBALANCING, MODE, BETA1, BETA2, ADAM_EPSILON, SELECTION, REJECT_BELOW, RARITY_FLOOR, LOSS_WEIGHTS,
-            RARITY_PER_INSTANCE, WHOLE_CANDIDATES_DONATE, CODE_BANK_EPOCHS, CODE_BANK_JITTER, KEEP_MATCHES),
+            RARITY_PER_INSTANCE, RARITY_INSTANCES_ONLY, WHOLE_CANDIDATES_DONATE, CODE_BANK_EPOCHS, CODE_BANK_JITTER, KEEP_MATCHES),
             CodeForm.SETTINGS.stream()).<Setting<?>>map(s -> s).toList();
 
     /** The reference code's configuration: every setting at its declared reference value. */

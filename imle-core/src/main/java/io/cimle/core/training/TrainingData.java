@@ -46,8 +46,10 @@ final class TrainingData {
         RarityStatistics r = !rebalance ? null
                 : fitted != null ? fitted : RarityStatistics.fit(copy,
                 RarityStatistics.Config.DEFAULT.withPerInstance(config.get(ImleConfig.RARITY_PER_INSTANCE)));
-        DatasetSampler sampler = config.datasetRebalancing() ? DatasetSampler.rebalanced(r, config.seed() ^ SAMPLER_SALT)
-                : null;
+        DatasetSampler sampler = !config.datasetRebalancing() ? null
+                : config.get(ImleConfig.RARITY_INSTANCES_ONLY) && r.instanceClasses().length > 0
+                ? DatasetSampler.rebalanced(r, r.instanceClasses(), 5, config.seed() ^ SAMPLER_SALT)
+                : DatasetSampler.rebalanced(r, config.seed() ^ SAMPLER_SALT);
         float[][] weights = !config.lossRebalancing() ? null : copy.stream().map(e -> config.lossWeights() == LossWeights.PARTS
                 ? partWeights(model, e.layout()) : r.lossMask(e, config.rarityFloor())).toArray(float[][]::new);
         return new TrainingData(copy, r, sampler, weights);

@@ -62,10 +62,9 @@ public class ModelLoader {
             }));
         }
         LabelSet labels = labelsOf(checkpoint);
-        byte[] bank = checkpoint.extras().get(CodeBank.CHECKPOINT_EXTRA);
         CodeBank codeBank;
         try {
-            codeBank = bank == null ? null : CodeBank.fromBytes(network.config(), bank);
+            codeBank = CodeBank.of(checkpoint);
         } catch (IllegalArgumentException e) {
             network.close();
             throw new IOException("checkpoint " + info.version() + ": " + e.getMessage(), e);

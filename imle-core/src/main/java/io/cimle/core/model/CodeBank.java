@@ -149,7 +149,7 @@ public final class CodeBank {
         int[] partOf = CodeParts.of(config, layout);
         int[] count = CodeParts.histogram(config, partOf);
         float[][] own = pool(config, partOf, gaussian.valuesView());
-        Matched scene = matched.get(Math.floorMod(mix(gaussian.hasSeed() ? gaussian.seed()
+        Matched scene = matched.get(Math.floorMod(index(gaussian.hasSeed() ? gaussian.seed()
                 : Arrays.hashCode(gaussian.valuesView())), matched.size()));
         int z = config.noiseChannels();
         float[][] vectors = new float[count.length][];
@@ -160,7 +160,7 @@ public final class CodeBank {
             int c = CodeParts.classOf(config, part);
             List<float[]> pool = byClass.get(c);
             float[] base = !CodeParts.isInstanceClass(config, c) && scene.scene()[c] != null ? scene.scene()[c]
-                    : pool.isEmpty() ? own[part] : pool.get(Math.floorMod(mix(bits(own[part])), pool.size()));
+                    : pool.isEmpty() ? own[part] : pool.get(Math.floorMod(index(bits(own[part])), pool.size()));
             vectors[part] = new float[z];
             for (int k = 0; k < z; k++) {
                 vectors[part][k] = (float) (base[k] + jitter * own[part][k]);
@@ -177,6 +177,11 @@ public final class CodeBank {
         return LatentCode.ofValues(values, LatentCodes.shapeFor(config));
     }
 
+    /** A non-negative index drawn from {@code key}'s bits. */
+    private static long index(long key) {
+        return LatentCodes.mix(key) >>> 1;
+    }
+
     private static long bits(float[] v) {
         long h = 17;
         for (float f : v) {
@@ -185,12 +190,6 @@ public final class CodeBank {
         return h;
     }
 
-    /** SplitMix64's finaliser: a seed's bits spread over the index. */
-    private static long mix(long z) {
-        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
-        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
-        return (z ^ (z >>> 31)) >>> 1;
-    }
 
     /** The bank as a checkpoint stores it. */
     public byte[] toBytes() {
@@ -218,6 +217,12 @@ public final class CodeBank {
             throw new UncheckedIOException(e);
         }
         return bytes.toByteArray();
+    }
+
+    /** The bank a checkpoint keeps for its model, or null: one written before banks, or without one. */
+    public static CodeBank of(Checkpoint checkpoint) {
+        byte[] bytes = checkpoint.extras().get(CHECKPOINT_EXTRA);
+        return bytes == null ? null : fromBytes(checkpoint.config(), bytes);
     }
 
     /** A bank {@link #toBytes} wrote, for {@code config}'s model. */

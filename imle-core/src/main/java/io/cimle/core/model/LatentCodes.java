@@ -28,7 +28,11 @@ public final class LatentCodes {
         if (index < 0) {
             throw new IllegalArgumentException("sample index must be >= 0, got " + index);
         }
-        long z = seed + (index + 1L) * GOLDEN_GAMMA;
+        return mix(seed + (index + 1L) * GOLDEN_GAMMA);
+    }
+
+    /** SplitMix64's finaliser: every bit of {@code z} spread over the result. */
+    static long mix(long z) {
         z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
         z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
         return z ^ (z >>> 31);

@@ -86,9 +86,8 @@ public final class Sampler implements AutoCloseable {
     /** The checkpoint's generator, with its code bank where it has one (a checkpoint without answers as before). */
     public static Sampler fromCheckpoint(Checkpoint checkpoint, Device device, int maxBatch) {
         GeneratorNetwork network = GeneratorNetwork.fromCheckpoint(checkpoint, device);
-        byte[] bank = checkpoint.extras().get(CodeBank.CHECKPOINT_EXTRA);
         try {
-            return new Sampler(network, maxBatch, true, bank == null ? null : CodeBank.fromBytes(network.config(), bank));
+            return new Sampler(network, maxBatch, true, CodeBank.of(checkpoint));
         } catch (RuntimeException e) {
             network.close();
             throw e;

@@ -141,9 +141,9 @@ public final class ImleTrainer implements AutoCloseable {
         ImleTrainer trainer = new ImleTrainer(network, distance, examples, saved.rarity(), saved.config());
         try {
             trainer.restore(saved.state(), saved.moments());
-            byte[] bank = checkpoint.extras().get(CodeBank.CHECKPOINT_EXTRA);
+            CodeBank bank = CodeBank.of(checkpoint);
             if (bank != null) {
-                trainer.matchedCodes.restore(CodeBank.fromBytes(network.config(), bank), saved.state().epoch() - 1);
+                trainer.matchedCodes.restore(bank, saved.state().epoch() - 1);
             }
             return trainer;
         } catch (RuntimeException e) {
@@ -272,7 +272,7 @@ public final class ImleTrainer implements AutoCloseable {
         if (banksCodes()) {
             List<LatentCode> codes = new ArrayList<>(chosen.length);
             for (int t = 0; t < chosen.length; t++) {
-                codes.add(kept.codes().isEmpty() ? code(kept.seeds()[t]) : kept.codes().get(t));
+                codes.add(keptCode(t));
             }
             matchedCodes.record(network.config(), epoch, chosen, data.layoutsOf(chosen), codes);
         }
@@ -312,7 +312,7 @@ public final class ImleTrainer implements AutoCloseable {
         List<LatentCode> codes = new ArrayList<>(positions.length);
         for (int i = 0; i < positions.length; i++) {
             idx[i] = selected[positions[i]];
-            codes.add(kept.codes().isEmpty() ? code(kept.seeds()[positions[i]]) : kept.codes().get(positions[i]));
+            codes.add(keptCode(positions[i]));
         }
         double loss = step.take(data, idx, codes, learningRate, epoch, progress().globalStep() + 1);
         epochLossSum += loss;
@@ -402,6 +402,11 @@ public final class ImleTrainer implements AutoCloseable {
 
     private boolean hasSelection() {
         return selected.length > 0;
+    }
+
+    /** The code the selection kept for its t-th example: its composed code, or (flat) its seed's. */
+    private LatentCode keptCode(int t) {
+        return kept.codes().isEmpty() ? code(kept.seeds()[t]) : kept.codes().get(t);
     }
 
     private LatentCode code(long seed) {

@@ -145,7 +145,7 @@ final class ToyBench implements Callable<Integer>, ImleOptions.Budgeted {
             return callRendered();
         }
         long benchStart = System.nanoTime();
-        ToyScenes.Variant variant = "times".equals(scenes) ? null : ToyScenes.Variant.byName(scenes);
+        variant = "times".equals(scenes) ? null : ToyScenes.Variant.byName(scenes);
         boolean regions = variant != null;
         List<Mode> modes = regions ? variant.modes() : ToyModeData.timesOfDay(0, 2); // red, blue cars
         int trainCount = trainScenes != null ? trainScenes : regions ? 400 : 96;
@@ -163,6 +163,7 @@ final class ToyBench implements Callable<Integer>, ImleOptions.Budgeted {
         List<Example> train = trainScenes.stream().map(Scene::example).toList();
         List<ClassMap> held = heldScenes.stream().map(Scene::layout).toList();
         instances = regions && variant.hasInstances() ? heldScenes.stream().map(Scene::instances).toList() : null;
+        trainInstances = regions && variant.hasInstances() ? trainScenes.stream().map(Scene::instances).toList() : null;
         longTail = variant == ToyScenes.Variant.LONG_TAIL ? new LongTailFigures(variant, 20.0) : null;
         base = CodeParts.fitToData(base, train);
         ModeCoverage coverage = regions ? new ModeCoverage(new HashSet<>(modes), 20.0, variant)
@@ -181,6 +182,9 @@ final class ToyBench implements Callable<Integer>, ImleOptions.Budgeted {
     }
 
     private List<ToyScenes.Instances> instances;
+    /** The training scenes' instances (instance variants only): what the fit at the matched codes is read against. */
+    private List<ToyScenes.Instances> trainInstances;
+    private ToyScenes.Variant variant;
     /** With --scenes long-tail: the frequencies against the data's (else null). */
     private LongTailFigures longTail;
     /** What the table leaves out, per model (the rendered looks' frequencies), written after it. */
@@ -299,6 +303,11 @@ final class ToyBench implements Callable<Integer>, ImleOptions.Budgeted {
                     history, out.resolve("training-" + b.name().toLowerCase(Locale.ROOT) + ".png"));
             System.out.println("  " + b + " training picture: " + chart);
             CodeBank bank = trainer.codeBank();
+            if (bank != null && trainInstances != null) {
+                String fit = fitAtMatchedCodes(b, trainer, network, train);
+                System.out.println("  " + fit);
+                notes.append(fit).append('\n');
+            }
             String row;
             // The model as a user gets it: its code bank where it keeps one.
             try (Sampler sampler = Sampler.wrap(network, 20).withBank(bank)) {
@@ -319,6 +328,48 @@ final class ToyBench implements Callable<Integer>, ImleOptions.Budgeted {
             return row.replaceFirst("\\| " + b.name() + " \\|", String.format(Locale.ROOT,
                     "| %s | %.0f (%d steps) | %.1f |", b.name(), seconds, done.globalStep(), selection.perEpochSeconds()));
         }
+    }
+
+    /**
+     * The model at each training example's latest matched code, on its own layout, read against the example's
+     * instances: per look, the share of its instances drawn faithfully. Low recall of a look here means training never
+     * fitted it (not that sampling misses it).
+     */
+    private String fitAtMatchedCodes(Baseline b, ImleTrainer trainer, GeneratorNetwork network, List<Example> train) {
+        List<ClassMap> layouts = new ArrayList<>();
+        List<LatentCode> codes = new ArrayList<>();
+        List<ToyScenes.Instances> truth = new ArrayList<>();
+        for (int i = 0; i < train.size(); i++) {
+            LatentCode code = trainer.matchedCode(i);
+            if (code != null) {
+                layouts.add(train.get(i).layout());
+                codes.add(code);
+                truth.add(trainInstances.get(i));
+            }
+        }
+        List<RgbImage> fit;
+        try (Sampler sampler = Sampler.wrap(network, 20)) {
+            fit = sampler.sample(layouts, codes).images();
+        }
+        LongTailFigures reader = new LongTailFigures(variant, 20.0);
+        StringBuilder line = new StringBuilder(String.format(Locale.ROOT,
+                "%s fit at the matched codes (%d training examples, each on its own layout), faithful per look:",
+                b.name(), layouts.size()));
+        for (int cls : new int[] {ToyScenes.CAR, ToyScenes.BUILDING}) {
+            double[] r = reader.recall(cls, truth, fit);
+            line.append(cls == ToyScenes.CAR ? " car " : "; building ");
+            for (int v = 0; v < r.length; v++) {
+                line.append(v == 0 ? "" : "/").append(String.format(Locale.ROOT, "%.2f", r[v]));
+            }
+        }
+        line.append("; car looks drawn nearest as (rows: the data's look):");
+        for (double[] row : reader.confusion(ToyScenes.CAR, truth, fit)) {
+            line.append(' ');
+            for (int p = 0; p < row.length; p++) {
+                line.append(p == 0 ? "" : "/").append(String.format(Locale.ROOT, "%.2f", row[p]));
+            }
+        }
+        return line.toString();
     }
 
     /** One evaluation of a trained model drawing with {@code sampler}: its sample sheet, its figures, its row. */

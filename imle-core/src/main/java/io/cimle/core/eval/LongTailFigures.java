@@ -169,6 +169,55 @@ public final class LongTailFigures {
                 ceiling(data, n), normalise(faithful), share(faithful, counts));
     }
 
+    /**
+     * Per appearance of class {@code cls}: the share of the instances of that appearance that {@code images} (one per
+     * scene, e.g. the model at each training example's matched code) draw faithfully as it (NaN where none has it).
+     * Where samples never show a look, this tells whether training never fitted it or sampling never reaches it.
+     */
+    public double[] recall(int cls, List<Instances> instances, List<RgbImage> images) {
+        return fitReads(cls, instances, images)[0];
+    }
+
+    /**
+     * Per appearance v of class {@code cls} and appearance p: the share of the instances of v that {@code images} draw
+     * nearest p (faithful or not): what a look that is not drawn is drawn as instead.
+     */
+    public double[][] confusion(int cls, List<Instances> instances, List<RgbImage> images) {
+        double[][] reads = fitReads(cls, instances, images);
+        return Arrays.copyOfRange(reads, 1, reads.length);
+    }
+
+    /** Row 0: recall per look; rows 1 + v: look v's reads by nearest look. */
+    private double[][] fitReads(int cls, List<Instances> instances, List<RgbImage> images) {
+        int values = variant.instanceValues(cls);
+        double[][] read = new double[values][values];
+        double[] hits = new double[values];
+        double[] all = new double[values];
+        for (int i = 0; i < instances.size(); i++) {
+            Instances inst = instances.get(i);
+            int[] sizes = inst.sizes();
+            for (int k = 0; k < inst.count(); k++) {
+                if (inst.classOf()[k] != cls || sizes[k] == 0) {
+                    continue;
+                }
+                ModeReader.Region g = ModeReader.readInstance(cls, meanOf(inst, k, images.get(i)),
+                        ToyScenes.TimeOfDay.DAY, values);
+                int v = inst.value()[k];
+                all[v]++;
+                hits[v] += g.prototype() == v && g.distance() <= threshold ? 1 : 0;
+                read[v][g.prototype()]++;
+            }
+        }
+        double[][] out = new double[values + 1][values];
+        for (int v = 0; v < values; v++) {
+            out[0][v] = all[v] == 0 ? Double.NaN : hits[v] / all[v];
+            for (int p = 0; p < values; p++) {
+                out[1 + v][p] = all[v] == 0 ? Double.NaN : read[v][p] / all[v];
+            }
+        }
+        return out;
+    }
+
     private Factor skyFactor(List<ClassMap> layouts, List<List<RgbImage>> samples, int n) {
         double[] data = variant.skyFrequencies();
         double[] counts = new double[data.length];

@@ -166,6 +166,64 @@ public final class CodeBank {
                 vectors[part][k] = (float) (base[k] + jitter * own[part][k]);
             }
         }
+        return paint(config, partOf, count, vectors);
+    }
+
+    /**
+     * A code on {@code layout} whose every part is a matched vector of its class, each part's picked on its own by
+     * {@code seed} and the part (a class without matched vectors keeps the seed's Gaussian there): a candidate from
+     * the looks training already matched, which selection may offer beside the Gaussian's.
+     */
+    public LatentCode draw(ClassMap layout, long seed) {
+        int[] partOf = CodeParts.of(config, layout);
+        int[] count = CodeParts.histogram(config, partOf);
+        float[][] own = null;
+        float[][] vectors = new float[count.length][];
+        for (int part = 0; part < count.length; part++) {
+            if (count[part] == 0) {
+                continue;
+            }
+            List<float[]> pool = byClass.get(CodeParts.classOf(config, part));
+            if (pool.isEmpty()) {
+                own = own != null ? own : pool(config, partOf, LatentCode.fromSeed(seed, LatentCodes.shapeFor(config))
+                        .valuesView());
+                vectors[part] = own[part];
+            } else {
+                vectors[part] = pool.get(Math.floorMod(index(seed * 31 + part), pool.size()));
+            }
+        }
+        return paint(config, partOf, count, vectors);
+    }
+
+    /**
+     * The code whose table on {@code layout} is {@code table} (the inverse of {@link #tableOf}): a matched code as
+     * the network saw it, on the layout it was matched on.
+     */
+    public static LatentCode codeOf(ModelConfig config, ClassMap layout, Matched table) {
+        int[] partOf = CodeParts.of(config, layout);
+        int[] count = CodeParts.histogram(config, partOf);
+        float[][] vectors = new float[count.length][];
+        int instance = 0;
+        for (int part = 0; part < count.length; part++) {
+            if (count[part] == 0) {
+                continue;
+            }
+            int c = CodeParts.classOf(config, part);
+            vectors[part] = CodeParts.isInstanceClass(config, c) ? table.instances()[instance++] : table.scene()[c];
+            if (vectors[part] == null) {
+                throw new IllegalArgumentException("the table has no vector for part " + part + " (class " + c + ")");
+            }
+        }
+        if (instance != table.instances().length) {
+            throw new IllegalArgumentException("the table holds " + table.instances().length + " instances, the layout "
+                    + instance);
+        }
+        return paint(config, partOf, count, vectors);
+    }
+
+    /** Each part's vector over its pixels, scaled so that pooling (sum over root count) gives it back. */
+    private static LatentCode paint(ModelConfig config, int[] partOf, int[] count, float[][] vectors) {
+        int z = config.noiseChannels();
         int plane = partOf.length;
         float[] values = new float[z * plane];
         for (int p = 0; p < plane; p++) {

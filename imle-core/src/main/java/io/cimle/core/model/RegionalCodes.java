@@ -2,6 +2,7 @@ package io.cimle.core.model;
 
 import io.cimle.core.data.ClassMap;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Codes put together region by region: a base code whose code part k ({@link CodeParts}: a class, or
@@ -45,6 +46,34 @@ public final class RegionalCodes {
                     : copyPixels(config, partOf, donors, donors[c], donor, values);
         }
         return changed ? LatentCode.ofValues(values, shape) : LatentCode.fromSeed(base, shape);
+    }
+
+    /**
+     * A per-pixel code whose part k is that of {@code codes.get(from[k])} (pixel for pixel): parts chosen among codes
+     * that are not all seeds (a bank's matched vectors beside a kept code).
+     */
+    public static LatentCode composeValues(ModelConfig config, ClassMap layout, List<LatentCode> codes, int[] from) {
+        requireSupported(config);
+        if (config.noiseMode() == NoiseMode.VECTOR) {
+            throw new IllegalArgumentException("composing codes by value needs a per-pixel code");
+        }
+        int[] partOf = partsOf(config, layout);
+        if (from.length != CodeParts.count(config)) {
+            throw new IllegalArgumentException(from.length + " sources for " + CodeParts.count(config) + " code parts");
+        }
+        float[][] values = new float[codes.size()][];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = codes.get(i).materialise().valuesView();
+        }
+        int plane = config.width() * config.height();
+        float[] out = new float[config.noiseChannels() * plane];
+        for (int p = 0; p < plane; p++) {
+            float[] source = values[from[partOf[p]]];
+            for (int z = 0; z < config.noiseChannels(); z++) {
+                out[z * plane + p] = source[z * plane + p];
+            }
+        }
+        return LatentCode.ofValues(out, LatentCodes.shapeFor(config));
     }
 
     /** The code of seed {@code base} with every part from seed {@code donor}. */

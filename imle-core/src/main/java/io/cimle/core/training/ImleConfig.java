@@ -91,6 +91,10 @@ public final class ImleConfig {
                     + "frequencies, not the blends between them); needs region pooling (0 = the Gaussian, the reference).");
     public static final Setting<Double> CODE_BANK_JITTER = Setting.real("code-bank-jitter", 0.0, 0.0, null, false,
             "With a code bank: each part's matched vector moves by this times the sample's own Gaussian.");
+    public static final Setting<Integer> BANK_CANDIDATES = Setting.integer("bank-candidates", "", 0, 0,
+            "With a code bank and regional selection: this many more candidates per example, each part a vector an "
+                    + "earlier epoch matched for its class, kept part by part where nearer (a look once matched is "
+                    + "offered again, to every example of it; 0 = Gaussian candidates only, Algorithm 1).");
     public static final Setting<Boolean> KEEP_MATCHES = Setting.flag("keep-matches", false,
             "Regional selection: an example's match of the last time it was chosen stays a candidate, kept where it "
                     + "still comes nearer; not in checkpoints, so a resumed run starts its matches afresh (false: fresh "
@@ -107,7 +111,8 @@ public final class ImleConfig {
     public static final List<Setting<?>> SETTINGS = Stream.concat(Stream.of(EXAMPLES, CANDIDATES, STEPS, SUB_BATCH,
             LEARNING_RATE, EPOCHS, DECAY_EPOCH, DECAY, DECAY_RESETS_ENCODER, SELECTION_BATCH, SEED, LOSS_REBALANCING,
             DATASET_REBALANCING, MODE, BETA1, BETA2, ADAM_EPSILON, SELECTION, REJECT_BELOW, RARITY_FLOOR, LOSS_WEIGHTS,
-            RARITY_PER_INSTANCE, RARITY_INSTANCES_ONLY, WHOLE_CANDIDATES_DONATE, CODE_BANK_EPOCHS, CODE_BANK_JITTER, KEEP_MATCHES),
+            RARITY_PER_INSTANCE, RARITY_INSTANCES_ONLY, WHOLE_CANDIDATES_DONATE, CODE_BANK_EPOCHS, CODE_BANK_JITTER, BANK_CANDIDATES,
+            KEEP_MATCHES),
             CodeForm.SETTINGS.stream()).<Setting<?>>map(s -> s).toList();
 
     /** The reference code's configuration: every setting at its declared reference value. */

@@ -145,6 +145,10 @@ public final class ImleTrainer implements AutoCloseable {
             if (bank != null) {
                 trainer.matchedCodes.restore(bank, saved.state().epoch() - 1);
             }
+            byte[] keptTables = checkpoint.extras().get(TrainerCheckpoint.KEPT_CODES);
+            if (keptTables != null && trainer.selected.length > 0) {
+                trainer.restoreKeptCodes(CodeBank.fromBytes(network.config(), keptTables));
+            }
             return trainer;
         } catch (RuntimeException e) {
             trainer.close();
@@ -267,7 +271,8 @@ public final class ImleTrainer implements AutoCloseable {
         long start = System.nanoTime();
         int[] chosen = data.pick(config.examples(), rng);
         selected = chosen;
-        kept = config.mode() == TrainingMode.IMLE ? matching.select(chosen, rng, epoch, progress().globalStep())
+        kept = config.mode() == TrainingMode.IMLE ? matching.select(chosen, rng, epoch, progress().globalStep(),
+                config.get(ImleConfig.BANK_CANDIDATES) > 0 ? codeBank() : null)
                 : KeptCodes.flat(new long[chosen.length]);
         if (banksCodes()) {
             List<LatentCode> codes = new ArrayList<>(chosen.length);
@@ -326,6 +331,14 @@ public final class ImleTrainer implements AutoCloseable {
         if (bank != null) {
             extras.put(CodeBank.CHECKPOINT_EXTRA, bank.toBytes());
         }
+        if (config.get(ImleConfig.BANK_CANDIDATES) > 0 && selected.length > 0 && !kept.codes().isEmpty()) {
+            // Codes partly from the bank are not what their seeds compose: the epoch's kept codes go as tables.
+            List<CodeBank.Matched> tables = new ArrayList<>(selected.length);
+            for (int t = 0; t < selected.length; t++) {
+                tables.add(CodeBank.tableOf(network.config(), data.layout(selected[t]), keptCode(t)));
+            }
+            extras.put(TrainerCheckpoint.KEPT_CODES, new CodeBank(network.config(), tables, 0).toBytes());
+        }
         Map<String, String> metadata = new TreeMap<>(extraMetadata);
         metadata.putAll(Map.of("trainer", "imle", "mode", config.mode().name(),
                 "distance", distance.describe(), "learningRate", Double.toString(learningRate)));
@@ -346,6 +359,16 @@ public final class ImleTrainer implements AutoCloseable {
         int current = hasSelection() ? epoch : epoch - 1; // between epochs: the one that just ended
         return banksCodes() ? matchedCodes.bank(network.config(), current, config.get(ImleConfig.CODE_BANK_EPOCHS),
                 config.get(ImleConfig.CODE_BANK_JITTER)) : null;
+    }
+
+    /**
+     * The code {@code example} (an index into the training examples) was last matched with, as the network saw it on
+     * the example's layout; null when it was never matched or this run keeps no bank. What the model fits there is
+     * how well training learnt that example's looks.
+     */
+    public LatentCode matchedCode(int example) {
+        CodeBank.Matched table = banksCodes() ? matchedCodes.latest(example) : null;
+        return table == null ? null : CodeBank.codeOf(network.config(), data.layout(example), table);
     }
 
     private void writeCheckpoint() {
@@ -405,6 +428,19 @@ public final class ImleTrainer implements AutoCloseable {
     }
 
     /** The code the selection kept for its t-th example: its composed code, or (flat) its seed's. */
+    /** The epoch's kept codes from the tables a checkpoint stored (codes that seeds alone do not describe). */
+    private void restoreKeptCodes(CodeBank tables) {
+        if (tables.size() != selected.length) {
+            throw new IllegalArgumentException("checkpoint keeps " + tables.size() + " codes for " + selected.length
+                    + " selected examples");
+        }
+        List<LatentCode> codes = new ArrayList<>(selected.length);
+        for (int t = 0; t < selected.length; t++) {
+            codes.add(CodeBank.codeOf(network.config(), data.layout(selected[t]), tables.matched().get(t)));
+        }
+        kept = new KeptCodes(kept.seeds(), kept.donors(), codes, 0);
+    }
+
     private LatentCode keptCode(int t) {
         return kept.codes().isEmpty() ? code(kept.seeds()[t]) : kept.codes().get(t);
     }

@@ -35,6 +35,12 @@ final class MatchedCodes {
         }
     }
 
+    /** The table of {@code example}'s latest match, or null when it was never matched. */
+    CodeBank.Matched latest(int example) {
+        Entry e = latest.get(example);
+        return e == null ? null : e.table();
+    }
+
     /** The bank of the matches of epochs {@code epoch - maxAge + 1 .. epoch}, or null when there are none. */
     CodeBank bank(ModelConfig config, int epoch, int maxAge, double jitter) {
         List<CodeBank.Matched> recent = new ArrayList<>();

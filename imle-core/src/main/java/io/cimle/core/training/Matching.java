@@ -4,8 +4,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.cimle.core.data.ClassMap;
 import io.cimle.core.data.RgbImage;
+import io.cimle.core.model.CodeBank;
 import io.cimle.core.model.GeneratorNetwork;
 import io.cimle.core.model.LatentCode;
+import io.cimle.core.model.ModelConfig;
 import io.cimle.core.model.RegionalCodes;
 import io.cimle.core.training.distance.Distance;
 import java.util.ArrayList;
@@ -41,6 +43,14 @@ final class Matching {
      * @param epoch      the epoch and the run's steps so far, what a non-finite distance is reported against
      */
     KeptCodes select(int[] chosen, TrainerRandom rng, int epoch, long globalStep) {
+        return select(chosen, rng, epoch, globalStep, null);
+    }
+
+    /**
+     * The same, with {@code bank} (the looks earlier epochs matched, or null) offering {@code bank-candidates} more
+     * candidates per example after the regional selection.
+     */
+    KeptCodes select(int[] chosen, TrainerRandom rng, int epoch, long globalStep, CodeBank bank) {
         int m = config.candidates();
         long[] seeds = new long[chosen.length * m];
         for (int i = 0; i < seeds.length; i++) {
@@ -50,7 +60,16 @@ final class Matching {
             KeptCodes kept = new RegionalSelection(selector(), network.config(), config.rejectBelow(),
                     config.selection() == CodeSelection.STAGED, config.get(ImleConfig.WHOLE_CANDIDATES_DONATE)).select(targets(chosen), seeds, m,
                     v -> finite(v, epoch, globalStep));
-            return config.get(ImleConfig.KEEP_MATCHES) ? keepEarlierWhereNearer(chosen, kept) : kept;
+            kept = config.get(ImleConfig.KEEP_MATCHES) ? keepEarlierWhereNearer(chosen, kept) : kept;
+            int offered = config.get(ImleConfig.BANK_CANDIDATES);
+            if (offered == 0 || bank == null) {
+                return kept;
+            }
+            long[] bankSeeds = new long[chosen.length * offered];
+            for (int i = 0; i < bankSeeds.length; i++) {
+                bankSeeds[i] = rng.nextLong();
+            }
+            return withMatchedLooks(chosen, kept, bank, bankSeeds, offered, v -> finite(v, epoch, globalStep));
         }
         return KeptCodes.flat(keepNearest(chosen, seeds, epoch, globalStep));
     }
@@ -87,6 +106,56 @@ final class Matching {
             lastMatch.put(chosen[t], record);
         }
         return new KeptCodes(bases, donors, codes, kept.composedKept());
+    }
+
+    /**
+     * Each part of each kept code replaced by the nearest of {@code offered} matched vectors of its class (one bank
+     * draw per candidate, every part its own vector), where nearer than the kept part; the composed code is kept
+     * where its whole distance is below the kept code's (the network mixes neighbouring parts a little). A look
+     * that an earlier epoch matched is so offered to every example showing it, so its examples pull one code
+     * together instead of each a fresh Gaussian that a frequent look also claims. Codes changed here are no longer
+     * what their seeds compose: {@link KeptCodes#codes()} holds them (a checkpoint stores them as tables).
+     */
+    private KeptCodes withMatchedLooks(int[] chosen, KeptCodes kept, CodeBank bank, long[] bankSeeds, int offered,
+                                       RegionalSelection.DistanceCheck check) {
+        ModelConfig model = network.config();
+        int per = offered + 1;
+        List<LatentCode> candidates = new ArrayList<>(chosen.length * per);
+        for (int t = 0; t < chosen.length; t++) {
+            candidates.add(kept.codes().get(t));
+            for (int k = 0; k < offered; k++) {
+                candidates.add(bank.draw(data.layout(chosen[t]), bankSeeds[t * offered + k]));
+            }
+        }
+        float[][] parts = selector().regionDistances(targets(chosen), candidates, per);
+        List<LatentCode> composed = new ArrayList<>(chosen.length);
+        float[] keptTotals = new float[chosen.length];
+        boolean[] changed = new boolean[chosen.length];
+        for (int t = 0; t < chosen.length; t++) {
+            float[] own = parts[t * per];
+            keptTotals[t] = 0;
+            int[] from = new int[own.length];
+            for (int c = 0; c < own.length; c++) {
+                keptTotals[t] += check.finite(own[c]);
+                float best = own[c];
+                for (int k = 1; k < per; k++) {
+                    float d = check.finite(parts[t * per + k][c]);
+                    if (d < best) {
+                        best = d;
+                        from[c] = k;
+                        changed[t] = true;
+                    }
+                }
+            }
+            composed.add(changed[t] ? RegionalCodes.composeValues(model, data.layout(chosen[t]),
+                    candidates.subList(t * per, (t + 1) * per), from) : kept.codes().get(t));
+        }
+        float[] totals = selector().distances(targets(chosen), composed, 1);
+        List<LatentCode> codes = new ArrayList<>(chosen.length);
+        for (int t = 0; t < chosen.length; t++) {
+            codes.add(changed[t] && check.finite(totals[t]) < keptTotals[t] ? composed.get(t) : kept.codes().get(t));
+        }
+        return new KeptCodes(kept.seeds(), kept.donors(), codes, kept.composedKept());
     }
 
     /** The seed of the nearest of each example's m candidate seeds (example-major). */

@@ -16,6 +16,8 @@ final class TrainerCheckpoint {
     static final String MOMENTS = "training/adam-moments.ndlist";
     static final String CONFIG = "training/imle-config.json";
     static final String RARITY = "training/rarity.json";
+    /** The epoch's kept codes as tables, where some are not what their seeds compose (bank candidates). */
+    static final String KEPT_CODES = "training/kept-codes";
 
     /** A trainer's saved parts, read back. {@code rarity} is null when none was saved or a refit was asked for. */
     record Saved(TrainingState state, byte[] moments, ImleConfig config, RarityStatistics rarity) {

@@ -110,6 +110,25 @@ class CodeBankTest {
     }
 
     @Test
+    void aMatchedTablePaintsBackOntoItsLayoutAsTheCodeTheNetworkSaw() {
+        ClassMap layout = street(4, 14, 24);
+        CodeBank.Matched table = CodeBank.tableOf(MODEL, layout, LatentCodes.sample(MODEL, 21, 0));
+        CodeBank.Matched again = CodeBank.tableOf(MODEL, layout, CodeBank.codeOf(MODEL, layout, table));
+        for (int c = 0; c < CLASSES; c++) {
+            assertEquals(table.scene()[c] == null, again.scene()[c] == null, "class " + c);
+            if (table.scene()[c] != null) {
+                assertArrayEquals(table.scene()[c], again.scene()[c], 1e-5f, "class " + c);
+            }
+        }
+        assertArrayEquals(table.instanceClasses(), again.instanceClasses());
+        for (int i = 0; i < table.instances().length; i++) {
+            assertArrayEquals(table.instances()[i], again.instances()[i], 1e-5f, "instance " + i);
+        }
+        assertThrows(IllegalArgumentException.class, () -> CodeBank.codeOf(MODEL, street(4, 14), table),
+                "a table of three cars on a layout of two");
+    }
+
+    @Test
     void theBankSurvivesItsBytes() {
         CodeBank bank = bank(0.25);
         CodeBank read = CodeBank.fromBytes(MODEL, bank.toBytes());

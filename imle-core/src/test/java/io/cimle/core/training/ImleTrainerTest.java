@@ -166,40 +166,86 @@ class ImleTrainerTest {
         }
     }
 
+    /**
+     * Bank candidates: from the second epoch some kept parts are vectors an earlier epoch matched (offered part by
+     * part), and such codes, which their seeds do not describe, travel in a mid-epoch checkpoint.
+     */
+    @Test
+    void bankCandidatesOfferEarlierMatchesAndResumeExactly() throws Exception {
+        ImleConfig cfg = TrainingFixtures.tinyImle().withCandidates(4).withSelection(CodeSelection.REGIONAL)
+                .with(ImleConfig.CODE_BANK_EPOCHS, 2).with(ImleConfig.BANK_CANDIDATES, 4);
+        var pooled = TrainingFixtures.tinyConfig().withRegionPooling(true);
+        List<Example> data = TrainingFixtures.toyExamples(6, 9);
+        try (GeneratorNetwork net = GeneratorNetwork.create(pooled, ai.djl.Device.cpu(), 5);
+             Distance d = PyramidL1Distance.defaults(); ImleTrainer trainer = new ImleTrainer(net, d, data, null, cfg)) {
+            trainer.trainUntil(p -> p.epoch() == 1);
+            List<float[]> earlier = new ArrayList<>();
+            trainer.codeBank().matched().forEach(m -> java.util.Arrays.stream(m.scene()).filter(v -> v != null)
+                    .forEach(earlier::add));
+            trainer.trainUntil(p -> p.stepInEpoch() == 1);
+            int fromBank = 0;
+            for (int i = 0; i < data.size(); i++) {
+                LatentCode code = trainer.matchedCode(i);
+                if (code == null) {
+                    continue;
+                }
+                for (float[] v : CodeBank.tableOf(pooled, data.get(i).layout(), code).scene()) {
+                    fromBank += v != null && earlier.stream().anyMatch(e -> near(e, v)) ? 1 : 0;
+                }
+            }
+            assertTrue(fromBank > 0, "no kept part came from the bank");
+        }
+        assertResumesExactly(cfg, pooled);
+    }
+
+    private static boolean near(float[] a, float[] b) {
+        for (int k = 0; k < a.length; k++) {
+            if (Math.abs(a[k] - b[k]) > 1e-4) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static void assertResumesExactly(ImleConfig cfg) throws Exception {
+        assertResumesExactly(cfg, TrainingFixtures.tinyConfig());
+    }
+
+    private static void assertResumesExactly(ImleConfig cfg, io.cimle.core.model.ModelConfig model) throws Exception {
         List<Example> data = TrainingFixtures.toyExamples(6, 9);
         byte[] straight;
-        try (GeneratorNetwork net = TrainingFixtures.tinyNetwork(5); Distance d = PyramidL1Distance.defaults();
+        try (GeneratorNetwork net = GeneratorNetwork.create(model, ai.djl.Device.cpu(), 5); Distance d = PyramidL1Distance.defaults();
              ImleTrainer trainer = new ImleTrainer(net, d, data, null, cfg)) {
             trainer.train();
             straight = net.saveParameters();
         }
         byte[] saved;
-        try (GeneratorNetwork net = TrainingFixtures.tinyNetwork(5); Distance d = PyramidL1Distance.defaults();
+        try (GeneratorNetwork net = GeneratorNetwork.create(model, ai.djl.Device.cpu(), 5); Distance d = PyramidL1Distance.defaults();
              ImleTrainer trainer = new ImleTrainer(net, d, data, null, cfg)) {
             trainer.trainUntil(p -> p.epoch() == 1);
             saved = trainer.checkpoint().toBytes();
         }
         // And a checkpoint in the middle of an epoch.
         byte[] midEpoch;
-        try (Distance d = PyramidL1Distance.defaults(); GeneratorNetwork net = TrainingFixtures.tinyNetwork(77);
+        try (Distance d = PyramidL1Distance.defaults(); GeneratorNetwork net = GeneratorNetwork.create(model, ai.djl.Device.cpu(), 77);
              ImleTrainer resumed = ImleTrainer.resume(Checkpoint.readFrom(new ByteArrayInputStream(saved)), net, d,
                      data, null)) {
             assertEquals(1, resumed.progress().epoch());
             resumed.trainUntil(p -> p.stepInEpoch() == 1);
             midEpoch = resumed.checkpoint().toBytes();
         }
-        try (Distance d = PyramidL1Distance.defaults(); GeneratorNetwork net = TrainingFixtures.tinyNetwork(78);
+        try (Distance d = PyramidL1Distance.defaults(); GeneratorNetwork net = GeneratorNetwork.create(model, ai.djl.Device.cpu(), 78);
              ImleTrainer resumed = ImleTrainer.resume(Checkpoint.readFrom(new ByteArrayInputStream(midEpoch)), net, d,
                      data, null)) {
             resumed.train();
             assertEquals(2, resumed.progress().epoch());
-            assertParametersClose(straight, resumed.network());
+            assertParametersClose(straight, resumed.network(), model);
         }
     }
 
-    private static void assertParametersClose(byte[] expectedParams, GeneratorNetwork actual) {
-        try (GeneratorNetwork expected = TrainingFixtures.tinyNetwork(99)) {
+    private static void assertParametersClose(byte[] expectedParams, GeneratorNetwork actual,
+                                              io.cimle.core.model.ModelConfig model) {
+        try (GeneratorNetwork expected = GeneratorNetwork.create(model, ai.djl.Device.cpu(), 99)) {
             expected.loadParameters(new Checkpoint(expected.config(), 0, 0, Instant.EPOCH,
                     Map.of(), expectedParams, Map.of()));
             var a = expected.parameters();

@@ -390,6 +390,62 @@ public final class RarityStatistics {
         }
     }
 
+    /**
+     * Per class: the mean of -log density over its fitted looks (the log of a typical look's density, where the
+     * commonest look's peak would make a common look's spread read as rare); computed on first use; NaN without KDE.
+     */
+    private volatile double[] commonestScores;
+
+    /**
+     * Per pixel, for the classes scored per instance ({@link #instanceClasses()}): how many times rarer its instance's
+     * look is than its class's typical look (the geometric mean density of the class's looks over the density at the
+     * instance's look), between 1 and {@code cap}; 1 elsewhere. Weights a rare look of an instance up without touching the rest of the image.
+     */
+    public float[] instanceRarity(Example e, double cap) {
+        if (!(cap >= 1)) {
+            throw new IllegalArgumentException("rarity cap must be at least 1, got " + cap);
+        }
+        float[] out = new float[e.layout().width() * e.layout().height()];
+        java.util.Arrays.fill(out, 1f);
+        if (instanceClasses.length == 0) {
+            return out;
+        }
+        double[] commonest = commonestScores();
+        boolean[] perInstance = perInstanceClasses();
+        InstanceColours ic = InstanceColours.of(e.layout(), e.photo());
+        Map<Integer, Float> byComponent = new java.util.HashMap<>();
+        int[] ids = e.layout().ids();
+        for (int i = 0; i < ids.length; i++) {
+            int c = ids[i];
+            if (c == channels - 1 || !perInstance[c]) {
+                continue;
+            }
+            int pixel = i;
+            out[i] = byComponent.computeIfAbsent(ic.components().componentAt(i), k -> (float) Math.min(cap,
+                    Math.exp(Math.max(0, -kdes[c].logDensity(ic.lookAt(pixel), ic.lookErrorAt(pixel)) - commonest[c]))));
+        }
+        return out;
+    }
+
+    private double[] commonestScores() {
+        double[] s = commonestScores;
+        if (s == null) {
+            s = new double[channels];
+            for (int c = 0; c < channels; c++) {
+                s[c] = Double.NaN;
+                if (kdes[c] != null) {
+                    double sum = 0;
+                    for (double[] look : kdes[c].points()) {
+                        sum += -kdes[c].logDensity(look);
+                    }
+                    s[c] = sum / kdes[c].points().length;
+                }
+            }
+            commonestScores = s;
+        }
+        return s;
+    }
+
     private double[] scoresOf(Example e) {
         double[] s = logScores.get(e.id());
         return s != null ? s : rarestScores(kdes, looksOf(e, config, channels, perInstanceClasses()));

@@ -73,8 +73,9 @@ public final class ImleConfig {
     public static final Setting<Double> RARITY_FLOOR = Setting.real("rarity-floor", 0.0, 0.0, 1.0, true,
             "Rarity weights: no pixel below this share of its image's rarest region (0 = the paper's weights).");
     public static final Setting<LossWeights> LOSS_WEIGHTS = Setting.choice("loss-weights", LossWeights.RARITY,
-            "What the per-pixel loss weights are: rarity (the paper's masks) or parts (each part of the code, a "
-                    + "class or an instance, weighs the same whatever its size).");
+            "What the per-pixel loss weights are: rarity (the paper's masks), parts (each part of the code, a "
+                    + "class or an instance, weighs the same whatever its size) or parts-by-rarity (parts, each "
+                    + "instance weighed up by how much rarer its look is than its class's typical look, up to 10x).");
     public static final Setting<Boolean> RARITY_PER_INSTANCE = Setting.flag("rarity-per-instance", false,
             "Rarity per instance: score each connected component by its own mean colour for the dataset sampler and "
                     + "rarity loss weights, and cycle the sampler over classes with several instances too (false: the "

@@ -14,5 +14,16 @@ public enum LossWeights {
      * regions (a car) are learnt as well as large ones (the sky), and no region is drowned by another's colour
      * statistics. Rare appearances are still drawn more often by dataset rebalancing.
      */
-    PARTS
+    PARTS,
+    /**
+     * {@link #PARTS}, each instance of a class whose instances differ in look weighed up by how many times rarer its
+     * look is than its class's typical look (per-instance colour densities against their geometric mean, capped at {@value #INSTANCE_RARITY_CAP}); the
+     * image's mean weight stays 1. A rare paint pulls its matched code as hard as the commonest paint's several
+     * instances pull theirs, while scene-wide regions keep their part weights (the paper's masks would weigh a
+     * common sky next to nothing).
+     */
+    PARTS_BY_RARITY;
+
+    /** The largest factor a rare instance look weighs by under {@link #PARTS_BY_RARITY}. */
+    public static final double INSTANCE_RARITY_CAP = 10;
 }

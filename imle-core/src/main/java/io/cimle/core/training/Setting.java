@@ -75,13 +75,12 @@ public record Setting<T>(String name, String symbol, Class<T> type, T reference,
 
     /** For an enum setting, its values as users write them (lower case); empty otherwise. */
     public List<String> choices() {
-        return type.isEnum() ? Arrays.stream(type.getEnumConstants()).map(e -> ((Enum<?>) e).name()
-                .toLowerCase(Locale.ROOT)).toList() : List.of();
+        return type.isEnum() ? Arrays.stream(type.getEnumConstants()).map(this::format).toList() : List.of();
     }
 
     /** A value as users and JSON write it: numbers and booleans as they are, enums in lower case. */
     public String format(Object value) {
-        return value instanceof Enum<?> e ? e.name().toLowerCase(Locale.ROOT) : String.valueOf(value);
+        return value instanceof Enum<?> e ? e.name().toLowerCase(Locale.ROOT).replace('_', '-') : String.valueOf(value);
     }
 
     /** Reads a value as users write it, checked against the type and range; the message names the setting. */
@@ -101,7 +100,7 @@ public record Setting<T>(String name, String symbol, Class<T> type, T reference,
                 }
                 v = Boolean.valueOf(t);
             } else {
-                v = Arrays.stream(type.getEnumConstants()).filter(e -> ((Enum<?>) e).name().equalsIgnoreCase(t))
+                v = Arrays.stream(type.getEnumConstants()).filter(e -> ((Enum<?>) e).name().equalsIgnoreCase(t.replace('-', '_')))
                         .findFirst().orElseThrow(IllegalArgumentException::new);
             }
         } catch (IllegalArgumentException e) {

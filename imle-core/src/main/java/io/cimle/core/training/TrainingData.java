@@ -50,8 +50,16 @@ final class TrainingData {
                 : config.get(ImleConfig.RARITY_INSTANCES_ONLY) && r.instanceClasses().length > 0
                 ? DatasetSampler.rebalanced(r, r.instanceClasses(), 5, config.seed() ^ SAMPLER_SALT)
                 : DatasetSampler.rebalanced(r, config.seed() ^ SAMPLER_SALT);
-        float[][] weights = !config.lossRebalancing() ? null : copy.stream().map(e -> config.lossWeights() == LossWeights.PARTS
-                ? partWeights(model, e.layout()) : r.lossMask(e, config.rarityFloor())).toArray(float[][]::new);
+        // The instance looks' rarity is always fitted per instance, whatever the sampler's statistics (not stored:
+        // the same examples fit the same statistics on resume).
+        RarityStatistics looks = config.lossRebalancing() && config.lossWeights() == LossWeights.PARTS_BY_RARITY
+                ? RarityStatistics.fit(copy, RarityStatistics.Config.DEFAULT.withPerInstance(true)) : null;
+        float[][] weights = !config.lossRebalancing() ? null : copy.stream().map(e -> switch (config.lossWeights()) {
+            case PARTS -> partWeights(model, e.layout());
+            case PARTS_BY_RARITY -> scaled(partWeights(model, e.layout()),
+                    looks.instanceRarity(e, LossWeights.INSTANCE_RARITY_CAP));
+            case RARITY -> r.lossMask(e, config.rarityFloor());
+        }).toArray(float[][]::new);
         return new TrainingData(copy, r, sampler, weights);
     }
 
@@ -154,6 +162,20 @@ final class TrainingData {
             w[i] = (float) (part.length / (size[part[i]] * sum));
         }
         return w;
+    }
+
+    /** {@code weights} times {@code factors}, pixel by pixel, scaled back to a mean of 1. */
+    private static float[] scaled(float[] weights, float[] factors) {
+        double sum = 0;
+        for (int i = 0; i < weights.length; i++) {
+            weights[i] *= factors[i];
+            sum += weights[i];
+        }
+        float norm = (float) (weights.length / sum);
+        for (int i = 0; i < weights.length; i++) {
+            weights[i] *= norm;
+        }
+        return weights;
     }
 
     private static void check(List<Example> candidates, ModelConfig model) {

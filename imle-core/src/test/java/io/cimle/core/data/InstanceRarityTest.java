@@ -76,6 +76,30 @@ class InstanceRarityTest {
         assertEquals(0, perClass.instanceClasses().length);
     }
 
+    /** Parts by rarity: the green car weighs up against its class's typical look, capped; the road and common cars stay ~1. */
+    @Test
+    void aRareInstanceIsWeighedUpByHowMuchRarerItsLookIsThanItsClasssTypicalLook() {
+        List<Example> ex = examples();
+        Example mixed = ex.get(RARE_FROM);
+        RarityStatistics perInstance = RarityStatistics.fit(ex, RarityStatistics.Config.DEFAULT.withPerInstance(true));
+        int road = 2;
+        int left = 6 * W + 2;
+        int right = 6 * W + 10;
+        float[] factor = perInstance.instanceRarity(mixed, 10);
+        assertEquals(1f, factor[road], "the road is no instance class");
+        assertTrue(factor[left] >= 1 && factor[left] < 1.5, "the white car is a common look: " + factor[left]);
+        assertEquals(10f, factor[right], 1e-6, "the green car, 3 of 86 cars against ~40 white: capped at 10");
+        assertEquals(3f, perInstance.instanceRarity(mixed, 3)[right], 1e-6);
+        float[] common = perInstance.instanceRarity(ex.get(0), 10);
+        for (float f : common) {
+            assertTrue(f >= 1 && f < 1.5, "a photo of common cars weighs as parts: " + f);
+        }
+        float[] perClass = RarityStatistics.fit(ex, RarityStatistics.Config.DEFAULT).instanceRarity(mixed, 10);
+        for (float f : perClass) {
+            assertEquals(1f, f, "no class scored per instance, no factor");
+        }
+    }
+
     @Test
     void theSamplerCyclesOverTheClassWithInstancesAndDrawsTheRarePhotosMore() {
         List<Example> ex = examples();

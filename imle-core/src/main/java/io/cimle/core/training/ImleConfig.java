@@ -121,12 +121,14 @@ public final class ImleConfig {
 
     /**
      * Where users start: the reference's loop and budget with the best measured method (docs/measured.md):
-     * regional selection over code parts per instance, the code pooled per region, part-balanced loss weights,
-     * layer norms per pixel, samples drawn from the codes the last 6 epochs matched (a code bank).
+     * regional selection over code parts per instance, the code pooled per region, part-balanced loss weights with
+     * each instance weighed up by its look's rarity, the sampler rebalanced by instance looks, layer norms per pixel,
+     * samples drawn from the codes the last 6 epochs matched (a code bank), which selection also offers (6 bank
+     * candidates), so a rare look once matched is offered to every example showing it.
      */
     public static final ImleConfig DEFAULT = REFERENCE.with(SELECTION, CodeSelection.REGIONAL).with(INSTANCE_SLOTS, 4)
-            .with(REGION_POOLING, true).with(LOSS_WEIGHTS, LossWeights.PARTS).with(PIXEL_NORM, true)
-            .with(CODE_BANK_EPOCHS, 6);
+            .with(REGION_POOLING, true).with(LOSS_WEIGHTS, LossWeights.PARTS_BY_RARITY).with(RARITY_PER_INSTANCE, true)
+            .with(PIXEL_NORM, true).with(CODE_BANK_EPOCHS, 6).with(BANK_CANDIDATES, 6);
 
     private static final ObjectMapper JSON = new ObjectMapper();
 

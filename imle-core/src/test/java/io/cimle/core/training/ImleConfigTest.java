@@ -31,7 +31,7 @@ class ImleConfigTest {
         ImleConfig d = ImleConfig.DEFAULT;
         for (Setting<?> s : ImleConfig.SETTINGS) {
             boolean method = Set.of("selection", "instance-slots", "region-pooling", "loss-weights",
-                    "pixel-norm", "code-bank-epochs").contains(s.name());
+                    "pixel-norm", "code-bank-epochs", "rarity-per-instance", "bank-candidates").contains(s.name());
             assertEquals(!method, r.get(s).equals(d.get(s)), s.name() + ": the default changes only the method");
         }
     }

@@ -139,34 +139,45 @@ public final class LongTailFigures {
         double[] data = variant.instanceFrequencies(cls);
         double[] counts = new double[values];
         double[] faithful = new double[values];
-        double coverage = 0;
-        int readInstances = 0;
-        for (int i = 0; i < layouts.size(); i++) {
+        double[] coverage = new double[1];
+        int readInstances = forEachInstance(cls, instances.subList(0, layouts.size()), (i, inst, k) -> {
+            boolean[] shown = new boolean[values];
+            for (RgbImage image : samples.get(i)) {
+                ModeReader.Region g = ModeReader.readInstance(cls, meanOf(inst, k, image), ToyScenes.TimeOfDay.DAY,
+                        values);
+                int v = g.prototype();
+                counts[v]++;
+                faithful[v] += g.distance() <= threshold ? 1 : 0;
+                shown[v] = true;
+            }
+            int hit = 0;
+            for (boolean b : shown) {
+                hit += b ? 1 : 0;
+            }
+            coverage[0] += hit / (double) values;
+        });
+        return new Factor(name(cls), normalise(counts), data, readInstances == 0 ? Double.NaN
+                : coverage[0] / readInstances, ceiling(data, n), normalise(faithful), share(faithful, counts));
+    }
+
+    private interface InstanceVisit {
+        void visit(int scene, Instances instances, int k);
+    }
+
+    /** Visits every non-empty instance of class {@code cls} in every scene; returns how many it visited. */
+    private static int forEachInstance(int cls, List<Instances> instances, InstanceVisit visit) {
+        int visited = 0;
+        for (int i = 0; i < instances.size(); i++) {
             Instances inst = instances.get(i);
             int[] sizes = inst.sizes();
             for (int k = 0; k < inst.count(); k++) {
-                if (inst.classOf()[k] != cls || sizes[k] == 0) {
-                    continue;
+                if (inst.classOf()[k] == cls && sizes[k] > 0) {
+                    visit.visit(i, inst, k);
+                    visited++;
                 }
-                boolean[] shown = new boolean[values];
-                for (RgbImage image : samples.get(i)) {
-                    ModeReader.Region g = ModeReader.readInstance(cls, meanOf(inst, k, image), ToyScenes.TimeOfDay.DAY,
-                            values);
-                    int v = g.prototype();
-                    counts[v]++;
-                    faithful[v] += g.distance() <= threshold ? 1 : 0;
-                    shown[v] = true;
-                }
-                int hit = 0;
-                for (boolean b : shown) {
-                    hit += b ? 1 : 0;
-                }
-                coverage += hit / (double) values;
-                readInstances++;
             }
         }
-        return new Factor(name(cls), normalise(counts), data, readInstances == 0 ? Double.NaN : coverage / readInstances,
-                ceiling(data, n), normalise(faithful), share(faithful, counts));
+        return visited;
     }
 
     /**
@@ -193,21 +204,14 @@ public final class LongTailFigures {
         double[][] read = new double[values][values];
         double[] hits = new double[values];
         double[] all = new double[values];
-        for (int i = 0; i < instances.size(); i++) {
-            Instances inst = instances.get(i);
-            int[] sizes = inst.sizes();
-            for (int k = 0; k < inst.count(); k++) {
-                if (inst.classOf()[k] != cls || sizes[k] == 0) {
-                    continue;
-                }
-                ModeReader.Region g = ModeReader.readInstance(cls, meanOf(inst, k, images.get(i)),
-                        ToyScenes.TimeOfDay.DAY, values);
-                int v = inst.value()[k];
-                all[v]++;
-                hits[v] += g.prototype() == v && g.distance() <= threshold ? 1 : 0;
-                read[v][g.prototype()]++;
-            }
-        }
+        forEachInstance(cls, instances, (i, inst, k) -> {
+            ModeReader.Region g = ModeReader.readInstance(cls, meanOf(inst, k, images.get(i)), ToyScenes.TimeOfDay.DAY,
+                    values);
+            int v = inst.value()[k];
+            all[v]++;
+            hits[v] += g.prototype() == v && g.distance() <= threshold ? 1 : 0;
+            read[v][g.prototype()]++;
+        });
         double[][] out = new double[values + 1][values];
         for (int v = 0; v < values; v++) {
             out[0][v] = all[v] == 0 ? Double.NaN : hits[v] / all[v];

@@ -376,17 +376,31 @@ public final class RarityStatistics {
 
     /** Each instance's pixels weighed by the instance's own look (a fragment's by its class's mean). */
     private void perInstanceWeights(Example e, int[] ids, double max, float[] mask) {
+        forEachInstancePixel(e, (pixel, c, score) -> mask[pixel] = (float) Math.max(1e-6, Math.min(1.0,
+                Math.exp(score - max))));
+    }
+
+    private interface InstancePixel {
+        void at(int pixel, int cls, double score);
+    }
+
+    /**
+     * Every pixel of a class scored per instance, with its instance's score (-log density of the instance's own
+     * look, known up to its error), computed once per instance.
+     */
+    private void forEachInstancePixel(Example e, InstancePixel visit) {
         InstanceColours ic = InstanceColours.of(e.layout(), e.photo());
         boolean[] perInstance = perInstanceClasses();
-        Map<Integer, Float> byComponent = new java.util.HashMap<>();
+        Map<Integer, Double> byComponent = new java.util.HashMap<>();
+        int[] ids = e.layout().ids();
         for (int i = 0; i < ids.length; i++) {
             int c = ids[i];
             if (c == channels - 1 || kdes[c] == null || !perInstance[c]) {
                 continue;
             }
             int pixel = i;
-            mask[i] = byComponent.computeIfAbsent(ic.components().componentAt(i), k -> (float) Math.max(1e-6,
-                    Math.min(1.0, Math.exp(-kdes[c].logDensity(ic.lookAt(pixel), ic.lookErrorAt(pixel)) - max))));
+            visit.at(i, c, byComponent.computeIfAbsent(ic.components().componentAt(i),
+                    k -> -kdes[c].logDensity(ic.lookAt(pixel), ic.lookErrorAt(pixel))));
         }
     }
 
@@ -394,12 +408,13 @@ public final class RarityStatistics {
      * Per class: the mean of -log density over its fitted looks (the log of a typical look's density, where the
      * commonest look's peak would make a common look's spread read as rare); computed on first use; NaN without KDE.
      */
-    private volatile double[] commonestScores;
+    private volatile double[] typicalScores;
 
     /**
      * Per pixel, for the classes scored per instance ({@link #instanceClasses()}): how many times rarer its instance's
      * look is than its class's typical look (the geometric mean density of the class's looks over the density at the
-     * instance's look), between 1 and {@code cap}; 1 elsewhere. Weights a rare look of an instance up without touching the rest of the image.
+     * instance's look), between 1 and {@code cap}; 1 elsewhere. Weights a rare look of an instance up without touching
+     * the rest of the image.
      */
     public float[] instanceRarity(Example e, double cap) {
         if (!(cap >= 1)) {
@@ -410,25 +425,14 @@ public final class RarityStatistics {
         if (instanceClasses.length == 0) {
             return out;
         }
-        double[] commonest = commonestScores();
-        boolean[] perInstance = perInstanceClasses();
-        InstanceColours ic = InstanceColours.of(e.layout(), e.photo());
-        Map<Integer, Float> byComponent = new java.util.HashMap<>();
-        int[] ids = e.layout().ids();
-        for (int i = 0; i < ids.length; i++) {
-            int c = ids[i];
-            if (c == channels - 1 || !perInstance[c]) {
-                continue;
-            }
-            int pixel = i;
-            out[i] = byComponent.computeIfAbsent(ic.components().componentAt(i), k -> (float) Math.min(cap,
-                    Math.exp(Math.max(0, -kdes[c].logDensity(ic.lookAt(pixel), ic.lookErrorAt(pixel)) - commonest[c]))));
-        }
+        double[] typical = typicalScores();
+        forEachInstancePixel(e, (pixel, c, score) -> out[pixel] = (float) Math.min(cap,
+                Math.exp(Math.max(0, score - typical[c]))));
         return out;
     }
 
-    private double[] commonestScores() {
-        double[] s = commonestScores;
+    private double[] typicalScores() {
+        double[] s = typicalScores;
         if (s == null) {
             s = new double[channels];
             for (int c = 0; c < channels; c++) {
@@ -441,7 +445,7 @@ public final class RarityStatistics {
                     s[c] = sum / kdes[c].points().length;
                 }
             }
-            commonestScores = s;
+            typicalScores = s;
         }
         return s;
     }

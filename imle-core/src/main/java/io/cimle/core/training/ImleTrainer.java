@@ -427,7 +427,6 @@ public final class ImleTrainer implements AutoCloseable {
         return selected.length > 0;
     }
 
-    /** The code the selection kept for its t-th example: its composed code, or (flat) its seed's. */
     /** The epoch's kept codes from the tables a checkpoint stored (codes that seeds alone do not describe). */
     private void restoreKeptCodes(CodeBank tables) {
         if (tables.size() != selected.length) {
@@ -441,6 +440,7 @@ public final class ImleTrainer implements AutoCloseable {
         kept = new KeptCodes(kept.seeds(), kept.donors(), codes, 0);
     }
 
+    /** The code the selection kept for its t-th example: its composed code, or (flat) its seed's. */
     private LatentCode keptCode(int t) {
         return kept.codes().isEmpty() ? code(kept.seeds()[t]) : kept.codes().get(t);
     }

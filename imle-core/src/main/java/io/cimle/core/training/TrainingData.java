@@ -50,10 +50,11 @@ final class TrainingData {
                 : config.get(ImleConfig.RARITY_INSTANCES_ONLY) && r.instanceClasses().length > 0
                 ? DatasetSampler.rebalanced(r, r.instanceClasses(), 5, config.seed() ^ SAMPLER_SALT)
                 : DatasetSampler.rebalanced(r, config.seed() ^ SAMPLER_SALT);
-        // The instance looks' rarity is always fitted per instance, whatever the sampler's statistics (not stored:
-        // the same examples fit the same statistics on resume).
-        RarityStatistics looks = config.lossRebalancing() && config.lossWeights() == LossWeights.PARTS_BY_RARITY
-                ? RarityStatistics.fit(copy, RarityStatistics.Config.DEFAULT.withPerInstance(true)) : null;
+        // The instance looks' rarity is per instance whatever the sampler's statistics: those where they are per
+        // instance (the default), else fitted here (not stored: the same examples fit the same statistics on resume).
+        RarityStatistics looks = !config.lossRebalancing() || config.lossWeights() != LossWeights.PARTS_BY_RARITY ? null
+                : r.config().perInstance() ? r
+                : RarityStatistics.fit(copy, RarityStatistics.Config.DEFAULT.withPerInstance(true));
         float[][] weights = !config.lossRebalancing() ? null : copy.stream().map(e -> switch (config.lossWeights()) {
             case PARTS -> partWeights(model, e.layout());
             case PARTS_BY_RARITY -> scaled(partWeights(model, e.layout()),

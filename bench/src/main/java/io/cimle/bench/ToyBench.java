@@ -9,6 +9,7 @@ import io.cimle.core.data.Example;
 import io.cimle.core.data.LabelSets;
 import io.cimle.core.data.LayoutFormat;
 import io.cimle.core.data.PairedFolderDataset;
+import io.cimle.core.data.RarityStatistics;
 import io.cimle.core.data.RenderedScenes;
 import io.cimle.core.data.RgbImage;
 import io.cimle.core.data.ToyScenes;
@@ -302,6 +303,12 @@ final class ToyBench implements Callable<Integer>, ImleOptions.Budgeted {
             Path chart = TrainingChart.write(b.name() + " on " + scenes + " scenes: loss, code spread and coverage",
                     history, out.resolve("training-" + b.name().toLowerCase(Locale.ROOT) + ".png"));
             System.out.println("  " + b + " training picture: " + chart);
+            RarityStatistics rarity = trainer.rarity();
+            if (rarity != null && rarity.config().givenScene()) {
+                String given = sceneScales(rarity);
+                System.out.println("  " + given);
+                notes.append(given).append('\n');
+            }
             CodeBank bank = trainer.codeBank();
             if (bank != null && trainInstances != null) {
                 String fit = fitAtMatchedCodes(b, trainer, network, train);
@@ -328,6 +335,18 @@ final class ToyBench implements Callable<Integer>, ImleOptions.Budgeted {
             return row.replaceFirst("\\| " + b.name() + " \\|", String.format(Locale.ROOT,
                     "| %s | %.0f (%d steps) | %.1f |", b.name(), seconds, done.globalStep(), selection.perEpochSeconds()));
         }
+    }
+
+    /** Per class scored per instance, the scene bandwidth its looks' rarity was chosen given (0: over all scenes). */
+    private static String sceneScales(RarityStatistics rarity) {
+        List<String> names = LabelSets.TOY_SCENES.classNames();
+        StringBuilder out = new StringBuilder("instance looks' rarity given the scene's colour, bandwidth x Scott's:");
+        for (int c : rarity.instanceClasses()) {
+            double scale = rarity.sceneScale(c);
+            out.append(' ').append(c < names.size() ? names.get(c) : "class " + c).append(' ')
+                    .append(scale == 0 ? "none (over all scenes)" : String.format(Locale.ROOT, "%.2f", scale));
+        }
+        return out.toString();
     }
 
     /**

@@ -27,4 +27,32 @@ public final class ClassColours {
         }
         return mean;
     }
+
+    /**
+     * The scene's colour, where an instance's look is read against it: the mean RGB of the pixels of the classes not
+     * {@code excluded} (void left out too: the last channel), so under a warm light it is warm whatever the cars' paints;
+     * the whole photo's mean where those classes cover nothing.
+     */
+    public static double[] sceneMean(ClassMap layout, RgbImage photo, boolean[] excluded) {
+        double[] sum = new double[3];
+        double[] all = new double[3];
+        int count = 0;
+        byte[] rgb = photo.rgb();
+        int[] ids = layout.ids();
+        int voidChannel = layout.channels() - 1;
+        for (int i = 0; i < ids.length; i++) {
+            for (int k = 0; k < 3; k++) {
+                all[k] += rgb[3 * i + k] & 0xff;
+            }
+            if (ids[i] != voidChannel && !excluded[ids[i]]) {
+                count++;
+                for (int k = 0; k < 3; k++) {
+                    sum[k] += rgb[3 * i + k] & 0xff;
+                }
+            }
+        }
+        double[] mean = count > 0 ? sum : all;
+        int n = count > 0 ? count : ids.length;
+        return new double[] {mean[0] / n, mean[1] / n, mean[2] / n};
+    }
 }

@@ -40,17 +40,24 @@ public final class RarityStatistics {
      * @param voidWeight    mask weight of the void channel and of classes without KDE, in (0, 1]; default 1.0
      * @param normalisation default IMAGE_MAX (the reference divides each mask by its maximum)
      * @param perInstance   score each instance by its own mean colour (false: the class's mean, the paper's)
+     * @param givenScene    with {@code perInstance}: an instance's look scored by its density among the looks of
+     *                      scenes coloured like its own (a conditional KDE given the scene's colour, {@link
+     *                      ClassColours#sceneMean}), so a common paint under a rare light does not read as rare
      */
     public record Config(int minImages, double minBandwidth, double voidWeight, Normalisation normalisation,
-                         boolean perInstance) {
+                         boolean perInstance, boolean givenScene) {
         public static final Config DEFAULT = new Config(5, 1.0, 1.0, Normalisation.IMAGE_MAX);
 
         public Config(int minImages, double minBandwidth, double voidWeight, Normalisation normalisation) {
-            this(minImages, minBandwidth, voidWeight, normalisation, false);
+            this(minImages, minBandwidth, voidWeight, normalisation, false, false);
         }
 
         public Config withPerInstance(boolean on) {
-            return new Config(minImages, minBandwidth, voidWeight, normalisation, on);
+            return new Config(minImages, minBandwidth, voidWeight, normalisation, on, givenScene);
+        }
+
+        public Config withGivenScene(boolean on) {
+            return new Config(minImages, minBandwidth, voidWeight, normalisation, perInstance, on);
         }
 
         public Config {
@@ -68,18 +75,122 @@ public final class RarityStatistics {
         }
     }
 
-    /** A Gaussian KDE in RGB: kernel centres, inverse bandwidth matrix (row-major 3x3), log normaliser. */
-    public record ClassKde(int classId, double[][] points, double[] inverseBandwidth, double logNorm) {
+    /**
+     * A Gaussian KDE in RGB: kernel centres, inverse bandwidth matrix (row-major 3x3), log normaliser; optionally each
+     * centre's scene colour with its own inverse bandwidth, for densities given a scene (null: marginal only), that
+     * bandwidth {@code sceneScale} times Scott's (0 without scenes).
+     */
+    public record ClassKde(int classId, double[][] points, double[] inverseBandwidth, double logNorm,
+                           double[][] scenes, double[] sceneInverseBandwidth, double sceneScale) {
+        /** Scene bandwidths tried, as multiples of Scott's; the looks' likelihood left out one at a time picks one. */
+        static final double[] SCENE_SCALES = {0.25, 0.5, 1, 2, 4};
+        /** Looks the choice of scene bandwidth is scored on at most (each against every look), evenly spaced. */
+        static final int SCENE_QUERIES = 2000;
+
         static ClassKde fit(int classId, List<double[]> colours, double minBandwidth) {
             int n = colours.size();
+            double[] h = bandwidth(colours, minBandwidth);
+            double det = det3(h);
+            double[] inv = inverse3(h, det);
+            double logNorm = -1.5 * Math.log(2 * Math.PI) - 0.5 * Math.log(det) - Math.log(n);
+            return new ClassKde(classId, colours.toArray(new double[0][]), inv, logNorm, null, null, 0);
+        }
+
+        /**
+         * This KDE given each centre's scene colour ({@code scenes}, aligned with the centres, from the photos {@code
+         * imageOf}), at the scene bandwidth under which the looks are likeliest, each photo's looks left out of their
+         * own estimate (likelihood cross-validation, as for conditional densities: a scene that says nothing of the
+         * look is smoothed away; by photo, since a photo's instances share its scene and may share more, an exposure,
+         * which would otherwise pass for the scene's doing); this KDE itself where no bandwidth beats ignoring it.
+         */
+        ClassKde givenScenes(List<double[]> scenes, int[] imageOf, double minBandwidth) {
+            if (scenes.size() != points.length || imageOf.length != points.length) {
+                throw new IllegalArgumentException(scenes.size() + " scene colours for " + points.length + " looks");
+            }
+            double[][] s = scenes.toArray(new double[0][]);
+            double[] scott = inverse3(bandwidth(scenes, minBandwidth), det3(bandwidth(scenes, minBandwidth)));
+            double[] score = leftOutLikelihoods(s, imageOf, scott);
+            int best = -1;
+            for (int k = 0; k < SCENE_SCALES.length; k++) {
+                if (score[k + 1] > (best < 0 ? score[0] : score[best + 1])) {
+                    best = k;
+                }
+            }
+            if (best < 0) {
+                return this;
+            }
+            double[] inv = scott.clone();
+            for (int i = 0; i < 9; i++) {
+                inv[i] /= SCENE_SCALES[best] * SCENE_SCALES[best];
+            }
+            return new ClassKde(classId, points, inverseBandwidth, logNorm, s, inv, SCENE_SCALES[best]);
+        }
+
+        /**
+         * Sum over (up to {@link #SCENE_QUERIES}) looks of the log density of each look given the other photos' looks: [0] ignoring
+         * the scene, [k + 1] given it at {@code SCENE_SCALES[k]} times Scott's bandwidth (kernel constants left out:
+         * they are the same for all).
+         */
+        private double[] leftOutLikelihoods(double[][] scenes, int[] imageOf, double[] scottInverse) {
+            int n = points.length;
+            int step = Math.max(1, n / SCENE_QUERIES);
+            double[] score = new double[SCENE_SCALES.length + 1];
+            double[] qa = new double[n];
+            double[] qs = new double[n];
+            double[] terms = new double[n];
+            for (int i = 0; i < n; i += step) {
+                int others = 0;
+                for (int j = 0; j < n; j++) {
+                    boolean out = imageOf[j] == imageOf[i];
+                    others += out ? 0 : 1;
+                    qa[j] = out ? Double.NEGATIVE_INFINITY : -0.5 * quadratic(inverseBandwidth, points[i], points[j]);
+                    qs[j] = out ? Double.NEGATIVE_INFINITY : -0.5 * quadratic(scottInverse, scenes[i], scenes[j]);
+                }
+                if (others == 0) {
+                    continue;
+                }
+                score[0] += logSumExp(qa) - Math.log(others);
+                for (int k = 0; k < SCENE_SCALES.length; k++) {
+                    double f = 1 / (SCENE_SCALES[k] * SCENE_SCALES[k]);
+                    for (int j = 0; j < n; j++) {
+                        terms[j] = qa[j] + qs[j] * f;
+                    }
+                    double joint = logSumExp(terms);
+                    for (int j = 0; j < n; j++) {
+                        terms[j] = qs[j] * f;
+                    }
+                    score[k + 1] += joint - logSumExp(terms);
+                }
+            }
+            return score;
+        }
+
+        private static double logSumExp(double[] v) {
+            double max = Double.NEGATIVE_INFINITY;
+            for (double x : v) {
+                max = Math.max(max, x);
+            }
+            if (max == Double.NEGATIVE_INFINITY) {
+                return max;
+            }
+            double sum = 0;
+            for (double x : v) {
+                sum += Math.exp(x - max);
+            }
+            return max + Math.log(sum);
+        }
+
+        /** Scott's rule on the points' full covariance, {@code minBandwidth} added on every axis. */
+        private static double[] bandwidth(List<double[]> pts, double minBandwidth) {
+            int n = pts.size();
             double[] mean = new double[3];
-            for (double[] c : colours) {
+            for (double[] c : pts) {
                 for (int k = 0; k < 3; k++) {
                     mean[k] += c[k] / n;
                 }
             }
             double[] cov = new double[9];
-            for (double[] c : colours) {
+            for (double[] c : pts) {
                 for (int i = 0; i < 3; i++) {
                     for (int j = 0; j < 3; j++) {
                         cov[i * 3 + j] += (c[i] - mean[i]) * (c[j] - mean[j]) / (n - 1);
@@ -94,10 +205,7 @@ public final class RarityStatistics {
             for (int i = 0; i < 3; i++) {
                 h[i * 3 + i] += minBandwidth * minBandwidth;
             }
-            double det = det3(h);
-            double[] inv = inverse3(h, det);
-            double logNorm = -1.5 * Math.log(2 * Math.PI) - 0.5 * Math.log(det) - Math.log(n);
-            return new ClassKde(classId, colours.toArray(new double[0][]), inv, logNorm);
+            return h;
         }
 
         /**
@@ -105,6 +213,17 @@ public final class RarityStatistics {
          * by it, as the density of the estimate's distribution.
          */
         public double logDensity(double[] x, double[] error) {
+            return logDensityGiven(x, error, null);
+        }
+
+        /**
+         * The density of a colour known up to {@code error} (null: exactly) in a scene coloured {@code scene} (null,
+         * or a KDE without scenes: over all scenes): each kernel weighed by how near its scene is to this one.
+         */
+        public double logDensityGiven(double[] x, double[] error, double[] scene) {
+            if (error == null) {
+                return logDensityAt(x, scene);
+            }
             double[] h = inverse3(inverseBandwidth, det3(inverseBandwidth));
             for (int i = 0; i < 9; i++) {
                 h[i] += error[i];
@@ -113,27 +232,50 @@ public final class RarityStatistics {
             double[] inv = inverse3(h, det);
             double hDet = 1 / det3(inverseBandwidth);
             double norm = logNorm + 0.5 * Math.log(hDet) - 0.5 * Math.log(det);
-            return new ClassKde(classId, points, inv, norm).logDensity(x);
+            return new ClassKde(classId, points, inv, norm, scenes, sceneInverseBandwidth, sceneScale)
+                    .logDensityAt(x, scene);
         }
 
         public double logDensity(double[] x) {
+            return logDensityAt(x, null);
+        }
+
+        private double logDensityAt(double[] x, double[] scene) {
+            boolean given = scene != null && scenes != null;
             double[] q = new double[points.length];
+            double[] qs = given ? new double[points.length] : null;
             double max = Double.NEGATIVE_INFINITY;
+            double maxScene = Double.NEGATIVE_INFINITY;
             for (int p = 0; p < points.length; p++) {
-                double d0 = x[0] - points[p][0];
-                double d1 = x[1] - points[p][1];
-                double d2 = x[2] - points[p][2];
-                double[] m = inverseBandwidth;
-                double quad = d0 * (m[0] * d0 + m[1] * d1 + m[2] * d2) + d1 * (m[3] * d0 + m[4] * d1 + m[5] * d2)
-                        + d2 * (m[6] * d0 + m[7] * d1 + m[8] * d2);
-                q[p] = -0.5 * quad;
+                q[p] = -0.5 * quadratic(inverseBandwidth, x, points[p]);
+                if (given) {
+                    qs[p] = -0.5 * quadratic(sceneInverseBandwidth, scene, scenes[p]);
+                    q[p] += qs[p];
+                    maxScene = Math.max(maxScene, qs[p]);
+                }
                 max = Math.max(max, q[p]);
             }
             double sum = 0;
             for (double v : q) {
                 sum += Math.exp(v - max);
             }
-            return logNorm + max + Math.log(sum);
+            if (!given) {
+                return logNorm + max + Math.log(sum);
+            }
+            double sceneSum = 0;
+            for (double v : qs) {
+                sceneSum += Math.exp(v - maxScene);
+            }
+            // sum_p K(x - x_p) K(s - s_p) / sum_p K(s - s_p); logNorm holds -log n, which the ratio does not divide by
+            return logNorm + Math.log(points.length) + max + Math.log(sum) - maxScene - Math.log(sceneSum);
+        }
+
+        private static double quadratic(double[] m, double[] x, double[] centre) {
+            double d0 = x[0] - centre[0];
+            double d1 = x[1] - centre[1];
+            double d2 = x[2] - centre[2];
+            return d0 * (m[0] * d0 + m[1] * d1 + m[2] * d2) + d1 * (m[3] * d0 + m[4] * d1 + m[5] * d2)
+                    + d2 * (m[6] * d0 + m[7] * d1 + m[8] * d2);
         }
     }
 
@@ -211,19 +353,58 @@ public final class RarityStatistics {
                 kdes[c] = ClassKde.fit(c, colours.get(c), config.minBandwidth());
             }
         }
+        boolean[] scored = new boolean[channels];
+        for (int c = 0; c < channels; c++) {
+            scored[c] = perInstance[c] && kdes[c] != null;
+        }
+        Map<String, double[]> scenes = new java.util.HashMap<>();
+        if (config.givenScene()) {
+            givenScenes(examples, looks, scored, config, kdes, scenes);
+        }
         Map<String, double[]> scores = new LinkedHashMap<>();
         Map<String, boolean[]> present = new LinkedHashMap<>();
         looks.forEach((id, m) -> {
-            scores.put(id, rarestScores(kdes, m));
+            scores.put(id, rarestScores(kdes, m, scenes.get(id)));
             boolean[] p = new boolean[channels];
             for (int c = 0; c < channels; c++) {
                 p[c] = !m.get(c).isEmpty();
             }
             present.put(id, p);
         });
-        int[] instanceClasses = java.util.stream.IntStream.range(0, channels).filter(c -> perInstance[c] && kdes[c] != null)
-                .toArray();
+        int[] instanceClasses = java.util.stream.IntStream.range(0, channels).filter(c -> scored[c]).toArray();
         return new RarityStatistics(channels, config, kdes, scores, present, instanceClasses);
+    }
+
+    /**
+     * Gives the KDEs of the classes scored per instance each look's scene colour (the classes scored per instance left
+     * out of it), and records each example's in {@code scenes}.
+     */
+    private static void givenScenes(List<Example> examples, Map<String, List<List<double[][]>>> looks,
+                                    boolean[] scored, Config config, ClassKde[] kdes, Map<String, double[]> scenes) {
+        List<List<double[]>> sceneOfLook = new ArrayList<>();
+        List<List<Integer>> imageOfLook = new ArrayList<>();
+        for (int c = 0; c < kdes.length; c++) {
+            sceneOfLook.add(new ArrayList<>());
+            imageOfLook.add(new ArrayList<>());
+        }
+        for (int i = 0; i < examples.size(); i++) {
+            Example e = examples.get(i);
+            double[] scene = ClassColours.sceneMean(e.layout(), e.photo(), scored);
+            scenes.put(e.id(), scene);
+            List<List<double[][]>> mine = looks.get(e.id());
+            for (int c = 0; c < kdes.length; c++) {
+                for (int k = 0; k < mine.get(c).size(); k++) {
+                    sceneOfLook.get(c).add(scene);
+                    imageOfLook.get(c).add(i);
+                }
+            }
+        }
+        for (int c = 0; c < kdes.length; c++) {
+            if (scored[c]) {
+                kdes[c] = kdes[c].givenScenes(sceneOfLook.get(c),
+                        imageOfLook.get(c).stream().mapToInt(Integer::intValue).toArray(), config.minBandwidth());
+            }
+        }
     }
 
     /**
@@ -261,13 +442,13 @@ public final class RarityStatistics {
      * Per class, -log density of its rarest look (NaN where absent or without KDE); a look with an error is scored
      * by the density of its estimate, so a small instance's noisy mean does not read as rare.
      */
-    private static double[] rarestScores(ClassKde[] kdes, List<List<double[][]>> looks) {
+    private static double[] rarestScores(ClassKde[] kdes, List<List<double[][]>> looks, double[] scene) {
         double[] s = new double[kdes.length];
         for (int c = 0; c < kdes.length; c++) {
             s[c] = Double.NaN;
             if (kdes[c] != null) {
                 for (double[][] look : looks.get(c)) {
-                    double v = look[1] == null ? -kdes[c].logDensity(look[0]) : -kdes[c].logDensity(look[0], look[1]);
+                    double v = -kdes[c].logDensityGiven(look[0], look[1], scene);
                     s[c] = Double.isNaN(s[c]) ? v : Math.max(s[c], v);
                 }
             }
@@ -290,6 +471,20 @@ public final class RarityStatistics {
 
     public int channels() {
         return channels;
+    }
+
+    /**
+     * The scene bandwidth an instance class's looks are scored given, as a multiple of Scott's; 0 where they are scored
+     * over all scenes (not fitted given scenes, no KDE, or the scene told nothing of the look).
+     */
+    public double sceneScale(int cls) {
+        return kdes[cls] == null ? 0 : kdes[cls].sceneScale();
+    }
+
+    /** The inverse bandwidth (3x3 row-major) of the scene colours a class's looks are scored given; null where none. */
+    public double[] sceneInverseBandwidth(int cls) {
+        return kdes[cls] == null || kdes[cls].sceneInverseBandwidth() == null ? null
+                : kdes[cls].sceneInverseBandwidth().clone();
     }
 
     public Config config() {
@@ -391,6 +586,7 @@ public final class RarityStatistics {
     private void forEachInstancePixel(Example e, InstancePixel visit) {
         InstanceColours ic = InstanceColours.of(e.layout(), e.photo());
         boolean[] perInstance = perInstanceClasses();
+        double[] scene = sceneOf(e);
         Map<Integer, Double> byComponent = new java.util.HashMap<>();
         int[] ids = e.layout().ids();
         for (int i = 0; i < ids.length; i++) {
@@ -400,7 +596,7 @@ public final class RarityStatistics {
             }
             int pixel = i;
             visit.at(i, c, byComponent.computeIfAbsent(ic.components().componentAt(i),
-                    k -> -kdes[c].logDensity(ic.lookAt(pixel), ic.lookErrorAt(pixel))));
+                    k -> -kdes[c].logDensityGiven(ic.lookAt(pixel), ic.lookErrorAt(pixel), scene)));
         }
     }
 
@@ -439,8 +635,10 @@ public final class RarityStatistics {
                 s[c] = Double.NaN;
                 if (kdes[c] != null) {
                     double sum = 0;
-                    for (double[] look : kdes[c].points()) {
-                        sum += -kdes[c].logDensity(look);
+                    double[][] looks = kdes[c].points();
+                    for (int p = 0; p < looks.length; p++) {
+                        sum += -kdes[c].logDensityGiven(looks[p], null,
+                                kdes[c].scenes() == null ? null : kdes[c].scenes()[p]);
                     }
                     s[c] = sum / kdes[c].points().length;
                 }
@@ -452,7 +650,15 @@ public final class RarityStatistics {
 
     private double[] scoresOf(Example e) {
         double[] s = logScores.get(e.id());
-        return s != null ? s : rarestScores(kdes, looksOf(e, config, channels, perInstanceClasses()));
+        return s != null ? s : rarestScores(kdes, looksOf(e, config, channels, perInstanceClasses()), sceneOf(e));
+    }
+
+    /**
+     * The example's scene colour (the mean RGB of its classes not scored per instance) where looks are scored given it,
+     * else null.
+     */
+    public double[] sceneOf(Example e) {
+        return config.givenScene() ? ClassColours.sceneMean(e.layout(), e.photo(), perInstanceClasses()) : null;
     }
 
     private static <T> T known(Map<String, T> m, String id) {

@@ -23,23 +23,54 @@ import java.util.List;
  * instance-wise takes that example's vector: the scene-wide look stays one, and the same code on another layout
  * keeps it), and each instance's own pooled Gaussian picks a matched instance of its class (instances independent),
  * each vector moved by {@code jitter} times the part's own Gaussian.
+ *
+ * <p>Where training found that a class's looks depend on the scene's colour (a light: {@link
+ * io.cimle.core.data.RarityStatistics#sceneScale}), the bank knows each matched code's scene colour and that class's
+ * bandwidth, and an instance picks among its class's matched vectors weighed by how near their scenes' colours are to
+ * the picked scene's (a car matched at night drawn into a night scene): under a changing light an instance's code holds
+ * its paint as that light shows it.
  */
 public final class CodeBank {
-    /** One matched code: per class its scene vector (null where absent), and its instances' vectors with classes. */
-    public record Matched(float[][] scene, int[] instanceClasses, float[][] instances) {
+    /**
+     * One matched code: per class its scene vector (null where absent), its instances' vectors with classes, and the
+     * colour of the scene it was matched on (mean RGB, 0..255; null where unknown).
+     */
+    public record Matched(float[][] scene, int[] instanceClasses, float[][] instances, float[] sceneColour) {
+        public Matched(float[][] scene, int[] instanceClasses, float[][] instances) {
+            this(scene, instanceClasses, instances, null);
+        }
+
+        /** This table with the colour of the scene it was matched on. */
+        public Matched withSceneColour(float[] colour) {
+            return new Matched(scene, instanceClasses, instances, colour);
+        }
     }
 
     /** The checkpoint extra a trainer writes its bank to, and samplers read it from. */
     public static final String CHECKPOINT_EXTRA = "code-bank";
+    /** Written where no class picks by scene, so such banks keep their bytes; 2 adds scene colours and bandwidths. */
     private static final int FORMAT = 1;
+    private static final int FORMAT_WITH_SCENES = 2;
 
     private final ModelConfig config;
     private final List<Matched> matched;
     /** Per class: every matched vector of its parts (the instance classes' pools). */
     private final List<List<float[]>> byClass;
+    /** Per class, aligned with {@link #byClass}: the scene colour of the code each vector was matched in. */
+    private final List<List<float[]>> sceneOfVector;
+    /** Per class: the inverse bandwidth (3x3 row-major) its instances pick by scene colour at; null: uniformly. */
+    private final double[][] sceneBandwidths;
     private final double jitter;
 
     public CodeBank(ModelConfig config, List<Matched> matched, double jitter) {
+        this(config, matched, jitter, null);
+    }
+
+    /**
+     * @param sceneBandwidths per class, the inverse bandwidth (3x3 row-major) of the scene colours its instances pick
+     *                        by (null, or a null entry: uniformly over the class's matched vectors)
+     */
+    public CodeBank(ModelConfig config, List<Matched> matched, double jitter, double[][] sceneBandwidths) {
         if (!supported(config)) {
             throw new IllegalArgumentException("a code bank needs per-pixel codes pooled per part (region pooling)");
         }
@@ -49,21 +80,31 @@ public final class CodeBank {
         if (!(jitter >= 0) || Double.isInfinite(jitter)) {
             throw new IllegalArgumentException("code bank jitter must be finite and >= 0, got " + jitter);
         }
+        if (sceneBandwidths != null && sceneBandwidths.length != config.channels()) {
+            throw new IllegalArgumentException(sceneBandwidths.length + " scene bandwidths for " + config.channels()
+                    + " classes");
+        }
         this.config = config;
         this.matched = List.copyOf(matched);
         this.jitter = jitter;
+        this.sceneBandwidths = sceneBandwidths == null || Arrays.stream(sceneBandwidths).allMatch(b -> b == null)
+                ? null : sceneBandwidths.clone();
         this.byClass = new ArrayList<>();
+        this.sceneOfVector = new ArrayList<>();
         for (int c = 0; c < config.channels(); c++) {
             byClass.add(new ArrayList<>());
+            sceneOfVector.add(new ArrayList<>());
         }
         for (Matched m : matched) {
             for (int c = 0; c < m.scene().length; c++) {
                 if (m.scene()[c] != null) {
                     byClass.get(c).add(m.scene()[c]);
+                    sceneOfVector.get(c).add(m.sceneColour());
                 }
             }
             for (int i = 0; i < m.instances().length; i++) {
                 byClass.get(m.instanceClasses()[i]).add(m.instances()[i]);
+                sceneOfVector.get(m.instanceClasses()[i]).add(m.sceneColour());
             }
         }
     }
@@ -136,7 +177,12 @@ public final class CodeBank {
 
     /** This bank with another jitter. */
     public CodeBank withJitter(double jitter) {
-        return new CodeBank(config, matched, jitter);
+        return new CodeBank(config, matched, jitter, sceneBandwidths);
+    }
+
+    /** Whether some class's instances pick their vectors by the scene's colour. */
+    public boolean picksByScene() {
+        return sceneBandwidths != null;
     }
 
     /** The matched code {@code code} stands for on {@code layout} (the model's size). */
@@ -160,13 +206,61 @@ public final class CodeBank {
             int c = CodeParts.classOf(config, part);
             List<float[]> pool = byClass.get(c);
             float[] base = !CodeParts.isInstanceClass(config, c) && scene.scene()[c] != null ? scene.scene()[c]
-                    : pool.isEmpty() ? own[part] : pool.get(Math.floorMod(index(bits(own[part])), pool.size()));
+                    : pool.isEmpty() ? own[part] : pool.get(pick(c, scene.sceneColour(), index(bits(own[part]))));
             vectors[part] = new float[z];
             for (int k = 0; k < z; k++) {
                 vectors[part][k] = (float) (base[k] + jitter * own[part][k]);
             }
         }
         return paint(config, partOf, count, vectors);
+    }
+
+    /**
+     * Which of class {@code c}'s matched vectors {@code key} (non-negative) picks: uniformly, or where the class picks by
+     * scene, with chances by a Gaussian kernel on the distance of each vector's scene colour to {@code sceneColour}.
+     */
+    private int pick(int c, float[] sceneColour, long key) {
+        List<float[]> pool = byClass.get(c);
+        double[] inv = sceneBandwidths == null ? null : sceneBandwidths[c];
+        if (inv == null || sceneColour == null) {
+            return (int) Math.floorMod(key, (long) pool.size());
+        }
+        List<float[]> scenes = sceneOfVector.get(c);
+        double[] logWeight = new double[pool.size()];
+        double max = Double.NEGATIVE_INFINITY;
+        for (int j = 0; j < logWeight.length; j++) {
+            float[] s = scenes.get(j);
+            if (s == null) {
+                logWeight[j] = Double.NEGATIVE_INFINITY;
+                continue;
+            }
+            double d0 = sceneColour[0] - s[0];
+            double d1 = sceneColour[1] - s[1];
+            double d2 = sceneColour[2] - s[2];
+            logWeight[j] = -0.5 * (d0 * (inv[0] * d0 + inv[1] * d1 + inv[2] * d2)
+                    + d1 * (inv[3] * d0 + inv[4] * d1 + inv[5] * d2) + d2 * (inv[6] * d0 + inv[7] * d1 + inv[8] * d2));
+            max = Math.max(max, logWeight[j]);
+        }
+        if (max == Double.NEGATIVE_INFINITY) {
+            return (int) Math.floorMod(key, (long) pool.size());
+        }
+        double total = 0;
+        for (int j = 0; j < logWeight.length; j++) {
+            logWeight[j] = Math.exp(logWeight[j] - max);
+            total += logWeight[j];
+        }
+        double u = (key >>> 11) * 0x1.0p-52 * total; // key's top 52 bits as a point in [0, total)
+        for (int j = 0; j < logWeight.length; j++) {
+            u -= logWeight[j];
+            if (u < 0) {
+                return j;
+            }
+        }
+        for (int j = logWeight.length - 1; ; j--) { // rounding left u at the end: the last vector with weight
+            if (logWeight[j] > 0) {
+                return j;
+            }
+        }
     }
 
     /**
@@ -253,7 +347,7 @@ public final class CodeBank {
     public byte[] toBytes() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeInt(FORMAT);
+            out.writeInt(sceneBandwidths == null ? FORMAT : FORMAT_WITH_SCENES);
             out.writeInt(config.channels());
             out.writeInt(config.noiseChannels());
             out.writeDouble(jitter);
@@ -269,6 +363,22 @@ public final class CodeBank {
                 for (int i = 0; i < m.instances().length; i++) {
                     out.writeInt(m.instanceClasses()[i]);
                     writeVector(out, m.instances()[i]);
+                }
+            }
+            if (sceneBandwidths != null) {
+                for (Matched m : matched) {
+                    out.writeBoolean(m.sceneColour() != null);
+                    if (m.sceneColour() != null) {
+                        writeVector(out, m.sceneColour());
+                    }
+                }
+                for (double[] b : sceneBandwidths) {
+                    out.writeBoolean(b != null);
+                    if (b != null) {
+                        for (double v : b) {
+                            out.writeDouble(v);
+                        }
+                    }
                 }
             }
         } catch (IOException e) {
@@ -287,8 +397,9 @@ public final class CodeBank {
     public static CodeBank fromBytes(ModelConfig config, byte[] bytes) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
             int format = in.readInt();
-            if (format != FORMAT) {
-                throw new IllegalArgumentException("code bank format " + format + " is not " + FORMAT);
+            if (format != FORMAT && format != FORMAT_WITH_SCENES) {
+                throw new IllegalArgumentException("code bank format " + format + " is not " + FORMAT + " or "
+                        + FORMAT_WITH_SCENES);
             }
             int channels = in.readInt();
             int z = in.readInt();
@@ -316,7 +427,24 @@ public final class CodeBank {
                 }
                 matched.add(new Matched(scene, classes, instances));
             }
-            return new CodeBank(config, matched, jitter);
+            if (format == FORMAT) {
+                return new CodeBank(config, matched, jitter);
+            }
+            for (int e = 0; e < n; e++) {
+                if (in.readBoolean()) {
+                    matched.set(e, matched.get(e).withSceneColour(readVector(in, 3)));
+                }
+            }
+            double[][] bandwidths = new double[channels][];
+            for (int c = 0; c < channels; c++) {
+                if (in.readBoolean()) {
+                    bandwidths[c] = new double[9];
+                    for (int i = 0; i < 9; i++) {
+                        bandwidths[c][i] = in.readDouble();
+                    }
+                }
+            }
+            return new CodeBank(config, matched, jitter, bandwidths);
         } catch (IOException e) {
             throw new IllegalArgumentException("unreadable code bank: " + e.getMessage(), e);
         }
@@ -339,6 +467,6 @@ public final class CodeBank {
     @Override
     public String toString() {
         return "CodeBank[" + matched.size() + " matched codes, " + byClass.stream().mapToInt(List::size).sum()
-                + " part vectors, jitter " + jitter + "]";
+                + " part vectors, jitter " + jitter + (picksByScene() ? ", instances picked by scene colour" : "") + "]";
     }
 }

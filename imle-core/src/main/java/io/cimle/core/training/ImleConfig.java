@@ -84,6 +84,10 @@ public final class ImleConfig {
             "With rarity-per-instance: the dataset sampler cycles over the classes with several instances alone, so "
                     + "each draw follows a rare instance look (false: the paper's cycle over the frequent classes, "
                     + "those classes joining it).");
+    public static final Setting<Boolean> RARITY_GIVEN_SCENE = Setting.flag("rarity-given-scene", false,
+            "With rarity-per-instance: an instance's look is as rare as it is among the looks of scenes coloured like "
+                    + "its own (a KDE given the mean colour of the scene's other classes), so a common paint under a "
+                    + "rare light is not weighed up as a rare paint (false: among all looks of its class).");
     public static final Setting<Boolean> WHOLE_CANDIDATES_DONATE = Setting.flag("whole-candidates-donate", false,
             "Regional selection: the whole candidates lend their parts too, each part as drawn on its own whole image "
                     + "(no extra forward: m + 1 options per part instead of m / 2 + 1); false: only the donors.");
@@ -112,7 +116,7 @@ public final class ImleConfig {
     public static final List<Setting<?>> SETTINGS = Stream.concat(Stream.of(EXAMPLES, CANDIDATES, STEPS, SUB_BATCH,
             LEARNING_RATE, EPOCHS, DECAY_EPOCH, DECAY, DECAY_RESETS_ENCODER, SELECTION_BATCH, SEED, LOSS_REBALANCING,
             DATASET_REBALANCING, MODE, BETA1, BETA2, ADAM_EPSILON, SELECTION, REJECT_BELOW, RARITY_FLOOR, LOSS_WEIGHTS,
-            RARITY_PER_INSTANCE, RARITY_INSTANCES_ONLY, WHOLE_CANDIDATES_DONATE, CODE_BANK_EPOCHS, CODE_BANK_JITTER, BANK_CANDIDATES,
+            RARITY_PER_INSTANCE, RARITY_INSTANCES_ONLY, RARITY_GIVEN_SCENE, WHOLE_CANDIDATES_DONATE, CODE_BANK_EPOCHS, CODE_BANK_JITTER, BANK_CANDIDATES,
             KEEP_MATCHES),
             CodeForm.SETTINGS.stream()).<Setting<?>>map(s -> s).toList();
 
@@ -122,13 +126,14 @@ public final class ImleConfig {
     /**
      * Where users start: the reference's loop and budget with the best measured method (docs/measured.md):
      * regional selection over code parts per instance, the code pooled per region, part-balanced loss weights with
-     * each instance weighed up by its look's rarity, the sampler rebalanced by instance looks, layer norms per pixel,
-     * samples drawn from the codes the last 6 epochs matched (a code bank), which selection also offers (6 bank
-     * candidates), so a rare look once matched is offered to every example showing it.
+     * each instance weighed up by its look's rarity (given its scene's colour where that tells the look: a light), the
+     * sampler rebalanced by instance looks, layer norms per pixel, samples drawn from the codes the last 6 epochs
+     * matched (a code bank), which selection also offers (6 bank candidates), so a rare look once matched is offered
+     * to every example showing it.
      */
     public static final ImleConfig DEFAULT = REFERENCE.with(SELECTION, CodeSelection.REGIONAL).with(INSTANCE_SLOTS, 4)
             .with(REGION_POOLING, true).with(LOSS_WEIGHTS, LossWeights.PARTS_BY_RARITY).with(RARITY_PER_INSTANCE, true)
-            .with(PIXEL_NORM, true).with(CODE_BANK_EPOCHS, 6).with(BANK_CANDIDATES, 6);
+            .with(RARITY_GIVEN_SCENE, true).with(PIXEL_NORM, true).with(CODE_BANK_EPOCHS, 6).with(BANK_CANDIDATES, 6);
 
     private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -279,7 +279,8 @@ public final class ImleTrainer implements AutoCloseable {
             for (int t = 0; t < chosen.length; t++) {
                 codes.add(keptCode(t));
             }
-            matchedCodes.record(network.config(), epoch, chosen, data.layoutsOf(chosen), codes);
+            matchedCodes.record(network.config(), epoch, chosen, data.layoutsOf(chosen), codes,
+                    data.sceneColours(chosen));
         }
         selectionMs = (System.nanoTime() - start) / 1e6;
     }
@@ -358,7 +359,7 @@ public final class ImleTrainer implements AutoCloseable {
     public CodeBank codeBank() {
         int current = hasSelection() ? epoch : epoch - 1; // between epochs: the one that just ended
         return banksCodes() ? matchedCodes.bank(network.config(), current, config.get(ImleConfig.CODE_BANK_EPOCHS),
-                config.get(ImleConfig.CODE_BANK_JITTER)) : null;
+                config.get(ImleConfig.CODE_BANK_JITTER), data.sceneBandwidths()) : null;
     }
 
     /**
@@ -413,6 +414,11 @@ public final class ImleTrainer implements AutoCloseable {
 
     public TrainingProgress progress() {
         return new TrainingProgress(epoch, config.epochs(), stepInEpoch, config.steps(), learningRate);
+    }
+
+    /** The rarity statistics the loss weights and the sampler use (null where neither rebalances). */
+    public RarityStatistics rarity() {
+        return data.rarity();
     }
 
     public GeneratorNetwork network() {

@@ -21,9 +21,13 @@ final class MatchedCodes {
     /** By example index; a resumed bank's codes sit under negative keys, aging like the others. */
     private final Map<Integer, Entry> latest = new TreeMap<>();
 
-    void record(ModelConfig config, int epoch, int[] examples, List<ClassMap> layouts, List<LatentCode> codes) {
+    /** @param sceneColours each example's scene colour, for a bank whose instances pick by it; null: none kept */
+    void record(ModelConfig config, int epoch, int[] examples, List<ClassMap> layouts, List<LatentCode> codes,
+                List<float[]> sceneColours) {
         for (int t = 0; t < examples.length; t++) {
-            latest.put(examples[t], new Entry(epoch, CodeBank.tableOf(config, layouts.get(t), codes.get(t))));
+            CodeBank.Matched table = CodeBank.tableOf(config, layouts.get(t), codes.get(t));
+            latest.put(examples[t], new Entry(epoch, sceneColours == null ? table
+                    : table.withSceneColour(sceneColours.get(t))));
         }
     }
 
@@ -41,14 +45,17 @@ final class MatchedCodes {
         return e == null ? null : e.table();
     }
 
-    /** The bank of the matches of epochs {@code epoch - maxAge + 1 .. epoch}, or null when there are none. */
-    CodeBank bank(ModelConfig config, int epoch, int maxAge, double jitter) {
+    /**
+     * The bank of the matches of epochs {@code epoch - maxAge + 1 .. epoch}, or null when there are none; its instances
+     * pick by scene colour at {@code sceneBandwidths} (null: uniformly, see {@link CodeBank}).
+     */
+    CodeBank bank(ModelConfig config, int epoch, int maxAge, double jitter, double[][] sceneBandwidths) {
         List<CodeBank.Matched> recent = new ArrayList<>();
         latest.values().forEach(e -> {
             if (e.epoch() > epoch - maxAge) {
                 recent.add(e.table());
             }
         });
-        return recent.isEmpty() ? null : new CodeBank(config, recent, jitter);
+        return recent.isEmpty() ? null : new CodeBank(config, recent, jitter, sceneBandwidths);
     }
 }

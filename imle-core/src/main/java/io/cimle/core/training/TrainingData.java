@@ -45,7 +45,8 @@ final class TrainingData {
         boolean rebalance = config.lossRebalancing() || config.datasetRebalancing();
         RarityStatistics r = !rebalance ? null
                 : fitted != null ? fitted : RarityStatistics.fit(copy,
-                RarityStatistics.Config.DEFAULT.withPerInstance(config.get(ImleConfig.RARITY_PER_INSTANCE)));
+                RarityStatistics.Config.DEFAULT.withPerInstance(config.get(ImleConfig.RARITY_PER_INSTANCE))
+                        .withGivenScene(config.get(ImleConfig.RARITY_GIVEN_SCENE)));
         DatasetSampler sampler = !config.datasetRebalancing() ? null
                 : config.get(ImleConfig.RARITY_INSTANCES_ONLY) && r.instanceClasses().length > 0
                 ? DatasetSampler.rebalanced(r, r.instanceClasses(), 5, config.seed() ^ SAMPLER_SALT)
@@ -54,7 +55,8 @@ final class TrainingData {
         // instance (the default), else fitted here (not stored: the same examples fit the same statistics on resume).
         RarityStatistics looks = !config.lossRebalancing() || config.lossWeights() != LossWeights.PARTS_BY_RARITY ? null
                 : r.config().perInstance() ? r
-                : RarityStatistics.fit(copy, RarityStatistics.Config.DEFAULT.withPerInstance(true));
+                : RarityStatistics.fit(copy, RarityStatistics.Config.DEFAULT.withPerInstance(true)
+                        .withGivenScene(config.get(ImleConfig.RARITY_GIVEN_SCENE)));
         float[][] weights = !config.lossRebalancing() ? null : copy.stream().map(e -> switch (config.lossWeights()) {
             case PARTS -> partWeights(model, e.layout());
             case PARTS_BY_RARITY -> scaled(partWeights(model, e.layout()),
@@ -74,6 +76,36 @@ final class TrainingData {
 
     ClassMap layout(int example) {
         return examples.get(example).layout();
+    }
+
+    /**
+     * The examples' scene colours where the rarity statistics found a class's looks to depend on them (what a code
+     * bank's instances pick by); null otherwise.
+     */
+    List<float[]> sceneColours(int[] idx) {
+        if (sceneBandwidths() == null) {
+            return null;
+        }
+        List<float[]> out = new ArrayList<>(idx.length);
+        for (int i : idx) {
+            double[] s = rarity.sceneOf(examples.get(i));
+            out.add(new float[] {(float) s[0], (float) s[1], (float) s[2]});
+        }
+        return out;
+    }
+
+    /** Per class, the scene bandwidth its looks were found to depend on the scene's colour at; null where none does. */
+    double[][] sceneBandwidths() {
+        if (rarity == null) {
+            return null;
+        }
+        double[][] out = new double[rarity.channels()][];
+        boolean any = false;
+        for (int c : rarity.instanceClasses()) {
+            out[c] = rarity.sceneInverseBandwidth(c);
+            any |= out[c] != null;
+        }
+        return any ? out : null;
     }
 
     RgbImage photo(int example) {

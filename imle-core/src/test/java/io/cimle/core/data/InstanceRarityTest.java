@@ -117,4 +117,68 @@ class InstanceRarityTest {
                 .instanceClasses()).noneMatch(c -> c == ROAD), "the road is one look");
         assertEquals(RarityStatistics.fromJson(perInstance.toJson()).toJson(), perInstance.toJson());
     }
+
+    /**
+     * Under a rare light (every sixth photo at night: the whole photo at a third of its colour) a red car is a common
+     * paint. Among all cars its dark red is as rare as the light; given its scene's colour (the road's), it is as
+     * common as red by day, while the green car stays rare by day.
+     */
+    @Test
+    void aCommonPaintUnderARareLightIsCommonGivenItsScene() {
+        List<Example> ex = new ArrayList<>();
+        for (Example e : examples()) {
+            int n = Integer.parseInt(e.id().substring(1));
+            ex.add(n % 7 != 3 ? e : new Example(e.id(), e.layout(), darker(e.photo())));
+        }
+        Example night = ex.get(3);
+        int left = 6 * W + 2;
+        RarityStatistics.Config perInstance = RarityStatistics.Config.DEFAULT.withPerInstance(true);
+        RarityStatistics among = RarityStatistics.fit(ex, perInstance);
+        RarityStatistics given = RarityStatistics.fit(ex, perInstance.withGivenScene(true));
+        float amongAll = among.instanceRarity(night, 10)[left];
+        float givenScene = given.instanceRarity(night, 10)[left];
+        assertTrue(given.sceneScale(CAR) > 0, "the night tells the cars' colour");
+        assertTrue(amongAll > 2.5, "a car at night is as rare as the night among all cars: " + amongAll);
+        assertTrue(givenScene < 1.5, "at night a car is as common as by day: " + givenScene);
+        int right = 6 * W + 10;
+        float green = given.instanceRarity(ex.get(RARE_FROM), 10)[right];
+        assertTrue(green > 5, "the green car stays rare (3 of the day's ~74 cars): " + green);
+        for (Example e : List.of(ex.get(0), ex.get(1))) {
+            assertTrue(given.instanceRarity(e, 10)[left] < 1.5, "a car by day stays common");
+        }
+        RarityStatistics read = RarityStatistics.fromJson(given.toJson());
+        assertEquals(givenScene, read.instanceRarity(night, 10)[left], "a checkpoint keeps the scenes");
+        Example unseen = new Example("unseen", night.layout(), night.photo());
+        assertEquals(given.logRarity(night.id(), CAR), Math.log(read.rarity(unseen, CAR)), 1e-9,
+                "an unseen photo is read against its scene as the fitted ones were");
+    }
+
+    /**
+     * Where the scene's colour (the road's, drawn on its own) says nothing of the cars' paints, the left-out likelihood
+     * smooths it away: the looks score as over all scenes, to the bit.
+     */
+    @Test
+    void aSceneThatSaysNothingOfTheLooksIsIgnored() {
+        List<Example> ex = examples();
+        RarityStatistics.Config perInstance = RarityStatistics.Config.DEFAULT.withPerInstance(true);
+        RarityStatistics among = RarityStatistics.fit(ex, perInstance);
+        RarityStatistics given = RarityStatistics.fit(ex, perInstance.withGivenScene(true));
+        assertEquals(0.0, given.sceneScale(CAR), "the road's colour is drawn apart from the cars'");
+        for (Example e : List.of(ex.get(0), ex.get(RARE_FROM))) {
+            assertArrayEquals(among.instanceRarity(e, 10), given.instanceRarity(e, 10));
+            assertEquals(among.logRarity(e.id(), CAR), given.logRarity(e.id(), CAR));
+        }
+    }
+
+    private static RgbImage darker(RgbImage photo) {
+        RgbImage out = RgbImage.blank(photo.width(), photo.height());
+        byte[] rgb = photo.rgb();
+        for (int y = 0; y < photo.height(); y++) {
+            for (int x = 0; x < photo.width(); x++) {
+                int p = 3 * (y * photo.width() + x);
+                out.set(x, y, (rgb[p] & 0xff) / 3, (rgb[p + 1] & 0xff) / 3, (rgb[p + 2] & 0xff) / 3);
+            }
+        }
+        return out;
+    }
 }

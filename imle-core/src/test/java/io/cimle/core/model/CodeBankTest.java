@@ -141,6 +141,59 @@ class CodeBankTest {
                 .withRegionPooling(true), bank.toBytes()), "a bank of another code size");
     }
 
+    /**
+     * Six matched codes, three by day (scene colour 200) and three at night (40): with a car bandwidth, a sample's cars
+     * come from codes matched under its scene's light; without, from any; the bytes keep both the colours and the
+     * bandwidth, and a bank without them keeps its old bytes.
+     */
+    @Test
+    void carsPickFromCodesMatchedUnderTheSceneTheCodeDrew() {
+        List<CodeBank.Matched> matched = new ArrayList<>();
+        for (int e = 0; e < 6; e++) {
+            float grey = e % 2 == 0 ? 200 : 40;
+            matched.add(CodeBank.tableOf(MODEL, street(2, 12), LatentCodes.sample(MODEL, 300 + e, 0))
+                    .withSceneColour(new float[] {grey, grey, grey}));
+        }
+        double[][] bandwidths = new double[CLASSES][];
+        bandwidths[CAR] = new double[] {1 / 100.0, 0, 0, 0, 1 / 100.0, 0, 0, 0, 1 / 100.0}; // 10 grey levels
+        CodeBank byScene = new CodeBank(MODEL, matched, 0, bandwidths);
+        CodeBank uniform = new CodeBank(MODEL, matched, 0);
+        assertTrue(byScene.picksByScene());
+        ClassMap layout = street(3, 13, 23);
+        int offLight = 0;
+        int cars = 0;
+        for (int i = 0; i < 30; i++) {
+            LatentCode code = LatentCodes.sample(MODEL, 41, i);
+            int sceneByScene = sceneOf(byScene, CodeBank.tableOf(MODEL, layout, byScene.transform(layout, code)));
+            assertEquals(sceneByScene, sceneOf(uniform, CodeBank.tableOf(MODEL, layout, uniform.transform(layout,
+                    code))), "the scene is picked as before");
+            for (float[] car : CodeBank.tableOf(MODEL, layout, byScene.transform(layout, code)).instances()) {
+                assertEquals(sceneByScene % 2, ownerOf(matched, car) % 2, "code " + i + ": a car from the other light");
+            }
+            for (float[] car : CodeBank.tableOf(MODEL, layout, uniform.transform(layout, code)).instances()) {
+                offLight += ownerOf(matched, car) % 2 != sceneByScene % 2 ? 1 : 0;
+                cars++;
+            }
+        }
+        assertTrue(offLight > cars / 4, "uniformly, about half the cars come from the other light: " + offLight
+                + " of " + cars);
+        CodeBank read = CodeBank.fromBytes(MODEL, byScene.toBytes());
+        assertTrue(read.picksByScene());
+        LatentCode code = LatentCodes.sample(MODEL, 43, 0);
+        assertArrayEquals(byScene.transform(layout, code).values(), read.transform(layout, code).values());
+        assertArrayEquals(uniform.toBytes(), new CodeBank(MODEL, matched.stream().map(m -> m.withSceneColour(null))
+                .toList(), 0).toBytes(), "without bandwidths the colours are not written: the old format");
+    }
+
+    private static int ownerOf(List<CodeBank.Matched> matched, float[] car) {
+        for (int e = 0; e < matched.size(); e++) {
+            if (containsVector(matched.get(e).instances(), car)) {
+                return e;
+            }
+        }
+        throw new AssertionError("a car of no matched code");
+    }
+
     @Test
     void aCodeThatIsNotPooledCannotBeBanked() {
         assertThrows(IllegalArgumentException.class, () -> new CodeBank(MODEL.withRegionPooling(false),

@@ -31,7 +31,8 @@ class ImleConfigTest {
         ImleConfig d = ImleConfig.DEFAULT;
         for (Setting<?> s : ImleConfig.SETTINGS) {
             boolean method = Set.of("selection", "instance-slots", "region-pooling", "loss-weights",
-                    "pixel-norm", "code-bank-epochs", "rarity-per-instance", "bank-candidates").contains(s.name());
+                    "pixel-norm", "code-bank-epochs", "rarity-per-instance", "bank-candidates", "rarity-given-scene")
+                    .contains(s.name());
             assertEquals(!method, r.get(s).equals(d.get(s)), s.name() + ": the default changes only the method");
         }
     }

@@ -269,6 +269,14 @@ public final class CodeBank {
      * the looks training already matched, which selection may offer beside the Gaussian's.
      */
     public LatentCode draw(ClassMap layout, long seed) {
+        return draw(layout, seed, null);
+    }
+
+    /**
+     * {@link #draw(ClassMap, long)} for an example whose scene colour is {@code sceneColour} (null: unknown): where a
+     * class's instances pick by scene, its parts are vectors matched under scenes coloured like it.
+     */
+    public LatentCode draw(ClassMap layout, long seed, float[] sceneColour) {
         int[] partOf = CodeParts.of(config, layout);
         int[] count = CodeParts.histogram(config, partOf);
         float[][] own = null;
@@ -283,7 +291,10 @@ public final class CodeBank {
                         .valuesView());
                 vectors[part] = own[part];
             } else {
-                vectors[part] = pool.get(Math.floorMod(index(seed * 31 + part), pool.size()));
+                int c = CodeParts.classOf(config, part);
+                long key = index(seed * 31 + part);
+                vectors[part] = pool.get(CodeParts.isInstanceClass(config, c) ? pick(c, sceneColour, key)
+                        : Math.floorMod(key, pool.size()));
             }
         }
         return paint(config, partOf, count, vectors);

@@ -121,10 +121,12 @@ final class Matching {
         ModelConfig model = network.config();
         int per = offered + 1;
         List<LatentCode> candidates = new ArrayList<>(chosen.length * per);
+        List<float[]> scenes = bank.picksByScene() ? data.sceneColours(chosen) : null;
         for (int t = 0; t < chosen.length; t++) {
             candidates.add(kept.codes().get(t));
             for (int k = 0; k < offered; k++) {
-                candidates.add(bank.draw(data.layout(chosen[t]), bankSeeds[t * offered + k]));
+                candidates.add(bank.draw(data.layout(chosen[t]), bankSeeds[t * offered + k],
+                        scenes == null ? null : scenes.get(t)));
             }
         }
         float[][] parts = selector().regionDistances(targets(chosen), candidates, per);

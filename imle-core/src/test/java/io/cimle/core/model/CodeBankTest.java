@@ -177,6 +177,12 @@ class CodeBankTest {
         }
         assertTrue(offLight > cars / 4, "uniformly, about half the cars come from the other light: " + offLight
                 + " of " + cars);
+        for (int i = 0; i < 10; i++) { // selection's bank candidates for a night example: night cars
+            for (float[] car : CodeBank.tableOf(MODEL, layout, byScene.draw(layout, 70 + i, new float[] {40, 40, 40}))
+                    .instances()) {
+                assertEquals(1, ownerOf(matched, car) % 2, "candidate " + i + ": a day car offered to a night example");
+            }
+        }
         CodeBank read = CodeBank.fromBytes(MODEL, byScene.toBytes());
         assertTrue(read.picksByScene());
         LatentCode code = LatentCodes.sample(MODEL, 43, 0);

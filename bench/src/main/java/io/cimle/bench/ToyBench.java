@@ -339,8 +339,12 @@ final class ToyBench implements Callable<Integer>, ImleOptions.Budgeted {
 
     /** Per class scored per instance, the scene bandwidth its looks' rarity was chosen given (0: over all scenes). */
     private static String sceneScales(RarityStatistics rarity) {
-        List<String> names = LabelSets.TOY_SCENES.classNames();
+        List<String> names = (rarity.channels() == LabelSets.CITYSCAPES.channels() ? LabelSets.CITYSCAPES
+                : LabelSets.TOY_SCENES).classNames();
         StringBuilder out = new StringBuilder("instance looks' rarity given the scene's colour, bandwidth x Scott's:");
+        if (rarity.instanceClasses().length == 0) {
+            out.append(" no class scored per instance");
+        }
         for (int c : rarity.instanceClasses()) {
             double scale = rarity.sceneScale(c);
             out.append(' ').append(c < names.size() ? names.get(c) : "class " + c).append(' ')

@@ -86,6 +86,8 @@ public final class RarityStatistics {
         static final double[] SCENE_SCALES = {0.25, 0.5, 1, 2, 4};
         /** Looks the choice of scene bandwidth is scored on at most (each against every look), evenly spaced. */
         static final int SCENE_QUERIES = 2000;
+        /** Standard errors by which a scene bandwidth's left-out likelihood must beat ignoring the scene. */
+        static final double SCENE_GAIN_ERRORS = 2;
 
         static ClassKde fit(int classId, List<double[]> colours, double minBandwidth) {
             int n = colours.size();
@@ -101,7 +103,10 @@ public final class RarityStatistics {
          * imageOf}), at the scene bandwidth under which the looks are likeliest, each photo's looks left out of their
          * own estimate (likelihood cross-validation, as for conditional densities: a scene that says nothing of the
          * look is smoothed away; by photo, since a photo's instances share its scene and may share more, an exposure,
-         * which would otherwise pass for the scene's doing); this KDE itself where no bandwidth beats ignoring it.
+         * which would otherwise pass for the scene's doing); this KDE itself unless the best bandwidth beats ignoring
+         * the scene by more than {@link #SCENE_GAIN_ERRORS} standard errors of the gain (over photos): on a few dozen
+         * photos a scene that tells nothing still wins by chance now and then, and conditioning on it only thins the
+         * looks each is judged against.
          */
         ClassKde givenScenes(List<double[]> scenes, int[] imageOf, double minBandwidth) {
             if (scenes.size() != points.length || imageOf.length != points.length) {
@@ -109,14 +114,26 @@ public final class RarityStatistics {
             }
             double[][] s = scenes.toArray(new double[0][]);
             double[] scott = inverse3(bandwidth(scenes, minBandwidth), det3(bandwidth(scenes, minBandwidth)));
-            double[] score = leftOutLikelihoods(s, imageOf, scott);
-            int best = -1;
-            for (int k = 0; k < SCENE_SCALES.length; k++) {
-                if (score[k + 1] > (best < 0 ? score[0] : score[best + 1])) {
-                    best = k;
+            double[][] byPhoto = leftOutLikelihoods(s, imageOf, scott);
+            double[] score = new double[SCENE_SCALES.length + 1];
+            for (double[] photo : byPhoto) {
+                for (int k = 0; k < score.length; k++) {
+                    score[k] += photo[k];
                 }
             }
-            if (best < 0) {
+            int best = 0;
+            for (int k = 1; k < SCENE_SCALES.length; k++) {
+                best = score[k + 1] > score[best + 1] ? k : best;
+            }
+            double gain = score[best + 1] - score[0];
+            double mean = gain / byPhoto.length;
+            double squares = 0;
+            for (double[] photo : byPhoto) {
+                double d = photo[best + 1] - photo[0] - mean;
+                squares += d * d;
+            }
+            double error = Math.sqrt(byPhoto.length * squares / Math.max(1, byPhoto.length - 1));
+            if (!(gain > SCENE_GAIN_ERRORS * error)) {
                 return this;
             }
             double[] inv = scott.clone();
@@ -127,14 +144,14 @@ public final class RarityStatistics {
         }
 
         /**
-         * Sum over (up to {@link #SCENE_QUERIES}) looks of the log density of each look given the other photos' looks: [0] ignoring
-         * the scene, [k + 1] given it at {@code SCENE_SCALES[k]} times Scott's bandwidth (kernel constants left out:
-         * they are the same for all).
+         * Per photo with a look scored, the sum over its (up to {@link #SCENE_QUERIES} in all) looks of the log density
+         * of each given the other photos' looks: [0] ignoring the scene, [k + 1] given it at {@code SCENE_SCALES[k]}
+         * times Scott's bandwidth (kernel constants left out: they are the same for all).
          */
-        private double[] leftOutLikelihoods(double[][] scenes, int[] imageOf, double[] scottInverse) {
+        private double[][] leftOutLikelihoods(double[][] scenes, int[] imageOf, double[] scottInverse) {
             int n = points.length;
             int step = Math.max(1, n / SCENE_QUERIES);
-            double[] score = new double[SCENE_SCALES.length + 1];
+            Map<Integer, double[]> byPhoto = new LinkedHashMap<>();
             double[] qa = new double[n];
             double[] qs = new double[n];
             double[] terms = new double[n];
@@ -149,6 +166,7 @@ public final class RarityStatistics {
                 if (others == 0) {
                     continue;
                 }
+                double[] score = byPhoto.computeIfAbsent(imageOf[i], k -> new double[SCENE_SCALES.length + 1]);
                 score[0] += logSumExp(qa) - Math.log(others);
                 for (int k = 0; k < SCENE_SCALES.length; k++) {
                     double f = 1 / (SCENE_SCALES[k] * SCENE_SCALES[k]);
@@ -162,7 +180,7 @@ public final class RarityStatistics {
                     score[k + 1] += joint - logSumExp(terms);
                 }
             }
-            return score;
+            return byPhoto.values().toArray(new double[0][]);
         }
 
         private static double logSumExp(double[] v) {

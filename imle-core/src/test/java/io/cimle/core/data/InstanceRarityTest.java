@@ -170,6 +170,22 @@ class InstanceRarityTest {
         }
     }
 
+    /**
+     * On few photos a scene that tells nothing can still win the left-out likelihood by chance (64 flat instance
+     * scenes: building at 4x Scott's, without the margin of two standard errors); with it, every class ignores it.
+     */
+    @Test
+    void aChanceWinOnFewPhotosDoesNotConditionTheLooks() {
+        List<Example> ex = io.cimle.core.eval.ToyModeData.scenes(32, 16, 64, 1, ToyScenes.Variant.INSTANCES).stream()
+                .map(ToyScenes.Scene::example).toList();
+        RarityStatistics given = RarityStatistics.fit(ex, RarityStatistics.Config.DEFAULT.withPerInstance(true)
+                .withGivenScene(true));
+        assertTrue(given.instanceClasses().length > 0);
+        for (int c : given.instanceClasses()) {
+            assertEquals(0.0, given.sceneScale(c), "class " + c);
+        }
+    }
+
     private static RgbImage darker(RgbImage photo) {
         RgbImage out = RgbImage.blank(photo.width(), photo.height());
         byte[] rgb = photo.rgb();

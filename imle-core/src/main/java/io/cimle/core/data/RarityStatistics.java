@@ -82,7 +82,7 @@ public final class RarityStatistics {
      */
     public record ClassKde(int classId, double[][] points, double[] inverseBandwidth, double logNorm,
                            double[][] scenes, double[] sceneInverseBandwidth, double sceneScale) {
-        /** Scene bandwidths tried, as multiples of Scott's; the looks' likelihood left out one at a time picks one. */
+        /** Scene bandwidths tried, as multiples of Scott's; the looks' likelihood, a photo left out at a time, picks. */
         static final double[] SCENE_SCALES = {0.25, 0.5, 1, 2, 4};
         /** Looks the choice of scene bandwidth is scored on at most (each against every look), evenly spaced. */
         static final int SCENE_QUERIES = 2000;
@@ -113,7 +113,8 @@ public final class RarityStatistics {
                 throw new IllegalArgumentException(scenes.size() + " scene colours for " + points.length + " looks");
             }
             double[][] s = scenes.toArray(new double[0][]);
-            double[] scott = inverse3(bandwidth(scenes, minBandwidth), det3(bandwidth(scenes, minBandwidth)));
+            double[] h = bandwidth(scenes, minBandwidth);
+            double[] scott = inverse3(h, det3(h));
             double[][] byPhoto = leftOutLikelihoods(s, imageOf, scott);
             double[] score = new double[SCENE_SCALES.length + 1];
             for (double[] photo : byPhoto) {

@@ -289,7 +289,8 @@ public final class RarityStatistics {
             return logNorm + Math.log(points.length) + max + Math.log(sum) - maxScene - Math.log(sceneSum);
         }
 
-        private static double quadratic(double[] m, double[] x, double[] centre) {
+        /** The quadratic form (x - centre)' m (x - centre) of a 3x3 row-major matrix {@code m}. */
+        public static double quadratic(double[] m, double[] x, double[] centre) {
             double d0 = x[0] - centre[0];
             double d1 = x[1] - centre[1];
             double d2 = x[2] - centre[2];

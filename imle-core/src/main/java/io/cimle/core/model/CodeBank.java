@@ -1,6 +1,7 @@
 package io.cimle.core.model;
 
 import io.cimle.core.data.ClassMap;
+import io.cimle.core.data.RarityStatistics;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -56,8 +57,8 @@ public final class CodeBank {
     private final List<Matched> matched;
     /** Per class: every matched vector of its parts (the instance classes' pools). */
     private final List<List<float[]>> byClass;
-    /** Per class, aligned with {@link #byClass}: the scene colour of the code each vector was matched in. */
-    private final List<List<float[]>> sceneOfVector;
+    /** Per class, aligned with {@link #byClass}: the scene colour of the code each vector was matched in, or null. */
+    private final List<List<double[]>> sceneOfVector;
     /** Per class: the inverse bandwidth (3x3 row-major) its instances pick by scene colour at; null: uniformly. */
     private final double[][] sceneBandwidths;
     private final double jitter;
@@ -99,12 +100,12 @@ public final class CodeBank {
             for (int c = 0; c < m.scene().length; c++) {
                 if (m.scene()[c] != null) {
                     byClass.get(c).add(m.scene()[c]);
-                    sceneOfVector.get(c).add(m.sceneColour());
+                    sceneOfVector.get(c).add(widened(m.sceneColour()));
                 }
             }
             for (int i = 0; i < m.instances().length; i++) {
                 byClass.get(m.instanceClasses()[i]).add(m.instances()[i]);
-                sceneOfVector.get(m.instanceClasses()[i]).add(m.sceneColour());
+                sceneOfVector.get(m.instanceClasses()[i]).add(widened(m.sceneColour()));
             }
         }
     }
@@ -225,20 +226,14 @@ public final class CodeBank {
         if (inv == null || sceneColour == null) {
             return (int) Math.floorMod(key, (long) pool.size());
         }
-        List<float[]> scenes = sceneOfVector.get(c);
+        List<double[]> scenes = sceneOfVector.get(c);
+        double[] scene = widened(sceneColour);
         double[] logWeight = new double[pool.size()];
         double max = Double.NEGATIVE_INFINITY;
         for (int j = 0; j < logWeight.length; j++) {
-            float[] s = scenes.get(j);
-            if (s == null) {
-                logWeight[j] = Double.NEGATIVE_INFINITY;
-                continue;
-            }
-            double d0 = sceneColour[0] - s[0];
-            double d1 = sceneColour[1] - s[1];
-            double d2 = sceneColour[2] - s[2];
-            logWeight[j] = -0.5 * (d0 * (inv[0] * d0 + inv[1] * d1 + inv[2] * d2)
-                    + d1 * (inv[3] * d0 + inv[4] * d1 + inv[5] * d2) + d2 * (inv[6] * d0 + inv[7] * d1 + inv[8] * d2));
+            double[] s = scenes.get(j);
+            logWeight[j] = s == null ? Double.NEGATIVE_INFINITY
+                    : -0.5 * RarityStatistics.ClassKde.quadratic(inv, scene, s);
             max = Math.max(max, logWeight[j]);
         }
         if (max == Double.NEGATIVE_INFINITY) {
@@ -338,6 +333,10 @@ public final class CodeBank {
             }
         }
         return LatentCode.ofValues(values, LatentCodes.shapeFor(config));
+    }
+
+    private static double[] widened(float[] colour) {
+        return colour == null ? null : new double[] {colour[0], colour[1], colour[2]};
     }
 
     /** A non-negative index drawn from {@code key}'s bits. */

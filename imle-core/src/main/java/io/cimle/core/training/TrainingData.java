@@ -25,12 +25,19 @@ final class TrainingData {
     private final RarityStatistics rarity; // null when neither rebalancing switch is on
     private final DatasetSampler sampler;  // null unless dataset rebalancing
     private final float[][] weights;       // per example, (H*W), or null without loss rebalancing
+    /** Per class, the inverse scene bandwidth its looks depend on the scene at; null where no class's do. */
+    private final double[][] sceneBandwidths;
+    /** Per example, its scene colour, where some class's looks depend on it (else null): fixed with the photos. */
+    private final float[][] sceneColours;
 
     private TrainingData(List<Example> examples, RarityStatistics rarity, DatasetSampler sampler, float[][] weights) {
         this.examples = examples;
         this.rarity = rarity;
         this.sampler = sampler;
         this.weights = weights;
+        this.sceneBandwidths = sceneBandwidthsOf(rarity);
+        this.sceneColours = sceneBandwidths == null ? null : examples.stream().map(rarity::sceneOf)
+                .map(s -> new float[] {(float) s[0], (float) s[1], (float) s[2]}).toArray(float[][]::new);
     }
 
     /**
@@ -83,19 +90,22 @@ final class TrainingData {
      * bank's instances pick by); null otherwise.
      */
     List<float[]> sceneColours(int[] idx) {
-        if (sceneBandwidths() == null) {
+        if (sceneColours == null) {
             return null;
         }
         List<float[]> out = new ArrayList<>(idx.length);
         for (int i : idx) {
-            double[] s = rarity.sceneOf(examples.get(i));
-            out.add(new float[] {(float) s[0], (float) s[1], (float) s[2]});
+            out.add(sceneColours[i]);
         }
         return out;
     }
 
     /** Per class, the scene bandwidth its looks were found to depend on the scene's colour at; null where none does. */
     double[][] sceneBandwidths() {
+        return sceneBandwidths;
+    }
+
+    private static double[][] sceneBandwidthsOf(RarityStatistics rarity) {
         if (rarity == null) {
             return null;
         }

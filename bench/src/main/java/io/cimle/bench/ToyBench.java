@@ -137,6 +137,18 @@ final class ToyBench implements Callable<Integer>, ImleOptions.Budgeted {
             + "with its code bank at each of these jitters (e.g. 0,0.3), beside its own.")
     private List<Double> bankJitters = List.of();
 
+    @Option(names = "--pyramid-level-weights", split = ",", description = "The pyramid L1's 5 level weights, full "
+            + "resolution first (default all 1).")
+    private List<Double> pyramidLevelWeights;
+
+    @Option(names = "--laplacian-weight", defaultValue = "1", description = "The pyramid L1's Laplacian band factor "
+            + "(default ${DEFAULT-VALUE}).")
+    private double laplacianWeight;
+
+    @Option(names = "--save-checkpoints", description = "Also write each trained model's checkpoint into the output "
+            + "folder (checkpoint-<model>.zip), for `cimle generate` and `cimle eval`.")
+    private boolean saveCheckpoints;
+
     @Option(names = "--out", defaultValue = "bench-results", description = "Output folder (default ${DEFAULT-VALUE}).")
     Path out;
 
@@ -276,7 +288,7 @@ final class ToyBench implements Callable<Integer>, ImleOptions.Budgeted {
                          ModeCoverage coverage) throws IOException {
         long start = System.nanoTime();
         long deadline = start + (long) (minutesPerModel * 60e9);
-        try (Distance d = PyramidL1Distance.defaults();
+        try (Distance d = new PyramidL1Distance(4, pyramidLevelWeights, laplacianWeight);
              GeneratorNetwork network = GeneratorNetwork.create(model, Device.cpu(), 11);
              ImleTrainer trainer = new ImleTrainer(network, d, train, null, config)) {
             trainer.setHealthCheck(!noHealthCheck).addListener(TrainingListener.stopWhenUnhealthy());
@@ -298,6 +310,14 @@ final class ToyBench implements Callable<Integer>, ImleOptions.Budgeted {
                 });
             }
             TrainingProgress done = trainer.trainUntil(p -> System.nanoTime() > deadline);
+            if (saveCheckpoints) {
+                Files.createDirectories(out);
+                Path file = out.resolve("checkpoint-" + b.name().toLowerCase(Locale.ROOT) + ".zip");
+                try (var stream = Files.newOutputStream(file)) {
+                    trainer.checkpoint().writeTo(stream);
+                }
+                System.out.println("  " + b + " checkpoint: " + file);
+            }
             double seconds = (System.nanoTime() - start - pictureNanos.get()) / 1e9;
             Files.createDirectories(out);
             Path chart = TrainingChart.write(b.name() + " on " + scenes + " scenes: loss, code spread and coverage",
@@ -310,6 +330,11 @@ final class ToyBench implements Callable<Integer>, ImleOptions.Budgeted {
                 notes.append(given).append('\n');
             }
             CodeBank bank = trainer.codeBank();
+            if (rendered != null && b != Baseline.REGRESSION) {
+                String fit = renderedFitAtMatchedCodes(trainer, network, train);
+                System.out.println("  " + fit);
+                notes.append(fit).append('\n');
+            }
             if (bank != null && trainInstances != null) {
                 String fit = fitAtMatchedCodes(b, trainer, network, train);
                 System.out.println("  " + fit);
@@ -392,6 +417,80 @@ final class ToyBench implements Callable<Integer>, ImleOptions.Budgeted {
                 line.append(p == 0 ? "" : "/").append(String.format(Locale.ROOT, "%.2f", row[p]));
             }
         }
+        return line.toString();
+    }
+
+    /**
+     * The model at each training example's latest matched code against the example's own photo, per class: the
+     * median over the layout's parts (each instance, each other class) of the mean absolute distance, of the
+     * distance between mean colours, and the share within the rendered fidelity's threshold. Far here means training
+     * never fitted its photos (the blur is the generator's), near here but far on held-out samples means the
+     * sampled codes miss the looks.
+     */
+    private String renderedFitAtMatchedCodes(ImleTrainer trainer, GeneratorNetwork network, List<Example> train) {
+        List<ClassMap> layouts = new ArrayList<>();
+        List<LatentCode> codes = new ArrayList<>();
+        List<Example> fitted = new ArrayList<>();
+        for (int i = 0; i < train.size(); i++) {
+            LatentCode code = trainer.matchedCode(i);
+            if (code != null) {
+                layouts.add(train.get(i).layout());
+                codes.add(code);
+                fitted.add(train.get(i));
+            }
+        }
+        List<RgbImage> fit;
+        try (Sampler sampler = Sampler.wrap(network, 20)) {
+            fit = sampler.sample(layouts, codes).images();
+        }
+        java.util.Map<Integer, List<double[]>> byClass = new java.util.TreeMap<>();
+        for (int i = 0; i < fitted.size(); i++) {
+            io.cimle.core.data.LayoutComponents parts = io.cimle.core.data.LayoutComponents.of(layouts.get(i));
+            List<List<Integer>> pixels = new ArrayList<>();
+            for (int k = 0; k < parts.count(); k++) {
+                pixels.add(new ArrayList<>());
+            }
+            int[] at = parts.componentAt();
+            for (int p = 0; p < at.length; p++) {
+                if (at[p] >= 0) {
+                    pixels.get(at[p]).add(p);
+                }
+            }
+            byte[] x = fit.get(i).rgb();
+            byte[] y = fitted.get(i).photo().rgb();
+            for (int k = 0; k < parts.count(); k++) {
+                List<Integer> px = pixels.get(k);
+                if (px.isEmpty()) {
+                    continue;
+                }
+                double abs = 0;
+                double[] diff = new double[3];
+                for (int p : px) {
+                    for (int c = 0; c < 3; c++) {
+                        int d = (x[3 * p + c] & 0xff) - (y[3 * p + c] & 0xff);
+                        abs += Math.abs(d);
+                        diff[c] += d;
+                    }
+                }
+                int n = px.size();
+                byClass.computeIfAbsent(parts.classOf(k), c -> new ArrayList<>()).add(new double[] {abs / (3.0 * n),
+                        (Math.abs(diff[0]) + Math.abs(diff[1]) + Math.abs(diff[2])) / (3.0 * n)});
+            }
+        }
+        List<String> names = LabelSets.CITYSCAPES.classNames();
+        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "fit at the matched codes (%d training "
+                + "examples, each against its photo), per class: median distance, median distance of the mean colour, "
+                + "share within %.0f:", fitted.size(), RenderedEvaluation.DEFAULT_THRESHOLD));
+        byClass.forEach((c, d) -> {
+            if (d.size() < 20) {
+                return;
+            }
+            double[] dist = d.stream().mapToDouble(v -> v[0]).sorted().toArray();
+            double[] col = d.stream().mapToDouble(v -> v[1]).sorted().toArray();
+            long on = Arrays.stream(dist).filter(v -> v <= RenderedEvaluation.DEFAULT_THRESHOLD).count();
+            line.append(String.format(Locale.ROOT, " %s %.1f, %.1f, %.2f;", c < names.size() ? names.get(c) : "class " + c,
+                    dist[dist.length / 2], col[col.length / 2], on / (double) dist.length));
+        });
         return line.toString();
     }
 

@@ -46,8 +46,9 @@ public final class RenderedEvaluation {
     public record Report(String name, int layouts, int samplesPerLayout, Map<String, FactorFigures> factors,
                          Map<String, Double> mixedApart, Map<String, Double> mixedTouching, double coherence,
                          Map<String, Double> styleKept, double fidelity, double fidelityAll, double diversity,
-                         String diversityMetric) {
+                         String diversityMetric, Map<String, double[]> fidelityByKind) {
         public Report {
+            fidelityByKind = Collections.unmodifiableMap(new LinkedHashMap<>(fidelityByKind));
             factors = Collections.unmodifiableMap(new LinkedHashMap<>(factors));
             mixedApart = Collections.unmodifiableMap(new LinkedHashMap<>(mixedApart));
             mixedTouching = Collections.unmodifiableMap(new LinkedHashMap<>(mixedTouching));
@@ -90,6 +91,13 @@ public final class RenderedEvaluation {
             out.append("Frequencies (samples against the data):\n");
             factors.values().forEach(f -> out.append(String.format(Locale.ROOT, "- %s: %s against %s%n",
                     f.name(), list(f.frequencies()), list(f.data()))));
+            if (!fidelityByKind.isEmpty()) {
+                out.append("Fidelity per region kind (share within the threshold, median distance, median distance "
+                        + "of the mean colour; share within the threshold under any light):");
+                fidelityByKind.forEach((k, v) -> out.append(String.format(Locale.ROOT, " %s %.2f, %.1f, %.1f; %.2f;",
+                        k, v[0], v[1], v[2], v[3])));
+                out.append('\n');
+            }
             out.append("Diversity metric: ").append(diversityMetric).append('\n');
             return out.toString();
         }
@@ -211,6 +219,7 @@ public final class RenderedEvaluation {
         long onRender = 0;
         long regionsRead = 0;
         int allOn = 0;
+        Map<String, List<double[]>> distancesByKind = new LinkedHashMap<>();
         int n = samples.isEmpty() ? 0 : samples.get(0).size();
         for (int i = 0; i < readers.size(); i++) {
             RenderedReader reader = readers.get(i);
@@ -246,6 +255,10 @@ public final class RenderedEvaluation {
                 pictures++;
                 coherent += r.coherence();
                 long on = r.regions().stream().filter(g -> g.distance() <= threshold).count();
+                for (RenderedReader.Region g : r.regions()) {
+                    distancesByKind.computeIfAbsent(kindOf(reader, g), k -> new ArrayList<>())
+                            .add(new double[] {g.distance(), g.colourDistance(), g.ownDistance()});
+                }
                 onRender += on;
                 regionsRead += r.regions().size();
                 allOn += on == r.regions().size() ? 1 : 0;
@@ -263,7 +276,34 @@ public final class RenderedEvaluation {
         return new Report(name, readers.size(), n, figures, mixedApart, mixedTouching,
                 pictures == 0 ? Double.NaN : coherent / pictures, kept,
                 regionsRead == 0 ? Double.NaN : onRender / (double) regionsRead,
-                pictures == 0 ? Double.NaN : allOn / (double) pictures, div.mean(), div.metric());
+                pictures == 0 ? Double.NaN : allOn / (double) pictures, div.mean(), div.metric(),
+                fidelityByKind(distancesByKind));
+    }
+
+    /** A region's kind for the breakdown: sky, ground, vegetation, or an instance's factor (paint, facade, ...). */
+    private String kindOf(RenderedReader reader, RenderedReader.Region region) {
+        if (region.instance() < 0) {
+            return region.kind();
+        }
+        Factor f = set.instanceFactor(reader.scene().instances().classOf()[region.instance()]);
+        return f == null ? "other instance" : f.name();
+    }
+
+    /**
+     * Per kind: {share within the threshold, median distance, median distance of the mean colours, share within the
+     * threshold of a render under any light}.
+     */
+    private Map<String, double[]> fidelityByKind(Map<String, List<double[]>> distances) {
+        Map<String, double[]> out = new LinkedHashMap<>();
+        distances.forEach((kind, d) -> {
+            double[] sorted = d.stream().mapToDouble(x -> x[0]).sorted().toArray();
+            double[] colours = d.stream().mapToDouble(x -> x[1]).sorted().toArray();
+            long on = Arrays.stream(sorted).filter(x -> x <= threshold).count();
+            long onAny = d.stream().filter(x -> x[2] <= threshold).count();
+            out.put(kind, new double[] {on / (double) sorted.length, sorted[sorted.length / 2],
+                    colours[colours.length / 2], onAny / (double) sorted.length});
+        });
+        return out;
     }
 
     /** Per code, the share of layouts showing the code's most frequent light (and season), averaged over codes. */

@@ -24,8 +24,13 @@ public final class RenderedReader {
     /** Regions smaller than this many pixels are left out of the one-light check: too few to tell lights apart. */
     static final int MIN_COHERENCE_PIXELS = 6;
 
-    /** A region read: which look, its distance to that look's render and the light it alone reads as. */
-    public record Region(String kind, int instance, int value, double distance, int ownLight, int pixels) {
+    /**
+     * A region read: which look, its distance to that look's render, the distance of its mean colour to the render's
+     * (what of the distance is the colour rather than blur in space), the light it alone reads as and its distance
+     * to the nearest render under any light (what of the distance is a light other than the picture's).
+     */
+    public record Region(String kind, int instance, int value, double distance, double colourDistance, int ownLight,
+                         double ownDistance, int pixels) {
     }
 
     /**
@@ -146,15 +151,13 @@ public final class RenderedReader {
         for (int i = 0; i < skyAndGround.length; i++) {
             int[] px = skyAndGround[i];
             if (px.length > 0) {
-                regions.add(new Region(kinds[i], -1, 0, distance(picture, renders[light][0], px),
-                        nearest(picture, px, 1, -1)[0], px.length));
+                regions.add(region(kinds[i], -1, 0, picture, light, px, 1));
             }
         }
         int season = -1;
         if (vegetationPixels.length > 0) {
             season = nearest(picture, vegetationPixels, seasonFactor.size(), light)[1];
-            regions.add(new Region("vegetation", -1, season, distance(picture, renders[light][season], vegetationPixels),
-                    nearest(picture, vegetationPixels, seasonFactor.size(), -1)[0], vegetationPixels.length));
+            regions.add(region("vegetation", -1, season, picture, light, vegetationPixels, seasonFactor.size()));
         }
         int[] values = new int[instancePixels.length];
         for (int k = 0; k < values.length; k++) {
@@ -164,10 +167,17 @@ public final class RenderedReader {
                 continue;
             }
             values[k] = nearest(picture, px, instanceValueCount[k], light)[1];
-            regions.add(new Region("instance", k, values[k], distance(picture, renders[light][values[k]], px),
-                    nearest(picture, px, instanceValueCount[k], -1)[0], px.length));
+            regions.add(region("instance", k, values[k], picture, light, px, instanceValueCount[k]));
         }
         return new Reading(light, season, values, List.copyOf(regions));
+    }
+
+    /** A region read as look {@code value} under the picture's {@code light}, beside its nearest (light, look). */
+    private Region region(String kind, int instance, int value, RgbImage picture, int light, int[] px, int looks) {
+        int[] own = nearest(picture, px, looks, -1);
+        return new Region(kind, instance, value, distance(picture, renders[light][value], px),
+                colourDistance(picture, renders[light][value], px), own[0],
+                distance(picture, renders[own[0]][own[1]], px), px.length);
     }
 
     /**
@@ -203,6 +213,22 @@ public final class RenderedReader {
                     + Math.abs((x[i + 2] & 0xff) - (y[i + 2] & 0xff));
         }
         return sum / (3.0 * pixels.length);
+    }
+
+    /** Mean absolute difference per channel between the mean colours over {@code pixels}, 0..255 units. */
+    static double colourDistance(RgbImage a, RgbImage b, int[] pixels) {
+        if (pixels.length == 0) {
+            return 0;
+        }
+        byte[] x = a.rgb();
+        byte[] y = b.rgb();
+        long[] sum = new long[3];
+        for (int p : pixels) {
+            for (int c = 0; c < 3; c++) {
+                sum[c] += (x[3 * p + c] & 0xff) - (y[3 * p + c] & 0xff);
+            }
+        }
+        return (Math.abs(sum[0]) + Math.abs(sum[1]) + Math.abs(sum[2])) / (3.0 * pixels.length);
     }
 
     /** The render under {@code light} with every look {@code appearance}: what a tied or mean sampler draws from. */

@@ -67,6 +67,12 @@ class RenderedEvaluationTest {
         report.mixedApart().forEach((c, v) -> assertTrue(v >= 0.85, c + " mixed apart " + v));
         assertTrue(report.coherence() >= 0.95, "coherence " + report.coherence());
         assertTrue(report.fidelity() >= 0.95, "fidelity " + report.fidelity());
+        // The breakdown: every kind on its render, its mean colour the render's.
+        assertTrue(report.fidelityByKind().keySet().containsAll(List.of("sky", "paint")), report.markdown());
+        report.fidelityByKind().forEach((kind, v) -> {
+            assertTrue(v[0] >= 0.9 && v[3] >= 0.9, kind + " " + Arrays.toString(v));
+            assertTrue(v[2] <= v[1] + 1e-9, kind + ": the mean colours' distance is at most the distance");
+        });
     }
 
     @Test
@@ -79,6 +85,10 @@ class RenderedEvaluationTest {
         assertTrue(report.factors().get("light").coverage() <= 0.3, report.markdownRow());
         assertTrue(report.minCoverage() < 0.5, report.markdownRow());
         assertTrue(report.fidelity() < 0.6, report.markdownRow());
+        // A blend of every light and look: its paint is far from the picture light's renders in colour as well as
+        // per pixel, and some cars read nearer a render under another light (the blend of lights is one of them).
+        double[] paint = report.fidelityByKind().get("paint");
+        assertTrue(paint[0] < 0.5 && paint[2] > 12 && paint[3] > paint[0], Arrays.toString(paint));
     }
 
     @Test

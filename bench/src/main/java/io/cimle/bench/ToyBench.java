@@ -138,7 +138,7 @@ final class ToyBench implements Callable<Integer>, ImleOptions.Budgeted {
     private List<Double> bankJitters = List.of();
 
     @Option(names = "--pyramid-level-weights", split = ",", description = "The pyramid L1's 5 level weights, full "
-            + "resolution first (default all 1).")
+            + "resolution first (default 1,0.5,0.25,0.125,0.125; all 1 before 2026-12-07).")
     private List<Double> pyramidLevelWeights;
 
     @Option(names = "--laplacian-weight", defaultValue = "1", description = "The pyramid L1's Laplacian band factor "
@@ -288,7 +288,8 @@ final class ToyBench implements Callable<Integer>, ImleOptions.Budgeted {
                          ModeCoverage coverage) throws IOException {
         long start = System.nanoTime();
         long deadline = start + (long) (minutesPerModel * 60e9);
-        try (Distance d = new PyramidL1Distance(4, pyramidLevelWeights, laplacianWeight);
+        try (Distance d = new PyramidL1Distance(4, pyramidLevelWeights == null
+                ? PyramidL1Distance.DEFAULT_LEVEL_WEIGHTS : pyramidLevelWeights, laplacianWeight);
              GeneratorNetwork network = GeneratorNetwork.create(model, Device.cpu(), 11);
              ImleTrainer trainer = new ImleTrainer(network, d, train, null, config)) {
             trainer.setHealthCheck(!noHealthCheck).addListener(TrainingListener.stopWhenUnhealthy());

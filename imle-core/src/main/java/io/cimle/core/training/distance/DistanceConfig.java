@@ -13,7 +13,8 @@ import java.util.Objects;
  * @param vggLayerWeights preset name of the VGG term weights: "gta5" (default, the reference's) or
  *     "cityscapes" (CRN's)
  * @param pyramidLevels average-pooled levels of the pyramid L1 (default 4, down to 1/16 scale)
- * @param pyramidLevelWeights pyramidLevels + 1 weights, full resolution first; null = all 1
+ * @param pyramidLevelWeights pyramidLevels + 1 weights, full resolution first; null = all 1 (the default is
+ *     {@link PyramidL1Distance#DEFAULT_LEVEL_WEIGHTS})
  * @param laplacianWeight factor of the pyramid's Laplacian band terms (default 1; 0 = off)
  */
 public record DistanceConfig(Kind kind, String vggWeightsPath, String vggLayerWeights, int pyramidLevels,
@@ -30,9 +31,9 @@ public record DistanceConfig(Kind kind, String vggWeightsPath, String vggLayerWe
         new PyramidL1Distance(pyramidLevels, pyramidLevelWeights, laplacianWeight);
     }
 
-    /** Pyramid L1 with 4 levels, unit weights and Laplacian bands: works without any download. */
+    /** Pyramid L1 with 4 levels, each weighing half the finer one, and Laplacian bands: needs no download. */
     public static DistanceConfig defaults() {
-        return new DistanceConfig(Kind.PYRAMID_L1, null, "gta5", 4, null, 1.0);
+        return new DistanceConfig(Kind.PYRAMID_L1, null, "gta5", 4, PyramidL1Distance.DEFAULT_LEVEL_WEIGHTS, 1.0);
     }
 
     /** The reference's VGG-19 distance with the given weights file and layer-weight preset. */

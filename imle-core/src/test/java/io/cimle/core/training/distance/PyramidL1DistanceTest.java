@@ -116,7 +116,7 @@ class PyramidL1DistanceTest {
         NDArray x = images(1, 3, 5);
         float v = d.perSample(x.add(10f), x, null).getFloat(0);
         // every remaining Gaussian level differs by exactly 10; the Laplacian bands by 0
-        assertEquals(10f * 2, v, 1e-3f); // levels 0 and 1 exist at 3x5
+        assertEquals(10f * (1 + 0.5f), v, 1e-3f); // levels 0 and 1 (weights 1 and 0.5) exist at 3x5
     }
 
     @Test

@@ -7,6 +7,7 @@ import io.cimle.core.data.ClassMap;
 import io.cimle.core.data.DatasetOptions;
 import io.cimle.core.data.Example;
 import io.cimle.core.data.LabelSets;
+import io.cimle.core.data.LayoutComponents;
 import io.cimle.core.data.LayoutFormat;
 import io.cimle.core.data.PairedFolderDataset;
 import io.cimle.core.data.RarityStatistics;
@@ -48,6 +49,8 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
@@ -385,21 +388,10 @@ final class ToyBench implements Callable<Integer>, ImleOptions.Budgeted {
      * fitted it (not that sampling misses it).
      */
     private String fitAtMatchedCodes(Baseline b, ImleTrainer trainer, GeneratorNetwork network, List<Example> train) {
-        List<ClassMap> layouts = new ArrayList<>();
-        List<LatentCode> codes = new ArrayList<>();
-        List<ToyScenes.Instances> truth = new ArrayList<>();
-        for (int i = 0; i < train.size(); i++) {
-            LatentCode code = trainer.matchedCode(i);
-            if (code != null) {
-                layouts.add(train.get(i).layout());
-                codes.add(code);
-                truth.add(trainInstances.get(i));
-            }
-        }
-        List<RgbImage> fit;
-        try (Sampler sampler = Sampler.wrap(network, 20)) {
-            fit = sampler.sample(layouts, codes).images();
-        }
+        MatchedFit matched = MatchedFit.of(trainer, network, train);
+        List<ToyScenes.Instances> truth = Arrays.stream(matched.examples()).mapToObj(trainInstances::get).toList();
+        List<ClassMap> layouts = matched.layouts();
+        List<RgbImage> fit = matched.images();
         LongTailFigures reader = new LongTailFigures(variant, 20.0);
         StringBuilder line = new StringBuilder(String.format(Locale.ROOT,
                 "%s fit at the matched codes (%d training examples, each on its own layout), faithful per look:",
@@ -429,24 +421,13 @@ final class ToyBench implements Callable<Integer>, ImleOptions.Budgeted {
      * sampled codes miss the looks.
      */
     private String renderedFitAtMatchedCodes(ImleTrainer trainer, GeneratorNetwork network, List<Example> train) {
-        List<ClassMap> layouts = new ArrayList<>();
-        List<LatentCode> codes = new ArrayList<>();
-        List<Example> fitted = new ArrayList<>();
-        for (int i = 0; i < train.size(); i++) {
-            LatentCode code = trainer.matchedCode(i);
-            if (code != null) {
-                layouts.add(train.get(i).layout());
-                codes.add(code);
-                fitted.add(train.get(i));
-            }
-        }
-        List<RgbImage> fit;
-        try (Sampler sampler = Sampler.wrap(network, 20)) {
-            fit = sampler.sample(layouts, codes).images();
-        }
-        java.util.Map<Integer, List<double[]>> byClass = new java.util.TreeMap<>();
+        MatchedFit matched = MatchedFit.of(trainer, network, train);
+        List<ClassMap> layouts = matched.layouts();
+        List<RgbImage> fit = matched.images();
+        List<Example> fitted = Arrays.stream(matched.examples()).mapToObj(train::get).toList();
+        Map<Integer, List<double[]>> byClass = new TreeMap<>();
         for (int i = 0; i < fitted.size(); i++) {
-            io.cimle.core.data.LayoutComponents parts = io.cimle.core.data.LayoutComponents.of(layouts.get(i));
+            LayoutComponents parts = LayoutComponents.of(layouts.get(i));
             List<List<Integer>> pixels = new ArrayList<>();
             for (int k = 0; k < parts.count(); k++) {
                 pixels.add(new ArrayList<>());
@@ -493,6 +474,27 @@ final class ToyBench implements Callable<Integer>, ImleOptions.Budgeted {
                     dist[dist.length / 2], col[col.length / 2], on / (double) dist.length));
         });
         return line.toString();
+    }
+
+    /** The model at every training example's latest matched code, on its own layout. */
+    private record MatchedFit(int[] examples, List<ClassMap> layouts, List<RgbImage> images) {
+        static MatchedFit of(ImleTrainer trainer, GeneratorNetwork network, List<Example> train) {
+            List<Integer> examples = new ArrayList<>();
+            List<ClassMap> layouts = new ArrayList<>();
+            List<LatentCode> codes = new ArrayList<>();
+            for (int i = 0; i < train.size(); i++) {
+                LatentCode code = trainer.matchedCode(i);
+                if (code != null) {
+                    examples.add(i);
+                    layouts.add(train.get(i).layout());
+                    codes.add(code);
+                }
+            }
+            try (Sampler sampler = Sampler.wrap(network, 20)) {
+                return new MatchedFit(examples.stream().mapToInt(Integer::intValue).toArray(), layouts,
+                        sampler.sample(layouts, codes).images());
+            }
+        }
     }
 
     /** One evaluation of a trained model drawing with {@code sampler}: its sample sheet, its figures, its row. */

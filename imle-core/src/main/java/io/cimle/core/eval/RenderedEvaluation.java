@@ -42,11 +42,20 @@ public final class RenderedEvaluation {
                                 double tv, double rarestShare) {
     }
 
+    /**
+     * How near one kind of region comes to its render: the share within the threshold, the median distance, the
+     * median distance of the region's mean colour to the render's (a wrong colour, not blur in space), and the share
+     * within the threshold of a render under any light (drawn right but in another light).
+     */
+    public record KindFidelity(double withinThreshold, double medianDistance, double medianColourDistance,
+                               double withinThresholdAnyLight) {
+    }
+
     /** Figures of one model (or sampler) on a rendered held-out set. */
     public record Report(String name, int layouts, int samplesPerLayout, Map<String, FactorFigures> factors,
                          Map<String, Double> mixedApart, Map<String, Double> mixedTouching, double coherence,
                          Map<String, Double> styleKept, double fidelity, double fidelityAll, double diversity,
-                         String diversityMetric, Map<String, double[]> fidelityByKind) {
+                         String diversityMetric, Map<String, KindFidelity> fidelityByKind) {
         public Report {
             fidelityByKind = Collections.unmodifiableMap(new LinkedHashMap<>(fidelityByKind));
             factors = Collections.unmodifiableMap(new LinkedHashMap<>(factors));
@@ -95,7 +104,8 @@ public final class RenderedEvaluation {
                 out.append("Fidelity per region kind (share within the threshold, median distance, median distance "
                         + "of the mean colour; share within the threshold under any light):");
                 fidelityByKind.forEach((k, v) -> out.append(String.format(Locale.ROOT, " %s %.2f, %.1f, %.1f; %.2f;",
-                        k, v[0], v[1], v[2], v[3])));
+                        k, v.withinThreshold(), v.medianDistance(), v.medianColourDistance(),
+                        v.withinThresholdAnyLight())));
                 out.append('\n');
             }
             out.append("Diversity metric: ").append(diversityMetric).append('\n');
@@ -289,19 +299,16 @@ public final class RenderedEvaluation {
         return f == null ? "other instance" : f.name();
     }
 
-    /**
-     * Per kind: {share within the threshold, median distance, median distance of the mean colours, share within the
-     * threshold of a render under any light}.
-     */
-    private Map<String, double[]> fidelityByKind(Map<String, List<double[]>> distances) {
-        Map<String, double[]> out = new LinkedHashMap<>();
+    /** Per kind, from every region's {distance, mean-colour distance, distance to its nearest light's render}. */
+    private Map<String, KindFidelity> fidelityByKind(Map<String, List<double[]>> distances) {
+        Map<String, KindFidelity> out = new LinkedHashMap<>();
         distances.forEach((kind, d) -> {
             double[] sorted = d.stream().mapToDouble(x -> x[0]).sorted().toArray();
             double[] colours = d.stream().mapToDouble(x -> x[1]).sorted().toArray();
             long on = Arrays.stream(sorted).filter(x -> x <= threshold).count();
             long onAny = d.stream().filter(x -> x[2] <= threshold).count();
-            out.put(kind, new double[] {on / (double) sorted.length, sorted[sorted.length / 2],
-                    colours[colours.length / 2], onAny / (double) sorted.length});
+            out.put(kind, new KindFidelity(on / (double) sorted.length, sorted[sorted.length / 2],
+                    colours[colours.length / 2], onAny / (double) sorted.length));
         });
         return out;
     }

@@ -70,8 +70,9 @@ class RenderedEvaluationTest {
         // The breakdown: every kind on its render, its mean colour the render's.
         assertTrue(report.fidelityByKind().keySet().containsAll(List.of("sky", "paint")), report.markdown());
         report.fidelityByKind().forEach((kind, v) -> {
-            assertTrue(v[0] >= 0.9 && v[3] >= 0.9, kind + " " + Arrays.toString(v));
-            assertTrue(v[2] <= v[1] + 1e-9, kind + ": the mean colours' distance is at most the distance");
+            assertTrue(v.withinThreshold() >= 0.9 && v.withinThresholdAnyLight() >= 0.9, kind + " " + v);
+            assertTrue(v.medianColourDistance() <= v.medianDistance() + 1e-9,
+                    kind + ": the mean colours' distance is at most the distance");
         });
     }
 
@@ -87,8 +88,9 @@ class RenderedEvaluationTest {
         assertTrue(report.fidelity() < 0.6, report.markdownRow());
         // A blend of every light and look: its paint is far from the picture light's renders in colour as well as
         // per pixel, and some cars read nearer a render under another light (the blend of lights is one of them).
-        double[] paint = report.fidelityByKind().get("paint");
-        assertTrue(paint[0] < 0.5 && paint[2] > 12 && paint[3] > paint[0], Arrays.toString(paint));
+        RenderedEvaluation.KindFidelity paint = report.fidelityByKind().get("paint");
+        assertTrue(paint.withinThreshold() < 0.5 && paint.medianColourDistance() > 12
+                && paint.withinThresholdAnyLight() > paint.withinThreshold(), paint.toString());
     }
 
     @Test

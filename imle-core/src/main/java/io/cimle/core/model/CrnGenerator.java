@@ -47,7 +47,7 @@ public final class CrnGenerator extends AbstractBlock {
             // input channels = previous + layoutChannels + noiseChannels
             modules.add(addChildBlock("module" + i, new RefinementModule(config.moduleHeight(i),
                     config.moduleWidth(i), previous, layoutChannels, noiseChannels, out, config.leakySlope(),
-                    config.regionPooling(), config.pixelNorm())));
+                    config.regionPooling(), config.pixelNorm(), config.codeModulation())));
             previous = out;
         }
         toRgb = addChildBlock("toRgb", Conv2d.builder().setKernelShape(new Shape(1, 1)).setFilters(3).build());
@@ -59,6 +59,7 @@ public final class CrnGenerator extends AbstractBlock {
         if (encoder != null) {
             encoder.useReferenceInitialisation();
         }
+        modules.forEach(RefinementModule::useModulationInitialisation);
     }
 
     @Override

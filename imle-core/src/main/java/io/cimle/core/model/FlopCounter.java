@@ -25,6 +25,9 @@ public final class FlopCounter {
             int in = previous + c.channels() + c.noiseChannels();
             int out = c.moduleChannels(i);
             count += 9L * in * out + 2L * out + 9L * out * out + 2L * out;
+            if (c.codeModulation()) {
+                count += 4L * (c.noiseChannels() * out + out); // two 1x1 scales and shifts with bias
+            }
             previous = out;
         }
         return count + 3L * previous + 3;              // toRgb 1x1 with bias
@@ -46,6 +49,9 @@ public final class FlopCounter {
             int out = c.moduleChannels(i);
             flops += p * (2L * 9 * in * out + 2L * 9 * out * out);
             flops += p * 2L * out * NORM_ACT_FLOPS_PER_ELEMENT;
+            if (c.codeModulation()) {
+                flops += p * 4L * (2L * c.noiseChannels() * out + 2L * out);
+            }
             previous = out;
         }
         return flops + pixels * 2L * 3 * previous;

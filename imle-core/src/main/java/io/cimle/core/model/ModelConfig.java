@@ -93,10 +93,15 @@ public record ModelConfig(String presetName, int height, int width, int channels
      * @param pointwiseEncoder the noise encoder's convolutions are 1x1: a pixel's code takes in no neighbour's noise,
      *                        so the code of one of two touching objects does not hold the other's. Off (default):
      *                        3x3, the reference
+     * @param codeModulation  every module's layer norms are followed by a scale and shift computed from the code at
+     *                        that scale (1x1 convolutions; SPADE's and SEAN's region-wise modulation), so a part's
+     *                        code multiplies its features (a car's colour is its paint times the light) rather than
+     *                        only entering the first convolution beside the layout. Off (default): the code is input
+     *                        only, the reference
      */
     public record CodeForm(NoiseMode noiseMode, int noiseVectorDim, int regionCodeDim, int instanceSlots,
                            int[] instanceClasses, boolean regionPooling, boolean pixelNorm, boolean instanceEdges,
-                           boolean pointwiseEncoder) {
+                           boolean pointwiseEncoder, boolean codeModulation) {
 
         /** Region blocks a vector code gets for regional selection when none are configured. */
         public static final int DEFAULT_REGION_CODE_DIM = 8;
@@ -125,13 +130,17 @@ public record ModelConfig(String presetName, int height, int width, int channels
         public static final Setting<Boolean> POINTWISE_ENCODER = Setting.flag("pointwise-encoder", false,
                 "A new model's noise encoder uses 1x1 convolutions, so one object's code takes in no touching "
                         + "neighbour's noise (false: 3x3, the reference).");
+        public static final Setting<Boolean> CODE_MODULATION = Setting.flag("code-modulation", false,
+                "A new model's modules scale and shift their normalised features by the code at each scale (region-wise "
+                        + "modulation, as SPADE and SEAN), so a part's code multiplies its features (false: the code is "
+                        + "an input only, the reference).");
 
         /**
          * The switches, in the order help and JSON list them. Each sets the component of its JSON key (the noise:
          * noiseMode), and its reference value is the one an earlier checkpoint that lacks the key was written with.
          */
         public static final List<Setting<?>> SETTINGS = List.of(NOISE, REGION_CODE_DIM, INSTANCE_SLOTS, REGION_POOLING,
-                PIXEL_NORM, INSTANCE_EDGES, POINTWISE_ENCODER);
+                PIXEL_NORM, INSTANCE_EDGES, POINTWISE_ENCODER, CODE_MODULATION);
 
         /**
          * The form of every checkpoint written before the code had a form to choose: each switch at its reference
@@ -382,6 +391,10 @@ public record ModelConfig(String presetName, int height, int width, int channels
         return code.pointwiseEncoder();
     }
 
+    public boolean codeModulation() {
+        return code.codeModulation();
+    }
+
     /** Channels of the layout the network reads: the classes, and the instance edges where the form has them. */
     public int layoutChannels() {
         return channels + (instanceEdges() ? 1 : 0);
@@ -539,7 +552,7 @@ public record ModelConfig(String presetName, int height, int width, int channels
                 + (partsAreClasses() ? "" : ", instance parts " + instanceSlots() + " for classes "
                 + Arrays.toString(instanceClasses())) + (regionPooling() ? ", region pooling" : "")
                 + (pixelNorm() ? ", pixel norm" : "") + (instanceEdges() ? ", instance edges" : "")
-                + (pointwiseEncoder() ? ", pointwise encoder" : "")
+                + (pointwiseEncoder() ? ", pointwise encoder" : "") + (codeModulation() ? ", code modulation" : "")
                 + ", encoderWidth=" + encoderWidth + ", modules=" + Arrays.toString(moduleChannels) + "]";
     }
 }

@@ -8,13 +8,16 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
+import ai.djl.nn.Parameter;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
 
 /**
  * One CRN scale: [upsampled previous features, layout at this scale, noise at this scale] ->
- * (conv 3x3 without bias -> layer norm -> leaky ReLU) twice.
+ * (conv 3x3 without bias -> layer norm -> leaky ReLU) twice; with code modulation each layer norm's output is
+ * scaled by (1 + gamma(z)) and shifted by beta(z), gamma and beta 1x1 convolutions of the code at this scale.
  *
  * <p>Inputs: {@code (previous, layout, noise)}, or {@code (layout, noise)} for the coarsest module;
  * layout and noise come at full resolution and are resized here.
@@ -32,6 +35,11 @@ public final class RefinementModule extends AbstractBlock {
     private final LayerNorm2d norm1;
     private final Conv2d conv2;
     private final LayerNorm2d norm2;
+    private final Conv2d scale1; // null without code modulation
+    private final Conv2d shift1;
+    private final Conv2d scale2;
+    private final Conv2d shift2;
+    private final int noiseChannels;
 
     /**
      * @param previousChannels channels of the previous module's output, 0 for the coarsest module
@@ -40,9 +48,12 @@ public final class RefinementModule extends AbstractBlock {
      *                         its variance and a coarse cell holds each part's code by its share of the cell); point
      *                         sampling otherwise (see {@link Resize#sample})
      * @param pixelNorm        layer norms over each pixel's channels ({@link LayerNorm2d})
+     * @param codeModulation   the code at this scale scales and shifts each layer norm's output
+     *                         ({@link ModelConfig.CodeForm#codeModulation})
      */
     public RefinementModule(int height, int width, int previousChannels, int layoutChannels, int noiseChannels,
-                            int outputChannels, double leakySlope, boolean regionPooling, boolean pixelNorm) {
+                            int outputChannels, double leakySlope, boolean regionPooling, boolean pixelNorm,
+                            boolean codeModulation) {
         this.regionPooling = regionPooling;
         this.height = height;
         this.width = width;
@@ -50,10 +61,32 @@ public final class RefinementModule extends AbstractBlock {
         this.inputChannels = previousChannels + layoutChannels + noiseChannels;
         this.outputChannels = outputChannels;
         this.leakySlope = (float) leakySlope;
+        this.noiseChannels = noiseChannels;
         conv1 = addChildBlock("conv1", conv3x3(outputChannels));
         norm1 = addChildBlock("norm1", new LayerNorm2d(outputChannels, pixelNorm));
         conv2 = addChildBlock("conv2", conv3x3(outputChannels));
         norm2 = addChildBlock("norm2", new LayerNorm2d(outputChannels, pixelNorm));
+        // Added after the reference's blocks, so a model without modulation keeps its parameter order and names.
+        scale1 = codeModulation ? addChildBlock("scale1", conv1x1(outputChannels)) : null;
+        shift1 = codeModulation ? addChildBlock("shift1", conv1x1(outputChannels)) : null;
+        scale2 = codeModulation ? addChildBlock("scale2", conv1x1(outputChannels)) : null;
+        shift2 = codeModulation ? addChildBlock("shift2", conv1x1(outputChannels)) : null;
+    }
+
+    /**
+     * Zero scales and shifts: a new model starts as the one without modulation, and the code's share grows as it
+     * is learnt (called after the generator's own initialisers, which would give them Xavier weights).
+     */
+    void useModulationInitialisation() {
+        for (Conv2d c : new Conv2d[] {scale1, shift1, scale2, shift2}) {
+            if (c != null) {
+                c.setInitializer(Initializer.ZEROS, Parameter.Type.WEIGHT);
+            }
+        }
+    }
+
+    private static Conv2d conv1x1(int filters) {
+        return Conv2d.builder().setKernelShape(new Shape(1, 1)).setFilters(filters).build();
     }
 
     /** No bias: the layer norm's shift follows. */
@@ -73,13 +106,27 @@ public final class RefinementModule extends AbstractBlock {
             parts.add(Resize.bilinear(inputs.get(0), height, width));        // (N, P, h, w)
         }
         parts.add(Resize.area(layout, height, width));                       // (N, C, h, w)
-        parts.add(regionPooling ? Resize.area(noise, height, width) : Resize.sample(noise, height, width)); // (N, Z, h, w)
+        NDArray z = regionPooling ? Resize.area(noise, height, width) : Resize.sample(noise, height, width); // (N, Z, h, w)
+        parts.add(z);
         NDArray x = NDArrays.concat(parts, 1);                               // (N, P+C+Z, h, w)
         x = conv1.forward(store, new NDList(x), training).head();           // (N, out, h, w)
-        x = Activation.leakyRelu(norm1.forward(store, new NDList(x), training).head(), leakySlope);
+        x = norm1.forward(store, new NDList(x), training).head();
+        x = Activation.leakyRelu(modulate(store, x, z, scale1, shift1, training), leakySlope);
         x = conv2.forward(store, new NDList(x), training).head();           // (N, out, h, w)
-        x = Activation.leakyRelu(norm2.forward(store, new NDList(x), training).head(), leakySlope);
+        x = norm2.forward(store, new NDList(x), training).head();
+        x = Activation.leakyRelu(modulate(store, x, z, scale2, shift2, training), leakySlope);
         return new NDList(x);
+    }
+
+    /** {@code x * (1 + scale(z)) + shift(z)}, or {@code x} without code modulation. */
+    private static NDArray modulate(ParameterStore store, NDArray x, NDArray z, Conv2d scale, Conv2d shift,
+                                    boolean training) {
+        if (scale == null) {
+            return x;
+        }
+        NDArray gamma = scale.forward(store, new NDList(z), training).head();  // (N, out, h, w)
+        NDArray beta = shift.forward(store, new NDList(z), training).head();   // (N, out, h, w)
+        return x.add(x.mul(gamma)).add(beta);
     }
 
     @Override
@@ -97,6 +144,13 @@ public final class RefinementModule extends AbstractBlock {
         norm1.initialize(manager, dataType, out);
         conv2.initialize(manager, dataType, out);
         norm2.initialize(manager, dataType, out);
+        if (scale1 != null) {
+            Shape code = new Shape(n, noiseChannels, height, width);
+            scale1.initialize(manager, dataType, code);
+            shift1.initialize(manager, dataType, code);
+            scale2.initialize(manager, dataType, code);
+            shift2.initialize(manager, dataType, code);
+        }
     }
 
     public int inputChannels() {

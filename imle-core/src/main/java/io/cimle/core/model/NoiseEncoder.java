@@ -57,17 +57,12 @@ public final class NoiseEncoder extends AbstractBlock {
         this.width = width;
         this.outputChannels = outputChannels;
         this.leakySlope = (float) leakySlope;
-        conv1 = addChildBlock("conv1", pointwise ? conv1x1(width) : RefinementModule.conv3x3(width));
+        conv1 = addChildBlock("conv1", pointwise ? RefinementModule.conv1x1(width) : RefinementModule.conv3x3(width));
         norm1 = addChildBlock("norm1", new LayerNorm2d(width, pixelNorm));
-        conv2 = addChildBlock("conv2", pointwise ? conv1x1(width) : RefinementModule.conv3x3(width));
+        conv2 = addChildBlock("conv2", pointwise ? RefinementModule.conv1x1(width) : RefinementModule.conv3x3(width));
         norm2 = addChildBlock("norm2", new LayerNorm2d(width, pixelNorm));
-        project = addChildBlock("project", Conv2d.builder().setKernelShape(new Shape(1, 1))
-                .setFilters(outputChannels).build());
+        project = addChildBlock("project", RefinementModule.conv1x1(outputChannels));
         useReferenceInitialisation();
-    }
-
-    private static Conv2d conv1x1(int filters) {
-        return Conv2d.builder().setKernelShape(new Shape(1, 1)).setFilters(filters).build();
     }
 
     /** (Re)sets the initialisers; called again before the encoder is re-initialised mid-training. */

@@ -85,7 +85,8 @@ public final class RefinementModule extends AbstractBlock {
         }
     }
 
-    private static Conv2d conv1x1(int filters) {
+    /** With bias: nothing follows it that would shift. */
+    static Conv2d conv1x1(int filters) {
         return Conv2d.builder().setKernelShape(new Shape(1, 1)).setFilters(filters).build();
     }
 

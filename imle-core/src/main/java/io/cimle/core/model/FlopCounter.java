@@ -14,15 +14,20 @@ public final class FlopCounter {
     public static long parameterCount(ModelConfig c) {
         long count = 0;
         if (c.hasEncoder()) {
-            int in = c.channels() + c.noiseInputChannels();
+            int in = c.layoutChannels() + c.noiseInputChannels();
             int w = c.encoderWidth();
-            count += 9L * in * w + 2L * w;             // conv1 (no bias) + norm1
-            count += 9L * w * w + 2L * w;              // conv2 (no bias) + norm2
+            if (c.pointwiseEncoder()) {
+                count += (long) in * w + w + 2L * w;   // conv1 1x1 with bias + norm1
+                count += (long) w * w + w + 2L * w;    // conv2 1x1 with bias + norm2
+            } else {
+                count += 9L * in * w + 2L * w;         // conv1 (no bias) + norm1
+                count += 9L * w * w + 2L * w;          // conv2 (no bias) + norm2
+            }
             count += (long) w * c.noiseChannels() + c.noiseChannels(); // 1x1 projection with bias
         }
         int previous = 0;
         for (int i = 0; i < c.moduleCount(); i++) {
-            int in = previous + c.channels() + c.noiseChannels();
+            int in = previous + c.layoutChannels() + c.noiseChannels();
             int out = c.moduleChannels(i);
             count += 9L * in * out + 2L * out + 9L * out * out + 2L * out;
             if (c.codeModulation()) {
@@ -37,15 +42,16 @@ public final class FlopCounter {
         long flops = 0;
         long pixels = (long) c.height() * c.width();
         if (c.hasEncoder()) {
-            int in = c.channels() + c.noiseInputChannels();
+            int in = c.layoutChannels() + c.noiseInputChannels();
             int w = c.encoderWidth();
-            flops += pixels * (2L * 9 * in * w + 2L * 9 * w * w + 2L * w * c.noiseChannels());
+            int k = c.pointwiseEncoder() ? 1 : 9;
+            flops += pixels * (2L * k * in * w + 2L * k * w * w + 2L * w * c.noiseChannels());
             flops += pixels * 2L * w * NORM_ACT_FLOPS_PER_ELEMENT;
         }
         int previous = 0;
         for (int i = 0; i < c.moduleCount(); i++) {
             long p = (long) c.moduleHeight(i) * c.moduleWidth(i);
-            int in = previous + c.channels() + c.noiseChannels();
+            int in = previous + c.layoutChannels() + c.noiseChannels();
             int out = c.moduleChannels(i);
             flops += p * (2L * 9 * in * out + 2L * 9 * out * out);
             flops += p * 2L * out * NORM_ACT_FLOPS_PER_ELEMENT;

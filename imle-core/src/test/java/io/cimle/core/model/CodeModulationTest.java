@@ -49,6 +49,14 @@ class CodeModulationTest {
         }
         assertEquals(expected, added, "two scales and two shifts (1x1, with bias) per module");
         assertTrue(FlopCounter.forwardFlops(config) > FlopCounter.forwardFlops(plain));
+        // Every switch of the form that changes the network is counted, alone and together.
+        ModelConfig all = config.withCode(config.code().with("instanceEdges", true).with("pointwiseEncoder", true));
+        for (ModelConfig c : List.of(all, plain.withCode(plain.code().with("pointwiseEncoder", true)),
+                plain.withCode(plain.code().with("instanceEdges", true)))) {
+            try (GeneratorNetwork net = GeneratorNetwork.create(c, Device.cpu(), 5)) {
+                assertEquals(FlopCounter.parameterCount(c), net.parameterCount(), c.toString());
+            }
+        }
     }
 
     @Test

@@ -51,12 +51,28 @@ public final class RenderedEvaluation {
                                double withinThresholdAnyLight) {
     }
 
+    /**
+     * Mixed (see the class comment) of one class's pairs split by the smaller instance's pixel count at its median
+     * over the class's pairs ({@code medianPixels}): large pairs at or above it, small ones below, where a blurred
+     * edge is much of what is read; each apart and touching, with the pair counts behind them (NaN where a cell has
+     * no pair).
+     */
+    public record MixedBySize(int medianPixels, double apartLarge, double apartSmall, double touchingLarge,
+                              double touchingSmall, int[] pairs) {
+    }
+
+    /** One pair of instances of a class in one layout: its samples' differing reads and independent draws'. */
+    private record Pair(boolean touching, int smallerPixels, double differ, double expected) {
+    }
+
     /** Figures of one model (or sampler) on a rendered held-out set. */
     public record Report(String name, int layouts, int samplesPerLayout, Map<String, FactorFigures> factors,
                          Map<String, Double> mixedApart, Map<String, Double> mixedTouching, double coherence,
                          Map<String, Double> styleKept, double fidelity, double fidelityAll, double diversity,
-                         String diversityMetric, Map<String, KindFidelity> fidelityByKind) {
+                         String diversityMetric, Map<String, KindFidelity> fidelityByKind,
+                         Map<String, MixedBySize> mixedBySize) {
         public Report {
+            mixedBySize = Collections.unmodifiableMap(new LinkedHashMap<>(mixedBySize));
             fidelityByKind = Collections.unmodifiableMap(new LinkedHashMap<>(fidelityByKind));
             factors = Collections.unmodifiableMap(new LinkedHashMap<>(factors));
             mixedApart = Collections.unmodifiableMap(new LinkedHashMap<>(mixedApart));
@@ -106,6 +122,15 @@ public final class RenderedEvaluation {
                 fidelityByKind.forEach((k, v) -> out.append(String.format(Locale.ROOT, " %s %.2f, %.1f, %.1f; %.2f;",
                         k, v.withinThreshold(), v.medianDistance(), v.medianColourDistance(),
                         v.withinThresholdAnyLight())));
+                out.append('\n');
+            }
+            if (!mixedBySize.isEmpty()) {
+                out.append("Mixed by the smaller instance's size, split at its median (pixels; large / small apart, "
+                        + "the same touching; pairs):");
+                mixedBySize.forEach((k, v) -> out.append(String.format(Locale.ROOT,
+                        " %s %d: %s / %s, %s / %s (%d, %d, %d, %d);", k, v.medianPixels(),
+                        fmt(v.apartLarge()), fmt(v.apartSmall()), fmt(v.touchingLarge()), fmt(v.touchingSmall()),
+                        v.pairs()[0], v.pairs()[1], v.pairs()[2], v.pairs()[3])));
                 out.append('\n');
             }
             out.append("Diversity metric: ").append(diversityMetric).append('\n');
@@ -220,9 +245,11 @@ public final class RenderedEvaluation {
         instanceFactors.forEach(f -> tallies.put(f.name(), new Tally(f)));
         Map<String, double[]> apart = new LinkedHashMap<>(); // {differ, expected}
         Map<String, double[]> touching = new LinkedHashMap<>();
+        Map<String, List<Pair>> pairs = new LinkedHashMap<>();
         instanceFactors.forEach(f -> {
             apart.put(f.name(), new double[2]);
             touching.put(f.name(), new double[2]);
+            pairs.put(f.name(), new ArrayList<>());
         });
         double coherent = 0;
         int pictures = 0;
@@ -257,8 +284,12 @@ public final class RenderedEvaluation {
                     double[] acc = (blob[a] == blob[b] ? touching : apart).get(f.name());
                     int ia = a;
                     int ib = b;
-                    acc[0] += reads.stream().filter(r -> r.instanceValues()[ia] != r.instanceValues()[ib]).count();
-                    acc[1] += reads.size() * (1 - sumOfSquares(f.frequencies()));
+                    long differ = reads.stream().filter(r -> r.instanceValues()[ia] != r.instanceValues()[ib]).count();
+                    double expected = reads.size() * (1 - sumOfSquares(f.frequencies()));
+                    acc[0] += differ;
+                    acc[1] += expected;
+                    pairs.get(f.name()).add(new Pair(blob[a] == blob[b],
+                            Math.min(reader.pixelsOf(a).length, reader.pixelsOf(b).length), differ, expected));
                 }
             }
             for (RenderedReader.Reading r : reads) {
@@ -280,6 +311,12 @@ public final class RenderedEvaluation {
         Map<String, Double> mixedTouching = new LinkedHashMap<>();
         apart.forEach((k, v) -> mixedApart.put(k, v[1] > 0 ? v[0] / v[1] : Double.NaN));
         touching.forEach((k, v) -> mixedTouching.put(k, v[1] > 0 ? v[0] / v[1] : Double.NaN));
+        Map<String, MixedBySize> mixedBySize = new LinkedHashMap<>();
+        pairs.forEach((k, list) -> {
+            if (!list.isEmpty()) {
+                mixedBySize.put(k, mixedBySize(list));
+            }
+        });
         Map<String, Double> kept = styleKept(style);
         DiversityResult div = diversity == null ? new DiversityResult("not measured", 0, 0, Double.NaN, Double.NaN)
                 : diversity.measureImages(samples, seed);
@@ -287,7 +324,7 @@ public final class RenderedEvaluation {
                 pictures == 0 ? Double.NaN : coherent / pictures, kept,
                 regionsRead == 0 ? Double.NaN : onRender / (double) regionsRead,
                 pictures == 0 ? Double.NaN : allOn / (double) pictures, div.mean(), div.metric(),
-                fidelityByKind(distancesByKind));
+                fidelityByKind(distancesByKind), mixedBySize);
     }
 
     /** A region's kind for the breakdown: sky, ground, vegetation, or an instance's factor (paint, facade, ...). */
@@ -297,6 +334,25 @@ public final class RenderedEvaluation {
         }
         Factor f = set.instanceFactor(reader.scene().instances().classOf()[region.instance()]);
         return f == null ? "other instance" : f.name();
+    }
+
+    /** One class's pairs split at the median of the smaller instance's pixels, apart and touching. */
+    private static MixedBySize mixedBySize(List<Pair> pairs) {
+        int[] sizes = pairs.stream().mapToInt(Pair::smallerPixels).sorted().toArray();
+        int median = sizes[sizes.length / 2];
+        double[][] cells = new double[4][2]; // apart large, apart small, touching large, touching small
+        int[] counts = new int[4];
+        for (Pair p : pairs) {
+            int c = (p.touching() ? 2 : 0) + (p.smallerPixels() < median ? 1 : 0);
+            cells[c][0] += p.differ();
+            cells[c][1] += p.expected();
+            counts[c]++;
+        }
+        double[] m = new double[4];
+        for (int c = 0; c < 4; c++) {
+            m[c] = cells[c][1] > 0 ? cells[c][0] / cells[c][1] : Double.NaN;
+        }
+        return new MixedBySize(median, m[0], m[1], m[2], m[3], counts);
     }
 
     /** Per kind, from every region's {distance, mean-colour distance, distance to its nearest light's render}. */

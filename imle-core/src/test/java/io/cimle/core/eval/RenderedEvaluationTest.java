@@ -65,6 +65,15 @@ class RenderedEvaluationTest {
             assertTrue(f.tv() <= 0.1, f.name() + " TV " + f.tv());
         });
         report.mixedApart().forEach((c, v) -> assertTrue(v >= 0.85, c + " mixed apart " + v));
+        // Split by size, every cell with pairs in it is independent too (small cars are read right).
+        assertTrue(report.mixedBySize().keySet().containsAll(List.of("paint", "facade")), report.markdown());
+        report.mixedBySize().forEach((c, v) -> {
+            double[] cells = {v.apartLarge(), v.apartSmall(), v.touchingLarge(), v.touchingSmall()};
+            for (int k = 0; k < 4; k++) {
+                assertTrue(v.pairs()[k] < 10 || cells[k] >= 0.7, c + " cell " + k + ": " + report.markdown());
+            }
+        });
+        assertTrue(report.mixedBySize().get("paint").pairs()[1] >= 10, "small cars are in the set: " + report.markdown());
         assertTrue(report.coherence() >= 0.95, "coherence " + report.coherence());
         assertTrue(report.fidelity() >= 0.95, "fidelity " + report.fidelity());
         // The breakdown: every kind on its render, its mean colour the render's.
@@ -108,6 +117,8 @@ class RenderedEvaluationTest {
         }
         RenderedEvaluation.Report report = eval.measure("tied", samples, List.of(), null, 1);
         assertTrue(report.mixedApart().get("paint") < 0.3, report.markdownRow());
+        RenderedEvaluation.MixedBySize paintBySize = report.mixedBySize().get("paint");
+        assertTrue(paintBySize.apartLarge() < 0.3 && paintBySize.apartSmall() < 0.3, report.markdown());
         assertTrue(report.fidelity() >= 0.95, "a tied sampler's pictures are real renders: " + report.markdownRow());
     }
 

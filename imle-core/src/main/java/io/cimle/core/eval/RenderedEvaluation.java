@@ -243,14 +243,8 @@ public final class RenderedEvaluation {
         tallies.put(light.name(), new Tally(light));
         tallies.put(season.name(), new Tally(season));
         instanceFactors.forEach(f -> tallies.put(f.name(), new Tally(f)));
-        Map<String, double[]> apart = new LinkedHashMap<>(); // {differ, expected}
-        Map<String, double[]> touching = new LinkedHashMap<>();
         Map<String, List<Pair>> pairs = new LinkedHashMap<>();
-        instanceFactors.forEach(f -> {
-            apart.put(f.name(), new double[2]);
-            touching.put(f.name(), new double[2]);
-            pairs.put(f.name(), new ArrayList<>());
-        });
+        instanceFactors.forEach(f -> pairs.put(f.name(), new ArrayList<>()));
         double coherent = 0;
         int pictures = 0;
         long onRender = 0;
@@ -281,15 +275,12 @@ public final class RenderedEvaluation {
                     if (f == null || inst.classOf()[a] != inst.classOf()[b] || blob[a] < 0 || blob[b] < 0) {
                         continue;
                     }
-                    double[] acc = (blob[a] == blob[b] ? touching : apart).get(f.name());
                     int ia = a;
                     int ib = b;
                     long differ = reads.stream().filter(r -> r.instanceValues()[ia] != r.instanceValues()[ib]).count();
-                    double expected = reads.size() * (1 - sumOfSquares(f.frequencies()));
-                    acc[0] += differ;
-                    acc[1] += expected;
                     pairs.get(f.name()).add(new Pair(blob[a] == blob[b],
-                            Math.min(reader.pixelsOf(a).length, reader.pixelsOf(b).length), differ, expected));
+                            Math.min(reader.pixelsOf(a).length, reader.pixelsOf(b).length), differ,
+                            reads.size() * (1 - sumOfSquares(f.frequencies()))));
                 }
             }
             for (RenderedReader.Reading r : reads) {
@@ -309,10 +300,10 @@ public final class RenderedEvaluation {
         tallies.forEach((k, t) -> figures.put(k, t.figures(n)));
         Map<String, Double> mixedApart = new LinkedHashMap<>();
         Map<String, Double> mixedTouching = new LinkedHashMap<>();
-        apart.forEach((k, v) -> mixedApart.put(k, v[1] > 0 ? v[0] / v[1] : Double.NaN));
-        touching.forEach((k, v) -> mixedTouching.put(k, v[1] > 0 ? v[0] / v[1] : Double.NaN));
         Map<String, MixedBySize> mixedBySize = new LinkedHashMap<>();
         pairs.forEach((k, list) -> {
+            mixedApart.put(k, mixed(list.stream().filter(p -> !p.touching()).toList()));
+            mixedTouching.put(k, mixed(list.stream().filter(Pair::touching).toList()));
             if (!list.isEmpty()) {
                 mixedBySize.put(k, mixedBySize(list));
             }
@@ -336,23 +327,23 @@ public final class RenderedEvaluation {
         return f == null ? "other instance" : f.name();
     }
 
+    /** Differing reads over independent draws' (NaN without pairs). */
+    private static double mixed(List<Pair> pairs) {
+        double differ = pairs.stream().mapToDouble(Pair::differ).sum();
+        double expected = pairs.stream().mapToDouble(Pair::expected).sum();
+        return expected > 0 ? differ / expected : Double.NaN;
+    }
+
     /** One class's pairs split at the median of the smaller instance's pixels, apart and touching. */
     private static MixedBySize mixedBySize(List<Pair> pairs) {
         int[] sizes = pairs.stream().mapToInt(Pair::smallerPixels).sorted().toArray();
         int median = sizes[sizes.length / 2];
-        double[][] cells = new double[4][2]; // apart large, apart small, touching large, touching small
-        int[] counts = new int[4];
-        for (Pair p : pairs) {
-            int c = (p.touching() ? 2 : 0) + (p.smallerPixels() < median ? 1 : 0);
-            cells[c][0] += p.differ();
-            cells[c][1] += p.expected();
-            counts[c]++;
+        List<List<Pair>> cells = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        for (Pair p : pairs) { // apart large, apart small, touching large, touching small
+            cells.get((p.touching() ? 2 : 0) + (p.smallerPixels() < median ? 1 : 0)).add(p);
         }
-        double[] m = new double[4];
-        for (int c = 0; c < 4; c++) {
-            m[c] = cells[c][1] > 0 ? cells[c][0] / cells[c][1] : Double.NaN;
-        }
-        return new MixedBySize(median, m[0], m[1], m[2], m[3], counts);
+        return new MixedBySize(median, mixed(cells.get(0)), mixed(cells.get(1)), mixed(cells.get(2)),
+                mixed(cells.get(3)), cells.stream().mapToInt(List::size).toArray());
     }
 
     /** Per kind, from every region's {distance, mean-colour distance, distance to its nearest light's render}. */

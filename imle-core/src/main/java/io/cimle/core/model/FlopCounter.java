@@ -16,13 +16,10 @@ public final class FlopCounter {
         if (c.hasEncoder()) {
             int in = c.layoutChannels() + c.noiseInputChannels();
             int w = c.encoderWidth();
-            if (c.pointwiseEncoder()) {
-                count += (long) in * w + w + 2L * w;   // conv1 1x1 with bias + norm1
-                count += (long) w * w + w + 2L * w;    // conv2 1x1 with bias + norm2
-            } else {
-                count += 9L * in * w + 2L * w;         // conv1 (no bias) + norm1
-                count += 9L * w * w + 2L * w;          // conv2 (no bias) + norm2
-            }
+            int k = c.pointwiseEncoder() ? 1 : 9;
+            int bias = c.pointwiseEncoder() ? w : 0;   // the 1x1 convolutions carry a bias, the 3x3 ones do not
+            count += (long) k * in * w + bias + 2L * w; // conv1 + norm1
+            count += (long) k * w * w + bias + 2L * w;  // conv2 + norm2
             count += (long) w * c.noiseChannels() + c.noiseChannels(); // 1x1 projection with bias
         }
         int previous = 0;
